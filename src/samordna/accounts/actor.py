@@ -1,0 +1,45 @@
+"""Who is acting: a user, working for one unit, with the roles held there.
+
+The web session and an API token both end up as an ``Actor``; services and the visibility choke
+points take one, so they never look at requests or tokens themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
+
+from samordna.organisations.models import Membership, Unit, User
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: User
+    unit: Unit
+    roles: frozenset[str] = field(default_factory=frozenset)
+    via: str = "web"
+    ip: str | None = None
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def is_log_reviewer(self) -> bool:
+        return self.has_role(Membership.Role.UNIT_ADMIN, Membership.Role.COUNTY_ADMIN)
+
+    @classmethod
+    def for_unit(cls, user: User, unit: Unit, via: str = "web", ip: str | None = None) -> Actor:
+        roles = frozenset(
+            Membership.objects.filter(user=user, unit=unit).values_list("role", flat=True)
+        )
+        return cls(user=user, unit=unit, roles=roles, via=via, ip=ip)
+
+
+class UnitRequest(HttpRequest):
+    """The request type of views behind ``unit_required``: the actor is always set."""
+
+    actor: Actor
+    user: User
+    htmx: HtmxDetails

@@ -1,0 +1,40 @@
+"""Puts the acting user and their active unit on every request as ``request.actor``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from samordna.accounts.actor import Actor
+from samordna.organisations.models import Unit
+
+SESSION_KEY = "active_unit_id"
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+class ActiveUnitMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.actor = None  # type: ignore[attr-defined]
+        unit_id = request.session.get(SESSION_KEY)
+        if unit_id is not None and request.user.is_authenticated:
+            unit = (
+                Unit.objects.select_related("principal__county")
+                .filter(pk=unit_id, active=True, memberships__user=request.user)
+                .first()
+            )
+            if unit is None:  # membership ended since login
+                del request.session[SESSION_KEY]
+            else:
+                request.actor = Actor.for_unit(  # type: ignore[attr-defined]
+                    request.user,
+                    unit,
+                    ip=client_ip(request),
+                )
+        return self.get_response(request)

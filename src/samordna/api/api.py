@@ -1,0 +1,252 @@
+"""The REST API, version 1 (API-1). Endpoints call the same services as the web screens.
+
+Errors are JSON ``{"code": ..., "message": ..., "field": ...}`` with a 4xx status; ``code`` is
+stable for machines, ``message`` is Swedish for people.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Field, NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.responses import Status
+from ninja.security import HttpBearer
+
+from samordna.accounts.actor import Actor
+from samordna.accounts.middleware import client_ip
+from samordna.api.models import ApiToken, hash_token
+from samordna.errors import ServiceError
+from samordna.organisations.models import Membership, Principal, Unit
+from samordna.people import services
+from samordna.people.models import Person, PlanFormat
+
+api = NinjaAPI(
+    title="Samordna API",
+    version="1",
+    description="Coordinated individual plans (SIP) and discharge collaboration. "
+    "Authenticate with `Authorization: Bearer <token>`; a token acts for one unit.",
+    openapi_url="/schema",
+    docs_url="/docs",
+    urls_namespace="api-v1",
+)
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
+        found = (
+            ApiToken.objects.select_related("user", "unit__principal__county")
+            .filter(key_hash=hash_token(token), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if (
+            found is None
+            or not Membership.objects.filter(user=found.user, unit=found.unit).exists()
+        ):
+            return None
+        return Actor.for_unit(found.user, found.unit, via="api", ip=client_ip(request))
+
+
+auth = TokenAuth()
+
+
+class Error(Schema):
+    code: str
+    message: str
+    field: str | None = None
+
+
+def error_response(
+    request: HttpRequest, status: int, code: str, message: str, field: str | None = None
+) -> HttpResponse:
+    return api.create_response(
+        request, {"code": code, "message": message, "field": field}, status=status
+    )
+
+
+@api.exception_handler(ServiceError)
+def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    return error_response(request, exc.status, exc.code, exc.message, exc.field)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    first = exc.errors[0] if exc.errors else {}
+    loc = [str(part) for part in first.get("loc", []) if part not in ("body", "payload", "query")]
+    return error_response(
+        request,
+        422,
+        "invalid_input",
+        "Ogiltiga uppgifter: " + str(first.get("msg", "")),
+        ".".join(loc) or None,
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:  # the only HttpError ninja raises itself: a body that is not JSON
+        return error_response(request, 400, "invalid_json", "Förfrågan är inte giltig JSON.")
+    return error_response(request, exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, "not_found", "Finns inte.")
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, 401, "unauthenticated", "Ogiltig eller saknad API-nyckel.")
+
+
+class UnitOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    connected: bool
+    hsa_id: str
+    principal: str = Field(..., alias="principal.name")
+
+
+class RelativeOut(Schema):
+    name: str
+    relation: str
+    phone: str
+    is_guardian: bool
+
+
+class RepresentativeOut(Schema):
+    kind: str
+    name: str
+    phone: str
+
+
+class PersonOut(Schema):
+    id: int
+    identity_number: str
+    first_name: str
+    last_name: str
+    street: str
+    postal_code: str
+    city: str
+    municipality: str = Field(..., alias="municipality.code")
+    listed_primary_care: str | None = Field(None, alias="listed_primary_care.code")
+    phone: str
+    preferred_plan_format: str
+    deceased_on: dt.date | None
+    version: int
+
+
+class PersonDetailOut(PersonOut):
+    relatives: list[RelativeOut]
+    representatives: list[RepresentativeOut]
+
+    @staticmethod
+    def resolve_relatives(obj: Person) -> list[Any]:
+        return list(obj.relatives.all())
+
+    @staticmethod
+    def resolve_representatives(obj: Person) -> list[Any]:
+        return list(obj.representatives.all())
+
+
+class PersonIn(Schema):
+    identity_number: str = Field(..., max_length=20, examples=["19121212-1212"])
+    first_name: str = Field(..., min_length=1, max_length=100)
+    last_name: str = Field(..., min_length=1, max_length=100)
+    street: str = Field("", max_length=200)
+    postal_code: str = Field("", max_length=10)
+    city: str = Field("", max_length=100)
+    municipality: str = Field(..., description="Code of the municipality of residence")
+    listed_primary_care: str | None = Field(
+        None, description="Code of the listed primary care centre"
+    )
+    phone: str = Field("", max_length=40)
+    preferred_plan_format: PlanFormat = PlanFormat.PAPER
+
+
+class PersonLookupOut(Schema):
+    identity_number: str
+    registered: bool
+    visible: bool
+    person: PersonOut | None
+
+
+def _actor(request: HttpRequest) -> Actor:
+    actor: Actor = request.auth  # type: ignore[attr-defined]
+    return actor
+
+
+def _fields(payload: PersonIn) -> dict[str, Any]:
+    data = payload.dict(exclude={"identity_number"})
+    data["municipality"] = Principal.objects.filter(
+        code=payload.municipality, kind=Principal.Kind.MUNICIPALITY
+    ).first()
+    if data["municipality"] is None:
+        raise ServiceError("invalid_municipality", "Okänd kommun.", "municipality")
+    if payload.listed_primary_care:
+        data["listed_primary_care"] = Unit.objects.filter(
+            code=payload.listed_primary_care, kind=Unit.Kind.PRIMARY_CARE
+        ).first()
+        if data["listed_primary_care"] is None:
+            raise ServiceError("invalid_primary_care", "Okänd vårdcentral.", "listed_primary_care")
+    else:
+        data["listed_primary_care"] = None
+    return data
+
+
+@api.get("/units", auth=auth, response=list[UnitOut], tags=["organisation"])
+def list_units(request: HttpRequest, kind: Unit.Kind | None = None) -> Any:
+    """Active units of the token's county."""
+    units = Unit.objects.filter(
+        active=True, principal__county=_actor(request).unit.principal.county
+    ).select_related("principal")
+    if kind:
+        units = units.filter(kind=kind)
+    return units.order_by("name")
+
+
+@api.get(
+    "/persons",
+    auth=auth,
+    response={200: PersonLookupOut, 400: Error, 401: Error},
+    tags=["individuals"],
+)
+def lookup_person(request: HttpRequest, identity_number: str) -> Any:
+    """Look up an individual by identity number. The details are returned only when the
+    token's unit may see the individual; the lookup is logged."""
+    found = services.lookup(_actor(request), identity_number)
+    return {
+        "identity_number": found.identity.value,
+        "registered": found.person is not None,
+        "visible": found.visible,
+        "person": found.person if found.visible else None,
+    }
+
+
+@api.post(
+    "/persons",
+    auth=auth,
+    response={201: PersonDetailOut, 400: Error, 401: Error, 409: Error, 422: Error},
+    tags=["individuals"],
+)
+def register_person(request: HttpRequest, payload: PersonIn) -> Any:
+    """Register an individual. Reserve numbers (`reserve_number`) and protected identities
+    (`protected_identity`) are refused and nothing is stored."""
+    actor = _actor(request)
+    services.parse(payload.identity_number)  # number errors before field errors
+    person = services.register(actor, payload.identity_number, _fields(payload))
+    return Status(201, person)
+
+
+@api.get(
+    "/persons/{person_id}",
+    auth=auth,
+    response={200: PersonDetailOut, 401: Error, 404: Error},
+    tags=["individuals"],
+)
+def get_person(request: HttpRequest, person_id: int) -> Any:
+    return services.get_visible(_actor(request), person_id, "person.detail", "API")

@@ -1,0 +1,42 @@
+"""API tokens: one per integrating system, acting as a service account at one unit (API-1).
+
+Only a SHA-256 hash of the token is stored; the token itself is shown once when created.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samordna.organisations.models import Unit, User
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    name = models.CharField(_("system"), max_length=100)
+    user = models.ForeignKey(User, models.PROTECT, related_name="api_tokens")
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.unit})"
+
+    @classmethod
+    def issue(cls, name: str, user: User, unit: Unit) -> tuple[ApiToken, str]:
+        token = "smd_" + secrets.token_urlsafe(32)
+        return cls.objects.create(
+            name=name, user=user, unit=unit, key_hash=hash_token(token)
+        ), token

@@ -1,0 +1,44 @@
+"""Organisation data in the Swedish admin (ORG-5). Rule sets are edited as validated JSON."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from samordna.organisations.models import County, Membership, Principal, Unit, User
+
+
+@admin.register(County)
+class CountyAdmin(admin.ModelAdmin[County]):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Principal)
+class PrincipalAdmin(admin.ModelAdmin[Principal]):
+    list_display = ["name", "kind", "county", "municipality_code"]
+    list_filter = ["county", "kind"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin[Unit]):
+    list_display = ["name", "kind", "principal", "connected", "hsa_id", "active"]
+    list_filter = ["kind", "connected", "active", "principal__county", "principal"]
+    search_fields = ["name", "code", "hsa_id"]
+    list_select_related = ["principal"]
+
+
+class MembershipInline(admin.TabularInline[Membership, User]):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin[User]):
+    inlines = [MembershipInline]
+    list_display = ["username", "first_name", "last_name", "title", "is_active"]
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,  # type: ignore[misc]
+        (_("Work"), {"fields": ("title", "phone", "hsa_id")}),
+    )

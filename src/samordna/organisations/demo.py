@@ -1,0 +1,115 @@
+"""The demo county: Region Norrbotten and three municipalities with units of every kind, staff
+with one login per role, and individuals from Skatteverket's test series (see demo/README.md).
+
+Every demo login has the password ``DEMO_PASSWORD``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.db import connection, transaction
+
+from samordna.organisations.models import County, Membership, Principal, Unit, User
+from samordna.people.models import Person, Relative, Representative
+
+DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
+DEMO_PASSWORD = "samordna"
+
+
+def _json(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((DEMO_DIR / name).read_text(encoding="utf-8"))
+    return data
+
+
+def staff() -> list[dict[str, Any]]:
+    """The demo logins, for the README and the login page."""
+    return list(_json("county.json")["staff"])
+
+
+def is_empty() -> bool:
+    return not County.objects.exists()
+
+
+def reset() -> None:
+    """Delete every row of Samordna's own tables, children first (demo databases only)."""
+    models = [m for m in apps.get_models() if m.__module__.startswith("samordna.")]
+    tables = [m._meta.db_table for m in models]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "TRUNCATE " + ", ".join(connection.ops.quote_name(t) for t in tables) + " CASCADE"
+            )
+        else:
+            cursor.execute("PRAGMA foreign_keys=OFF")
+            for table in tables:
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+            cursor.execute("PRAGMA foreign_keys=ON")
+
+
+@transaction.atomic
+def load() -> dict[str, int]:
+    org = _json("county.json")
+    county = County.objects.create(
+        code=org["county"]["code"],
+        name=org["county"]["name"],
+        rules=County.default_rules_for(org["county"]["code"]),
+    )
+    principals = {
+        p["code"]: Principal.objects.create(county=county, **p) for p in org["principals"]
+    }
+    units = {}
+    for u in org["units"] + org["extra_units"]:
+        fields = {k: v for k, v in u.items() if k != "principal"}
+        units[u["code"]] = Unit.objects.create(principal=principals[u["principal"]], **fields)
+    for s in org["staff"]:
+        user = User(
+            username=s["username"],
+            first_name=s["first_name"],
+            last_name=s["last_name"],
+            title=s["title"],
+            is_staff=s.get("is_staff", False),
+            is_superuser=s.get("is_staff", False),
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        Membership.objects.bulk_create(
+            Membership(user=user, unit=units[code], role=role) for code, role in s["memberships"]
+        )
+    registrar = User.objects.get(username="karin")
+    persons = 0
+    for index, p in enumerate(_json("population.json")["persons"]):
+        if not p["registered"] or p["protected"]:
+            continue
+        care = units[p["listed_primary_care"]]
+        # Every third individual was registered by the municipality's needs assessment, so that
+        # municipal logins see someone too; the others by their primary care centre.
+        registered_by_unit = units[f"{p['municipality']}-bistand"] if index % 3 == 2 else care
+        person = Person.objects.create(
+            identity_number=p["identity_number"],
+            first_name=p["first_name"],
+            last_name=p["last_name"],
+            street=p["street"],
+            postal_code=p["postal_code"],
+            city=p["city"],
+            municipality=principals[p["municipality"]],
+            listed_primary_care=care,
+            phone=p["phone"],
+            preferred_plan_format=p["preferred_plan_format"],
+            registered_by=registrar,
+            registered_by_unit=registered_by_unit,
+        )
+        Relative.objects.bulk_create(
+            Relative(
+                person=person, **{k: r[k] for k in ("name", "relation", "phone", "is_guardian")}
+            )
+            for r in p["relatives"]
+        )
+        Representative.objects.bulk_create(
+            Representative(person=person, **r) for r in p["representatives"]
+        )
+        persons += 1
+    return {"units": len(units), "staff": len(org["staff"]), "persons": persons}

@@ -1,0 +1,31 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from samordna.organisations import demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo county; --reset deletes all data first."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--reset", action="store_true")
+        parser.add_argument("--if-empty", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["reset"]:
+            demo.reset()
+        elif not demo.is_empty():
+            if options["if_empty"]:
+                self.stdout.write("The database already has data; the demo was not loaded.")
+                return
+            self.stderr.write("The database already has data. Use --reset to start over.")
+            return
+        counts = demo.load()
+        self.stdout.write(
+            f"Demo county loaded: {counts['units']} units, {counts['staff']} staff, "
+            f"{counts['persons']} individuals. Password for every login: {demo.DEMO_PASSWORD}"
+        )
+        for s in demo.staff():
+            units = ", ".join(f"{u} ({r})" for u, r in s["memberships"])
+            self.stdout.write(f"  {s['username']:<8} {s['first_name']} {s['last_name']}: {units}")

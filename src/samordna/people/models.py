@@ -1,0 +1,153 @@
+"""The individual and the people around them (SPEC PER-1, PER-2, PER-3).
+
+Protected identities and reserve numbers are refused before anything is stored, so there is no
+field for either. Which units may see a person is decided in one place:
+``Person.objects.visible_to``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samordna.core.identity import IdentityNumber
+from samordna.organisations.models import Principal, Unit
+
+if TYPE_CHECKING:
+    from samordna.accounts.actor import Actor
+
+
+class PlanFormat(models.TextChoices):
+    PAPER = "paper", _("On paper")
+    DIGITAL = "digital", _("Digitally")
+    BOTH = "both", _("Both on paper and digitally")
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def visible_to(self, actor: Actor) -> PersonQuerySet:
+        """The one choke point for reading individuals (SEC-1).
+
+        A unit sees a person it registered, or one in whose case it currently takes part.
+        """
+        from samordna.cases.models import Participation
+
+        now = timezone.now()
+        takes_part = Participation.objects.filter(
+            case__person=OuterRef("pk"), unit=actor.unit
+        ).filter(Q(until__isnull=True) | Q(until__gt=now))
+        return self.filter(Q(registered_by_unit=actor.unit) | Exists(takes_part))
+
+
+class Person(models.Model):
+    identity_number = models.CharField(
+        _("identity number"), max_length=12, unique=True, help_text=_("12 digits")
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    street = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    municipality = models.ForeignKey(
+        Principal,
+        models.PROTECT,
+        related_name="residents",
+        verbose_name=_("municipality of residence"),
+        limit_choices_to={"kind": Principal.Kind.MUNICIPALITY},
+    )
+    listed_primary_care = models.ForeignKey(
+        Unit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="listed_persons",
+        verbose_name=_("listed primary care centre"),
+        limit_choices_to={"kind": Unit.Kind.PRIMARY_CARE},
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    preferred_plan_format = models.CharField(
+        _("plan wanted"), max_length=10, choices=PlanFormat.choices, default=PlanFormat.PAPER
+    )
+    deceased_on = models.DateField(_("date of death"), null=True, blank=True)
+    registered_at = models.DateTimeField(_("registered"), default=timezone.now)
+    registered_by = models.ForeignKey(
+        "organisations.User", models.PROTECT, related_name="+", null=True, blank=True
+    )
+    registered_by_unit = models.ForeignKey(
+        Unit, models.PROTECT, related_name="registered_persons", null=True, blank=True
+    )
+    # Optimistic locking: an edit carries the version it started from (SEC-4).
+    version = models.PositiveIntegerField(default=1)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("individual")
+        verbose_name_plural = _("individuals")
+        ordering = ["last_name", "first_name"]
+        indexes = [models.Index(fields=["last_name", "first_name"], name="person_name_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.identity.formatted})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def identity(self) -> IdentityNumber:
+        return IdentityNumber(self.identity_number)
+
+    def age(self, on: dt.date | None = None) -> int:
+        return self.identity.age(on or timezone.localdate())
+
+    def is_child(self, on: dt.date | None = None) -> bool:
+        """Under 18: guardians consent and the child perspective applies (PER-3, CON-3)."""
+        return self.identity.is_child(on or timezone.localdate())
+
+
+class Relative(models.Model):
+    """A next of kin (närstående); guardians of a child are relatives with ``is_guardian``."""
+
+    person = models.ForeignKey(Person, models.CASCADE, related_name="relatives")
+    name = models.CharField(_("name"), max_length=200)
+    relation = models.CharField(_("relation"), max_length=60)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    is_guardian = models.BooleanField(_("guardian"), default=False)
+
+    class Meta:
+        verbose_name = _("relative")
+        verbose_name_plural = _("relatives")
+        ordering = ["-is_guardian", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.relation})"
+
+
+class Representative(models.Model):
+    """A legal representative: guardian, trustee (god man) or administrator (förvaltare)."""
+
+    class Kind(models.TextChoices):
+        GUARDIAN = "guardian", _("Guardian")
+        TRUSTEE = "trustee", _("Trustee (god man)")
+        ADMINISTRATOR = "administrator", _("Administrator (förvaltare)")
+
+    person = models.ForeignKey(Person, models.CASCADE, related_name="representatives")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    street = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("legal representative")
+        verbose_name_plural = _("legal representatives")
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"

@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from samordna.api.api import api
+
+admin.site.site_header = _("Samordna administration")
+admin.site.site_title = _("Samordna")
+admin.site.index_title = _("Organisation data")
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("people:search")
+
+
+def health(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"status": "ok"})
+
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("health", health, name="health"),
+    path("", include("samordna.accounts.urls")),
+    path("persons/", include("samordna.people.urls")),
+    path("log/", include("samordna.audit.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

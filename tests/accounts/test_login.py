@@ -1,0 +1,53 @@
+"""Login, the active unit and the idle timeout."""
+
+from __future__ import annotations
+
+import time_machine
+from django.conf import settings
+from django.contrib.auth.hashers import identify_hasher
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from tests.conftest import PASSWORD, World
+
+
+@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.Argon2PasswordHasher"])
+def test_passwords_are_hashed_with_argon2(world: World) -> None:
+    world.alice.set_password("a long enough passphrase")
+    world.alice.save()
+    assert identify_hasher(world.alice.password).algorithm == "argon2"
+
+
+def test_wrong_password_gives_a_message(client: Client, world: World) -> None:
+    response = client.post(reverse("accounts:login"), {"username": "alice", "password": "wrong"})
+    assert response.status_code == 200
+    assert 'role="alert"' in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_single_unit_user_goes_straight_to_work(client: Client, world: World) -> None:
+    response = client.post(
+        reverse("accounts:login"), {"username": "bob", "password": PASSWORD}, follow=True
+    )
+    assert response.status_code == 200
+    assert world.participant_unit.name in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("people:search")
+
+
+def test_idle_session_expires(client: Client, world: World) -> None:
+    with time_machine.travel("2026-11-23 09:00 +01:00", tick=False) as clock:
+        client.post(reverse("accounts:login"), {"username": "bob", "password": PASSWORD})
+        client.get(reverse("accounts:choose-unit"))
+        clock.shift(settings.SESSION_COOKIE_AGE - 60)
+        assert client.get(reverse("people:search")).status_code == 200  # activity renews
+        clock.shift(settings.SESSION_COOKIE_AGE + 1)
+        response = client.get(reverse("people:search"))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_logout_requires_post_and_ends_the_session(login, world: World) -> None:  # type: ignore[no-untyped-def]
+    client = login(world.alice)
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    client.post(reverse("accounts:logout"))
+    assert client.get(reverse("people:search")).status_code == 302

@@ -1,0 +1,157 @@
+"""Shared fixtures: a small county and the three test users every view is tested with.
+
+- alice works at the unit that owns the data (Hertsöns hälsocentral registered the person and
+  owns the case),
+- bob works at a unit that takes part in the case (Luleå biståndshandläggning),
+- charlie works at an unrelated unit and must see nothing (Piteå LSS).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from samordna.accounts.actor import Actor
+from samordna.accounts.middleware import SESSION_KEY
+from samordna.cases.models import Case, Participation
+from samordna.organisations.models import County, Membership, Principal, Unit, User
+from samordna.people.models import Person
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class World:
+    county: County
+    lulea: Principal
+    pitea: Principal
+    region: Principal
+    owner_unit: Unit
+    participant_unit: Unit
+    unrelated_unit: Unit
+    ward: Unit
+    alice: User
+    bob: User
+    charlie: User
+    admin: User
+    person: Person
+    case: Case
+
+    def actor(self, user: User, unit: Unit | None = None) -> Actor:
+        unit = unit or Unit.objects.filter(memberships__user=user).first()
+        assert unit is not None
+        return Actor.for_unit(user, unit)
+
+
+def make_user(username: str, unit: Unit, *roles: str) -> User:
+    user = User.objects.create_user(username, password=PASSWORD, first_name=username.title())
+    for role in roles or (Membership.Role.NURSE,):
+        Membership.objects.create(user=user, unit=unit, role=role)
+    return user
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    county = County.objects.create(code="norrbotten", name="Norrbottens län")
+    region = Principal.objects.create(
+        county=county, code="region", name="Region Norrbotten", kind="region"
+    )
+    lulea = Principal.objects.create(
+        county=county,
+        code="lulea",
+        name="Luleå kommun",
+        kind="municipality",
+        municipality_code="2580",
+    )
+    pitea = Principal.objects.create(
+        county=county,
+        code="pitea",
+        name="Piteå kommun",
+        kind="municipality",
+        municipality_code="2581",
+    )
+    owner_unit = Unit.objects.create(
+        principal=region, code="hc-hertson", name="Hertsöns hälsocentral", kind="primary_care"
+    )
+    participant_unit = Unit.objects.create(
+        principal=lulea,
+        code="lulea-bistand",
+        name="Luleå biståndshandläggning",
+        kind="needs_assessment",
+    )
+    unrelated_unit = Unit.objects.create(
+        principal=pitea, code="pitea-lss", name="Piteå LSS", kind="lss"
+    )
+    ward = Unit.objects.create(
+        principal=region, code="sunderby-med5", name="Sunderby medicin 5", kind="inpatient_ward"
+    )
+    alice = make_user("alice", owner_unit, Membership.Role.NURSE)
+    bob = make_user("bob", participant_unit, Membership.Role.CASE_OFFICER)
+    charlie = make_user("charlie", unrelated_unit, Membership.Role.OTHER_PROFESSIONAL)
+    admin = make_user("admin", owner_unit, Membership.Role.UNIT_ADMIN)
+    person = Person.objects.create(
+        identity_number="193603239090",
+        first_name="Sture",
+        last_name="Lundberg",
+        municipality=lulea,
+        listed_primary_care=owner_unit,
+        registered_by=alice,
+        registered_by_unit=owner_unit,
+    )
+    case = Case.objects.create(
+        person=person, kind=Case.Kind.SIP, owner_unit=owner_unit, opened_by=alice
+    )
+    Participation.objects.create(case=case, unit=owner_unit, role=Participation.Role.OWNER)
+    Participation.objects.create(
+        case=case, unit=participant_unit, role=Participation.Role.PARTICIPANT
+    )
+    return World(
+        county,
+        lulea,
+        pitea,
+        region,
+        owner_unit,
+        participant_unit,
+        unrelated_unit,
+        ward,
+        alice,
+        bob,
+        charlie,
+        admin,
+        person,
+        case,
+    )
+
+
+@pytest.fixture
+def login(client: Client) -> Callable[[User, Unit | None], Client]:
+    """Log a user in with an active unit, as the unit-choice page would."""
+
+    def _login(user: User, unit: Unit | None = None) -> Client:
+        client.force_login(user)
+        unit = unit or Unit.objects.filter(memberships__user=user).first()
+        session = client.session
+        session[SESSION_KEY] = unit.pk if unit else None
+        session.save()
+        return client
+
+    return _login
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
+    """Argon2 is slow on purpose; tests of other things need not pay for it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def valid_identity_number(date_digits: str, serial: int) -> str:
+    """A 12-digit number with a correct check digit, e.g. ("19500101", 12) -> "195001010120"."""
+    ten = date_digits[2:] + f"{serial:03d}"
+    total = 0
+    for i, ch in enumerate(ten):
+        d = int(ch) * (2 if i % 2 == 0 else 1)
+        total += d - 9 if d > 9 else d
+    return date_digits + f"{serial:03d}" + str((10 - total % 10) % 10)

@@ -1,0 +1,54 @@
+"""The demo county loads, covers what the README promises, and its logins work."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from samordna.organisations import demo
+from samordna.organisations.models import Membership, Unit, User
+from samordna.people.models import Person
+
+
+@pytest.fixture
+def demo_county(db: None) -> None:
+    call_command("load_demo")
+
+
+def test_demo_has_every_unit_kind_and_role(demo_county: None) -> None:
+    assert set(Unit.Kind.values) <= set(Unit.objects.values_list("kind", flat=True))
+    roles = set(Membership.objects.values_list("role", flat=True))
+    assert {
+        "physician",
+        "nurse",
+        "case_officer",
+        "care_administrator",
+        "unit_admin",
+        "county_admin",
+    } <= roles
+    assert User.objects.count() >= 15
+    assert Unit.objects.filter(connected=False).exists()
+
+
+def test_demo_population(demo_county: None) -> None:
+    persons = list(Person.objects.all())
+    assert len(persons) >= 30
+    assert any(p.identity.is_coordination_number for p in persons)
+    assert any(p.is_child() and p.relatives.filter(is_guardian=True).count() == 2 for p in persons)
+    assert any(p.age() >= 100 for p in persons)
+    assert any(p.representatives.exists() for p in persons)
+
+
+def test_no_protected_person_is_loaded(demo_county: None) -> None:
+    assert not Person.objects.filter(identity_number__in=["198503149885", "201204052383"]).exists()
+
+
+def test_demo_password_logs_in(demo_county: None, client: Client) -> None:
+    response = client.post("/login/", {"username": "lena", "password": demo.DEMO_PASSWORD})
+    assert response.status_code == 302
+
+
+def test_reset_reloads(demo_county: None) -> None:
+    call_command("load_demo", reset=True)
+    assert User.objects.filter(username="karin").count() == 1
