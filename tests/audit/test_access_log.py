@@ -50,12 +50,12 @@ def test_review_shows_a_read_and_filters(login, world: World) -> None:  # type: 
     services.search(world.actor(world.bob), "Lundberg")  # another unit: not in alice's unit log
     client = login(world.admin)
     page = client.get(reverse("audit:review")).content.decode()
-    assert "person.detail" in page and "19360323-9090" in page
-    assert "person.search" not in page
+    assert "Individens sida" in page and "19360323-9090" in page
+    assert "Namnsökning" not in page
     filtered = client.get(reverse("audit:review"), {"user": "admin"}).content.decode()
-    assert "person.detail" not in filtered
+    assert "Individens sida" not in filtered
     by_person = client.get(reverse("audit:review"), {"identity_number": "360323-9090"})
-    assert "person.detail" in by_person.content.decode()
+    assert "Individens sida" in by_person.content.decode()
 
 
 def test_bad_filter_dates_give_400_and_a_message(login, world: World) -> None:  # type: ignore[no-untyped-def]
@@ -75,8 +75,8 @@ def test_export_is_csv_and_is_itself_logged(login, world: World) -> None:  # typ
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     # Header, the export itself (logged before the rows stream out, newest first), the read.
     assert [(r[1], r[5]) for r in rows[1:]] == [
-        ("admin", "accesslog.export"),
-        ("alice", "person.detail"),
+        ("admin", "Export av åtkomstloggen"),
+        ("alice", "Individens sida"),
     ]
     assert rows[2][3] == world.person.identity_number
     assert AccessLog.objects.filter(action="export", user=world.admin).exists()
@@ -88,4 +88,4 @@ def test_county_admin_sees_the_whole_county(login, world: World) -> None:  # typ
     services.search(world.actor(world.bob), "Lundberg")
     Membership.objects.create(user=world.charlie, unit=world.unrelated_unit, role="county_admin")
     page = login(world.charlie).get(reverse("audit:review")).content.decode()
-    assert "person.search" in page
+    assert "Namnsökning" in page

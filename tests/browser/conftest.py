@@ -79,3 +79,4 @@ def log_in(page: Page, username: str, password: str) -> None:
     page.keyboard.press("Tab")
     page.keyboard.type(password)
     page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/login/" not in url)

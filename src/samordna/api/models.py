@@ -20,7 +20,7 @@ def hash_token(token: str) -> str:
 
 
 class ApiToken(models.Model):
-    name = models.CharField(_("system"), max_length=100)
+    name = models.CharField(_("system name"), max_length=100)
     user = models.ForeignKey(User, models.PROTECT, related_name="api_tokens")
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True, editable=False)

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from samordna.organisations.models import Unit, User
 from samordna.people.models import Person
@@ -20,14 +21,29 @@ class AppendOnlyError(Exception):
     pass
 
 
+# What each logged act means, for the people who review the log. Keys are stable identifiers.
+WHAT_LABELS = {
+    "person.lookup": _("Look-up by identity number"),
+    "person.search": _("Name search"),
+    "person.detail": _("The individual's page"),
+    "person.register": _("Registration of an individual"),
+    "person.update": _("Change of the individual's details"),
+    "relative.add": _("Relative added"),
+    "relative.remove": _("Relative removed"),
+    "representative.add": _("Legal representative added"),
+    "representative.remove": _("Legal representative removed"),
+    "accesslog.export": _("Export of the access log"),
+}
+
+
 class AccessLog(models.Model):
     class Action(models.TextChoices):
-        READ = "read", _("Read")
-        SEARCH = "search", _("Search")
-        CREATE = "create", _("Create")
-        UPDATE = "update", _("Change")
-        REFUSE = "refuse", _("Refused")
-        EXPORT = "export", _("Export")
+        READ = "read", pgettext_lazy("audit action", "Read")
+        SEARCH = "search", pgettext_lazy("audit action", "Search")
+        CREATE = "create", pgettext_lazy("audit action", "Create")
+        UPDATE = "update", pgettext_lazy("audit action", "Change")
+        REFUSE = "refuse", pgettext_lazy("audit action", "Refused")
+        EXPORT = "export", pgettext_lazy("audit action", "Export")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     user = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name=_("user"))
@@ -63,3 +79,9 @@ class AccessLog(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("The access log is append-only.")
+
+    @property
+    def what_display(self) -> str:
+        key, _sep, detail = self.what.partition(": ")
+        label = str(WHAT_LABELS.get(key, key))
+        return f"{label}: {detail}" if detail else label

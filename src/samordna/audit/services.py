@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.utils import translation
+
 from samordna.audit.models import AccessLog
 
 if TYPE_CHECKING:
@@ -16,22 +19,24 @@ def log(
     action: str,
     what: str,
     person: Person | None = None,
-    purpose: str = "",
+    purpose: object = "",
 ) -> AccessLog:
+    """Purposes may be lazy translations; they are stored in the installation's language so the
+    log does not mix languages with each user's choice."""
     return AccessLog.objects.create(
         user=actor.user,
         unit=actor.unit,
         person=person,
         action=action,
         what=what[:200],
-        purpose=purpose[:200],
+        purpose=_stored(purpose),
         via=actor.via,
         ip=actor.ip,
     )
 
 
 def log_many(
-    actor: Actor, action: str, what: str, persons: list[Person], purpose: str = ""
+    actor: Actor, action: str, what: str, persons: list[Person], purpose: object = ""
 ) -> None:
     """One row per person shown in a result list, in one INSERT."""
     AccessLog.objects.bulk_create(
@@ -41,9 +46,14 @@ def log_many(
             person=person,
             action=action,
             what=what[:200],
-            purpose=purpose[:200],
+            purpose=_stored(purpose),
             via=actor.via,
             ip=actor.ip,
         )
         for person in persons
     )
+
+
+def _stored(purpose: object) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(purpose)[:200]

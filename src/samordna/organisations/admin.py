@@ -40,5 +40,5 @@ class UserAdmin(BaseUserAdmin[User]):
     list_display = ["username", "first_name", "last_name", "title", "is_active"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,  # type: ignore[misc]
-        (_("Work"), {"fields": ("title", "phone", "hsa_id")}),
+        (_("Work details"), {"fields": ("title", "phone", "hsa_id")}),
     )

@@ -70,7 +70,10 @@ class Person(models.Model):
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     preferred_plan_format = models.CharField(
-        _("plan wanted"), max_length=10, choices=PlanFormat.choices, default=PlanFormat.PAPER
+        _("preferred format of the plan"),
+        max_length=10,
+        choices=PlanFormat.choices,
+        default=PlanFormat.PAPER,
     )
     deceased_on = models.DateField(_("date of death"), null=True, blank=True)
     registered_at = models.DateTimeField(_("registered"), default=timezone.now)

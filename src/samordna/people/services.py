@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from samordna.accounts.actor import Actor
 from samordna.audit.models import AccessLog
@@ -80,7 +81,8 @@ def lookup(actor: Actor, raw: str) -> Lookup:
     person = Person.objects.filter(identity_number=identity.value).first()
     record = None if person else check_register(actor, identity, "person.lookup")
     visible = bool(person and Person.objects.visible_to(actor).filter(pk=person.pk).exists())
-    log(actor, AccessLog.Action.SEARCH, "person.lookup", person, _("Search by identity number"))
+    purpose = gettext_lazy("Search by identity number")
+    log(actor, AccessLog.Action.SEARCH, "person.lookup", person, purpose)
     return Lookup(identity=identity, person=person, record=record, visible=visible)
 
 
@@ -95,7 +97,7 @@ def search(actor: Actor, query: str) -> list[Person]:
     found = list(
         persons.select_related("municipality").order_by("last_name", "first_name")[:SEARCH_LIMIT]
     )
-    log_many(actor, AccessLog.Action.SEARCH, "person.search", found, _("Search by name"))
+    log_many(actor, AccessLog.Action.SEARCH, "person.search", found, gettext_lazy("Search by name"))
     return found
 
 
@@ -107,7 +109,10 @@ def get_visible(actor: Actor, pk: int, what: str = "person.detail", purpose: str
         .first()
     )
     if person is None:
-        raise NotFound("not_found", _("The individual was not found, or your unit may not see it."))
+        raise NotFound(
+            "not_found",
+            _("The individual was not found, or your unit is not permitted to see them."),
+        )
     log(actor, AccessLog.Action.READ, what, person, purpose)
     return person
 
@@ -152,7 +157,8 @@ def register(actor: Actor, raw_identity_number: str, data: dict[str, Any]) -> Pe
                 registered_by_unit=actor.unit,
                 **fields,
             )
-            log(actor, AccessLog.Action.CREATE, "person.register", person, _("Registration"))
+            purpose = gettext_lazy("Registration")
+            log(actor, AccessLog.Action.CREATE, "person.register", person, purpose)
     except IntegrityError as error:
         if not Person.objects.filter(identity_number=identity.value).exists():
             raise
