@@ -19,6 +19,7 @@ from samordna.accounts.middleware import SESSION_KEY
 from samordna.cases.models import Case, Participation
 from samordna.organisations.models import County, Membership, Principal, Unit, User
 from samordna.people.models import Person
+from samordna.sip.models import SipCase
 
 PASSWORD = "correct horse battery staple"
 
@@ -104,6 +105,7 @@ def world(db: None) -> World:
     case = Case.objects.create(
         person=person, kind=Case.Kind.SIP, owner_unit=owner_unit, opened_by=alice
     )
+    SipCase.objects.create(case=case, type=SipCase.Type.OUTPATIENT, need_known_at=case.opened_at)
     Participation.objects.create(case=case, unit=owner_unit, role=Participation.Role.OWNER)
     Participation.objects.create(
         case=case, unit=participant_unit, role=Participation.Role.PARTICIPANT

@@ -29,3 +29,9 @@ class Conflict(ServiceError):
     """Someone else changed the record since the form was opened (optimistic locking)."""
 
     status = 409
+
+
+class Forbidden(ServiceError):
+    """The actor's role or unit may not do this act on a case it can otherwise see."""
+
+    status = 403

@@ -24,6 +24,7 @@ urlpatterns = [
     path("health", health, name="health"),
     path("", include("samordna.accounts.urls")),
     path("persons/", include("samordna.people.urls")),
+    path("sip/", include("samordna.sip.urls")),
     path("log/", include("samordna.audit.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -51,3 +51,13 @@ def test_logout_requires_post_and_ends_the_session(login, world: World) -> None:
     assert client.get(reverse("accounts:logout")).status_code == 405
     client.post(reverse("accounts:logout"))
     assert client.get(reverse("people:search")).status_code == 302
+
+
+def test_swedish_whatever_the_browser_asks_english_only_when_chosen(client: Client) -> None:
+    page = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Logga in i Samordna" in page.content.decode()
+    assert page["Content-Language"] == "sv"
+    client.post(reverse("set_language"), {"language": "en", "next": "/login/"})
+    assert "Log in to Samordna" in client.get(reverse("accounts:login")).content.decode()
+    client.cookies["django_language"] = "xx"  # unknown: back to Swedish
+    assert "Logga in i Samordna" in client.get(reverse("accounts:login")).content.decode()

@@ -13,13 +13,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.responses import Status
-from ninja.security import HttpBearer
 
-from samordna.accounts.actor import Actor
-from samordna.accounts.middleware import client_ip
-from samordna.api.models import ApiToken, hash_token
+from samordna.api.common import Error, actor_of, auth
+from samordna.api.sip_cases import persons_router
+from samordna.api.sip_cases import router as sip_router
 from samordna.errors import ServiceError
-from samordna.organisations.models import Membership, Principal, Unit
+from samordna.organisations.models import Principal, Unit
 from samordna.people import services
 from samordna.people.models import Person, PlanFormat
 
@@ -32,30 +31,6 @@ api = NinjaAPI(
     docs_url="/docs",
     urls_namespace="api-v1",
 )
-
-
-class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
-        found = (
-            ApiToken.objects.select_related("user", "unit__principal__county")
-            .filter(key_hash=hash_token(token), revoked_at__isnull=True, user__is_active=True)
-            .first()
-        )
-        if (
-            found is None
-            or not Membership.objects.filter(user=found.user, unit=found.unit).exists()
-        ):
-            return None
-        return Actor.for_unit(found.user, found.unit, via="api", ip=client_ip(request))
-
-
-auth = TokenAuth()
-
-
-class Error(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 def error_response(
@@ -175,11 +150,6 @@ class PersonLookupOut(Schema):
     person: PersonOut | None
 
 
-def _actor(request: HttpRequest) -> Actor:
-    actor: Actor = request.auth  # type: ignore[attr-defined]
-    return actor
-
-
 def _fields(payload: PersonIn) -> dict[str, Any]:
     data = payload.dict(exclude={"identity_number"})
     data["municipality"] = Principal.objects.filter(
@@ -202,7 +172,7 @@ def _fields(payload: PersonIn) -> dict[str, Any]:
 def list_units(request: HttpRequest, kind: Unit.Kind | None = None) -> Any:
     """Active units of the token's county."""
     units = Unit.objects.filter(
-        active=True, principal__county=_actor(request).unit.principal.county
+        active=True, principal__county=actor_of(request).unit.principal.county
     ).select_related("principal")
     if kind:
         units = units.filter(kind=kind)
@@ -218,7 +188,7 @@ def list_units(request: HttpRequest, kind: Unit.Kind | None = None) -> Any:
 def lookup_person(request: HttpRequest, identity_number: str) -> Any:
     """Look up an individual by identity number. The details are returned only when the
     token's unit may see the individual; the lookup is logged."""
-    found = services.lookup(_actor(request), identity_number)
+    found = services.lookup(actor_of(request), identity_number)
     return {
         "identity_number": found.identity.value,
         "registered": found.person is not None,
@@ -236,7 +206,7 @@ def lookup_person(request: HttpRequest, identity_number: str) -> Any:
 def register_person(request: HttpRequest, payload: PersonIn) -> Any:
     """Register an individual. Reserve numbers (`reserve_number`) and protected identities
     (`protected_identity`) are refused and nothing is stored."""
-    actor = _actor(request)
+    actor = actor_of(request)
     services.parse(payload.identity_number)  # number errors before field errors
     person = services.register(actor, payload.identity_number, _fields(payload))
     return Status(201, person)
@@ -249,4 +219,8 @@ def register_person(request: HttpRequest, payload: PersonIn) -> Any:
     tags=["individuals"],
 )
 def get_person(request: HttpRequest, person_id: int) -> Any:
-    return services.get_visible(_actor(request), person_id, "person.detail", "API")
+    return services.get_visible(actor_of(request), person_id, "person.detail", "API")
+
+
+api.add_router("/sip", sip_router)
+api.add_router("/persons", persons_router)

@@ -7,6 +7,7 @@ discharge apps add their own one-to-one detail tables; participation, the timeli
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -43,6 +44,7 @@ class Case(models.Model):
         GOALS_MET = "goals_met", _("Goals met")
         NO_LONGER_NEEDED = "no_longer_needed", _("No longer needed")
         CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+        CONSENT_REFUSED = "consent_refused", _("Consent refused")
         DECEASED = "deceased", _("Deceased")
         DISCHARGED = "discharged", _("Discharged")
         OTHER = "other", _("Other")
@@ -125,6 +127,17 @@ class Participation(models.Model):
         return f"{self.unit_id} in case {self.case_id} ({self.role})"
 
 
+# What each timeline event means, for people reading the case. Keys are stable identifiers.
+EVENT_LABELS = {
+    "opened": _("Case opened"),
+    "closed": _("Case closed"),
+    "consent_given": _("Consent given"),
+    "consent_refused": _("Consent refused"),
+    "consent_withdrawn": _("Consent withdrawn"),
+    "coordinator_changed": _("Coordinator changed"),
+}
+
+
 class Event(models.Model):
     """The case timeline: every act appends one (who, unit, what, when).
 
@@ -146,3 +159,132 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} in case {self.case_id}"
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.kind, self.kind))
+
+
+class Notice(models.Model):
+    """Something sent to units about a case: an invitation, an admission notice, a message.
+
+    Each recipient unit gets one ``Delivery``; what a recipient must do with it (acknowledge,
+    answer) and by when lives there.
+    """
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", _("Meeting invitation")
+        ADMISSION = "admission", _("Admission notice")
+        READY = "ready", _("Ready-for-discharge notice")
+        DISCHARGE = "discharge", _("Discharge notice")
+        MESSAGE = "message", _("Message")
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    sender = models.ForeignKey(User, models.PROTECT, related_name="+")
+    sender_unit = models.ForeignKey(Unit, models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+    subject = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        indexes = [models.Index(fields=["case", "-sent_at"], name="notice_case_sent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk}"
+
+
+class Delivery(models.Model):
+    """A notice to one unit: acknowledge or for information, the answer, a forward (MSG-2)."""
+
+    class Mode(models.TextChoices):
+        ACK = "ack", _("To acknowledge")
+        FYI = "fyi", _("For information")
+
+    class Answer(models.TextChoices):
+        PENDING = "", _("Not answered")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    notice = models.ForeignKey(Notice, models.CASCADE, related_name="deliveries")
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="deliveries")
+    mode = models.CharField(max_length=3, choices=Mode.choices, default=Mode.ACK)
+    due_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        User, models.PROTECT, related_name="+", null=True, blank=True
+    )
+    answer = models.CharField(max_length=10, choices=Answer.choices, blank=True, default="")
+    answer_reason = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(User, models.PROTECT, related_name="+", null=True, blank=True)
+    forwarded_to = models.ForeignKey(
+        "self", models.PROTECT, related_name="forwarded_from", null=True, blank=True
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "unit"], name="one_delivery_per_unit")
+        ]
+        indexes = [
+            # A unit's unacknowledged items, most urgent first (BOX-1).
+            models.Index(
+                fields=["unit", "due_at"],
+                condition=Q(acknowledged_at__isnull=True),
+                name="delivery_open_by_unit_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notice} to {self.unit_id}"
+
+
+class Obligation(models.Model):
+    """A deadline of the routine for one case (and, where it is one unit's, that unit).
+
+    Every deadline is a row with ``due_at``, so "what is due" is one indexed query for any unit
+    and volume; ``met_at`` records when it was done.
+    """
+
+    class Kind(models.TextChoices):
+        SIP_INVITATION = "sip_invitation", _("Send the SIP invitation")
+        SIP_MEETING = "sip_meeting", _("Hold the SIP meeting")
+        PLAN_DOCUMENTED = "plan_documented", _("Document the plan")
+        PLAN_HANDED_OVER = "plan_handed_over", _("Hand the plan to the individual")
+        FOLLOW_UP_COMMENT = "follow_up_comment", _("Comment on your actions before follow-up")
+        FOLLOW_UP = "follow_up", _("Follow up the plan")
+        PLAN_AFTER_DISCHARGE = "plan_after_discharge", _("Plan within 21 days of discharge")
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="obligations")
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="obligations")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    due_at = models.DateTimeField()
+    met_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["due_at"]
+        indexes = [
+            models.Index(
+                fields=["unit", "due_at"],
+                condition=Q(met_at__isnull=True, cancelled_at__isnull=True),
+                name="obligation_open_by_unit_idx",
+            ),
+            models.Index(fields=["case", "kind"], name="obligation_case_kind_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.due_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.met_at is None and self.cancelled_at is None
+
+    def status(self, now: dt.datetime) -> str:
+        """met, cancelled, overdue or due (for display)."""
+        if self.met_at is not None:
+            return "met_late" if self.met_at >= self.due_at else "met"
+        if self.cancelled_at is not None:
+            return "cancelled"
+        return "overdue" if now >= self.due_at else "due"

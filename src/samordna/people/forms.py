@@ -41,6 +41,12 @@ class PersonForm(forms.ModelForm[Person]):
         self.fields["phone"].widget.attrs["autocomplete"] = "off"
 
 
+class DeathForm(forms.Form):
+    died_on = forms.DateField(
+        label=_("Date of death"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
 class RelativeForm(forms.ModelForm[Relative]):
     class Meta:
         model = Relative

@@ -15,9 +15,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from samordna.accounts.actor import UnitRequest
 from samordna.accounts.decorators import unit_required
+from samordna.cases.models import Case
+from samordna.cases.services import register_death
 from samordna.errors import ServiceError
 from samordna.people import services
-from samordna.people.forms import IdentityNumberForm, PersonForm, RelativeForm, RepresentativeForm
+from samordna.people.forms import (
+    DeathForm,
+    IdentityNumberForm,
+    PersonForm,
+    RelativeForm,
+    RepresentativeForm,
+)
 
 
 def _show_error(form: forms.BaseForm, error: ServiceError) -> None:
@@ -122,10 +130,14 @@ def detail(request: UnitRequest, pk: int) -> HttpResponse:
         form = PersonForm(instance=person)
     context = {
         "person": person,
+        "cases": Case.objects.visible_to(actor)
+        .filter(person=person)
+        .select_related("sip", "owner_unit"),
         "form": form,
         "relatives": person.relatives.all(),
         "representatives": person.representatives.all(),
         "relative_form": RelativeForm(prefix="relative"),
+        "death_form": DeathForm(prefix="death"),
         "representative_form": RepresentativeForm(prefix="representative"),
     }
     return render(request, "people/detail.html", context, status=status)
@@ -174,4 +186,25 @@ def remove_relative(request: UnitRequest, pk: int, item: int) -> HttpResponse:
 def remove_representative(request: UnitRequest, pk: int, item: int) -> HttpResponse:
     services.remove_representative(request.actor, pk, item)
     messages.success(request, _("The representative is removed."))
+    return redirect("people:detail", pk=pk)
+
+
+@unit_required()
+@require_POST
+def death(request: UnitRequest, pk: int) -> HttpResponse:
+    """PER-4: registering a death closes every active case of the individual."""
+    form = DeathForm(request.POST, prefix="death")
+    if not form.is_valid():
+        messages.error(request, _("Give a valid date of death."))
+        return redirect("people:detail", pk=pk)
+    try:
+        closed = register_death(request.actor, pk, form.cleaned_data["died_on"])
+    except ServiceError as error:
+        if error.status == 404:
+            raise
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("The death is registered; %(n)s active cases were closed.") % {"n": closed}
+        )
     return redirect("people:detail", pk=pk)

@@ -1,0 +1,191 @@
+"""SIP case acts over REST (API-1): open, read, consent, coordinator, closure; and death (PER-4).
+
+Same services as the screens; errors are the API's ``{"code", "message", "field"}``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+
+from samordna.accounts.actor import Actor
+from samordna.api.common import ERRORS, actor_of, auth
+from samordna.cases import services as cases
+from samordna.cases.models import Case
+from samordna.errors import NotFound, ServiceError
+from samordna.organisations.models import Unit, User
+from samordna.people.services import lookup
+from samordna.sip import services
+from samordna.sip.models import Consent, SipCase
+
+router = Router(tags=["sip"], auth=auth)
+
+
+def _actor(request: HttpRequest) -> Actor:
+    actor: Actor = request.auth  # type: ignore[attr-defined]
+    return actor
+
+
+class OpenIn(Schema):
+    identity_number: str = Field(..., examples=["19360323-9090"])
+    type: SipCase.Type
+    need_known_at: dt.datetime
+    reason: str = ""
+
+
+class DeadlineOut(Schema):
+    kind: str
+    unit: str = Field(..., alias="unit.code")
+    due_at: dt.datetime
+    met_at: dt.datetime | None
+    cancelled_at: dt.datetime | None
+
+
+class CoordinatorOut(Schema):
+    user: str = Field(..., alias="user.username")
+    unit: str = Field(..., alias="unit.code")
+    assumed_at: dt.datetime
+    renounced_at: dt.datetime | None
+    reason: str
+
+
+class ConsentOut(Schema):
+    decision: str
+    giver: str
+    giver_name: str
+    form: str
+    given_at: dt.datetime
+    withdrawn_at: dt.datetime | None
+    units: list[str]
+    child_view: str
+
+    @staticmethod
+    def resolve_units(obj: Consent) -> list[str]:
+        return [u.code for u in obj.units.all()]
+
+
+class SipOut(Schema):
+    id: int
+    identity_number: str = Field(..., alias="person.identity_number")
+    type: str = Field(..., alias="sip.type")
+    need_known_at: dt.datetime = Field(..., alias="sip.need_known_at")
+    owner_unit: str = Field(..., alias="owner_unit.code")
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None
+    close_reason: str
+    coordinators: list[CoordinatorOut]
+    consents: list[ConsentOut]
+    deadlines: list[DeadlineOut]
+
+    @staticmethod
+    def resolve_coordinators(obj: Case) -> list[Any]:
+        return list(obj.coordinators.select_related("user", "unit"))
+
+    @staticmethod
+    def resolve_consents(obj: Case) -> list[Any]:
+        return list(obj.consents.prefetch_related("units"))
+
+    @staticmethod
+    def resolve_deadlines(obj: Case) -> list[Any]:
+        return list(obj.obligations.select_related("unit"))
+
+
+class ConsentIn(Schema):
+    decision: Consent.Decision
+    giver: Consent.Giver
+    giver_name: str = ""
+    form: Consent.Form
+    given_at: dt.datetime
+    units: list[str] = Field(default_factory=list, description="Unit codes")
+    child_view: str = ""
+
+
+class CoordinatorIn(Schema):
+    username: str
+    unit: str = Field(..., description="Unit code")
+    reason: str
+
+
+class CloseIn(Schema):
+    reason: str = Field(..., examples=["goals_met"])
+    comment: str = ""
+
+
+class DeathIn(Schema):
+    died_on: dt.date
+
+
+def _reread(actor: Actor, pk: int) -> Case:
+    return services.get(actor, pk)
+
+
+@router.post("", response={201: SipOut, **ERRORS})
+def open_sip(request: HttpRequest, payload: OpenIn) -> Any:
+    """Open a SIP for a registered individual; the token's user becomes coordinator."""
+    actor = actor_of(request)
+    found = lookup(actor, payload.identity_number)
+    if found.person is None:
+        raise NotFound("not_registered", "Individen är inte registrerad.", "identity_number")
+    case = services.open_case(
+        actor, found.person.pk, payload.type, payload.need_known_at, payload.reason
+    )
+    return Status(201, _reread(actor, case.pk))
+
+
+@router.get("/{case_id}", response={200: SipOut, **ERRORS})
+def get_sip(request: HttpRequest, case_id: int) -> Any:
+    return _reread(actor_of(request), case_id)
+
+
+@router.post("/{case_id}/consent", response={200: SipOut, **ERRORS})
+def record_consent(request: HttpRequest, case_id: int, payload: ConsentIn) -> Any:
+    actor = actor_of(request)
+    data = payload.dict()
+    units = list(Unit.objects.filter(code__in=payload.units))
+    if len(units) != len(set(payload.units)):
+        raise ServiceError("invalid_unit", "Okänd enhet i samtyckets omfattning.", "units")
+    data["units"] = units
+    services.record_consent(actor, case_id, data)
+    return _reread(actor, case_id)
+
+
+@router.post("/{case_id}/consent/withdraw", response={200: SipOut, **ERRORS})
+def withdraw_consent(request: HttpRequest, case_id: int) -> Any:
+    actor = actor_of(request)
+    services.withdraw_consent(actor, case_id)
+    return _reread(actor, case_id)
+
+
+@router.post("/{case_id}/coordinator", response={200: SipOut, **ERRORS})
+def change_coordinator(request: HttpRequest, case_id: int, payload: CoordinatorIn) -> Any:
+    actor = actor_of(request)
+    user = User.objects.filter(username=payload.username).first()
+    unit = Unit.objects.filter(code=payload.unit).first()
+    services.change_coordinator(
+        actor, case_id, user.pk if user else 0, unit.pk if unit else 0, payload.reason
+    )
+    return _reread(actor, case_id)
+
+
+@router.post("/{case_id}/close", response={200: SipOut, **ERRORS})
+def close_sip(request: HttpRequest, case_id: int, payload: CloseIn) -> Any:
+    actor = actor_of(request)
+    services.close_case(actor, case_id, payload.reason, payload.comment)
+    return _reread(actor, case_id)
+
+
+persons_router = Router(tags=["individuals"], auth=auth)
+
+
+class DeathOut(Schema):
+    closed_cases: int
+
+
+@persons_router.post("/{person_id}/death", response={200: DeathOut, **ERRORS})
+def register_death(request: HttpRequest, person_id: int, payload: DeathIn) -> Any:
+    """PER-4: closes every active SIP and discharge process of the individual."""
+    return {"closed_cases": cases.register_death(actor_of(request), person_id, payload.died_on)}

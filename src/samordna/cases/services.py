@@ -1,0 +1,114 @@
+"""Acts every kind of case shares: reading a case, the timeline, deadlines, closure, death."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samordna.accounts.actor import Actor
+from samordna.audit.models import AccessLog
+from samordna.audit.services import log
+from samordna.cases.models import Case, Event, Obligation, Participation
+from samordna.errors import NotFound, ServiceError
+from samordna.organisations.models import Unit
+from samordna.people.models import Person
+
+
+def get_case(actor: Actor, pk: int, kind: str, what: str, lock: bool = False) -> Case:
+    """A case the actor's unit takes part in, or NotFound; every read is logged (SEC-1, SEC-2)."""
+    cases = Case.objects.visible_to(actor).filter(kind=kind).select_related("person", "owner_unit")
+    if lock:
+        cases = cases.select_for_update(of=("self",))
+    case = cases.filter(pk=pk).first()
+    if case is None:
+        raise NotFound(
+            "not_found", _("The case was not found, or your unit does not take part in it.")
+        )
+    log(
+        actor,
+        AccessLog.Action.READ if what.endswith(".read") else AccessLog.Action.UPDATE,
+        what,
+        case.person,
+    )
+    return case
+
+
+def require_active(case: Case) -> None:
+    if not case.is_active:
+        raise ServiceError("case_closed", _("The case is closed; nothing more can be done in it."))
+
+
+def record(
+    actor: Actor,
+    case: Case,
+    kind: str,
+    data: dict[str, Any] | None = None,
+    occurred_at: dt.datetime | None = None,
+) -> Event:
+    """Append to the case timeline; ``occurred_at`` is set only for after-registration."""
+    now = timezone.now()
+    return Event.objects.create(
+        case=case,
+        kind=kind,
+        actor=actor.user,
+        unit=actor.unit,
+        data=data or {},
+        occurred_at=occurred_at or now,
+        recorded_at=now,
+    )
+
+
+def take_part(case: Case, unit: Unit, role: str = Participation.Role.PARTICIPANT) -> None:
+    """Give a unit access to the case from now on (idempotent)."""
+    if not case.participations.filter(unit=unit, until__isnull=True).exists():
+        Participation.objects.create(case=case, unit=unit, role=role)
+
+
+def oblige(case: Case, unit: Unit, kind: str, due_at: dt.datetime, note: str = "") -> Obligation:
+    """Store a deadline; an open one of the same kind for the unit is replaced."""
+    Obligation.objects.filter(
+        case=case, unit=unit, kind=kind, met_at__isnull=True, cancelled_at__isnull=True
+    ).update(cancelled_at=timezone.now())
+    return Obligation.objects.create(case=case, unit=unit, kind=kind, due_at=due_at, note=note)
+
+
+def meet(case: Case, kind: str, at: dt.datetime | None = None, unit: Unit | None = None) -> None:
+    """Mark open deadlines of this kind as met (for one unit, or for all)."""
+    open_ = Obligation.objects.filter(
+        case=case, kind=kind, met_at__isnull=True, cancelled_at__isnull=True
+    )
+    if unit is not None:
+        open_ = open_.filter(unit=unit)
+    open_.update(met_at=at or timezone.now())
+
+
+def close(actor: Actor, case: Case, reason: str, comment: str = "") -> None:
+    """Close a case with a reason; open deadlines are cancelled (SIP-13)."""
+    now = timezone.now()
+    case.closed_at = now
+    case.close_reason = reason
+    case.version += 1
+    case.save(update_fields=["closed_at", "close_reason", "version"])
+    case.obligations.filter(met_at__isnull=True, cancelled_at__isnull=True).update(cancelled_at=now)
+    record(actor, case, "closed", {"reason": reason, "comment": comment})
+
+
+@transaction.atomic
+def register_death(actor: Actor, person_pk: int, died_on: dt.date) -> int:
+    """PER-4: a death closes every active case of the person with reason "deceased"."""
+    from samordna.people.services import get_visible
+
+    person = get_visible(actor, person_pk, "person.death")
+    if died_on > timezone.localdate():
+        raise ServiceError(
+            "future_date", _("The date of death cannot be in the future."), "died_on"
+        )
+    Person.objects.filter(pk=person.pk).update(deceased_on=died_on, version=person.version + 1)
+    cases = list(Case.objects.select_for_update().filter(person=person, closed_at__isnull=True))
+    for case in cases:
+        close(actor, case, Case.CloseReason.DECEASED)
+    return len(cases)

@@ -1,0 +1,409 @@
+"""The coordinated individual plan (SPEC SIP-1 to SIP-15, CON-1 to CON-3).
+
+A SIP case is a ``cases.Case`` of kind ``sip`` with a ``SipCase`` detail row. Its life:
+preparation (consent, assessment, invitation) → meeting and plan (a new ``PlanVersion`` per
+meeting) → follow-up (repeatable) → evaluation and closure (seed 004).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samordna.cases.models import Case, Delivery
+from samordna.organisations.models import Unit, User
+
+
+class SipCase(models.Model):
+    class Type(models.TextChoices):
+        OUTPATIENT = "outpatient", _("Outpatient SIP")
+        AFTER_DISCHARGE = "after_discharge", _("SIP after discharge")
+        SVP = "svp", _("Coordinated care plan (ÖPT/ÖRV)")
+        ACTOR_MEETING = "actor_meeting", _("Actor meeting without the individual")
+
+    case = models.OneToOneField(Case, models.CASCADE, primary_key=True, related_name="sip")
+    type = models.CharField(_("type"), max_length=20, choices=Type.choices)
+    need_known_at = models.DateTimeField(
+        _("need became known"), help_text=_("Starts the invitation deadline (SIP-7).")
+    )
+    reason = models.TextField(_("reason for coordination"), blank=True)
+    # The discharge process this SIP follows (SIP after discharge); set by the discharge work.
+    origin = models.ForeignKey(
+        Case, models.PROTECT, null=True, blank=True, related_name="following_sips"
+    )
+
+    class Meta:
+        verbose_name = _("SIP case")
+        verbose_name_plural = _("SIP cases")
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} {self.case_id}"
+
+
+class Coordinator(models.Model):
+    """Who held the coordinator role when (SIP-2); the open row is the current coordinator."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="coordinators")
+    user = models.ForeignKey(User, models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="+")
+    assumed_at = models.DateTimeField(default=timezone.now)
+    renounced_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(_("reason for the change"), max_length=300, blank=True)
+    assigned_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["assumed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(renounced_at__isnull=True),
+                name="one_current_coordinator",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.unit})"
+
+
+class Consent(models.Model):
+    """Consent to a SIP and to information exchange between named units (CON-1 to CON-3)."""
+
+    class Giver(models.TextChoices):
+        INDIVIDUAL = "individual", _("The individual")
+        GUARDIANS = "guardians", _("Guardians")
+        REPRESENTATIVE = "representative", _("Legal representative")
+
+    class Form(models.TextChoices):
+        ORAL = "oral", _("Oral")
+        WRITTEN = "written", _("Written")
+
+    class Decision(models.TextChoices):
+        GIVEN = "given", _("Given")
+        REFUSED = "refused", _("Refused")
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="consents")
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    giver = models.CharField(_("given by"), max_length=20, choices=Giver.choices)
+    giver_name = models.CharField(_("name of the person who gave it"), max_length=200)
+    form = models.CharField(_("form"), max_length=10, choices=Form.choices)
+    given_at = models.DateTimeField(_("when"))
+    units = models.ManyToManyField(
+        Unit,
+        related_name="+",
+        blank=True,
+        verbose_name=_("units that may exchange information and be invited"),
+    )
+    child_view = models.TextField(
+        _("the child's own view"), blank=True, help_text=_("According to age and maturity.")
+    )
+    recorded_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(User, models.PROTECT, related_name="+", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} ({self.giver_name})"
+
+    @property
+    def in_force(self) -> bool:
+        return self.decision == self.Decision.GIVEN and self.withdrawn_at is None
+
+
+class LifeArea(models.TextChoices):
+    """The assessment areas of seed 002 (4.6) and seed 000, plus SBAR (seed 000)."""
+
+    HEALTH = "health", _("Experienced health")
+    PERSONAL_CARE = "personal_care", _("Personal care")
+    COMMUNICATION = "communication", _("Communication")
+    MOBILITY = "mobility", _("Mobility")
+    HOUSING = "housing", _("Housing and daily life at home")
+    FAMILY = "family", _("Relationships with family and network")
+    PLANNING_THE_DAY = "planning_the_day", _("Planning the day and handling demands")
+    LEARNING = "learning", _("Learning and using knowledge")
+    PLAY = "play", _("Play")
+    EDUCATION = "education", _("Education and studies")
+    WORK = "work", _("Work and occupation")
+    FINANCES = "finances", _("Finances")
+    LEISURE = "leisure", _("Recreation and leisure")
+    OTHER = "other", _("Other")
+    SBAR_SITUATION = "sbar_s", _("SBAR: Situation")
+    SBAR_BACKGROUND = "sbar_b", _("SBAR: Background")
+    SBAR_ASSESSMENT = "sbar_a", _("SBAR: Assessment")
+    SBAR_RECOMMENDATION = "sbar_r", _("SBAR: Recommendation")
+
+
+class AssessmentEntry(models.Model):
+    """One signed contribution to the needs assessment (SIP-5); units add what they know."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="assessment")
+    area = models.CharField(_("area"), max_length=20, choices=LifeArea.choices)
+    text = models.TextField(_("text"))
+    author = models.ForeignKey(User, models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["written_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_area_display()} ({self.unit_id})"
+
+
+class Meeting(models.Model):
+    """A SIP meeting: the invitation (SIP-6) and, once held, its record (SIP-8)."""
+
+    class Purpose(models.TextChoices):
+        ESTABLISH = "establish", _("Establish a plan")
+        FOLLOW_UP = "follow_up", _("Follow up the plan")
+        EVALUATE = "evaluate", _("Evaluate the plan")
+
+    class Form(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        VIDEO = "video", _("Video")
+        PHONE = "phone", _("Phone")
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="meetings")
+    notice = models.OneToOneField(
+        "cases.Notice", models.PROTECT, null=True, blank=True, related_name="meeting"
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    form = models.CharField(_("meeting form"), max_length=20, choices=Form.choices)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    video_link = models.URLField(_("video link"), blank=True)
+    phone_number = models.CharField(_("phone number to call"), max_length=40, blank=True)
+    phone_code = models.CharField(_("code"), max_length=40, blank=True)
+    agenda = models.TextField(_("agenda and comment"), blank=True)
+    consent_confirmed = models.BooleanField(_("consent has been obtained"), default=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    # iCalendar SEQUENCE: raised on every change of a sent invitation (DOC-2).
+    sequence = models.PositiveIntegerField(default=0)
+    # The record, once held.
+    held = models.BooleanField(default=False)
+    chair = models.CharField(_("chair"), max_length=200, blank=True)
+    documenter = models.CharField(_("documenter"), max_length=200, blank=True)
+    professional_with_individual = models.BooleanField(
+        _("a professional was with the individual in person"), default=False
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(User, models.PROTECT, related_name="+", null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class Participant(models.Model):
+    """Someone invited to a meeting: a connected unit (through its delivery), the individual,
+    a relative, a legal representative or an external actor with a postal address."""
+
+    class Kind(models.TextChoices):
+        UNIT = "unit", _("Unit")
+        INDIVIDUAL = "individual", _("The individual")
+        RELATIVE = "relative", _("Relative")
+        REPRESENTATIVE = "representative", _("Legal representative")
+        EXTERNAL = "external", _("External actor")
+
+    class Attendance(models.TextChoices):
+        UNKNOWN = "", _("Not recorded")
+        IN_PERSON = "in_person", _("In person")
+        VIDEO = "video", _("By video")
+        PHONE = "phone", _("By phone")
+        ABSENT_WITH_NOTICE = "absent_notified", _("Absent, with notice")
+        ABSENT_WITHOUT_NOTICE = "absent", _("Absent without notice")
+
+    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="participants")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    unit = models.ForeignKey(Unit, models.PROTECT, null=True, blank=True, related_name="+")
+    delivery = models.OneToOneField(
+        Delivery, models.PROTECT, null=True, blank=True, related_name="participant"
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    street = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    attendance = models.CharField(
+        _("attendance"), max_length=20, choices=Attendance.choices, blank=True, default=""
+    )
+
+    class Meta:
+        ordering = ["kind", "pk"]
+
+    def __str__(self) -> str:
+        return self.name or str(self.unit)
+
+
+class PlanVersion(models.Model):
+    """The plan as agreed at one meeting (SIP-9, SIP-10). Earlier versions stay readable."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="plans")
+    number = models.PositiveIntegerField()
+    meeting = models.ForeignKey(Meeting, models.PROTECT, null=True, blank=True, related_name="+")
+    main_goal = models.TextField(_("main goal, in the individual's own words"))
+    initiated_by = models.CharField(_("who initiated the SIP"), max_length=200, blank=True)
+    child_perspective = models.TextField(_("how the child's perspective is considered"), blank=True)
+    if_worse = models.TextField(_("what happens if the condition worsens"), blank=True)
+    time_plan = models.TextField(_("time plan"), blank=True)
+    follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True)
+    follow_up_caller = models.CharField(_("who calls to the follow-up"), max_length=200, blank=True)
+    evaluation_on = models.DateField(_("evaluation date"), null=True, blank=True)
+    home_care_decision = models.TextField(
+        _("enrolment in home health care (decided by a primary-care physician)"), blank=True
+    )
+    created_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    documented_at = models.DateTimeField(null=True, blank=True)
+    handed_over_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="plan_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Plan {self.number}"
+
+
+class Goal(models.Model):
+    plan = models.ForeignKey(PlanVersion, models.CASCADE, related_name="goals")
+    text = models.TextField(_("sub-goal"))
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Action(models.Model):
+    """An intervention with its responsible party (SIP-9, SIP-14)."""
+
+    class Responsible(models.TextChoices):
+        UNIT = "unit", _("A unit")
+        INDIVIDUAL = "individual", _("The individual")
+        RELATIVE = "relative", _("A relative")
+        EXTERNAL = "external", _("An external actor")
+
+    class CareType(models.TextChoices):
+        HEALTH_CARE = "health_care", _("Health care")
+        SELF_CARE = "self_care", _("Self-care")
+        SOCIAL_CARE = "social_care", _("Social services")
+        OTHER = "other", _("Other")
+
+    plan = models.ForeignKey(PlanVersion, models.CASCADE, related_name="actions")
+    goal = models.ForeignKey(Goal, models.CASCADE, null=True, blank=True, related_name="actions")
+    text = models.TextField(_("action"))
+    responsible = models.CharField(_("responsible"), max_length=20, choices=Responsible.choices)
+    responsible_unit = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    responsible_name = models.CharField(
+        _("responsible person or actor"), max_length=200, blank=True
+    )
+    care_type = models.CharField(_("kind of care"), max_length=20, choices=CareType.choices)
+    starts_on = models.DateField(_("start"), null=True, blank=True)
+    ends_on = models.DateField(_("end"), null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class CareContact(models.Model):
+    """A designated care contact (fast vårdkontakt) named in the plan (SIP-9, SVU-4)."""
+
+    plan = models.ForeignKey(PlanVersion, models.CASCADE, related_name="care_contacts")
+    name = models.CharField(_("name"), max_length=200)
+    workplace = models.CharField(_("workplace"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=40)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FollowUpComment(models.Model):
+    """A responsible party's comment on its action or sub-goal before follow-up (SIP-11)."""
+
+    plan = models.ForeignKey(PlanVersion, models.CASCADE, related_name="follow_up_comments")
+    action = models.ForeignKey(
+        Action, models.CASCADE, null=True, blank=True, related_name="comments"
+    )
+    goal = models.ForeignKey(Goal, models.CASCADE, null=True, blank=True, related_name="comments")
+    text = models.TextField(_("comment"))
+    author = models.ForeignKey(User, models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["written_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Evaluation(models.Model):
+    """The rating of the main goal (``goal`` empty) or a sub-goal, with the individual (SIP-12)."""
+
+    class Rating(models.TextChoices):
+        MET = "met", _("Met")
+        PARTLY = "partly", _("Partly met")
+        NOT_MET = "not_met", _("Not met")
+
+    plan = models.ForeignKey(PlanVersion, models.CASCADE, related_name="evaluations")
+    goal = models.ForeignKey(Goal, models.CASCADE, null=True, blank=True, related_name="+")
+    rating = models.CharField(_("rating"), max_length=10, choices=Rating.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    author = models.ForeignKey(User, models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "goal"],
+                condition=Q(goal__isnull=False),
+                name="one_evaluation_per_goal",
+            ),
+            models.UniqueConstraint(
+                fields=["plan"], condition=Q(goal__isnull=True), name="one_main_goal_evaluation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_rating_display()
+
+
+class DeviationSuggestion(models.Model):
+    """A suggested deviation report (DEV-1), e.g. for a meeting no-show (SIP-8, seed 002 4.7.3).
+
+    The deviation register comes with the messaging work; until then suggestions are stored.
+    """
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="deviation_suggestions")
+    reporting_unit = models.ForeignKey(Unit, models.PROTECT, related_name="+")
+    concerned_unit = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    event = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.event[:60]

@@ -1,0 +1,279 @@
+"""Acts on a SIP case (SPEC SIP-1 to SIP-3, SIP-7, SIP-13, CON-1 to CON-3).
+
+Each public function is one act: it checks visibility through ``cases.services.get_case``, runs
+in one transaction, appends to the case timeline and keeps the case's deadlines up to date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samordna.accounts.actor import Actor
+from samordna.audit.models import AccessLog
+from samordna.audit.services import log
+from samordna.cases import services as cases
+from samordna.cases.models import Case, Obligation, Participation
+from samordna.core import deadlines
+from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
+from samordna.organisations.models import Membership, Unit, User
+from samordna.people.models import Person
+from samordna.sip.models import Consent, Coordinator, SipCase
+
+
+def get(actor: Actor, pk: int, what: str = "sip.read", lock: bool = False) -> Case:
+    return cases.get_case(actor, pk, Case.Kind.SIP, what, lock=lock)
+
+
+def current_coordinator(case: Case) -> Coordinator | None:
+    return (
+        case.coordinators.filter(renounced_at__isnull=True).select_related("user", "unit").first()
+    )
+
+
+def consent_in_force(case: Case) -> Consent | None:
+    return next((c for c in case.consents.all() if c.in_force), None)
+
+
+def require_coordinator_unit(actor: Actor, case: Case) -> None:
+    """Acts reserved for the coordinator: any staff of the coordinator's unit may do them."""
+    if case.owner_unit_id != actor.unit.pk:
+        raise Forbidden("not_coordinator", _("Only the coordinator's unit can do this."))
+
+
+def _invitation_due(sip: SipCase, case: Case) -> dt.datetime:
+    """SIP-7: outpatient within N working days of the need; after discharge within N days of
+    the ready-for-discharge notice (seeds 001, 002, 004)."""
+    rules = case.owner_unit.principal.county.rule_set
+    if sip.type == SipCase.Type.AFTER_DISCHARGE:
+        return deadlines.discharge_invitation_due(sip.need_known_at, rules)
+    return deadlines.outpatient_invitation_due(sip.need_known_at, rules)
+
+
+def open_case(
+    actor: Actor, person_pk: int, type: str, need_known_at: dt.datetime, reason: str = ""
+) -> Case:
+    """Whoever opens the case becomes coordinator (SIP-2, seed 000); one active SIP per person
+    is enforced by the database (SIP-3)."""
+    if type not in SipCase.Type.values:
+        raise ServiceError("invalid_type", _("Choose a kind of SIP."), "type")
+    if need_known_at > timezone.now():
+        raise ServiceError(
+            "future_date", _("The need cannot become known in the future."), "need_known_at"
+        )
+    person = Person.objects.filter(pk=person_pk).first()
+    if person is None:
+        raise NotFound("not_found", _("The individual was not found."))
+    if person.deceased_on:
+        raise ServiceError("deceased", _("The individual is registered as deceased."))
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(
+                person=person, kind=Case.Kind.SIP, owner_unit=actor.unit, opened_by=actor.user
+            )
+            sip = SipCase.objects.create(
+                case=case, type=type, need_known_at=need_known_at, reason=reason.strip()
+            )
+            Participation.objects.create(case=case, unit=actor.unit, role=Participation.Role.OWNER)
+            Coordinator.objects.create(
+                case=case, user=actor.user, unit=actor.unit, assigned_by=actor.user
+            )
+            cases.oblige(
+                case, actor.unit, Obligation.Kind.SIP_INVITATION, _invitation_due(sip, case)
+            )
+            if type != SipCase.Type.AFTER_DISCHARGE:
+                # Seed 001 line 391-392: "Själva mötet bör äga rum inom 3-21 dagar."
+                rules = actor.unit.principal.county.rule_set
+                _earliest, latest = deadlines.meeting_window(need_known_at, rules)
+                cases.oblige(
+                    case, actor.unit, Obligation.Kind.SIP_MEETING, deadlines.end_of_day(latest)
+                )
+            cases.record(actor, case, "opened", {"type": type})
+            log(actor, AccessLog.Action.CREATE, "sip.open", person)
+    except IntegrityError as error:
+        active = Case.objects.active().filter(person=person, kind=Case.Kind.SIP).first()
+        if active is None:
+            raise
+        visible = Case.objects.visible_to(actor).filter(pk=active.pk).exists()
+        message = (
+            _("The individual already has an active SIP (case %(number)s).") % {"number": active.pk}
+            if visible
+            else _(
+                "The individual already has an active SIP at another unit. Contact its coordinator "
+                "to be invited."
+            )
+        )
+        raise Conflict("active_sip_exists", message) from error
+    return case
+
+
+@transaction.atomic
+def record_consent(actor: Actor, pk: int, data: dict[str, Any]) -> Consent:
+    """CON-1 to CON-3. A refusal closes the case: it goes no further (the individual keeps the
+    right to the interventions, seed 000)."""
+    case = get(actor, pk, "sip.consent", lock=True)
+    cases.require_active(case)
+    if consent_in_force(case) is not None:
+        raise Conflict("consent_exists", _("Consent is already recorded; withdraw it first."))
+    decision = data.get("decision")
+    giver = data.get("giver")
+    if decision not in Consent.Decision.values:
+        raise ServiceError("invalid_decision", _("Choose whether consent was given."), "decision")
+    if giver not in Consent.Giver.values:
+        raise ServiceError("invalid_giver", _("Choose who gave the consent."), "giver")
+    if data.get("form") not in Consent.Form.values:
+        raise ServiceError("invalid_form", _("Choose oral or written."), "form")
+    given_at = data.get("given_at")
+    if not isinstance(given_at, dt.datetime) or given_at > timezone.now():
+        raise ServiceError(
+            "invalid_time", _("Give when consent was given (not in the future)."), "given_at"
+        )
+    person = case.person
+    child = person.is_child(timezone.localdate(given_at))
+    rules = case.owner_unit.principal.county.rule_set
+    if child and giver == Consent.Giver.INDIVIDUAL:
+        raise ServiceError(
+            "child_consent",
+            _("For a child, the guardians or a legal representative consent."),
+            "giver",
+        )
+    giver_name = str(data.get("giver_name", "")).strip()
+    if child and not rules.children_consent_stored:
+        giver_name = ""  # the county keeps children's consent outside the system (seed 001)
+    elif not giver_name:
+        raise ServiceError(
+            "required", _("Give the name of the person who gave consent."), "giver_name"
+        )
+    child_view = str(data.get("child_view", "")).strip()
+    if child and decision == Consent.Decision.GIVEN and not child_view:
+        raise ServiceError("child_view_required", _("Record the child's own view."), "child_view")
+    units = list(data.get("units") or [])
+    consent = Consent.objects.create(
+        case=case,
+        decision=decision,
+        giver=giver,
+        giver_name=giver_name,
+        form=data["form"],
+        given_at=given_at,
+        child_view=child_view,
+        recorded_by=actor.user,
+    )
+    consent.units.set(units)
+    cases.record(
+        actor,
+        case,
+        f"consent_{decision}",
+        {"giver": giver, "units": [u.pk for u in units]},
+        occurred_at=given_at,
+    )
+    if decision == Consent.Decision.REFUSED:
+        cases.close(actor, case, Case.CloseReason.CONSENT_REFUSED)
+    return consent
+
+
+@transaction.atomic
+def withdraw_consent(actor: Actor, pk: int) -> None:
+    """CON-2: consent can be withdrawn at any time; the plan is closed with that reason."""
+    case = get(actor, pk, "sip.consent_withdraw", lock=True)
+    cases.require_active(case)
+    consent = consent_in_force(case)
+    if consent is None:
+        raise ServiceError("no_consent", _("There is no consent in force to withdraw."))
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawn_by = actor.user
+    consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    cases.record(actor, case, "consent_withdrawn")
+    cases.close(actor, case, Case.CloseReason.CONSENT_WITHDRAWN)
+
+
+@transaction.atomic
+def change_coordinator(
+    actor: Actor, pk: int, user_pk: int, unit_pk: int, reason: str
+) -> Coordinator:
+    """SIP-2: the coordinator can be changed at any time by a unit taking part; who, when and
+    why are kept. The new coordinator's unit becomes the responsible unit."""
+    case = get(actor, pk, "sip.coordinator", lock=True)
+    cases.require_active(case)
+    if not reason.strip():
+        raise ServiceError("required", _("Give a reason for the change."), "reason")
+    unit = Unit.objects.filter(pk=unit_pk, active=True).first()
+    user = User.objects.filter(pk=user_pk, is_active=True).first()
+    if unit is None or user is None or not Membership.objects.filter(user=user, unit=unit).exists():
+        raise ServiceError("invalid_coordinator", _("Choose a staff member of a unit."), "user")
+    if not case.participations.filter(unit=unit, until__isnull=True).exists():
+        raise ServiceError(
+            "unit_not_participating",
+            _("The new coordinator's unit must take part in the case."),
+            "user",
+        )
+    now = timezone.now()
+    current = current_coordinator(case)
+    if current is not None and current.user_id == user.pk and current.unit_id == unit.pk:
+        raise ServiceError("same_coordinator", _("That person is already the coordinator."), "user")
+    case.coordinators.filter(renounced_at__isnull=True).update(renounced_at=now)
+    new = Coordinator.objects.create(
+        case=case,
+        user=user,
+        unit=unit,
+        assumed_at=now,
+        reason=reason.strip(),
+        assigned_by=actor.user,
+    )
+    if case.owner_unit_id != unit.pk:
+        old_owner = case.owner_unit
+        case.owner_unit = unit
+        case.version += 1
+        case.save(update_fields=["owner_unit", "version"])
+        case.participations.filter(unit=old_owner, until__isnull=True).update(
+            role=Participation.Role.PARTICIPANT
+        )
+        case.participations.filter(unit=unit, until__isnull=True).update(
+            role=Participation.Role.OWNER
+        )
+        # The coordinator's deadlines move with the role.
+        case.obligations.filter(
+            unit=old_owner,
+            met_at__isnull=True,
+            cancelled_at__isnull=True,
+            kind__in=COORDINATOR_DEADLINES,
+        ).update(unit=unit)
+    cases.record(
+        actor,
+        case,
+        "coordinator_changed",
+        {"user": user.pk, "unit": unit.pk, "reason": reason.strip()},
+    )
+    return new
+
+
+COORDINATOR_DEADLINES = [
+    Obligation.Kind.SIP_INVITATION,
+    Obligation.Kind.SIP_MEETING,
+    Obligation.Kind.PLAN_DOCUMENTED,
+    Obligation.Kind.PLAN_HANDED_OVER,
+    Obligation.Kind.FOLLOW_UP,
+]
+
+CLOSE_REASONS = [
+    Case.CloseReason.GOALS_MET,
+    Case.CloseReason.NO_LONGER_NEEDED,
+    Case.CloseReason.OTHER,
+]
+
+
+@transaction.atomic
+def close_case(actor: Actor, pk: int, reason: str, comment: str = "") -> None:
+    """SIP-13: the coordinator closes the plan with a reason (consent and death close it
+    through their own acts)."""
+    case = get(actor, pk, "sip.close", lock=True)
+    cases.require_active(case)
+    require_coordinator_unit(actor, case)
+    if reason not in CLOSE_REASONS:
+        raise ServiceError("invalid_reason", _("Choose a reason for closing."), "reason")
+    if reason == Case.CloseReason.OTHER and not comment.strip():
+        raise ServiceError("required", _("Describe the reason."), "comment")
+    cases.close(actor, case, reason, comment.strip())

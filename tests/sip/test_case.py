@@ -1,0 +1,351 @@
+"""Opening, consent, coordinator change and closure of a SIP (SIP-1..3, SIP-7, SIP-13, CON-1..3,
+PER-4), with the three test users."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from samordna.audit.models import AccessLog
+from samordna.cases import services as cases
+from samordna.cases.models import Case, Obligation
+from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
+from samordna.people.models import Person, Relative
+from samordna.sip import services
+from samordna.sip.models import Consent, SipCase
+from tests.conftest import World, valid_identity_number
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def at(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=STOCKHOLM)
+
+
+def consent(world: World, **extra: object) -> dict[str, object]:
+    return {
+        "decision": "given",
+        "giver": "individual",
+        "giver_name": "Sture Lundberg",
+        "form": "oral",
+        "given_at": timezone.now() - dt.timedelta(minutes=5),
+        "units": [world.participant_unit],
+        **extra,
+    }
+
+
+def test_opener_becomes_coordinator_and_the_unit_takes_part(world: World, sip: Case) -> None:
+    coordinator = services.current_coordinator(sip)
+    assert coordinator is not None
+    assert (coordinator.user, coordinator.unit) == (world.alice, world.owner_unit)
+    assert sip.owner_unit == world.owner_unit
+    assert Case.objects.visible_to(world.actor(world.alice)).filter(pk=sip.pk).exists()
+    assert sip.events.get().kind == "opened"
+
+
+def test_a_second_active_sip_is_refused_by_the_database(world: World, sip: Case) -> None:
+    """SIP-3, seed 000: "Ett SIP ärende åt gången kan vara aktivt per person."""
+    with pytest.raises(Conflict) as caught:
+        services.open_case(world.actor(world.bob), world.person.pk, "outpatient", timezone.now())
+    assert caught.value.code == "active_sip_exists"
+    assert str(sip.pk) in caught.value.message  # bob's unit takes part: the case is named
+    with pytest.raises(Conflict) as hidden:
+        services.open_case(
+            world.actor(world.charlie), world.person.pk, "outpatient", timezone.now()
+        )
+    assert str(sip.pk) not in hidden.value.message  # charlie may not learn which case
+    # The invariant holds without the service too.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Case.objects.create(
+            person=world.person, kind="sip", owner_unit=world.ward, opened_by=world.bob
+        )
+
+
+def test_a_stay_may_run_beside_the_sip(world: World, sip: Case) -> None:
+    """Seed 000: "En person kan ha både ett pågående SVU ärende … och ett SIP ärende"."""
+    Case.objects.create(
+        person=world.person, kind="discharge", owner_unit=world.ward, opened_by=world.bob
+    )
+
+
+@pytest.mark.parametrize(
+    ("need_known", "type", "due"),
+    [
+        # Seed 001 lines 389-391: invitation within three working days of the need.
+        ("2026-11-20 10:00", "outpatient", "2026-11-26 00:00"),  # Fri -> end of Wed
+        ("2026-04-02 09:00", "outpatient", "2026-04-10 00:00"),  # Maundy Thu, Easter -> end of Thu
+        ("2026-06-18 15:00", "actor_meeting", "2026-06-25 00:00"),  # Midsummer Eve skipped: Mon-Wed
+        # Seed 002 line 156: after discharge, within three (calendar) days of the ready notice.
+        ("2026-12-23 11:00", "after_discharge", "2026-12-27 00:00"),
+    ],
+)
+def test_invitation_deadline_is_stored_on_the_case(
+    world: World, need_known: str, type: str, due: str
+) -> None:
+    world.case.closed_at = timezone.now()
+    world.case.close_reason = "other"
+    world.case.save()
+    with time_machine.travel(at(need_known) + dt.timedelta(hours=1), tick=False):
+        case = services.open_case(world.actor(world.alice), world.person.pk, type, at(need_known))
+    obligation = case.obligations.get(kind=Obligation.Kind.SIP_INVITATION)
+    assert obligation.due_at == at(due)
+    assert obligation.unit == world.owner_unit
+
+
+def test_outpatient_meeting_deadline_is_21_days_after_the_need(world: World, sip: Case) -> None:
+    """Seed 001 line 391-392: "Själva mötet bör äga rum inom 3-21 dagar." """
+    meeting = sip.obligations.get(kind=Obligation.Kind.SIP_MEETING)
+    need = timezone.localtime(sip.sip.need_known_at).date()
+    assert timezone.localtime(meeting.due_at).date() == need + dt.timedelta(days=22)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [
+        ("type", "weekly", "invalid_type"),
+        ("need_known_at", "future", "future_date"),
+    ],
+)
+def test_opening_with_bad_input_stores_nothing(
+    world: World, field: str, value: str, code: str
+) -> None:
+    args = {"type": "outpatient", "need_known_at": timezone.now()}
+    args[field] = timezone.now() + dt.timedelta(days=1) if value == "future" else value
+    before = Case.objects.count()
+    with pytest.raises(ServiceError) as caught:
+        services.open_case(
+            world.actor(world.bob), world.person.pk, str(args["type"]), args["need_known_at"]
+        )  # type: ignore[arg-type]
+    assert caught.value.code == code
+    assert Case.objects.count() == before
+
+
+def test_consent_given_is_recorded_with_scope(world: World, sip: Case) -> None:
+    recorded = services.record_consent(world.actor(world.bob), sip.pk, consent(world))
+    assert recorded.in_force
+    assert list(recorded.units.all()) == [world.participant_unit]
+    assert sip.events.filter(kind="consent_given").exists()
+
+
+def test_refusal_closes_the_case(world: World, sip: Case) -> None:
+    """Seed 000: a refusal is recorded; the case goes no further."""
+    services.record_consent(world.actor(world.alice), sip.pk, consent(world, decision="refused"))
+    sip.refresh_from_db()
+    assert sip.close_reason == Case.CloseReason.CONSENT_REFUSED
+    assert not sip.obligations.filter(met_at__isnull=True, cancelled_at__isnull=True).exists()
+
+
+def test_withdrawal_closes_the_plan(world: World, sip: Case) -> None:
+    """CON-2, seed 000: consent can be withdrawn at any time; the plan is closed."""
+    services.record_consent(world.actor(world.alice), sip.pk, consent(world))
+    services.withdraw_consent(world.actor(world.bob), sip.pk)
+    sip.refresh_from_db()
+    assert sip.close_reason == Case.CloseReason.CONSENT_WITHDRAWN
+    assert Consent.objects.get(case=sip).withdrawn_by == world.bob
+    with pytest.raises(ServiceError) as caught:
+        services.record_consent(world.actor(world.alice), sip.pk, consent(world))
+    assert caught.value.code == "case_closed"
+
+
+@pytest.mark.parametrize(
+    ("extra", "code"),
+    [
+        ({"decision": "maybe"}, "invalid_decision"),
+        ({"giver": "neighbour"}, "invalid_giver"),
+        ({"form": "telepathy"}, "invalid_form"),
+        ({"giver_name": " "}, "required"),
+        ({"given_at": "tomorrow"}, "invalid_time"),
+    ],
+)
+def test_bad_consent_is_refused(
+    world: World, sip: Case, extra: dict[str, object], code: str
+) -> None:
+    with pytest.raises(ServiceError) as caught:
+        services.record_consent(world.actor(world.alice), sip.pk, consent(world, **extra))
+    assert caught.value.code == code
+    assert not Consent.objects.exists()
+
+
+def child_sip(world: World) -> Case:
+    child = Person.objects.create(
+        identity_number=valid_identity_number("20150612", 42),
+        first_name="Liv",
+        last_name="Lundberg",
+        municipality=world.lulea,
+        registered_by_unit=world.owner_unit,
+    )
+    Relative.objects.create(person=child, name="Sture Lundberg", relation="pappa", is_guardian=True)
+    return services.open_case(world.actor(world.alice), child.pk, "outpatient", timezone.now())
+
+
+def test_a_child_cannot_consent_alone_and_the_childs_view_is_required(world: World) -> None:
+    """CON-3, seeds 000 and 002: guardians consent; the child's own view is recorded."""
+    case = child_sip(world)
+    actor = world.actor(world.alice)
+    with pytest.raises(ServiceError) as caught:
+        services.record_consent(actor, case.pk, consent(world, giver="individual"))
+    assert caught.value.code == "child_consent"
+    with pytest.raises(ServiceError) as caught:
+        services.record_consent(actor, case.pk, consent(world, giver="guardians"))
+    assert caught.value.code == "child_view_required"
+    services.record_consent(
+        actor, case.pk, consent(world, giver="guardians", child_view="Vill vara med")
+    )
+
+
+@pytest.mark.parametrize(("county", "kept"), [("norrbotten", False), ("gavleborg", True)])
+def test_childrens_consent_giver_is_kept_only_where_the_county_keeps_it(
+    world: World, county: str, kept: bool
+) -> None:
+    """CON-3: seed 001 keeps children's consent outside the system."""
+    world.county.rules = world.county.default_rules_for(county)
+    world.county.save()
+    case = child_sip(world)
+    given = services.record_consent(
+        world.actor(world.alice),
+        case.pk,
+        consent(world, giver="guardians", child_view="Vill vara med"),
+    )
+    assert (given.giver_name != "") is kept
+
+
+def test_coordinator_change_keeps_history_and_moves_deadlines(world: World, sip: Case) -> None:
+    """SIP-2, seeds 000 and 004: the change is recorded with who, when and why."""
+    services.change_coordinator(
+        world.actor(world.alice),
+        sip.pk,
+        world.bob.pk,
+        world.participant_unit.pk,
+        "Beslut vid första mötet",
+    )
+    sip.refresh_from_db()
+    history = list(sip.coordinators.order_by("assumed_at"))
+    assert [(c.user, c.renounced_at is None) for c in history] == [
+        (world.alice, False),
+        (world.bob, True),
+    ]
+    assert history[1].reason == "Beslut vid första mötet" and history[1].assigned_by == world.alice
+    assert sip.owner_unit == world.participant_unit
+    assert (
+        sip.obligations.get(kind="sip_invitation", cancelled_at__isnull=True).unit
+        == world.participant_unit
+    )
+    # Alice's unit still takes part, now as a participant.
+    assert Case.objects.visible_to(world.actor(world.alice)).filter(pk=sip.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "reason", "code"),
+    [
+        ("bob", "", "required"),
+        ("charlie", "Byte", "unit_not_participating"),
+        ("alice", "Byte", "same_coordinator"),
+    ],
+)
+def test_bad_coordinator_change_is_refused(
+    world: World, sip: Case, who: str, reason: str, code: str
+) -> None:
+    user = getattr(world, who)
+    unit = user.memberships.first().unit
+    with pytest.raises(ServiceError) as caught:
+        services.change_coordinator(world.actor(world.alice), sip.pk, user.pk, unit.pk, reason)
+    assert caught.value.code == code
+    assert sip.coordinators.count() == 1
+
+
+def test_only_the_coordinators_unit_closes(world: World, sip: Case) -> None:
+    with pytest.raises(Forbidden):
+        services.close_case(world.actor(world.bob), sip.pk, "goals_met")
+    with pytest.raises(ServiceError) as caught:
+        services.close_case(world.actor(world.alice), sip.pk, "other", "")
+    assert caught.value.code == "required"
+    services.close_case(world.actor(world.alice), sip.pk, "goals_met")
+    sip.refresh_from_db()
+    assert sip.close_reason == "goals_met"
+
+
+def test_death_closes_every_active_case(world: World, sip: Case) -> None:
+    """PER-4, seeds 000 and 001."""
+    stay = Case.objects.create(
+        person=world.person, kind="discharge", owner_unit=world.ward, opened_by=world.bob
+    )
+    closed = cases.register_death(world.actor(world.alice), world.person.pk, timezone.localdate())
+    assert closed == 2
+    for case in (sip, stay):
+        case.refresh_from_db()
+        assert case.close_reason == Case.CloseReason.DECEASED
+    with pytest.raises(ServiceError) as caught:
+        services.open_case(world.actor(world.alice), world.person.pk, "outpatient", timezone.now())
+    assert caught.value.code == "deceased"
+
+
+def test_unrelated_unit_is_refused_every_act(world: World, sip: Case) -> None:
+    charlie = world.actor(world.charlie)
+    for act in [
+        lambda: services.get(charlie, sip.pk),
+        lambda: services.record_consent(charlie, sip.pk, consent(world)),
+        lambda: services.withdraw_consent(charlie, sip.pk),
+        lambda: services.change_coordinator(
+            charlie, sip.pk, world.charlie.pk, world.unrelated_unit.pk, "x"
+        ),
+        lambda: services.close_case(charlie, sip.pk, "goals_met"),
+        lambda: cases.register_death(charlie, world.person.pk, timezone.localdate()),
+    ]:
+        with pytest.raises(NotFound):
+            act()
+    sip.refresh_from_db()
+    assert sip.is_active and not sip.consents.exists()
+
+
+@pytest.mark.parametrize(("user", "status"), [("alice", 200), ("bob", 200), ("charlie", 404)])
+def test_case_page(login, world: World, sip: Case, user: str, status: int) -> None:  # type: ignore[no-untyped-def]
+    response = login(getattr(world, user)).get(reverse("sip:case", args=[sip.pk]))
+    assert response.status_code == status
+    logged = AccessLog.objects.filter(user=getattr(world, user), what="sip.read").exists()
+    assert logged is (status == 200)
+
+
+def test_open_from_the_browser_form(login, world: World) -> None:  # type: ignore[no-untyped-def]
+    world.case.closed_at = timezone.now()
+    world.case.close_reason = "other"
+    world.case.save()
+    client = login(world.charlie)  # any unit may open a SIP for a person it looked up by number
+    url = reverse("sip:open") + f"?identity_number={world.person.identity_number}"
+    bad = client.post(url, {"type": "outpatient", "need_known_at": "not a time"})
+    assert bad.status_code == 400
+    good = client.post(url, {"type": "outpatient", "need_known_at": "2026-11-20T10:00"})
+    case = Case.objects.get(closed_at__isnull=True, kind="sip")
+    assert good.status_code == 302 and good["Location"] == reverse("sip:case", args=[case.pk])
+    assert case.sip.type == SipCase.Type.OUTPATIENT
+    assert client.get(good["Location"]).status_code == 200
+
+
+def test_consent_form_errors_are_shown_and_nothing_stored(login, world: World, sip: Case) -> None:  # type: ignore[no-untyped-def]
+    response = login(world.alice).post(reverse("sip:consent", args=[sip.pk]), {"decision": "given"})
+    assert response.status_code == 400
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert not sip.consents.exists()
+
+
+def test_death_from_the_person_page(login, world: World, sip: Case) -> None:  # type: ignore[no-untyped-def]
+    client = login(world.bob)
+    url = reverse("people:death", args=[world.person.pk])
+    assert client.post(url, {"death-died_on": "not a date"}).status_code == 302
+    assert Case.objects.get(pk=sip.pk).is_active  # bad date: nothing happened
+    client.post(url, {"death-died_on": timezone.localdate().isoformat()})
+    assert Case.objects.get(pk=sip.pk).close_reason == "deceased"
+    assert login(world.charlie).post(url, {"death-died_on": "2026-01-01"}).status_code == 404
+
+
+def test_person_page_lists_the_visible_cases_and_offers_to_open_a_sip(
+    login, world: World, sip: Case
+) -> None:  # type: ignore[no-untyped-def]
+    html = login(world.bob).get(reverse("people:detail", args=[world.person.pk])).content.decode()
+    assert reverse("sip:case", args=[sip.pk]) in html
+    assert reverse("sip:open") in html
