@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "samordna.people",
     "samordna.cases",
     "samordna.sip",
+    "samordna.discharge",
     "samordna.audit",
     "samordna.accounts",
     "samordna.api",

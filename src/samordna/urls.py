@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("samordna.accounts.urls")),
     path("persons/", include("samordna.people.urls")),
     path("sip/", include("samordna.sip.urls")),
+    path("stays/", include("samordna.discharge.urls")),
     path("log/", include("samordna.audit.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

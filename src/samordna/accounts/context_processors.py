@@ -2,7 +2,15 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from samordna.sip.meetings import open_invitation_count
+
 
 def active_unit(request: HttpRequest) -> dict[str, Any]:
+    """The acting unit, and for the menu how many invitations it has to acknowledge (one COUNT
+    over the partial index of open deliveries)."""
     actor = getattr(request, "actor", None)
-    return {"actor": actor, "active_unit": actor.unit if actor else None}
+    return {
+        "actor": actor,
+        "active_unit": actor.unit if actor else None,
+        "open_invitations": open_invitation_count(actor) if actor else 0,
+    }

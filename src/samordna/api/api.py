@@ -15,6 +15,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.responses import Status
 
 from samordna.api.common import Error, actor_of, auth
+from samordna.api.discharge import router as discharge_router
 from samordna.api.sip_cases import persons_router
 from samordna.api.sip_cases import router as sip_router
 from samordna.errors import ServiceError
@@ -222,5 +223,8 @@ def get_person(request: HttpRequest, person_id: int) -> Any:
     return services.get_visible(actor_of(request), person_id, "person.detail", "API")
 
 
+api.add_router("/sip", "samordna.api.sip_meetings.router")  # first: /sip/invitations
 api.add_router("/sip", sip_router)
+api.add_router("/sip", "samordna.api.sip_plans.router")
+api.add_router("/stays", discharge_router)
 api.add_router("/persons", persons_router)

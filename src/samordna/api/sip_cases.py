@@ -136,12 +136,12 @@ def open_sip(request: HttpRequest, payload: OpenIn) -> Any:
     return Status(201, _reread(actor, case.pk))
 
 
-@router.get("/{case_id}", response={200: SipOut, **ERRORS})
+@router.get("/{int:case_id}", response={200: SipOut, **ERRORS})
 def get_sip(request: HttpRequest, case_id: int) -> Any:
     return _reread(actor_of(request), case_id)
 
 
-@router.post("/{case_id}/consent", response={200: SipOut, **ERRORS})
+@router.post("/{int:case_id}/consent", response={200: SipOut, **ERRORS})
 def record_consent(request: HttpRequest, case_id: int, payload: ConsentIn) -> Any:
     actor = actor_of(request)
     data = payload.dict()
@@ -153,14 +153,14 @@ def record_consent(request: HttpRequest, case_id: int, payload: ConsentIn) -> An
     return _reread(actor, case_id)
 
 
-@router.post("/{case_id}/consent/withdraw", response={200: SipOut, **ERRORS})
+@router.post("/{int:case_id}/consent/withdraw", response={200: SipOut, **ERRORS})
 def withdraw_consent(request: HttpRequest, case_id: int) -> Any:
     actor = actor_of(request)
     services.withdraw_consent(actor, case_id)
     return _reread(actor, case_id)
 
 
-@router.post("/{case_id}/coordinator", response={200: SipOut, **ERRORS})
+@router.post("/{int:case_id}/coordinator", response={200: SipOut, **ERRORS})
 def change_coordinator(request: HttpRequest, case_id: int, payload: CoordinatorIn) -> Any:
     actor = actor_of(request)
     user = User.objects.filter(username=payload.username).first()
@@ -171,7 +171,7 @@ def change_coordinator(request: HttpRequest, case_id: int, payload: CoordinatorI
     return _reread(actor, case_id)
 
 
-@router.post("/{case_id}/close", response={200: SipOut, **ERRORS})
+@router.post("/{int:case_id}/close", response={200: SipOut, **ERRORS})
 def close_sip(request: HttpRequest, case_id: int, payload: CloseIn) -> Any:
     actor = actor_of(request)
     services.close_case(actor, case_id, payload.reason, payload.comment)
@@ -185,7 +185,7 @@ class DeathOut(Schema):
     closed_cases: int
 
 
-@persons_router.post("/{person_id}/death", response={200: DeathOut, **ERRORS})
+@persons_router.post("/{int:person_id}/death", response={200: DeathOut, **ERRORS})
 def register_death(request: HttpRequest, person_id: int, payload: DeathIn) -> Any:
     """PER-4: closes every active SIP and discharge process of the individual."""
     return {"closed_cases": cases.register_death(actor_of(request), person_id, payload.died_on)}

@@ -60,8 +60,16 @@ class ConsentForm(forms.Form):
         help_text=_("According to the child's age and maturity."),
     )
 
-    def __init__(self, *args: Any, county_units: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, county_units: Any = None, child: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if child:  # CON-3: guardians consent and the child's own view is recorded
+            giver = self.fields["giver"]
+            assert isinstance(giver, forms.ChoiceField)
+            giver.choices = [c for c in Consent.Giver.choices if c[0] != Consent.Giver.INDIVIDUAL]
+        else:
+            del self.fields["child_view"]
         units = self.fields["units"]
         assert isinstance(units, forms.ModelMultipleChoiceField)
         units.queryset = county_units if county_units is not None else Unit.objects.none()

@@ -7,13 +7,17 @@ meeting) → follow-up (repeatable) → evaluation and closure (seed 004).
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from samordna.cases.models import Case, Delivery
 from samordna.organisations.models import Unit, User
+from samordna.people.models import PlanFormat
 
 
 class SipCase(models.Model):
@@ -193,6 +197,8 @@ class Meeting(models.Model):
     )
     recorded_at = models.DateTimeField(null=True, blank=True)
     recorded_by = models.ForeignKey(User, models.PROTECT, related_name="+", null=True, blank=True)
+    # Optimistic locking: a change or record carries the version it started from (SEC-4).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["starts_at"]
@@ -203,7 +209,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_purpose_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_purpose_display()} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
 
 class Participant(models.Model):
@@ -263,6 +269,12 @@ class PlanVersion(models.Model):
     home_care_decision = models.TextField(
         _("enrolment in home health care (decided by a primary-care physician)"), blank=True
     )
+    plan_format = models.CharField(
+        _("how the individual wants the plan"),
+        max_length=10,
+        choices=PlanFormat.choices,
+        default=PlanFormat.PAPER,
+    )
     created_by = models.ForeignKey(User, models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     documented_at = models.DateTimeField(null=True, blank=True)
@@ -283,6 +295,8 @@ class Goal(models.Model):
     plan = models.ForeignKey(PlanVersion, models.CASCADE, related_name="goals")
     text = models.TextField(_("sub-goal"))
     position = models.PositiveIntegerField(default=0)
+    # The same sub-goal keeps its uid in every version copied from it (comparing versions).
+    uid = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -308,7 +322,7 @@ class Action(models.Model):
 
     plan = models.ForeignKey(PlanVersion, models.CASCADE, related_name="actions")
     goal = models.ForeignKey(Goal, models.CASCADE, null=True, blank=True, related_name="actions")
-    text = models.TextField(_("action"))
+    text = models.TextField(pgettext_lazy("plan", "action"))
     responsible = models.CharField(_("responsible"), max_length=20, choices=Responsible.choices)
     responsible_unit = models.ForeignKey(
         Unit, models.PROTECT, null=True, blank=True, related_name="+"
@@ -320,6 +334,8 @@ class Action(models.Model):
     starts_on = models.DateField(_("start"), null=True, blank=True)
     ends_on = models.DateField(_("end"), null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
+    # The same action keeps its uid in every version copied from it (comparing versions).
+    uid = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         ordering = ["position", "pk"]

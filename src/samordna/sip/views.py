@@ -48,7 +48,7 @@ def case_context(request: UnitRequest, case: Case) -> dict[str, Any]:
         "deadlines": [(o, o.status(now)) for o in obligations],
         "participants": case.participations.filter(until__isnull=True).select_related("unit"),
         "timeline": case.events.select_related("actor", "unit").order_by("-occurred_at", "-pk"),
-        "consent_form": ConsentForm(county_units=county_units(actor)),
+        "consent_form": ConsentForm(county_units=county_units(actor), child=case.person.is_child()),
         "coordinator_form": CoordinatorForm(case=case),
         "close_form": CloseForm(),
     }
@@ -122,7 +122,10 @@ def case(request: UnitRequest, pk: int) -> HttpResponse:
 @unit_required()
 @require_POST
 def consent(request: UnitRequest, pk: int) -> HttpResponse:
-    form = ConsentForm(request.POST, county_units=county_units(request.actor))
+    case_ = services.get(request.actor, pk)
+    form = ConsentForm(
+        request.POST, county_units=county_units(request.actor), child=case_.person.is_child()
+    )
     return act(
         request,
         pk,

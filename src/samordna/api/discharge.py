@@ -1,0 +1,329 @@
+"""Discharge collaboration over REST (API-1): hospital record systems register stays and send
+the notices; recipients acknowledge them. Same services, visibility and CON-4 rule as the
+screens; errors are the API's ``{"code", "message", "field"}``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+
+from samordna.accounts.actor import Actor
+from samordna.api.common import ERRORS, actor_of, auth
+from samordna.cases.models import Case, Delivery
+from samordna.discharge import services
+from samordna.discharge.models import Stay
+from samordna.errors import NotFound, ServiceError
+from samordna.organisations.models import Unit
+from samordna.people.services import lookup
+
+router = Router(tags=["discharge"], auth=auth)
+
+
+class DeliveryOut(Schema):
+    id: int
+    unit: str
+    due_at: dt.datetime | None
+    acknowledged_at: dt.datetime | None
+    acknowledged_by: str | None
+    status: str = Field(..., description="due, overdue, acknowledged or late")
+
+
+class NoticeOut(Schema):
+    id: int
+    kind: str
+    sent_at: dt.datetime
+    sender_unit: str
+    expected_discharge_on: dt.date | None
+    previous_expected_discharge_on: dt.date | None
+    cause: str | None = Field(None, description="Only with consent (CON-4)")
+    ready_at: dt.datetime | None = None
+    ready_physician: str | None = None
+    ready_nurse: str | None = None
+    medical_responsibility_to: str | None = None
+    discharged_at: dt.datetime | None
+    self_discharge: bool
+    deliveries: list[DeliveryOut]
+
+
+class PeriodOut(Schema):
+    starts_on: dt.date
+    ends_on: dt.date | None
+    reason: str
+
+
+class DetailsOut(Schema):
+    """What only the ward and, with consent, the recipients see (CON-4)."""
+
+    admitted_at: dt.datetime
+    cause: str
+    treating_physician: str
+    needs_assessed_at: dt.datetime | None
+    only_social_services: bool
+    ready_at: dt.datetime | None
+    ready_physician: str
+    ready_nurse: str
+    medical_responsibility_to: str
+    care_contact_name: str
+    care_contact_workplace: str
+    care_contact_phone: str
+    sip_invited_at: dt.datetime | None
+    discharged_at: dt.datetime | None
+    self_discharge: bool
+    unavailable_periods: list[PeriodOut]
+
+    @staticmethod
+    def resolve_unavailable_periods(obj: Stay) -> list[Any]:
+        return list(obj.unavailable_periods.all())
+
+
+class StayOut(Schema):
+    id: int
+    identity_number: str
+    first_name: str
+    last_name: str
+    street: str
+    postal_code: str
+    city: str
+    ward: str
+    expected_discharge_on: dt.date
+    consent_to_transfer: bool
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None
+    close_reason: str
+    version: int
+    details: DetailsOut | None = Field(None, description="null without consent (CON-4)")
+    notices: list[NoticeOut]
+
+
+class LiabilityOut(Schema):
+    start: dt.date | None
+    days: int
+    days_by_year: dict[int, int]
+    amount_sek: int | None = Field(None, description="null when a year's amount is missing")
+    missing_years: list[int]
+    reasons: list[str] = Field(..., description="In Swedish: the basis of an invoice")
+
+
+def stay_out(actor: Actor, case: Case) -> dict[str, Any]:
+    """The stay as the actor's unit may see it: CON-4 leaves out the details and the notices'
+    cause and ready-for-discharge fields for recipients without consent."""
+    stay: Stay = case.stay
+    person = case.person
+    full = services.sees_everything(actor, case)
+    now = timezone.now()
+    notices = []
+    for n in case.notices.select_related("sender_unit", "stay_notice").prefetch_related(
+        "deliveries__unit", "deliveries__acknowledged_by"
+    ):
+        content = n.stay_notice
+        deliveries: list[Delivery] = sorted(n.deliveries.all(), key=lambda d: d.unit.code)
+        notices.append(
+            {
+                "id": n.pk,
+                "kind": n.kind,
+                "sent_at": n.sent_at,
+                "sender_unit": n.sender_unit.code,
+                "expected_discharge_on": content.expected_discharge_on,
+                "previous_expected_discharge_on": content.previous_expected_discharge_on,
+                "discharged_at": content.discharged_at,
+                "self_discharge": content.self_discharge,
+                **(_full_notice(content) if full else {}),
+                "deliveries": [
+                    {
+                        "id": d.pk,
+                        "unit": d.unit.code,
+                        "due_at": d.due_at,
+                        "acknowledged_at": d.acknowledged_at,
+                        "acknowledged_by": d.acknowledged_by.username
+                        if d.acknowledged_by
+                        else None,
+                        "status": services.delivery_status(d, now),
+                    }
+                    for d in deliveries
+                ],
+            }
+        )
+    return {
+        "id": case.pk,
+        "identity_number": person.identity_number,
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "street": person.street,
+        "postal_code": person.postal_code,
+        "city": person.city,
+        "ward": case.owner_unit.code,
+        "expected_discharge_on": stay.expected_discharge_on,
+        "consent_to_transfer": stay.consent_to_transfer,
+        "opened_at": case.opened_at,
+        "closed_at": case.closed_at,
+        "close_reason": case.close_reason,
+        "version": stay.version,
+        "details": stay if full else None,
+        "notices": sorted(notices, key=lambda n: (n["sent_at"], n["id"])),
+    }
+
+
+def _full_notice(content: Any) -> dict[str, Any]:
+    return {
+        "cause": content.cause,
+        "ready_at": content.ready_at,
+        "ready_physician": content.ready_physician,
+        "ready_nurse": content.ready_nurse,
+        "medical_responsibility_to": content.medical_responsibility_to,
+    }
+
+
+def _reread(actor: Actor, pk: int) -> dict[str, Any]:
+    return stay_out(actor, services.get(actor, pk))
+
+
+class StayIn(Schema):
+    admitted_at: dt.datetime
+    cause: str = Field(..., max_length=2000)
+    treating_physician: str = Field(..., max_length=200)
+    needs_assessed_at: dt.datetime | None = None
+    consent_to_transfer: bool
+    only_social_services: bool = False
+
+
+class RegisterIn(StayIn):
+    identity_number: str = Field(..., examples=["19360323-9090"])
+    expected_discharge_on: dt.date
+
+
+class DetailsIn(StayIn):
+    version: int
+    sip_invited_at: dt.datetime | None = None
+
+
+class AdmissionIn(Schema):
+    recipients: list[str] | None = Field(
+        None, description="Unit codes; omitted: the default addressing (ORG-4)"
+    )
+
+
+class ExpectedIn(Schema):
+    version: int
+    expected_discharge_on: dt.date
+
+
+class ReadyIn(Schema):
+    version: int
+    ready_at: dt.datetime
+    ready_physician: str = Field(..., max_length=200)
+    ready_nurse: str = Field(..., max_length=200)
+    medical_responsibility_to: str = Field(..., max_length=200)
+
+
+class DischargeIn(Schema):
+    version: int
+    discharged_at: dt.datetime
+    self_discharge: bool = False
+
+
+class PeriodIn(Schema):
+    starts_on: dt.date
+    ends_on: dt.date | None = None
+    reason: str = Field(..., max_length=300)
+
+
+@router.post("", response={201: StayOut, **ERRORS})
+def register_stay(request: HttpRequest, payload: RegisterIn) -> Any:
+    """Register a stay at the token's inpatient ward (SVU-1) for a registered individual."""
+    actor = actor_of(request)
+    found = lookup(actor, payload.identity_number)
+    if found.person is None:
+        raise NotFound("not_registered", "Individen är inte registrerad.", "identity_number")
+    case = services.register_stay(actor, found.person.pk, payload.dict())
+    return Status(201, _reread(actor, case.pk))
+
+
+@router.get("/{stay_id}", response={200: StayOut, **ERRORS})
+def get_stay(request: HttpRequest, stay_id: int) -> Any:
+    return _reread(actor_of(request), stay_id)
+
+
+@router.post("/{stay_id}/details", response={200: StayOut, **ERRORS})
+def update_stay(request: HttpRequest, stay_id: int, payload: DetailsIn) -> Any:
+    """Correct the stay's details; 409 `edit_conflict` when ``version`` is not the current."""
+    actor = actor_of(request)
+    services.update_stay(actor, stay_id, payload.version, payload.dict())
+    return _reread(actor, stay_id)
+
+
+@router.post("/{stay_id}/admission-notice", response={200: StayOut, **ERRORS})
+def send_admission_notice(request: HttpRequest, stay_id: int, payload: AdmissionIn) -> Any:
+    """SVU-2: to the given units, or to the default addressing when none are given."""
+    actor = actor_of(request)
+    if payload.recipients is None:
+        units = services.default_recipients(services.get(actor, stay_id).person)
+    else:
+        units = list(Unit.objects.filter(code__in=payload.recipients))
+        if len(units) != len(set(payload.recipients)):
+            raise ServiceError("invalid_recipient", "Okänd mottagare.", "recipients")
+    services.send_admission_notice(actor, stay_id, units)
+    return _reread(actor, stay_id)
+
+
+@router.post("/{stay_id}/expected-discharge", response={200: StayOut, **ERRORS})
+def change_expected_discharge(request: HttpRequest, stay_id: int, payload: ExpectedIn) -> Any:
+    """SVU-2: re-sends the admission notice to the same recipients when it was sent."""
+    actor = actor_of(request)
+    services.change_expected_discharge(
+        actor, stay_id, payload.version, payload.expected_discharge_on
+    )
+    return _reread(actor, stay_id)
+
+
+@router.post("/{stay_id}/ready-notice", response={200: StayOut, **ERRORS})
+def send_ready_notice(request: HttpRequest, stay_id: int, payload: ReadyIn) -> Any:
+    actor = actor_of(request)
+    services.send_ready_notice(actor, stay_id, payload.version, payload.dict())
+    return _reread(actor, stay_id)
+
+
+@router.post("/{stay_id}/discharge-notice", response={200: StayOut, **ERRORS})
+def send_discharge_notice(request: HttpRequest, stay_id: int, payload: DischargeIn) -> Any:
+    """SVU-7: closes the stay as discharged."""
+    actor = actor_of(request)
+    services.send_discharge_notice(
+        actor, stay_id, payload.version, payload.discharged_at, payload.self_discharge
+    )
+    return _reread(actor, stay_id)
+
+
+@router.post("/{stay_id}/unavailable", response={200: StayOut, **ERRORS})
+def add_unavailable_period(request: HttpRequest, stay_id: int, payload: PeriodIn) -> Any:
+    actor = actor_of(request)
+    services.add_unavailable_period(
+        actor, stay_id, payload.starts_on, payload.ends_on, payload.reason
+    )
+    return _reread(actor, stay_id)
+
+
+@router.post("/{stay_id}/deliveries/{delivery_id}/acknowledge", response={200: StayOut, **ERRORS})
+def acknowledge(request: HttpRequest, stay_id: int, delivery_id: int) -> Any:
+    """SVU-8: only the unit the notice was sent to acknowledges it."""
+    actor = actor_of(request)
+    services.acknowledge(actor, stay_id, delivery_id)
+    return _reread(actor, stay_id)
+
+
+@router.get("/{stay_id}/liability", response={200: LiabilityOut, **ERRORS})
+def payment_liability(request: HttpRequest, stay_id: int) -> Any:
+    """SVU-10: start, liable days and amount, with the reasoning."""
+    result = services.assess(services.get(actor_of(request), stay_id))
+    return {
+        "start": result.start,
+        "days": result.days,
+        "days_by_year": result.days_by_year(),
+        "amount_sek": result.amount,
+        "missing_years": list(result.missing_years),
+        "reasons": list(result.reasons),
+    }

@@ -1,0 +1,148 @@
+"""Discharge collaboration from inpatient care (SPEC SVU-1 to SVU-10, CON-4).
+
+A discharge process is a ``cases.Case`` of kind ``discharge`` owned by the inpatient ward, with a
+``Stay`` detail row. What the ward sends (admission, ready-for-discharge and discharge notices)
+are ``cases.Notice`` rows with one ``Delivery`` per recipient unit; ``StayNotice`` keeps what each
+notice said when it was sent, because the stay itself changes afterwards (a re-sent admission
+notice must show the old and the new expected discharge date).
+
+Deferred to later work, with no tables yet: the planning basis (SVU-3), the recipients' answers
+("when can you receive the patient", SVU-5) and the discharge information to the patient (SVU-6).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samordna.cases.models import Case, Notice
+from samordna.organisations.models import User
+
+
+class Stay(models.Model):
+    """An inpatient stay (vårdtillfälle) and the facts the routine and the liability rest on."""
+
+    case = models.OneToOneField(Case, models.CASCADE, primary_key=True, related_name="stay")
+    # SVU-1
+    admitted_at = models.DateTimeField(_("admitted"))
+    cause = models.TextField(_("cause of admission"))
+    expected_discharge_on = models.DateField(_("expected discharge date"))
+    treating_physician = models.CharField(_("treating physician"), max_length=200)
+    # SVU-2, seed 001_118551e475ece215.txt lines 675-677: the admission notice is due 24 hours
+    # after the treating physician assessed that interventions may be needed after discharge.
+    needs_assessed_at = models.DateTimeField(
+        _("needs assessed"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the treating physician assessed that the patient may need interventions."
+        ),
+    )
+    # CON-4, seed 001 lines 656-659 and 738-740: without it, recipients get only name, identity
+    # number, address and expected discharge date, plus the discharge notice.
+    consent_to_transfer = models.BooleanField(_("consent to information transfer"), default=False)
+    # SVU-10, seed 001 lines 1541-1544 and 982-984: no SIP invitation is needed.
+    only_social_services = models.BooleanField(_("only social services needed"), default=False)
+    # SVU-5, seed 001 lines 815-871.
+    ready_at = models.DateTimeField(_("ready for discharge"), null=True, blank=True)
+    ready_physician = models.CharField(_("responsible physician"), max_length=200, blank=True)
+    ready_nurse = models.CharField(_("responsible nurse"), max_length=200, blank=True)
+    medical_responsibility_to = models.CharField(
+        _("medical responsibility handed to"), max_length=200, blank=True
+    )
+    # SVU-4, seed 001 lines 781-813 (no screen yet).
+    care_contact_name = models.CharField(_("designated care contact"), max_length=200, blank=True)
+    care_contact_workplace = models.CharField(_("workplace"), max_length=200, blank=True)
+    care_contact_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # SVU-10: the SIP invitation condition. Recorded here until the SIP after discharge links to
+    # the stay (``SipCase.origin``); that link is where this value will come from.
+    sip_invited_at = models.DateTimeField(_("SIP invitation sent"), null=True, blank=True)
+    # SVU-9, seed 001 lines 931-932 (no screen yet).
+    sip_declined_at = models.DateTimeField(_("patient declined SIP"), null=True, blank=True)
+    # SVU-7, seed 001 lines 902-924.
+    discharged_at = models.DateTimeField(_("left the ward"), null=True, blank=True)
+    self_discharge = models.BooleanField(_("self-discharge"), default=False)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("stay")
+        verbose_name_plural = _("stays")
+
+    def __str__(self) -> str:
+        return f"Stay {self.case_id}"
+
+
+class UnavailablePeriod(models.Model):
+    """Days when the patient could not leave because region outpatient interventions were not
+    available: the municipality pays nothing for them (SVU-10, seed 001 lines 1546-1548)."""
+
+    stay = models.ForeignKey(Stay, models.CASCADE, related_name="unavailable_periods")
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"), null=True, blank=True, help_text=_("Empty: still so."))
+    reason = models.CharField(_("reason"), max_length=300)
+    recorded_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="unavailable_period_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_on}–{self.ends_on or ''}"
+
+
+class StayNotice(models.Model):
+    """What a notice about a stay said when it was sent; the notice's page shows this.
+
+    Fields that consent does not cover (CON-4) are left empty when the notice is sent without
+    consent, so they never reach a recipient.
+    """
+
+    notice = models.OneToOneField(
+        Notice, models.CASCADE, primary_key=True, related_name="stay_notice"
+    )
+    expected_discharge_on = models.DateField(_("expected discharge date"), null=True, blank=True)
+    # Set on an admission notice re-sent because the expected discharge date changed (SVU-2).
+    previous_expected_discharge_on = models.DateField(
+        _("previous expected discharge date"), null=True, blank=True
+    )
+    cause = models.TextField(_("cause of admission"), blank=True)
+    ready_at = models.DateTimeField(_("ready for discharge"), null=True, blank=True)
+    ready_physician = models.CharField(_("responsible physician"), max_length=200, blank=True)
+    ready_nurse = models.CharField(_("responsible nurse"), max_length=200, blank=True)
+    medical_responsibility_to = models.CharField(
+        _("medical responsibility handed to"), max_length=200, blank=True
+    )
+    discharged_at = models.DateTimeField(_("left the ward"), null=True, blank=True)
+    self_discharge = models.BooleanField(_("self-discharge"), default=False)
+
+    def __str__(self) -> str:
+        return f"Content of notice {self.notice_id}"
+
+
+class DailyAmount(models.Model):
+    """The national amount a municipality pays per day for a patient ready for discharge.
+
+    Socialstyrelsen sets it every year (Förordning 2017:617, seed 001 lines 1559-1562). Only
+    amounts with a cited source are stored; a year without one is shown as missing, never
+    guessed. Administrators add new years in the admin.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    amount_sek = models.PositiveIntegerField(_("amount per day (SEK)"))
+    source = models.TextField(_("source"))
+
+    class Meta:
+        verbose_name = _("daily amount")
+        verbose_name_plural = _("daily amounts")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.amount_sek} kr"

@@ -1,0 +1,696 @@
+"""Acts on a discharge process (SPEC SVU-1, SVU-2, SVU-5, SVU-7, SVU-8, SVU-10, ORG-4, CON-4).
+
+Each public act runs in one transaction, reads the case through ``cases.services.get_case``
+(visibility and the access log), refuses acts on a closed case, raises ``ServiceError`` with a
+stable code and appends to the case timeline. Acts the routine gives the inpatient ward are open
+to every staff member of the ward that owns the stay.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samordna.accounts.actor import Actor
+from samordna.audit.models import AccessLog
+from samordna.audit.services import log, log_many
+from samordna.cases import services as cases
+from samordna.cases.models import Case, Delivery, Notice, Participation
+from samordna.core import deadlines
+from samordna.discharge import liability
+from samordna.discharge.models import DailyAmount, Stay, StayNotice, UnavailablePeriod
+from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
+from samordna.organisations.models import Membership, Principal, Unit
+from samordna.people.models import Person
+
+# Seed 000_106b8acbeb42519c.txt line 207 (grundadressering) and seed 001_118551e475ece215.txt
+# lines 695-700: the admission notice goes to social services and municipal health care of the
+# municipality of residence, and to the region's outpatient care (the listed primary care).
+MUNICIPAL_RECIPIENT_KINDS = (Unit.Kind.NEEDS_ASSESSMENT, Unit.Kind.MUNICIPAL_HEALTH_CARE)
+
+
+def get(actor: Actor, pk: int, what: str = "stay.read", lock: bool = False) -> Case:
+    return cases.get_case(actor, pk, Case.Kind.DISCHARGE, what, lock=lock)
+
+
+def is_ward(actor: Actor, case: Case) -> bool:
+    return case.owner_unit_id == actor.unit.pk
+
+
+def require_ward(actor: Actor, case: Case) -> None:
+    if not is_ward(actor, case):
+        raise Forbidden("not_ward", _("Only the inpatient ward of the stay can do this."))
+
+
+def sees_everything(actor: Actor, case: Case) -> bool:
+    """CON-4: without consent to information transfer, recipients see only name, identity
+    number, address and expected discharge date, plus the notices (seed 001 lines 656-659)."""
+    return is_ward(actor, case) or case.stay.consent_to_transfer
+
+
+def _stay(case: Case, version: int | None = None) -> Stay:
+    stay = Stay.objects.get(pk=case.pk)
+    if version is not None and stay.version != version:
+        raise _edit_conflict()
+    return stay
+
+
+def _edit_conflict() -> Conflict:
+    return Conflict(
+        "edit_conflict",
+        _(
+            "Someone else changed the stay while you were editing. Your changes have not been "
+            "saved; review the stay and try again."
+        ),
+    )
+
+
+def _bump(stay: Stay, version: int, **fields: Any) -> None:
+    """Save fields only if nobody saved since ``version`` (optimistic locking, SEC-4)."""
+    if not Stay.objects.filter(pk=stay.pk, version=version).update(
+        version=F("version") + 1, **fields
+    ):
+        raise _edit_conflict()
+    for name, value in fields.items():
+        setattr(stay, name, value)
+    stay.version = version + 1
+
+
+def _not_future(moment: Any, field: str, message: str) -> dt.datetime:
+    if not isinstance(moment, dt.datetime) or moment > timezone.now():
+        raise ServiceError("invalid_time", message, field)
+    return moment
+
+
+def _required(data: dict[str, Any], field: str, message: str) -> str:
+    value = str(data.get(field) or "").strip()
+    if not value:
+        raise ServiceError("required", message, field)
+    return value
+
+
+# Registering a stay (SVU-1) ----------------------------------------------------------------------
+
+
+def register_stay(actor: Actor, person_pk: int, data: dict[str, Any]) -> Case:
+    """An inpatient ward opens the discharge process of a stay. One active stay per person and
+    ward is a partial unique index; a stay may run beside a SIP (seed 000)."""
+    if actor.unit.kind != Unit.Kind.INPATIENT_WARD:
+        raise Forbidden("not_inpatient_ward", _("Only an inpatient ward can register a stay."))
+    person = Person.objects.filter(pk=person_pk).first()
+    if person is None:
+        raise NotFound("not_found", _("The individual was not found."))
+    if person.deceased_on:
+        raise ServiceError("deceased", _("The individual is registered as deceased."))
+    fields = _clean_stay(data)
+    expected = _expected_date(data.get("expected_discharge_on"), fields["admitted_at"])
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(
+                person=person, kind=Case.Kind.DISCHARGE, owner_unit=actor.unit, opened_by=actor.user
+            )
+            Stay.objects.create(case=case, expected_discharge_on=expected, **fields)
+            Participation.objects.create(case=case, unit=actor.unit, role=Participation.Role.OWNER)
+            cases.record(actor, case, "stay_registered")
+            log(actor, AccessLog.Action.CREATE, "stay.register", person)
+    except IntegrityError as error:
+        active = (
+            Case.objects.active()
+            .filter(person=person, kind=Case.Kind.DISCHARGE, owner_unit=actor.unit)
+            .first()
+        )
+        if active is None:
+            raise
+        raise Conflict(
+            "active_stay_exists",
+            _("The individual already has an active stay at this ward (case %(number)s).")
+            % {"number": active.pk},
+        ) from error
+    return case
+
+
+def _clean_stay(data: dict[str, Any]) -> dict[str, Any]:
+    admitted_at = _not_future(
+        data.get("admitted_at"), "admitted_at", _("Give when the patient was admitted.")
+    )
+    assessed = data.get("needs_assessed_at")
+    if assessed is not None:
+        _not_future(assessed, "needs_assessed_at", _("The assessment cannot be in the future."))
+        if assessed < admitted_at:
+            raise ServiceError(
+                "before_admission",
+                _("The assessment cannot be before the admission."),
+                "needs_assessed_at",
+            )
+    invited = data.get("sip_invited_at")
+    if invited is not None:
+        _not_future(invited, "sip_invited_at", _("The invitation cannot be in the future."))
+    for flag in ("consent_to_transfer", "only_social_services"):
+        if not isinstance(data.get(flag, False), bool):
+            raise ServiceError("invalid_choice", _("Choose yes or no."), flag)
+    return {
+        "admitted_at": admitted_at,
+        "cause": _required(data, "cause", _("Give the cause of admission.")),
+        "treating_physician": _required(
+            data, "treating_physician", _("Give the treating physician.")
+        ),
+        "needs_assessed_at": assessed,
+        "consent_to_transfer": data.get("consent_to_transfer", False),
+        "only_social_services": data.get("only_social_services", False),
+        "sip_invited_at": invited,
+    }
+
+
+def _expected_date(value: Any, admitted_at: dt.datetime) -> dt.date:
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise ServiceError(
+            "required", _("Give the expected discharge date."), "expected_discharge_on"
+        )
+    if value < timezone.localdate(admitted_at):
+        raise ServiceError(
+            "before_admission",
+            _("The expected discharge date cannot be before the admission."),
+            "expected_discharge_on",
+        )
+    return value
+
+
+@transaction.atomic
+def update_stay(actor: Actor, pk: int, version: int, data: dict[str, Any]) -> Stay:
+    """The ward corrects the stay's details; refused if someone saved since ``version``."""
+    case = get(actor, pk, "stay.update", lock=True)
+    cases.require_active(case)
+    require_ward(actor, case)
+    stay = _stay(case, version)
+    fields = _clean_stay(data)
+    if stay.expected_discharge_on < timezone.localdate(fields["admitted_at"]):
+        raise ServiceError(
+            "before_admission",
+            _("The admission cannot be after the expected discharge date."),
+            "admitted_at",
+        )
+    changed = sorted(name for name, value in fields.items() if getattr(stay, name) != value)
+    if not changed:
+        raise ServiceError("unchanged", _("Nothing was changed."))
+    _bump(stay, version, **fields)
+    cases.record(actor, case, "stay_updated", {"fields": changed})
+    return stay
+
+
+# Notices (SVU-2, SVU-5, SVU-7) -------------------------------------------------------------------
+
+
+def default_recipients(person: Person) -> list[Unit]:
+    """ORG-4, default addressing ("grundadressering", seed 000 line 207): needs assessment and
+    municipal health care of the municipality of residence, and the listed primary care centre.
+    Primary care is always among them: "Ett inskrivningsmeddelande ska alltid skickas till den
+    regionfinansierade öppna vården" (seed 001 lines 701-706)."""
+    units = list(
+        Unit.objects.filter(
+            principal=person.municipality,
+            kind__in=MUNICIPAL_RECIPIENT_KINDS,
+            active=True,
+            connected=True,
+        ).order_by("name")
+    )
+    care = person.listed_primary_care
+    if care is not None and care.active and care.connected:
+        units.append(care)
+    return units
+
+
+def recipient_choices(actor: Actor) -> QuerySet[Unit]:
+    """Units a notice can go to: the connected units of the ward's county, not the ward."""
+    return (
+        Unit.objects.filter(
+            principal__county=actor.unit.principal.county, active=True, connected=True
+        )
+        .exclude(pk=actor.unit.pk)
+        .select_related("principal")
+        .order_by("principal__kind", "principal__name", "name")
+    )
+
+
+def _check_recipients(actor: Actor, units: list[Unit]) -> list[Unit]:
+    if not units:
+        raise ServiceError("no_recipients", _("Choose at least one recipient."), "recipients")
+    allowed = set(recipient_choices(actor).values_list("pk", flat=True))
+    if any(u.pk not in allowed for u in units):
+        raise ServiceError(
+            "invalid_recipient",
+            _("Recipients must be connected units of the county."),
+            "recipients",
+        )
+    kinds = {u.kind for u in units}
+    if Unit.Kind.MUNICIPAL_HEALTH_CARE in kinds and Unit.Kind.PRIMARY_CARE not in kinds:
+        raise ServiceError(
+            "primary_care_required",
+            _(
+                "When municipal health care receives the notice, primary care must too: it "
+                "keeps the medical responsibility for the patient."
+            ),
+            "recipients",
+        )
+    return sorted({u.pk: u for u in units}.values(), key=lambda u: u.name)
+
+
+def _send(actor: Actor, case: Case, kind: str, units: list[Unit], **content: Any) -> Notice:
+    """One notice with one delivery per recipient, each to acknowledge by the county's next
+    reading time (SVU-8, ``deadlines.acknowledgement_due``); recipients take part in the case."""
+    now = timezone.now()
+    rules = case.owner_unit.principal.county.rule_set
+    due = deadlines.acknowledgement_due(now, rules)
+    notice = Notice.objects.create(
+        case=case, kind=kind, sender=actor.user, sender_unit=actor.unit, sent_at=now
+    )
+    StayNotice.objects.create(notice=notice, **content)
+    Delivery.objects.bulk_create(
+        Delivery(notice=notice, unit=unit, mode=Delivery.Mode.ACK, due_at=due) for unit in units
+    )
+    for unit in units:
+        cases.take_part(case, unit, Participation.Role.RECIPIENT)
+    return notice
+
+
+def last_admission_notice(case: Case) -> Notice | None:
+    return case.notices.filter(kind=Notice.Kind.ADMISSION).order_by("-sent_at", "-pk").first()
+
+
+def recipients(case: Case) -> list[Unit]:
+    """The recipients of the latest admission notice: later notices go to the same units
+    (seed 001 lines 816-818 and 926-928)."""
+    notice = last_admission_notice(case)
+    if notice is None:
+        return []
+    return [d.unit for d in notice.deliveries.select_related("unit").order_by("unit__name")]
+
+
+def _admission_content(stay: Stay) -> dict[str, Any]:
+    """CON-4: without consent the admission notice carries only the expected discharge date
+    besides the individual's identity (seed 001 lines 656-657, 738-740)."""
+    return {
+        "expected_discharge_on": stay.expected_discharge_on,
+        "cause": stay.cause if stay.consent_to_transfer else "",
+    }
+
+
+@transaction.atomic
+def send_admission_notice(actor: Actor, pk: int, units: list[Unit]) -> Notice:
+    """SVU-2: the admission notice, to the recipients proposed by default addressing as staff
+    adjusted them. Sent once; a changed expected discharge date re-sends it."""
+    case = get(actor, pk, "stay.admission_notice", lock=True)
+    cases.require_active(case)
+    require_ward(actor, case)
+    if last_admission_notice(case) is not None:
+        raise Conflict(
+            "already_sent",
+            _(
+                "The admission notice is already sent. Change the expected discharge date to "
+                "send it again."
+            ),
+        )
+    chosen = _check_recipients(actor, units)
+    stay = _stay(case)
+    notice = _send(actor, case, Notice.Kind.ADMISSION, chosen, **_admission_content(stay))
+    cases.record(actor, case, "admission_notice_sent", {"units": [u.pk for u in chosen]})
+    return notice
+
+
+@transaction.atomic
+def change_expected_discharge(
+    actor: Actor, pk: int, version: int, expected: dt.date | None
+) -> Notice | None:
+    """SVU-2: changing the expected discharge date re-sends the admission notice to the same
+    recipients, showing the old and the new date ("Om preliminärt datum för utskrivning ändras
+    måste meddelandet uppdateras", seed 001 lines 829-831). Returns the new notice, if any."""
+    case = get(actor, pk, "stay.expected_discharge", lock=True)
+    cases.require_active(case)
+    require_ward(actor, case)
+    stay = _stay(case, version)
+    new = _expected_date(expected, stay.admitted_at)
+    old = stay.expected_discharge_on
+    if new == old:
+        raise ServiceError(
+            "unchanged", _("That is already the expected discharge date."), "expected_discharge_on"
+        )
+    _bump(stay, version, expected_discharge_on=new)
+    units = recipients(case)
+    notice = None
+    if units:
+        notice = _send(
+            actor,
+            case,
+            Notice.Kind.ADMISSION,
+            units,
+            previous_expected_discharge_on=old,
+            **_admission_content(stay),
+        )
+    cases.record(
+        actor,
+        case,
+        "expected_discharge_changed",
+        {"from": old.isoformat(), "to": new.isoformat(), "resent": notice is not None},
+    )
+    return notice
+
+
+@transaction.atomic
+def send_ready_notice(actor: Actor, pk: int, version: int, data: dict[str, Any]) -> Notice:
+    """SVU-5: the treating physician has assessed the patient ready for discharge; the notice
+    goes to the units that received the admission notice (seed 001 lines 815-818, 855-866).
+
+    Without consent only the admission and discharge notices may be sent (seed 001 lines
+    656-657). The notice's sending time starts the payment liability (SVU-10).
+    """
+    case = get(actor, pk, "stay.ready_notice", lock=True)
+    cases.require_active(case)
+    require_ward(actor, case)
+    stay = _stay(case, version)
+    if stay.ready_at is not None:
+        raise Conflict("already_ready", _("The patient is already reported ready for discharge."))
+    if not stay.consent_to_transfer:
+        raise ServiceError(
+            "no_consent",
+            _(
+                "Without consent to information transfer only the admission and discharge "
+                "notices may be sent."
+            ),
+        )
+    units = recipients(case)
+    if not units:
+        raise ServiceError(
+            "no_admission_notice", _("Send the admission notice first: it decides the recipients.")
+        )
+    ready_at = _not_future(
+        data.get("ready_at"), "ready_at", _("Give when the patient was assessed ready.")
+    )
+    if ready_at < stay.admitted_at:
+        raise ServiceError(
+            "before_admission", _("The patient cannot be ready before the admission."), "ready_at"
+        )
+    fields = {
+        "ready_at": ready_at,
+        "ready_physician": _required(data, "ready_physician", _("Give the responsible physician.")),
+        "ready_nurse": _required(data, "ready_nurse", _("Give the responsible nurse.")),
+        "medical_responsibility_to": _required(
+            data,
+            "medical_responsibility_to",
+            _("Give the person in primary care who takes over the medical responsibility."),
+        ),
+    }
+    _bump(stay, version, **fields)
+    notice = _send(
+        actor,
+        case,
+        Notice.Kind.READY,
+        units,
+        expected_discharge_on=stay.expected_discharge_on,
+        **fields,
+    )
+    cases.record(actor, case, "ready_notice_sent")
+    return notice
+
+
+@transaction.atomic
+def send_discharge_notice(
+    actor: Actor, pk: int, version: int, discharged_at: dt.datetime | None, self_discharge: bool
+) -> Notice | None:
+    """SVU-7: the patient has left the ward; the units that received the admission notice are
+    told (seed 001 lines 902-928), with the flag when the patient left before the interventions
+    were in place (lines 912-916). The discharge process is then closed as discharged."""
+    case = get(actor, pk, "stay.discharge_notice", lock=True)
+    cases.require_active(case)
+    require_ward(actor, case)
+    stay = _stay(case, version)
+    left = _not_future(discharged_at, "discharged_at", _("Give when the patient left the ward."))
+    if left < stay.admitted_at:
+        raise ServiceError(
+            "before_admission",
+            _("The patient cannot leave before the admission."),
+            "discharged_at",
+        )
+    _bump(stay, version, discharged_at=left, self_discharge=bool(self_discharge))
+    units = recipients(case)
+    notice = None
+    if units:
+        notice = _send(
+            actor,
+            case,
+            Notice.Kind.DISCHARGE,
+            units,
+            discharged_at=left,
+            self_discharge=bool(self_discharge),
+        )
+    cases.record(actor, case, "discharge_notice_sent", {"self_discharge": bool(self_discharge)})
+    cases.close(actor, case, Case.CloseReason.DISCHARGED)
+    return notice
+
+
+# Acknowledgements (SVU-8) ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def acknowledge(actor: Actor, pk: int, delivery_pk: int) -> Delivery:
+    """A recipient acknowledges a notice to its own unit, recording who and when. Allowed on a
+    closed stay: the discharge notice arrives as the stay closes."""
+    case = get(actor, pk, "stay.acknowledge", lock=True)
+    delivery = (
+        Delivery.objects.select_for_update(of=("self",))
+        .select_related("notice")
+        .filter(pk=delivery_pk, notice__case=case)
+        .first()
+    )
+    if delivery is None:
+        raise NotFound("not_found", _("The notice was not found."))
+    if delivery.unit_id != actor.unit.pk:
+        raise Forbidden(
+            "not_your_notice", _("Only the unit the notice was sent to can acknowledge it.")
+        )
+    if delivery.acknowledged_at is not None:
+        raise ServiceError(
+            "already_acknowledged",
+            _("%(user)s already acknowledged the notice at %(time)s.")
+            % {
+                "user": delivery.acknowledged_by,
+                "time": f"{timezone.localtime(delivery.acknowledged_at):%Y-%m-%d %H:%M}",
+            },
+        )
+    now = timezone.now()
+    delivery.acknowledged_at = now
+    delivery.acknowledged_by = actor.user
+    delivery.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    late = delivery.due_at is not None and now >= delivery.due_at
+    cases.record(
+        actor,
+        case,
+        "notice_acknowledged",
+        {"delivery": delivery.pk, "notice": delivery.notice.kind, "late": late},
+    )
+    return delivery
+
+
+def delivery_status(delivery: Delivery, now: dt.datetime) -> str:
+    """acknowledged, late (acknowledged after the due time), overdue or due."""
+    if delivery.acknowledged_at is not None:
+        late = delivery.due_at is not None and delivery.acknowledged_at >= delivery.due_at
+        return "late" if late else "acknowledged"
+    if delivery.due_at is not None and now >= delivery.due_at:
+        return "overdue"
+    return "due"
+
+
+NOTICES_PER_PAGE = 25
+
+
+def notices_to(actor: Actor) -> QuerySet[Delivery]:
+    """Notices about stays sent to the actor's unit: unacknowledged first, most urgent first,
+    then the newest (BOX-1). A constant number of queries whatever the volume."""
+    return (
+        Delivery.objects.filter(
+            unit=actor.unit,
+            notice__case__kind=Case.Kind.DISCHARGE,
+            notice__case__in=Case.objects.visible_to(actor),
+        )
+        .select_related(
+            "notice__case__person",
+            "notice__sender_unit",
+            "notice__stay_notice",
+            "acknowledged_by",
+        )
+        .order_by(
+            models.Case(When(acknowledged_at__isnull=True, then=Value(0)), default=Value(1)),
+            models.Case(When(acknowledged_at__isnull=True, then=F("due_at"))),
+            "-notice__sent_at",
+            "-pk",
+        )
+    )
+
+
+def ward_stays(actor: Actor) -> list[Case]:
+    """The ward's active stays, with how many deliveries are still unacknowledged; empty for
+    any other unit. Two queries whatever the volume."""
+    if actor.unit.kind != Unit.Kind.INPATIENT_WARD:
+        return []
+    return list(
+        Case.objects.visible_to(actor)
+        .active()
+        .filter(kind=Case.Kind.DISCHARGE, owner_unit=actor.unit)
+        .select_related("person", "stay")
+        .annotate(
+            unacknowledged=models.Count(
+                "notices__deliveries", filter=Q(notices__deliveries__acknowledged_at__isnull=True)
+            )
+        )
+        .order_by("stay__expected_discharge_on", "pk")
+    )
+
+
+def log_shown(actor: Actor, persons: list[Person]) -> None:
+    """Every individual shown in a list is logged, in one INSERT (SEC-2)."""
+    unique = list({p.pk: p for p in persons}.values())
+    log_many(actor, AccessLog.Action.READ, "stay.notices", unique)
+
+
+# Outpatient interventions not available (SVU-10) -------------------------------------------------
+
+
+@transaction.atomic
+def add_unavailable_period(
+    actor: Actor, pk: int, starts_on: Any, ends_on: Any, reason: str
+) -> UnavailablePeriod:
+    """The ward records days when the patient could not leave because region outpatient
+    interventions were not available: no liability for them (seed 001 lines 1546-1548)."""
+    case = get(actor, pk, "stay.unavailable", lock=True)
+    cases.require_active(case)
+    require_ward(actor, case)
+    if not isinstance(starts_on, dt.date):
+        raise ServiceError("required", _("Give the first day."), "starts_on")
+    if ends_on is not None and (not isinstance(ends_on, dt.date) or ends_on < starts_on):
+        raise ServiceError(
+            "invalid_period", _("The last day cannot be before the first."), "ends_on"
+        )
+    if not reason.strip():
+        raise ServiceError("required", _("Give the reason."), "reason")
+    period = UnavailablePeriod.objects.create(
+        stay_id=case.pk,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        reason=reason.strip(),
+        recorded_by=actor.user,
+    )
+    cases.record(
+        actor,
+        case,
+        "outpatient_unavailable",
+        {"from": starts_on.isoformat(), "to": ends_on.isoformat() if ends_on else None},
+    )
+    return period
+
+
+# Payment liability (SVU-10) ----------------------------------------------------------------------
+
+
+def daily_amounts() -> dict[int, int]:
+    return dict(DailyAmount.objects.values_list("year", "amount_sek"))
+
+
+def facts_of(case: Case) -> liability.Facts:
+    """The stay's facts for the liability rules. A stay closed without a discharge (the patient
+    died) ends on the day it was closed."""
+    stay: Stay = case.stay
+    ready = case.notices.filter(kind=Notice.Kind.READY).order_by("sent_at").first()
+    to_municipality = Delivery.objects.filter(
+        notice__case=case,
+        notice__kind=Notice.Kind.ADMISSION,
+        unit__principal_id=case.person.municipality_id,
+    ).exists()
+    ended = stay.discharged_at or case.closed_at
+    return liability.Facts(
+        consent=stay.consent_to_transfer,
+        admission_notice_to_municipality=to_municipality,
+        ready_sent_at=ready.sent_at if ready else None,
+        sip_invited_at=stay.sip_invited_at,
+        only_social_services=stay.only_social_services,
+        discharged_on=timezone.localdate(ended) if ended else None,
+        unavailable=tuple(
+            liability.Period(p.starts_on, p.ends_on) for p in stay.unavailable_periods.all()
+        ),
+    )
+
+
+def assess(case: Case, amounts: dict[int, int] | None = None) -> liability.Liability:
+    return liability.assess(
+        facts_of(case),
+        case.owner_unit.principal.county.rule_set,
+        daily_amounts() if amounts is None else amounts,
+        timezone.localdate(),
+    )
+
+
+@dataclass(frozen=True)
+class LiabilityRow:
+    case: Case
+    days: tuple[int, ...]
+    amount: int | None
+    result: liability.Liability
+
+
+def may_export(actor: Actor, municipality: Principal) -> bool:
+    """County administrators of the county, and the municipality's own units."""
+    return actor.unit.principal_id == municipality.pk or (
+        actor.has_role(Membership.Role.COUNTY_ADMIN)
+        and actor.unit.principal.county_id == municipality.county_id
+    )
+
+
+def liability_export(actor: Actor, code: str, month: str) -> tuple[Principal, list[LiabilityRow]]:
+    """The liable days of one month for the patients registered in one municipality (seed 001
+    lines 1529-1530), as the basis of the region's invoice. Logged: one export row and one row
+    per individual (SEC-2)."""
+    municipality = Principal.objects.filter(
+        Q(code=code) | Q(municipality_code=code), kind=Principal.Kind.MUNICIPALITY
+    ).first()
+    if municipality is None:
+        raise ServiceError("invalid_municipality", _("Unknown municipality."), "municipality")
+    try:
+        first = dt.date.fromisoformat(f"{month}-01")
+    except ValueError as error:
+        raise ServiceError("invalid_month", _("Give the month as YYYY-MM."), "month") from error
+    if not may_export(actor, municipality):
+        raise Forbidden(
+            "not_permitted",
+            _("Only the municipality's own units and county administrators may export this."),
+        )
+    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    stays = (
+        Case.objects.filter(
+            kind=Case.Kind.DISCHARGE,
+            person__municipality=municipality,
+            notices__kind=Notice.Kind.READY,
+            notices__sent_at__lt=deadlines.end_of_day(last),
+        )
+        .filter(
+            Q(stay__discharged_at__isnull=True)
+            | Q(stay__discharged_at__gte=deadlines.end_of_day(first - dt.timedelta(days=1)))
+        )
+        .select_related("person", "stay", "owner_unit__principal__county")
+        .distinct()
+        .order_by("pk")
+    )
+    amounts = daily_amounts()
+    rows = []
+    for case in stays:
+        result = assess(case, amounts)
+        days = result.in_month(first.year, first.month)
+        if days:
+            per_day = amounts.get(first.year)
+            rows.append(LiabilityRow(case, days, per_day * len(days) if per_day else None, result))
+    log(actor, AccessLog.Action.EXPORT, f"stay.liability_export: {municipality.code} {month}")
+    log_many(actor, AccessLog.Action.EXPORT, "stay.liability_export", [r.case.person for r in rows])
+    return municipality, rows

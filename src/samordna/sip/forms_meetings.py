@@ -1,0 +1,289 @@
+"""Forms of the assessment, invitation, answer and meeting-record screens (SIP-5, SIP-6, SIP-8).
+
+Forms parse and type the input; the rules live in ``sip.meetings`` so the API shares them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samordna.cases.models import Case, Delivery
+from samordna.organisations.models import Unit
+from samordna.people.models import Relative, Representative
+from samordna.sip.meetings import LIFE_AREAS, SBAR_AREAS, Details, External, Invitees
+from samordna.sip.models import Meeting, Participant, SipCase
+
+
+class AssessmentForm(forms.Form):
+    area = forms.ChoiceField(
+        label=_("Area"),
+        choices=[
+            ("", "—"),
+            (_("Life areas"), [(a.value, a.label) for a in LIFE_AREAS]),
+            (_("SBAR (optional)"), [(a.value, a.label) for a in SBAR_AREAS]),
+        ],
+    )
+    text = forms.CharField(
+        label=_("What your unit knows"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Relevant for the participants to prepare; written with the individual."),
+    )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+class DetailsForm(forms.Form):
+    """The meeting as the invitation describes it: what a change may alter too."""
+
+    purpose = forms.ChoiceField(
+        label=_("Purpose"), choices=Meeting.Purpose.choices, widget=forms.RadioSelect
+    )
+    form = forms.ChoiceField(
+        label=_("Meeting form"),
+        choices=Meeting.Form.choices,
+        widget=forms.RadioSelect,
+        help_text=_("A phone meeting is only an emergency solution when video is not possible."),
+    )
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    starts = forms.TimeField(label=_("Start time"), widget=TimeInput())
+    ends = forms.TimeField(label=_("End time"), widget=TimeInput())
+    place = forms.CharField(
+        label=_("Place"),
+        max_length=200,
+        required=False,
+        help_text=_("Required for a meeting in person."),
+    )
+    video_link = forms.URLField(
+        label=_("Video link"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Required for a video meeting."),
+    )
+    phone_number = forms.CharField(
+        label=_("Phone number to call"),
+        max_length=40,
+        required=False,
+        help_text=_("Required for a phone meeting, with the code."),
+    )
+    phone_code = forms.CharField(label=_("Code"), max_length=40, required=False)
+    agenda = forms.CharField(
+        label=_("Agenda and comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("State the purpose and the questions briefly."),
+    )
+
+    def details(self) -> Details:
+        data = self.cleaned_data
+        return Details(
+            purpose=data["purpose"],
+            form=data["form"],
+            starts_at=timezone.make_aware(dt.datetime.combine(data["date"], data["starts"])),
+            ends_at=timezone.make_aware(dt.datetime.combine(data["date"], data["ends"])),
+            place=data["place"],
+            video_link=data["video_link"],
+            phone_number=data["phone_number"],
+            phone_code=data["phone_code"],
+            agenda=data["agenda"],
+        )
+
+
+class UnitChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        if obj.connected:
+            return str(obj.name)
+        return str(_("%(unit)s (not connected: gets a letter)") % {"unit": obj.name})
+
+
+class InvitationForm(DetailsForm):
+    units = UnitChoiceField(
+        label=_("Units"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Connected units get the invitation to acknowledge; the others a letter."),
+    )
+    individual = forms.BooleanField(label=_("The individual"), required=False)
+    relatives = forms.ModelMultipleChoiceField(
+        label=_("Relatives"),
+        queryset=Relative.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("If the individual wishes it."),
+    )
+    representatives = forms.ModelMultipleChoiceField(
+        label=_("Legal representatives"),
+        queryset=Representative.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    consent_confirmed = forms.BooleanField(
+        label=_("The individual has consented to the meeting"), required=False
+    )
+
+    def __init__(self, *args: Any, case: Case, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        person = case.person
+        choices: dict[str, Any] = {
+            "units": units.exclude(pk=case.owner_unit_id),
+            "relatives": person.relatives.all(),
+            "representatives": person.representatives.all(),
+        }
+        for name, queryset in choices.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelMultipleChoiceField)
+            field.queryset = queryset
+        # Seed 000_106b8acbeb42519c.txt lines 206-207: an outpatient SIP has no preselected
+        # recipients but the individual; after discharge the units already taking part are
+        # proposed (default addressing, ORG-4) and can be removed.
+        self.fields["individual"].initial = True
+        if case.sip.type == SipCase.Type.AFTER_DISCHARGE:
+            self.fields["units"].initial = list(
+                case.participations.filter(until__isnull=True)
+                .exclude(unit=case.owner_unit_id)
+                .values_list("unit", flat=True)
+            )
+
+    def invitees(self, externals: list[External]) -> Invitees:
+        data = self.cleaned_data
+        return Invitees(
+            units=list(data["units"]),
+            individual=data["individual"],
+            relatives=list(data["relatives"]),
+            representatives=list(data["representatives"]),
+            externals=externals,
+        )
+
+
+class ExternalForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    street = forms.CharField(label=_("Street address"), max_length=200, required=False)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=10, required=False)
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+
+
+ExternalFormSet = forms.formset_factory(ExternalForm, extra=2, max_num=10)
+
+
+def externals(formset: Any) -> list[External]:
+    """The filled-in rows; a half-filled row reaches the service, which names what is missing."""
+    return [
+        External(
+            **{k: f.cleaned_data.get(k, "") for k in ("name", "street", "postal_code", "city")}
+        )
+        for f in formset.forms
+        if any(f.cleaned_data.values())
+    ]
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ChangeForm(VersionForm, DetailsForm):
+    @classmethod
+    def for_meeting(cls, meeting: Meeting, prefix: str) -> ChangeForm:
+        starts, ends = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
+        return cls(
+            prefix=prefix,
+            initial={
+                "version": meeting.version,
+                "purpose": meeting.purpose,
+                "form": meeting.form,
+                "date": starts.date(),
+                "starts": starts.time(),
+                "ends": ends.time(),
+                "place": meeting.place,
+                "video_link": meeting.video_link,
+                "phone_number": meeting.phone_number,
+                "phone_code": meeting.phone_code,
+                "agenda": meeting.agenda,
+            },
+        )
+
+
+class CancelForm(VersionForm):
+    reason = forms.CharField(label=_("Reason for cancelling"), max_length=300, required=False)
+
+
+class RecordForm(VersionForm):
+    """Attendance per participant, chair and documenter; and for a digital meeting whether a
+    professional was with the individual (seed 000_106b8acbeb42519c.txt lines 212-214)."""
+
+    chair = forms.CharField(
+        label=_("Chair"),
+        max_length=200,
+        help_text=_("Preferably the professional who is with the individual."),
+    )
+    documenter = forms.CharField(label=_("Documenter"), max_length=200)
+    professional_with_individual = forms.BooleanField(
+        label=_("A professional from the region or municipality was with the individual in person"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, meeting: Meeting, participants: list[Participant], **kw: Any):
+        super().__init__(*args, **kw)
+        self.participants = participants
+        choices = [("", "—")] + [
+            c for c in Participant.Attendance.choices if c[0] != Participant.Attendance.UNKNOWN
+        ]
+        for p in participants:
+            declined = p.delivery is not None and p.delivery.answer == Delivery.Answer.DECLINED
+            self.fields[f"attendance_{p.pk}"] = forms.ChoiceField(
+                label=p.name,
+                choices=choices,
+                # A unit that declined gave notice of its absence (seed 002 line 140).
+                initial=p.attendance
+                or (Participant.Attendance.ABSENT_WITH_NOTICE if declined else ""),
+            )
+        if meeting.form not in (Meeting.Form.VIDEO, Meeting.Form.PHONE):
+            del self.fields["professional_with_individual"]
+        if not self.is_bound:
+            self.initial.update(
+                version=meeting.version,
+                chair=meeting.chair,
+                documenter=meeting.documenter,
+                professional_with_individual=meeting.professional_with_individual,
+            )
+
+    def attendance(self) -> dict[int, str]:
+        return {p.pk: self.cleaned_data[f"attendance_{p.pk}"] for p in self.participants}
+
+
+class AckForm(forms.Form):
+    """Acknowledging takes no input; the form carries a refusal back to its row."""
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Answer"),
+        choices=[(Delivery.Answer.ACCEPTED, _("Accept")), (Delivery.Answer.DECLINED, _("Decline"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason or comment"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Required when declining."),
+    )
+
+
+class ForwardForm(forms.Form):
+    unit = forms.TypedChoiceField(label=_("Forward to"), coerce=int)
+
+    def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["unit"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", "—"), *units]

@@ -1,0 +1,229 @@
+"""Discharge acts over the API: the same rules, visibility and CON-4 as the screens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from samordna.api.models import ApiToken
+from samordna.cases.models import Case, Delivery
+from samordna.discharge.models import Stay
+from samordna.organisations.models import User
+from tests.conftest import World
+
+
+def bearer(user: User) -> dict[str, str]:
+    membership = user.memberships.first()
+    assert membership is not None
+    _token, secret = ApiToken.issue("EHR", user, membership.unit)
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+def post(client: Client, url: str, body: object, headers: dict[str, str]) -> Any:
+    return client.post(url, json.dumps(body), content_type="application/json", **headers)
+
+
+def register(client: Client, world: World, headers: dict[str, str], **extra: object) -> Any:
+    now = timezone.now()
+    body = {
+        "identity_number": world.person.identity_number,
+        "admitted_at": (now - dt.timedelta(hours=3)).isoformat(),
+        "cause": "Pneumoni",
+        "expected_discharge_on": (timezone.localdate() + dt.timedelta(days=4)).isoformat(),
+        "treating_physician": "Erik Berg",
+        "consent_to_transfer": True,
+        **extra,
+    }
+    return post(client, "/api/v1/stays", body, headers)
+
+
+def test_the_whole_process(client: Client, world: World, nurse: User) -> None:
+    ward = bearer(nurse)
+    created = register(client, world, ward)
+    assert created.status_code == 201, created.content
+    stay_id = created.json()["id"]
+    assert created.json()["details"]["cause"] == "Pneumoni"
+    sent = post(client, f"/api/v1/stays/{stay_id}/admission-notice", {}, ward)
+    assert sent.status_code == 200, sent.content
+    notice = sent.json()["notices"][0]
+    assert notice["kind"] == "admission"
+    assert {d["unit"] for d in notice["deliveries"]} == {"lulea-bistand", "hc-hertson"}
+    bob = bearer(world.bob)
+    own = next(d for d in notice["deliveries"] if d["unit"] == "lulea-bistand")
+    other = next(d for d in notice["deliveries"] if d["unit"] == "hc-hertson")
+    ack_url = f"/api/v1/stays/{stay_id}/deliveries/{{}}/acknowledge"
+    assert post(client, ack_url.format(other["id"]), {}, bob).status_code == 403
+    acked = post(client, ack_url.format(own["id"]), {}, bob)
+    assert acked.status_code == 200
+    delivery = next(
+        d for d in acked.json()["notices"][0]["deliveries"] if d["unit"] == "lulea-bistand"
+    )
+    assert delivery["acknowledged_by"] == "bob" and delivery["status"] == "acknowledged"
+    version = acked.json()["version"]
+    moved = post(
+        client,
+        f"/api/v1/stays/{stay_id}/expected-discharge",
+        {"version": version, "expected_discharge_on": "2099-01-01"},
+        ward,
+    )
+    assert moved.status_code == 200
+    resent = moved.json()["notices"][1]
+    assert resent["expected_discharge_on"] == "2099-01-01"
+    assert resent["previous_expected_discharge_on"] is not None
+    stale = post(
+        client,
+        f"/api/v1/stays/{stay_id}/ready-notice",
+        {
+            "version": version,
+            "ready_at": timezone.now().isoformat(),
+            "ready_physician": "Erik Berg",
+            "ready_nurse": "Anna Lind",
+            "medical_responsibility_to": "Johan Ek",
+        },
+        ward,
+    )
+    assert stale.status_code == 409 and stale.json()["code"] == "edit_conflict"
+    ready = post(
+        client,
+        f"/api/v1/stays/{stay_id}/ready-notice",
+        {
+            "version": moved.json()["version"],
+            "ready_at": timezone.now().isoformat(),
+            "ready_physician": "Erik Berg",
+            "ready_nurse": "Anna Lind",
+            "medical_responsibility_to": "Johan Ek",
+        },
+        ward,
+    )
+    assert ready.status_code == 200 and ready.json()["notices"][2]["kind"] == "ready"
+    liability = client.get(f"/api/v1/stays/{stay_id}/liability", **bob)
+    assert liability.status_code == 200
+    assert liability.json()["days"] == 0 and liability.json()["reasons"]
+    left = post(
+        client,
+        f"/api/v1/stays/{stay_id}/discharge-notice",
+        {"version": ready.json()["version"], "discharged_at": timezone.now().isoformat()},
+        ward,
+    )
+    assert left.status_code == 200 and left.json()["close_reason"] == "discharged"
+
+
+def test_con4_in_the_api(client: Client, world: World, nurse: User) -> None:
+    """CON-4: without consent recipients get no details and no cause in the notices."""
+    ward = bearer(nurse)
+    stay_id = register(client, world, ward, consent_to_transfer=False).json()["id"]
+    post(client, f"/api/v1/stays/{stay_id}/admission-notice", {}, ward)
+    seen = client.get(f"/api/v1/stays/{stay_id}", **bearer(world.bob)).json()
+    assert seen["details"] is None
+    assert seen["identity_number"] == world.person.identity_number
+    assert seen["expected_discharge_on"]
+    assert seen["notices"][0]["cause"] is None
+    assert "Pneumoni" not in json.dumps(seen) and "Erik Berg" not in json.dumps(seen)
+    own = client.get(f"/api/v1/stays/{stay_id}", **ward).json()
+    assert own["details"]["cause"] == "Pneumoni"
+
+
+@pytest.mark.parametrize(
+    ("extra", "status", "code"),
+    [
+        ({"cause": ""}, 400, "required"),
+        ({"admitted_at": "soon"}, 422, "invalid_input"),
+        ({"identity_number": "19920918-2394"}, 404, "not_registered"),
+        ({"expected_discharge_on": "2000-01-01"}, 400, "before_admission"),
+    ],
+)
+def test_bad_registrations(
+    client: Client, world: World, nurse: User, extra: dict[str, object], status: int, code: str
+) -> None:
+    response = register(client, world, bearer(nurse), **extra)
+    assert response.status_code == status and response.json()["code"] == code
+    assert not Case.objects.filter(kind="discharge").exists()
+
+
+def test_only_a_ward_registers(client: Client, world: World) -> None:
+    response = register(client, world, bearer(world.alice))
+    assert response.status_code == 403 and response.json()["code"] == "not_inpatient_ward"
+
+
+def test_unrelated_unit_gets_404_for_every_act(client: Client, world: World, nurse: User) -> None:
+    ward = bearer(nurse)
+    stay_id = register(client, world, ward).json()["id"]
+    post(client, f"/api/v1/stays/{stay_id}/admission-notice", {}, ward)
+    delivery = Delivery.objects.filter(notice__case_id=stay_id).first()
+    assert delivery is not None
+    charlie = bearer(world.charlie)
+    for path in ["", "/liability"]:
+        assert client.get(f"/api/v1/stays/{stay_id}{path}", **charlie).status_code == 404
+    now = timezone.now().isoformat()
+    for path, body in [
+        (
+            "details",
+            {
+                "version": 1,
+                "admitted_at": now,
+                "cause": "x",
+                "treating_physician": "x",
+                "consent_to_transfer": True,
+            },
+        ),
+        ("admission-notice", {"recipients": ["pitea-lss"]}),
+        ("expected-discharge", {"version": 1, "expected_discharge_on": "2099-01-01"}),
+        (f"deliveries/{delivery.pk}/acknowledge", {}),
+        (
+            "ready-notice",
+            {
+                "version": 1,
+                "ready_at": now,
+                "ready_physician": "x",
+                "ready_nurse": "x",
+                "medical_responsibility_to": "x",
+            },
+        ),
+        ("discharge-notice", {"version": 1, "discharged_at": now}),
+        ("unavailable", {"starts_on": "2099-01-01", "reason": "x"}),
+    ]:
+        response = post(client, f"/api/v1/stays/{stay_id}/{path}", body, charlie)
+        assert response.status_code == 404, path
+        assert response.json()["code"] == "not_found"
+    assert Case.objects.get(pk=stay_id).is_active
+    assert Stay.objects.get(pk=stay_id).version == 1
+    assert not Delivery.objects.filter(acknowledged_at__isnull=False).exists()
+
+
+def test_unknown_recipient_is_refused(client: Client, world: World, nurse: User) -> None:
+    ward = bearer(nurse)
+    stay_id = register(client, world, ward).json()["id"]
+    response = post(
+        client, f"/api/v1/stays/{stay_id}/admission-notice", {"recipients": ["nowhere"]}, ward
+    )
+    assert response.status_code == 400 and response.json()["code"] == "invalid_recipient"
+    assert not Case.objects.get(pk=stay_id).notices.exists()
+
+
+def test_the_schema_documents_the_stay_endpoints(client: Client, db: None) -> None:
+    paths = client.get("/api/v1/schema").json()["paths"]
+    for path in [
+        "/api/v1/stays",
+        "/api/v1/stays/{stay_id}",
+        "/api/v1/stays/{stay_id}/admission-notice",
+        "/api/v1/stays/{stay_id}/deliveries/{delivery_id}/acknowledge",
+        "/api/v1/stays/{stay_id}/liability",
+    ]:
+        assert path in paths, path
+
+
+def test_daily_amounts_are_edited_in_the_admin(client: Client, db: None) -> None:
+    """Socialstyrelsen sets a new amount every year: administrators add it with its source."""
+    client.force_login(User.objects.create_superuser("root", password="x"))
+    assert client.get("/admin/discharge/dailyamount/").status_code == 200
+    added = client.post(
+        "/admin/discharge/dailyamount/add/",
+        {"year": "2030", "amount_sek": "12000", "source": "HSLF-FS 2029:1"},
+    )
+    assert added.status_code == 302
+    assert client.get("/admin/discharge/stay/").status_code == 404  # SEC-1: no case contents

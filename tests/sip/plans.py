@@ -1,0 +1,75 @@
+"""Building plans for tests: a SIP with consent, a filled-in draft, a documented version."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from samordna.cases.models import Case
+from samordna.sip import plan, services
+from samordna.sip.models import PlanVersion
+from tests.conftest import World
+
+
+def give_consent(world: World, case: Case) -> None:
+    services.record_consent(
+        world.actor(world.alice),
+        case.pk,
+        {
+            "decision": "given",
+            "giver": "individual",
+            "giver_name": "Sture Lundberg",
+            "form": "oral",
+            "given_at": timezone.now() - dt.timedelta(minutes=5),
+            "units": [world.participant_unit],
+        },
+    )
+
+
+def draft(world: World, **changes: Any) -> plan.Draft:
+    """A complete draft: bob's unit (social services) helps in the morning, the individual
+    takes his insulin himself (self-care), a relative shops, Pensionsmyndigheten decides."""
+    values: dict[str, Any] = {
+        "main_goal": "Att kunna bo kvar hemma och gå till affären själv.",
+        "initiated_by": "Sture själv, via distriktssköterskan",
+        "if_worse": "Ring hälsocentralen; efter 17 ring 1177.",
+        "time_plan": "Hemtjänst från december, uppföljning i februari.",
+        "follow_up_on": timezone.localdate() + dt.timedelta(days=60),
+        "follow_up_caller": "Karin Holm, Hertsöns hälsocentral",
+        "goals": [plan.GoalIn("Klara morgonrutinerna"), plan.GoalIn("Handla själv")],
+        "actions": [
+            plan.ActionIn(
+                "Hemtjänst hjälper till med dusch",
+                "unit",
+                "social_care",
+                unit=world.participant_unit.pk,
+                goal=0,
+            ),
+            plan.ActionIn("Tar sitt insulin morgon och kväll", "individual", "self_care", goal=0),
+            plan.ActionIn(
+                "Följer med och handlar", "relative", "other", name="Anna (dotter)", goal=1
+            ),
+            plan.ActionIn(
+                "Beslut om bostadstillägg", "external", "other", name="Pensionsmyndigheten"
+            ),
+        ],
+        "care_contacts": [plan.ContactIn("Karin Holm", "Hertsöns hälsocentral", "0920-123 45")],
+    }
+    values.update(changes)
+    return plan.Draft(**values)
+
+
+def written(world: World, case: Case, **changes: Any) -> PlanVersion:
+    """Version 1 started and saved by alice."""
+    started = plan.start_version(world.actor(world.alice), case.pk)
+    return plan.save_draft(
+        world.actor(world.alice), case.pk, started.number, started.version, draft(world, **changes)
+    )
+
+
+def documented(world: World, case: Case, **changes: Any) -> PlanVersion:
+    give_consent(world, case)
+    saved = written(world, case, **changes)
+    return plan.mark_documented(world.actor(world.alice), case.pk, saved.number, saved.version)
