@@ -12,6 +12,17 @@ from samordna.sip.models import Consent, SipCase
 from samordna.sip.services import CLOSE_REASONS
 
 
+class CasePageForm(forms.Form):
+    """A form shown on the case page beside others: its own id prefix keeps element ids (and so
+    every label's ``for``) unique on the page."""
+
+    id_prefix = "case"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
 class LocalDateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
@@ -35,7 +46,8 @@ class OpenCaseForm(forms.Form):
         self.fields["need_known_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(CasePageForm):
+    id_prefix = "consent"
     decision = forms.ChoiceField(
         label=_("Consent"), choices=Consent.Decision.choices, widget=forms.RadioSelect
     )
@@ -76,7 +88,8 @@ class ConsentForm(forms.Form):
         self.fields["given_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
 
-class CoordinatorForm(forms.Form):
+class CoordinatorForm(CasePageForm):
+    id_prefix = "coordinator"
     coordinator = forms.ChoiceField(label=_("New coordinator"))
     reason = forms.CharField(label=_("Reason for the change"), max_length=300)
 
@@ -105,7 +118,8 @@ class CoordinatorForm(forms.Form):
         return int(user), int(unit)
 
 
-class CloseForm(forms.Form):
+class CloseForm(CasePageForm):
+    id_prefix = "close"
     reason = forms.ChoiceField(
         label=_("Reason for closing"),
         choices=[(r.value, r.label) for r in CLOSE_REASONS],

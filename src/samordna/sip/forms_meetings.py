@@ -15,11 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from samordna.cases.models import Case, Delivery
 from samordna.organisations.models import Unit
 from samordna.people.models import Relative, Representative
+from samordna.sip.forms import CasePageForm
 from samordna.sip.meetings import LIFE_AREAS, SBAR_AREAS, Details, External, Invitees
 from samordna.sip.models import Meeting, Participant, SipCase
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(CasePageForm):
+    id_prefix = "assessment"
     area = forms.ChoiceField(
         label=_("Area"),
         choices=[
@@ -133,6 +135,7 @@ class InvitationForm(DetailsForm):
     )
 
     def __init__(self, *args: Any, case: Case, units: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "invite_%s")  # unique ids beside the consent form
         super().__init__(*args, **kwargs)
         person = case.person
         choices: dict[str, Any] = {
