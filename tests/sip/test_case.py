@@ -349,3 +349,13 @@ def test_person_page_lists_the_visible_cases_and_offers_to_open_a_sip(
     html = login(world.bob).get(reverse("people:detail", args=[world.person.pk])).content.decode()
     assert reverse("sip:case", args=[sip.pk]) in html
     assert reverse("sip:open") in html
+
+
+def test_a_refused_act_answers_403_with_the_message_and_changes_nothing(
+    login, world: World, sip: Case
+) -> None:  # type: ignore[no-untyped-def]
+    response = login(world.bob).post(reverse("sip:close", args=[sip.pk]), {"reason": "goals_met"})
+    assert response.status_code == 403
+    assert "samordningsansvarigs enhet" in response.content.decode()
+    sip.refresh_from_db()
+    assert sip.is_active

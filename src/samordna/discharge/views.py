@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from samordna.accounts.actor import UnitRequest
 from samordna.accounts.decorators import unit_required
 from samordna.cases.models import Case, Delivery, Notice
+from samordna.cases.views import run_act
 from samordna.core import deadlines
 from samordna.discharge import services
 from samordna.discharge.forms import (
@@ -149,27 +150,16 @@ def act(
     done: str,
     form_name: str,
 ) -> HttpResponse:
-    """Validate a form, run one act, and redirect; on bad input show the page with the errors
-    (400, or 403/409 when refused or someone else saved first) and nothing changed. A refusal
-    that concerns no field is shown at the top of the page, where it is seen even when the
-    form's section is no longer on the page."""
-    status = 400
-    if form.is_valid():
-        try:
-            run(form)
-        except ServiceError as error:
-            if error.status == 404:
-                raise
-            status = error.status
-            if error.field in form.fields:
-                form.add_error(error.field, error.message)
-            else:
-                messages.error(request, error.message)
-        else:
-            messages.success(request, done)
-            return redirect("discharge:stay", pk=pk)
-    case = services.get(request.actor, pk)
-    return render_stay(request, case, status=status, **{form_name: form})
+    return run_act(
+        request,
+        form,
+        run,
+        done,
+        reverse("discharge:stay", args=[pk]),
+        lambda status: render_stay(
+            request, services.get(request.actor, pk), status=status, **{form_name: form}
+        ),
+    )
 
 
 @unit_required()

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from samordna.accounts.actor import Actor, UnitRequest
 from samordna.accounts.decorators import unit_required
 from samordna.cases.models import Case
+from samordna.cases.views import run_act
 from samordna.errors import ServiceError
 from samordna.organisations.models import Unit
 from samordna.people import services as people
@@ -66,19 +67,16 @@ def render_case(request: UnitRequest, case: Case, status: int = 200, **forms: An
 def act(
     request: UnitRequest, pk: int, form: Any, run: Any, done: str, form_name: str
 ) -> HttpResponse:
-    """Validate a form, run one act, and redirect; on bad input show the page with the errors."""
-    if form.is_valid():
-        try:
-            run(form)
-        except ServiceError as error:
-            if error.status == 404:
-                raise
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(request, done)
-            return redirect("sip:case", pk=pk)
-    case = services.get(request.actor, pk)
-    return render_case(request, case, status=400, **{form_name: form})
+    return run_act(
+        request,
+        form,
+        run,
+        done,
+        reverse("sip:case", args=[pk]),
+        lambda status: render_case(
+            request, services.get(request.actor, pk), status=status, **{form_name: form}
+        ),
+    )
 
 
 @unit_required()
