@@ -16,6 +16,7 @@ from samordna.audit.models import AccessLog
 from samordna.cases import services as cases
 from samordna.cases.models import Case, Obligation
 from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
+from samordna.organisations.models import Unit
 from samordna.people.models import Person, Relative
 from samordna.sip import services
 from samordna.sip.models import Consent, SipCase
@@ -359,3 +360,43 @@ def test_a_refused_act_answers_403_with_the_message_and_changes_nothing(
     assert "samordningsansvarigs enhet" in response.content.decode()
     sip.refresh_from_db()
     assert sip.is_active
+
+
+@pytest.mark.parametrize(
+    ("kind", "role", "allowed"),
+    [
+        ("outpatient_psychiatry", "physician", True),
+        ("outpatient_psychiatry", "nurse", False),
+        ("primary_care", "physician", False),
+    ],
+)
+def test_svp_is_opened_by_a_psychiatrist(world: World, kind: str, role: str, allowed: bool) -> None:
+    """SIP-1, seed 001 lines 1234-1236: the chief psychiatrist calls to coordinated care
+    planning for ÖPT/ÖRV."""
+    from tests.conftest import make_user
+
+    world.case.closed_at = timezone.now()
+    world.case.close_reason = "other"
+    world.case.save()
+    unit = Unit.objects.create(principal=world.region, code=f"u-{kind}", name=kind, kind=kind)
+    user = make_user(f"doc-{kind}-{role}", unit, role)
+    open_svp = lambda: services.open_case(world.actor(user), world.person.pk, "svp", timezone.now())  # noqa: E731
+    if allowed:
+        assert open_svp().sip.type == SipCase.Type.SVP
+    else:
+        with pytest.raises(Forbidden) as caught:
+            open_svp()
+        assert caught.value.code == "svp_by_psychiatrist"
+
+
+def test_an_actor_meeting_invitation_does_not_offer_the_individual(login, world: World) -> None:  # type: ignore[no-untyped-def]
+    """SIP-1, seed 001: the actor/planning meeting is held without the individual."""
+    world.case.closed_at = timezone.now()
+    world.case.close_reason = "other"
+    world.case.save()
+    case = services.open_case(
+        world.actor(world.alice), world.person.pk, "actor_meeting", timezone.now()
+    )
+    html = login(world.alice).get(reverse("sip:case", args=[case.pk])).content.decode()
+    assert 'name="individual"' not in html
+    assert 'name="units"' in html

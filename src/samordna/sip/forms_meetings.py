@@ -151,6 +151,9 @@ class InvitationForm(DetailsForm):
         # recipients but the individual; after discharge the units already taking part are
         # proposed (default addressing, ORG-4) and can be removed.
         self.fields["individual"].initial = True
+        if case.sip.type == SipCase.Type.ACTOR_MEETING:
+            # SIP-1, seed 001: the actor/planning meeting is held without the individual.
+            del self.fields["individual"]
         if case.sip.type == SipCase.Type.AFTER_DISCHARGE:
             self.fields["units"].initial = list(
                 case.participations.filter(until__isnull=True)
@@ -162,7 +165,7 @@ class InvitationForm(DetailsForm):
         data = self.cleaned_data
         return Invitees(
             units=list(data["units"]),
-            individual=data["individual"],
+            individual=data.get("individual", False),
             relatives=list(data["relatives"]),
             representatives=list(data["representatives"]),
             externals=externals,

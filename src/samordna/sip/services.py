@@ -61,6 +61,17 @@ def open_case(
     is enforced by the database (SIP-3)."""
     if type not in SipCase.Type.values:
         raise ServiceError("invalid_type", _("Choose a kind of SIP."), "type")
+    if type == SipCase.Type.SVP and not (
+        actor.unit.kind == Unit.Kind.OUTPATIENT_PSYCHIATRY
+        and actor.has_role(Membership.Role.PHYSICIAN)
+    ):
+        # Seed 001 lines 1234-1236: the chief psychiatrist (or a psychiatry specialist with that
+        # mandate) calls to coordinated care planning for ÖPT/ÖRV.
+        raise Forbidden(
+            "svp_by_psychiatrist",
+            _("A coordinated care plan for ÖPT/ÖRV is opened by a psychiatrist at psychiatry."),
+            "type",
+        )
     if need_known_at > timezone.now():
         raise ServiceError(
             "future_date", _("The need cannot become known in the future."), "need_known_at"
