@@ -28,6 +28,7 @@ from samordna.discharge.models import DailyAmount, Stay, StayNotice, Unavailable
 from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
 from samordna.organisations.models import Membership, Principal, Unit
 from samordna.people.models import Person
+from samordna.sip import services as sip_services
 
 # Seed 000_106b8acbeb42519c.txt line 207 (grundadressering) and seed 001_118551e475ece215.txt
 # lines 695-700: the admission notice goes to social services and municipal health care of the
@@ -448,6 +449,7 @@ def send_discharge_notice(
             self_discharge=bool(self_discharge),
         )
     cases.record(actor, case, "discharge_notice_sent", {"self_discharge": bool(self_discharge)})
+    sip_services.follow_discharge(case, left)
     cases.close(actor, case, Case.CloseReason.DISCHARGED)
     return notice
 

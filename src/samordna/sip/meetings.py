@@ -32,6 +32,7 @@ from samordna.cases import services as cases
 from samordna.cases.models import Case, Delivery, Notice, Obligation
 from samordna.core import deadlines
 from samordna.core.rules import RuleSet
+from samordna.discharge.models import Stay
 from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
 from samordna.organisations.models import Unit
 from samordna.people.models import Relative, Representative
@@ -320,6 +321,11 @@ def send_invitation(
         participant.meeting = meeting
     Participant.objects.bulk_create(letters)
     cases.meet(case, Obligation.Kind.SIP_INVITATION, at=now)
+    if case.sip.origin_id is not None:
+        # SVU-10: the invitation in time is a condition of the municipality's payment liability.
+        Stay.objects.filter(case_id=case.sip.origin_id, sip_invited_at__isnull=True).update(
+            sip_invited_at=now, version=F("version") + 1
+        )
     cases.record(
         actor,
         case,

@@ -588,6 +588,7 @@ def mark_documented(actor: Actor, pk: int, number: int, version: int) -> PlanVer
     plan.documented_at = now
     plan.version += 1
     cases.meet(case, Obligation.Kind.PLAN_DOCUMENTED, at=now)
+    cases.meet(case, Obligation.Kind.PLAN_AFTER_DISCHARGE, at=now)
     _schedule_follow_up(case, plan, now)
     cases.record(actor, case, "plan_documented", {"number": plan.number})
     return plan

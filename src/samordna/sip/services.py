@@ -55,10 +55,18 @@ def _invitation_due(sip: SipCase, case: Case) -> dt.datetime:
 
 
 def open_case(
-    actor: Actor, person_pk: int, type: str, need_known_at: dt.datetime, reason: str = ""
+    actor: Actor,
+    person_pk: int,
+    type: str,
+    need_known_at: dt.datetime,
+    reason: str = "",
+    origin: Case | None = None,
 ) -> Case:
     """Whoever opens the case becomes coordinator (SIP-2, seed 000); one active SIP per person
-    is enforced by the database (SIP-3)."""
+    is enforced by the database (SIP-3). A SIP after discharge names the stay it follows
+    (``origin``): its invitation deadline runs from the ready-for-discharge notice."""
+    if origin is not None:
+        need_known_at = _check_origin(origin, person_pk, type)
     if type not in SipCase.Type.values:
         raise ServiceError("invalid_type", _("Choose a kind of SIP."), "type")
     if type == SipCase.Type.SVP and not (
@@ -87,7 +95,11 @@ def open_case(
                 person=person, kind=Case.Kind.SIP, owner_unit=actor.unit, opened_by=actor.user
             )
             sip = SipCase.objects.create(
-                case=case, type=type, need_known_at=need_known_at, reason=reason.strip()
+                case=case,
+                type=type,
+                need_known_at=need_known_at,
+                reason=reason.strip(),
+                origin=origin,
             )
             Participation.objects.create(case=case, unit=actor.unit, role=Participation.Role.OWNER)
             Coordinator.objects.create(
@@ -103,6 +115,8 @@ def open_case(
                 cases.oblige(
                     case, actor.unit, Obligation.Kind.SIP_MEETING, deadlines.end_of_day(latest)
                 )
+            if origin is not None and origin.stay.discharged_at is not None:
+                oblige_plan_after_discharge(sip, origin.stay.discharged_at)
             cases.record(actor, case, "opened", {"type": type})
             log(actor, AccessLog.Action.CREATE, "sip.open", person)
     except IntegrityError as error:
@@ -120,6 +134,42 @@ def open_case(
         )
         raise Conflict("active_sip_exists", message) from error
     return case
+
+
+def _check_origin(origin: Case, person_pk: int, type: str) -> dt.datetime:
+    """The stay a SIP after discharge follows: same individual, ready for discharge sent."""
+    if type != SipCase.Type.AFTER_DISCHARGE or origin.kind != Case.Kind.DISCHARGE:
+        raise ServiceError(
+            "invalid_type", _("A SIP that follows a stay is a SIP after discharge."), "type"
+        )
+    if origin.person_id != person_pk:
+        raise ServiceError("other_individual", _("The stay is another individual's."))
+    ready_at = origin.stay.ready_at
+    if ready_at is None:
+        raise ServiceError(
+            "not_ready",
+            _("The SIP after discharge is opened once the patient is ready for discharge."),
+        )
+    return ready_at
+
+
+def oblige_plan_after_discharge(sip: SipCase, discharged_at: dt.datetime) -> None:
+    """SIP-7, seed 001 lines 606-611: a plan within 21 days after discharge."""
+    case = sip.case
+    rules = case.owner_unit.principal.county.rule_set
+    cases.oblige(
+        case,
+        case.owner_unit,
+        Obligation.Kind.PLAN_AFTER_DISCHARGE,
+        deadlines.discharge_plan_due(discharged_at, rules),
+    )
+
+
+def follow_discharge(stay_case: Case, discharged_at: dt.datetime) -> None:
+    """When a stay ends, every active SIP that follows it gets its 21-day plan deadline."""
+    following = SipCase.objects.filter(origin=stay_case, case__closed_at__isnull=True)
+    for sip in following.select_related("case__owner_unit__principal__county"):
+        oblige_plan_after_discharge(sip, discharged_at)
 
 
 @transaction.atomic
@@ -267,6 +317,7 @@ COORDINATOR_DEADLINES = [
     Obligation.Kind.PLAN_DOCUMENTED,
     Obligation.Kind.PLAN_HANDED_OVER,
     Obligation.Kind.FOLLOW_UP,
+    Obligation.Kind.PLAN_AFTER_DISCHARGE,
 ]
 
 CLOSE_REASONS = [

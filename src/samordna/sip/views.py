@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from samordna.accounts.actor import Actor, UnitRequest
 from samordna.accounts.decorators import unit_required
+from samordna.cases import services as cases
 from samordna.cases.models import Case
 from samordna.cases.views import run_act
 from samordna.errors import ServiceError
@@ -21,6 +22,7 @@ from samordna.organisations.models import Unit
 from samordna.people import services as people
 from samordna.sip import services
 from samordna.sip.forms import CloseForm, ConsentForm, CoordinatorForm, OpenCaseForm
+from samordna.sip.models import SipCase
 
 
 def county_units(actor: Actor) -> Any:
@@ -84,12 +86,20 @@ def act(
 def open_case(request: UnitRequest) -> HttpResponse:
     """Opened from an exact identity-number lookup, which any staff member may make: the unit
     that opens the SIP takes part in it from then on."""
-    found = people.lookup(request.actor, request.GET.get("identity_number", ""))
+    origin = None
+    if request.GET.get("stay", "").isdigit():  # a SIP after discharge, from the stay's page
+        origin = cases.get_case(request.actor, int(request.GET["stay"]), "discharge", "stay.read")
+        identity_number = origin.person.identity_number
+    else:
+        identity_number = request.GET.get("identity_number", "")
+    found = people.lookup(request.actor, identity_number)
     person = found.person
     if person is None:
         messages.error(request, _("Register the individual before opening a SIP."))
         return redirect(reverse("people:register") + "?identity_number=" + found.identity.value)
     form = OpenCaseForm(request.POST or None)
+    if origin is not None and origin.stay.ready_at is not None:
+        form.initial = {"type": SipCase.Type.AFTER_DISCHARGE, "need_known_at": origin.stay.ready_at}
     if request.method == "POST" and form.is_valid():
         try:
             case = services.open_case(
@@ -98,6 +108,7 @@ def open_case(request: UnitRequest) -> HttpResponse:
                 form.cleaned_data["type"],
                 form.cleaned_data["need_known_at"],
                 form.cleaned_data["reason"],
+                origin=origin,
             )
         except ServiceError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
@@ -107,7 +118,7 @@ def open_case(request: UnitRequest) -> HttpResponse:
     return render(
         request,
         "sip/open.html",
-        {"form": form, "person": person},
+        {"form": form, "person": person, "origin": origin},
         status=400 if form.errors else 200,
     )
 
