@@ -218,6 +218,23 @@ class Notice(models.Model):
         return f"{self.get_kind_display()} {self.pk}"
 
 
+class DeliveryQuerySet(models.QuerySet["Delivery"]):
+    def inbox_for(self, actor: Actor) -> DeliveryQuerySet:
+        """The actor's unit's deliveries in cases it takes part in, in the order a unit works
+        them (BOX-1): unacknowledged first, most urgent first; then the newest."""
+        return self.filter(
+            unit=actor.unit, notice__case__in=Case.objects.visible_to(actor)
+        ).order_by(
+            models.Case(
+                models.When(acknowledged_at__isnull=True, then=models.Value(0)),
+                default=models.Value(1),
+            ),
+            models.Case(models.When(acknowledged_at__isnull=True, then=models.F("due_at"))),
+            "-notice__sent_at",
+            "-pk",
+        )
+
+
 class Delivery(models.Model):
     """A notice to one unit: acknowledge or for information, the answer, a forward (MSG-2)."""
 
@@ -245,6 +262,8 @@ class Delivery(models.Model):
     forwarded_to = models.ForeignKey(
         "self", models.PROTECT, related_name="forwarded_from", null=True, blank=True
     )
+
+    objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Q, QuerySet, Value, When
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -514,22 +514,13 @@ def notices_to(actor: Actor) -> QuerySet[Delivery]:
     """Notices about stays sent to the actor's unit: unacknowledged first, most urgent first,
     then the newest (BOX-1). A constant number of queries whatever the volume."""
     return (
-        Delivery.objects.filter(
-            unit=actor.unit,
-            notice__case__kind=Case.Kind.DISCHARGE,
-            notice__case__in=Case.objects.visible_to(actor),
-        )
+        Delivery.objects.inbox_for(actor)
+        .filter(notice__case__kind=Case.Kind.DISCHARGE)
         .select_related(
             "notice__case__person",
             "notice__sender_unit",
             "notice__stay_notice",
             "acknowledged_by",
-        )
-        .order_by(
-            models.Case(When(acknowledged_at__isnull=True, then=Value(0)), default=Value(1)),
-            models.Case(When(acknowledged_at__isnull=True, then=F("due_at"))),
-            "-notice__sent_at",
-            "-pk",
         )
     )
 

@@ -20,8 +20,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.core.validators import URLValidator
-from django.db import models, transaction
-from django.db.models import F, QuerySet, Value, When
+from django.db import transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -565,11 +565,8 @@ def invitations_page(actor: Actor, number: int | str | None = 1) -> Page[Deliver
     in one INSERT (SEC-2).
     """
     deliveries = (
-        Delivery.objects.filter(
-            unit=actor.unit,
-            notice__kind=Notice.Kind.INVITATION,
-            notice__case__in=Case.objects.visible_to(actor),
-        )
+        Delivery.objects.inbox_for(actor)
+        .filter(notice__kind=Notice.Kind.INVITATION)
         .select_related(
             "notice__case__person",
             "notice__case__sip",
@@ -578,13 +575,6 @@ def invitations_page(actor: Actor, number: int | str | None = 1) -> Page[Deliver
             "notice__sender_unit",
             "acknowledged_by",
             "forwarded_to__unit",
-        )
-        .order_by(
-            # Open first, most urgent first; then the newest.
-            models.Case(When(acknowledged_at__isnull=True, then=Value(0)), default=Value(1)),
-            models.Case(When(acknowledged_at__isnull=True, then=F("due_at"))),
-            "-notice__sent_at",
-            "-pk",
         )
     )
     page = Paginator(deliveries, INVITATIONS_PER_PAGE).get_page(number)
