@@ -40,6 +40,12 @@ INSTALLED_APPS = [
     "samordna.cases",
     "samordna.sip",
     "samordna.discharge",
+    "samordna.messaging",
+    "samordna.overview",
+    "samordna.notifications",
+    "samordna.deviations",
+    "samordna.documents",
+    "samordna.operations",
     "samordna.audit",
     "samordna.accounts",
     "samordna.api",
@@ -161,6 +167,13 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# What `samordna worker` runs every minute: each is ``run(now) -> int`` (items handled) and must
+# be idempotent, since two workers may run it at once (BOX-3, DEV-1).
+WORKER_JOBS = [
+    "samordna.notifications.digest.run",
+    "samordna.deviations.jobs.run",
+]
 
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = DATA_DIR / "mail"

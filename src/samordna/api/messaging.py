@@ -1,0 +1,5 @@
+"""MSG-1 to MSG-3: messages between connected units about one individual."""
+
+from ninja import Router
+
+router = Router(tags=["messages"])

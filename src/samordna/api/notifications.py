@@ -1,0 +1,5 @@
+"""BOX-3: digest e-mails at the county's reading times."""
+
+from ninja import Router
+
+router = Router(tags=["notifications"])

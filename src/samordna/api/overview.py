@@ -1,0 +1,5 @@
+"""BOX-1: one screen with everything a unit needs to act on."""
+
+from ninja import Router
+
+router = Router(tags=["overview"])

@@ -1,0 +1,1 @@
+"""DEV-1: the deviation register."""

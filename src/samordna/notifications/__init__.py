@@ -1,0 +1,1 @@
+"""BOX-3: digest e-mails at the county's reading times."""

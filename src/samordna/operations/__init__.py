@@ -1,0 +1,1 @@
+"""OPS-2: health, downtime banner and blank forms."""

@@ -1,0 +1,1 @@
+"""BOX-1: one screen with everything a unit needs to act on."""
