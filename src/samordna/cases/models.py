@@ -39,6 +39,9 @@ class Case(models.Model):
     class Kind(models.TextChoices):
         SIP = "sip", _("SIP")
         DISCHARGE = "discharge", _("Discharge collaboration")
+        # MSG-1: messages about an individual outside a stay and a SIP (seed 003 lines 86-87,
+        # 104, 126, 144); the sender's unit owns it, the recipients take part.
+        CONTACT = "contact", _("Message case")
 
     class CloseReason(models.TextChoices):
         GOALS_MET = "goals_met", _("Goals met")
@@ -159,6 +162,10 @@ EVENT_LABELS = {
     "discharge_notice_sent": _("Discharge notice sent"),
     "notice_acknowledged": _("Notice acknowledged"),
     "outpatient_unavailable": _("Region outpatient interventions not available"),
+    "message_sent": _("Message sent"),
+    "message_replied": _("Message answered"),
+    "message_acknowledged": _("Message acknowledged"),
+    "message_forwarded": _("Message forwarded"),
 }
 
 
