@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from samordna.audit.models import AccessLog
 from samordna.cases.models import Case
+from samordna.deviations.models import Deviation
 from samordna.sip import services
-from samordna.sip.models import DeviationSuggestion, Meeting
+from samordna.sip.models import Meeting
 from tests.api.test_persons import bearer
 from tests.conftest import World
 from tests.sip.test_meetings import bobs, details, give_consent
@@ -129,7 +130,7 @@ def test_invite_answer_and_record_over_the_api(
         )
     assert recorded.status_code == 200, recorded.json()
     assert recorded.json()["held"] and not recorded.json()["no_professional_with_individual"]
-    assert DeviationSuggestion.objects.get().concerned_unit is None  # the external actor
+    assert Deviation.objects.get().concerned_unit is None  # the external actor
     assert AccessLog.objects.filter(via="api", what="sip.record_meeting").exists()
 
 

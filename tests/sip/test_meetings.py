@@ -18,12 +18,13 @@ from django.utils import timezone
 
 from samordna.audit.models import AccessLog
 from samordna.cases.models import Case, Delivery, Notice, Obligation
+from samordna.deviations.models import Deviation
 from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
 from samordna.organisations.models import County, Unit
 from samordna.people.models import Person, Relative, Representative
 from samordna.sip import meetings, services
 from samordna.sip.meetings import Details, External, Invitees
-from samordna.sip.models import AssessmentEntry, DeviationSuggestion, Meeting, Participant
+from samordna.sip.models import AssessmentEntry, Meeting, Participant
 from tests.conftest import World, valid_identity_number
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -584,7 +585,7 @@ def test_bad_records_are_refused(
         record(world, invited, **extra)
     assert caught.value.code == code
     invited.refresh_from_db()
-    assert not invited.held and not DeviationSuggestion.objects.exists()
+    assert not invited.held and not Deviation.objects.exists()
 
 
 def test_a_meeting_cannot_be_recorded_before_it_starts_or_twice_from_one_version(
@@ -653,19 +654,22 @@ def test_a_no_show_without_notice_suggests_a_deviation(
 ) -> None:
     key = f"unit_{world.participant_unit.pk}" if who == "unit" else who
     record(world, invited, attendance=attendance(invited, **{key: attended}))
-    suggestions = list(DeviationSuggestion.objects.all())
+    suggestions = list(Deviation.objects.all())
     if concerned == "none":
         assert suggestions == []
         return
     [suggestion] = suggestions
     assert suggestion.reporting_unit == world.owner_unit
     assert suggestion.concerned_unit == (getattr(world, concerned) if concerned else None)
-    name = world.participant_unit.name if who == "unit" else "Sture Lundberg"
-    assert name in suggestion.event
+    assert suggestion.status == Deviation.Status.SUGGESTED
+    assert suggestion.occurred_at == invited.starts_at
+    # The individual is named by role only: the free text must not identify them (DEV-1).
+    name = world.participant_unit.name if who == "unit" else "enskilde"
+    assert name in suggestion.event and "Lundberg" not in suggestion.event
     assert f"{timezone.localtime(invited.starts_at):%Y-%m-%d %H:%M}" in suggestion.event
     # Correcting the record does not suggest it twice.
     record(world, invited, attendance=attendance(invited, **{key: attended}), chair="Ny")
-    assert DeviationSuggestion.objects.count() == 1
+    assert Deviation.objects.count() == 1
 
 
 # Visibility and the access log (SEC-1, SEC-2) ----------------------------------------------------
@@ -814,7 +818,7 @@ def test_record_form_warns_and_shows_the_suggested_deviation(
     with time_machine.travel(meeting.starts_at + dt.timedelta(minutes=5), tick=False):
         client = login(world.alice)  # the session would have timed out since sending
         missing = client.post(url, {**data, f"{prefix}-chair": ""})
-        assert missing.status_code == 400 and not DeviationSuggestion.objects.exists()
+        assert missing.status_code == 400 and not Deviation.objects.exists()
         done = client.post(url, data, follow=True)
         stale = client.post(url, data)
     assert stale.status_code == 409
@@ -823,7 +827,7 @@ def test_record_form_warns_and_shows_the_suggested_deviation(
     assert "Varning" in page or "Warning" in page
     assert page.count('class="warning"') == 1
     assert 'class="message warning"' in page
-    assert DeviationSuggestion.objects.get().concerned_unit == world.participant_unit
+    assert Deviation.objects.get().concerned_unit == world.participant_unit
     assert world.participant_unit.name in page and 'id="deviations-h"' in page
 
 

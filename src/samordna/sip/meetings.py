@@ -32,6 +32,7 @@ from samordna.cases import services as cases
 from samordna.cases.models import Case, Delivery, Notice, Obligation
 from samordna.core import deadlines
 from samordna.core.rules import RuleSet
+from samordna.deviations.models import Deviation
 from samordna.discharge.models import Stay
 from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
 from samordna.organisations.models import Unit
@@ -39,7 +40,6 @@ from samordna.people.models import Relative, Representative
 from samordna.sip import services
 from samordna.sip.models import (
     AssessmentEntry,
-    DeviationSuggestion,
     LifeArea,
     Meeting,
     Participant,
@@ -625,14 +625,17 @@ def lacks_professional_with_individual(meeting: Meeting) -> bool:
 
 
 def _no_show_text(participant: Participant, meeting: Meeting) -> str:
-    """Stored in the installation's language: it goes to the organisation's deviation system."""
+    """Stored in the installation's language: it goes to the organisation's deviation system.
+    Units and external actors are named; the individual and those close to them only by their
+    role, so the free text does not identify the individual (DEV-1)."""
+    named = participant.kind in (Participant.Kind.UNIT, Participant.Kind.EXTERNAL)
     with translation.override(settings.LANGUAGE_CODE):
         return _(
             "%(name)s was invited to the SIP meeting on %(time)s and stayed away without "
             "giving notice. According to the routine, the one who sent the invitation reports "
             "this as a deviation."
         ) % {
-            "name": participant.name,
+            "name": participant.name if named else participant.get_kind_display(),
             "time": f"{timezone.localtime(meeting.starts_at):%Y-%m-%d %H:%M}",
         }
 
@@ -684,11 +687,14 @@ def record_meeting(
     for p in participants:
         p.attendance = attendance[p.pk]
     Participant.objects.bulk_update(participants, ["attendance"])
-    DeviationSuggestion.objects.bulk_create(
-        DeviationSuggestion(
+    Deviation.objects.bulk_create(
+        Deviation(
+            status=Deviation.Status.SUGGESTED,
+            source=Deviation.Source.NO_SHOW,
             case=case,
             reporting_unit=case.owner_unit,
             concerned_unit=p.unit if p.kind == Participant.Kind.UNIT else None,
+            occurred_at=meeting.starts_at,
             event=_no_show_text(p, meeting),
         )
         for p in no_shows

@@ -405,21 +405,3 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return self.get_rating_display()
-
-
-class DeviationSuggestion(models.Model):
-    """A suggested deviation report (DEV-1), e.g. for a meeting no-show (SIP-8, seed 002 4.7.3).
-
-    The deviation register comes with the messaging work; until then suggestions are stored.
-    """
-
-    case = models.ForeignKey(Case, models.CASCADE, related_name="deviation_suggestions")
-    reporting_unit = models.ForeignKey(Unit, models.PROTECT, related_name="+")
-    concerned_unit = models.ForeignKey(
-        Unit, models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    event = models.TextField()
-    created_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return self.event[:60]

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from samordna.accounts.actor import Actor, UnitRequest
 from samordna.accounts.decorators import unit_required
 from samordna.cases.models import Case, Delivery
+from samordna.deviations.models import Deviation
 from samordna.errors import ServiceError
 from samordna.organisations.models import Unit
 from samordna.sip import meetings, services
@@ -171,8 +172,8 @@ def meetings_context(request: UnitRequest, case: Case) -> dict[str, Any]:
             InvitationForm(case=case, units=county_units(actor)) if coordinator else None
         ),
         "external_formset": ExternalFormSet(prefix="external"),
-        "deviation_suggestions": case.deviation_suggestions.filter(
-            reporting_unit=actor.unit
+        "deviation_suggestions": case.deviations.filter(
+            reporting_unit=actor.unit, status=Deviation.Status.SUGGESTED
         ).select_related("concerned_unit"),
     }
 
