@@ -348,3 +348,86 @@ def test_liability_csv(login: Login, world: World, nurse: User) -> None:
         admin = make_user("gunilla", world.owner_unit, Membership.Role.COUNTY_ADMIN)
         assert login(admin).get(url).status_code == 200
         assert login(world.bob).get(url.replace("2026-03", "march")).status_code == 400
+
+
+# Planning basis, care contact, replies, information (SVU-3 to SVU-6) -----------------------------
+
+
+def test_collaboration_from_the_page(login: Login, world: World, nurse: User, sent: Case) -> None:
+    """The ward fills in the planning basis, the municipality acknowledges with its answers,
+    primary care names the care contact, the municipality replies to the ready notice, and the
+    ward prints the discharge information."""
+    ward_client = login(nurse)
+    url = reverse("discharge:planning-basis", args=[sent.pk])
+    bad = ward_client.post(url, {"pb-mobility": "maybe"})
+    assert bad.status_code == 400 and 'aria-invalid="true"' in bad.content.decode()
+    assert (
+        ward_client.post(url, {"pb-mobility": "yes", "pb-mobility_comment": "Rollator"}).status_code
+        == 302
+    )
+    page = ward_client.get(reverse("discharge:stay", args=[sent.pk])).content.decode()
+    assert "Rollator" in page and "Planeringsunderlag" in page
+
+    bob = login(world.bob)
+    delivery = Delivery.objects.get(notice__case=sent, unit=world.participant_unit)
+    page = bob.get(reverse("discharge:stay", args=[sent.pk])).content.decode()
+    assert 'name="with_answers"' in page  # the acknowledgement carries the recipient questions
+    bob.post(
+        reverse("discharge:ack", args=[sent.pk, delivery.pk]),
+        {"with_answers": "1", "ack-known": "yes", "ack-known_comment": "Har hemtjänst"},
+    )
+    delivery.refresh_from_db()
+    assert delivery.acknowledged_at is not None
+    assert (
+        services.planning_basis(sent)[world.participant_unit.pk]["known"].comment == "Har hemtjänst"
+    )
+
+    alice = login(world.alice)
+    cc = reverse("discharge:care-contact", args=[sent.pk])
+    assert (
+        alice.post(cc, {"cc-care_contact_name": "", "cc-version": version(sent)}).status_code == 400
+    )
+    ok = alice.post(
+        cc,
+        {
+            "cc-care_contact_name": "Karin Holm",
+            "cc-care_contact_phone": "0920-1",
+            "cc-version": version(sent),
+        },
+    )
+    assert ok.status_code == 302
+
+    services.send_ready_notice(ward(world, nurse), sent.pk, version(sent), ready_data(sent))
+    reply = reverse("discharge:reply", args=[sent.pk])
+    bob = login(world.bob)  # one client: log in again
+    assert bob.post(reply, {"reply-can_receive_at": ""}).status_code == 400
+    when = timezone.now() + dt.timedelta(hours=4)
+    assert (
+        bob.post(
+            reply, {"reply-can_receive_at": local(when), "reply-interventions": "Hemtjänst morgon"}
+        ).status_code
+        == 302
+    )
+
+    info = login(nurse).get(reverse("discharge:information", args=[sent.pk])).content.decode()
+    for text in (
+        "Hemtjänst morgon",
+        "Karin Holm",
+        world.participant_unit.name,
+        world.person.full_name,
+    ):
+        assert text in info
+    assert (
+        login(world.charlie).get(reverse("discharge:information", args=[sent.pk])).status_code
+        == 404
+    )
+
+
+def test_death_from_the_page_closes_the_stay(
+    login: Login, world: World, nurse: User, sent: Case
+) -> None:
+    client = login(nurse)
+    url = reverse("discharge:death", args=[sent.pk])
+    assert client.post(url, {"death-died_on": ""}).status_code == 400
+    assert client.post(url, {"death-died_on": timezone.localdate().isoformat()}).status_code == 302
+    assert Case.objects.get(pk=sent.pk).close_reason == "deceased"

@@ -46,6 +46,7 @@ class Facts:
     ready_sent_at: dt.datetime | None
     sip_invited_at: dt.datetime | None = None
     only_social_services: bool = False
+    sip_declined_at: dt.datetime | None = None
     discharged_on: dt.date | None = None
     unavailable: tuple[Period, ...] = ()
 
@@ -140,6 +141,14 @@ def _sip_condition(facts: Facts, rules: RuleSet, today: dt.date) -> tuple[bool, 
         return (
             True,
             "Patienten behöver endast insatser från socialtjänsten: ingen kallelse till SIP krävs.",
+        )
+    if facts.sip_declined_at is not None:
+        # Seed 001 lines 981-983: no invitation "när patienten ... inte samtycker till
+        # samordnad individuell planering".
+        return (
+            True,
+            f"Patienten tackade nej till SIP {_when(facts.sip_declined_at)}: "
+            "ingen kallelse till SIP krävs.",
         )
     assert facts.ready_sent_at is not None
     due = deadlines.discharge_invitation_due(facts.ready_sent_at, rules)

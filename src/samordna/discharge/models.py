@@ -6,8 +6,9 @@ are ``cases.Notice`` rows with one ``Delivery`` per recipient unit; ``StayNotice
 notice said when it was sent, because the stay itself changes afterwards (a re-sent admission
 notice must show the old and the new expected discharge date).
 
-Deferred to later work, with no tables yet: the planning basis (SVU-3), the recipients' answers
-("when can you receive the patient", SVU-5) and the discharge information to the patient (SVU-6).
+The planning basis (SVU-3) and each recipient's plan (SVU-5, SVU-6) are append-only: every
+update is a new row and the newest row per unit (and question) is what counts, so what the
+parties knew at any time stays readable.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samordna.cases.models import Case, Notice
-from samordna.organisations.models import User
+from samordna.discharge import planning
+from samordna.organisations.models import Unit, User
 
 
 class Stay(models.Model):
@@ -52,14 +54,14 @@ class Stay(models.Model):
     medical_responsibility_to = models.CharField(
         _("medical responsibility handed to"), max_length=200, blank=True
     )
-    # SVU-4, seed 001 lines 781-813 (no screen yet).
+    # SVU-4, seed 001 lines 781-813: named by primary care before discharge.
     care_contact_name = models.CharField(_("designated care contact"), max_length=200, blank=True)
     care_contact_workplace = models.CharField(_("workplace"), max_length=200, blank=True)
     care_contact_phone = models.CharField(_("phone"), max_length=40, blank=True)
     # SVU-10: the SIP invitation condition. Recorded here until the SIP after discharge links to
     # the stay (``SipCase.origin``); that link is where this value will come from.
     sip_invited_at = models.DateTimeField(_("SIP invitation sent"), null=True, blank=True)
-    # SVU-9, seed 001 lines 931-932 (no screen yet).
+    # SVU-9, seed 001 lines 930-931: no SIP invitation is then needed (lines 981-983).
     sip_declined_at = models.DateTimeField(_("patient declined SIP"), null=True, blank=True)
     # SVU-7, seed 001 lines 902-924.
     discharged_at = models.DateTimeField(_("left the ward"), null=True, blank=True)
@@ -125,6 +127,55 @@ class StayNotice(models.Model):
 
     def __str__(self) -> str:
         return f"Content of notice {self.notice_id}"
+
+
+class PlanningAnswer(models.Model):
+    """One answer in the planning basis (SVU-3, seed 001 lines 748-779).
+
+    The ward answers the questions on the patient's health, resources and needs; recipients add
+    answers to their own questions when they acknowledge the admission notice. The questions
+    are ``discharge.planning.QUESTIONS``.
+    """
+
+    stay = models.ForeignKey(Stay, models.CASCADE, related_name="planning_answers")
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="+")
+    question = models.CharField(max_length=40)
+    answer = models.BooleanField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    answered_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["answered_at", "pk"]
+        indexes = [models.Index(fields=["stay", "unit", "question"], name="planning_answer_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.answer}"
+
+    @property
+    def question_text(self) -> str:
+        return str(planning.QUESTIONS[self.question].text)
+
+
+class RecipientPlan(models.Model):
+    """A recipient's reply to the ready-for-discharge notice: from when its interventions can
+    start, so the patient can go home (SVU-5, seed 001 lines 867-871), and the planned
+    interventions it documents for the discharge information to the patient (SVU-6, lines
+    873-886)."""
+
+    stay = models.ForeignKey(Stay, models.CASCADE, related_name="recipient_plans")
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="+")
+    can_receive_at = models.DateTimeField(_("can receive the patient from"))
+    interventions = models.TextField(_("planned interventions"), blank=True)
+    recorded_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        indexes = [models.Index(fields=["stay", "unit", "recorded_at"], name="recipient_plan_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} from {self.can_receive_at:%Y-%m-%d %H:%M}"
 
 
 class DailyAmount(models.Model):

@@ -23,12 +23,20 @@ from samordna.audit.services import log, log_many
 from samordna.cases import services as cases
 from samordna.cases.models import Case, Delivery, Notice, Participation
 from samordna.core import deadlines
-from samordna.discharge import liability
-from samordna.discharge.models import DailyAmount, Stay, StayNotice, UnavailablePeriod
+from samordna.discharge import liability, planning
+from samordna.discharge.models import (
+    DailyAmount,
+    PlanningAnswer,
+    RecipientPlan,
+    Stay,
+    StayNotice,
+    UnavailablePeriod,
+)
 from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
 from samordna.organisations.models import Membership, Principal, Unit
 from samordna.people.models import Person
 from samordna.sip import services as sip_services
+from samordna.sip.models import SipCase
 
 # Seed 000_106b8acbeb42519c.txt line 207 (grundadressering) and seed 001_118551e475ece215.txt
 # lines 695-700: the admission notice goes to social services and municipal health care of the
@@ -458,9 +466,12 @@ def send_discharge_notice(
 
 
 @transaction.atomic
-def acknowledge(actor: Actor, pk: int, delivery_pk: int) -> Delivery:
+def acknowledge(
+    actor: Actor, pk: int, delivery_pk: int, answers: Answers | None = None
+) -> Delivery:
     """A recipient acknowledges a notice to its own unit, recording who and when. Allowed on a
-    closed stay: the discharge notice arrives as the stay closes."""
+    closed stay: the discharge notice arrives as the stay closes. With an admission notice the
+    recipient may add its answers to the planning basis (SVU-3, seed 001 lines 768-771)."""
     case = get(actor, pk, "stay.acknowledge", lock=True)
     delivery = (
         Delivery.objects.select_for_update(of=("self",))
@@ -494,7 +505,206 @@ def acknowledge(actor: Actor, pk: int, delivery_pk: int) -> Delivery:
         "notice_acknowledged",
         {"delivery": delivery.pk, "notice": delivery.notice.kind, "late": late},
     )
+    if answers and any(a is not None or c for a, c in answers.values()):
+        _answer(actor, case, answers)
     return delivery
+
+
+# Planning basis, care contact, replies (SVU-3, SVU-4, SVU-5, SVU-6) ------------------------------
+
+# question key -> (yes/no or None for not answered, comment)
+Answers = dict[str, tuple[bool | None, str]]
+
+
+def is_recipient(actor: Actor, case: Case) -> bool:
+    """The actor's unit received a notice about the stay."""
+    return Delivery.objects.filter(notice__case=case, unit=actor.unit).exists()
+
+
+def _require_shared(actor: Actor, case: Case) -> None:
+    """What recipients write about the patient needs the patient's consent (CON-4)."""
+    if not is_recipient(actor, case):
+        raise Forbidden("not_recipient", _("Only units that received the notices can do this."))
+    if not case.stay.consent_to_transfer:
+        raise ServiceError(
+            "no_consent",
+            _("The patient has not consented to information transfer."),
+        )
+
+
+def planning_basis(case: Case) -> dict[int, dict[str, PlanningAnswer]]:
+    """The current planning basis: the newest answer per unit and question."""
+    current: dict[int, dict[str, PlanningAnswer]] = {}
+    for row in case.stay.planning_answers.select_related("answered_by"):
+        current.setdefault(row.unit_id, {})[row.question] = row
+    return current
+
+
+def _changed(old: PlanningAnswer | None, answer: bool | None, comment: str) -> bool:
+    if old is None:
+        return answer is not None or bool(comment)
+    return (old.answer, old.comment) != (answer, comment)
+
+
+def _answer(actor: Actor, case: Case, answers: Answers) -> list[PlanningAnswer]:
+    ward = is_ward(actor, case)
+    if not ward:
+        _require_shared(actor, case)
+    allowed = {q.key for q in (planning.WARD_QUESTIONS if ward else planning.RECIPIENT_QUESTIONS)}
+    for key, (answer, comment) in answers.items():
+        if key not in allowed:
+            raise ServiceError("invalid_question", _("Unknown question."), key)
+        if answer not in (True, False, None) or not isinstance(comment, str):
+            raise ServiceError("invalid_answer", _("Answer yes, no or leave it open."), key)
+        if len(comment) > 2000:
+            raise ServiceError("too_long", _("At most 2000 characters."), key)
+    current = planning_basis(case).get(actor.unit.pk, {})
+    now = timezone.now()
+    rows = [
+        PlanningAnswer(
+            stay_id=case.pk,
+            unit=actor.unit,
+            question=key,
+            answer=answer,
+            comment=comment.strip(),
+            answered_by=actor.user,
+            answered_at=now,
+        )
+        for key, (answer, comment) in sorted(answers.items())
+        if _changed(current.get(key), answer, comment.strip())
+    ]
+    if not rows:
+        raise ServiceError("unchanged", _("Nothing was changed."))
+    PlanningAnswer.objects.bulk_create(rows)
+    cases.record(actor, case, "planning_basis_updated", {"questions": [r.question for r in rows]})
+    return rows
+
+
+@transaction.atomic
+def answer_planning_basis(actor: Actor, pk: int, answers: Answers) -> list[PlanningAnswer]:
+    """SVU-3: the ward fills in the planning basis within 24 hours of the admission notice and
+    updates it when the patient's condition, needs or resources change (seed 001 lines
+    763-767); recipients add their answers. Only changed answers are stored; every earlier
+    answer is kept."""
+    case = get(actor, pk, "stay.planning_basis", lock=True)
+    cases.require_active(case)
+    return _answer(actor, case, answers)
+
+
+@transaction.atomic
+def designate_care_contact(actor: Actor, pk: int, version: int, data: dict[str, Any]) -> Stay:
+    """SVU-4: primary care names the patient's designated care contact before discharge
+    (seed 001 lines 781-813); the care contact invites to the SIP after discharge."""
+    case = get(actor, pk, "stay.care_contact", lock=True)
+    cases.require_active(case)
+    if actor.unit.kind != Unit.Kind.PRIMARY_CARE or not is_recipient(actor, case):
+        raise Forbidden(
+            "not_primary_care",
+            _("The primary care centre that received the notices names the care contact."),
+        )
+    stay = _stay(case, version)
+    fields = {
+        "care_contact_name": _required(data, "care_contact_name", _("Give the name.")),
+        "care_contact_workplace": str(data.get("care_contact_workplace") or "").strip()
+        or actor.unit.name,
+        "care_contact_phone": _required(data, "care_contact_phone", _("Give a phone number.")),
+    }
+    for name, limit in (("care_contact_name", 200), ("care_contact_workplace", 200)):
+        if len(fields[name]) > limit:
+            raise ServiceError("too_long", _("At most %(n)s characters.") % {"n": limit}, name)
+    if len(fields["care_contact_phone"]) > 40:
+        raise ServiceError(
+            "too_long", _("At most %(n)s characters.") % {"n": 40}, "care_contact_phone"
+        )
+    _bump(stay, version, **fields)
+    cases.record(actor, case, "care_contact_designated", {"name": fields["care_contact_name"]})
+    return stay
+
+
+def recipient_plans(case: Case) -> list[RecipientPlan]:
+    """Each recipient's newest reply, by unit name."""
+    newest: dict[int, RecipientPlan] = {}
+    for plan in case.stay.recipient_plans.select_related("unit", "recorded_by"):
+        newest[plan.unit_id] = plan
+    return sorted(newest.values(), key=lambda p: p.unit.name)
+
+
+@transaction.atomic
+def reply_to_ready(
+    actor: Actor, pk: int, can_receive_at: Any, interventions: str = ""
+) -> RecipientPlan:
+    """SVU-5 and SVU-6: a recipient tells the ward from when its interventions can start and
+    the patient can go home (seed 001 lines 867-871), and documents its planned interventions
+    for the discharge information (lines 873-886). A later reply replaces it; all are kept."""
+    case = get(actor, pk, "stay.reply", lock=True)
+    cases.require_active(case)
+    _require_shared(actor, case)
+    stay: Stay = case.stay
+    if stay.ready_at is None:
+        raise ServiceError(
+            "not_ready", _("Reply when the patient has been reported ready for discharge.")
+        )
+    if not isinstance(can_receive_at, dt.datetime):
+        raise ServiceError(
+            "required", _("Give from when you can receive the patient."), "can_receive_at"
+        )
+    if can_receive_at < stay.ready_at:
+        raise ServiceError(
+            "before_ready",
+            _("The time cannot be before the patient was ready for discharge."),
+            "can_receive_at",
+        )
+    if can_receive_at > timezone.now() + dt.timedelta(days=365):
+        raise ServiceError("too_far", _("The time must be within a year."), "can_receive_at")
+    if len(interventions) > 4000:
+        raise ServiceError("too_long", _("At most 4000 characters."), "interventions")
+    plan = RecipientPlan.objects.create(
+        stay=stay,
+        unit=actor.unit,
+        can_receive_at=can_receive_at,
+        interventions=interventions.strip(),
+        recorded_by=actor.user,
+    )
+    cases.record(actor, case, "recipient_replied", {"can_receive_at": can_receive_at.isoformat()})
+    return plan
+
+
+@transaction.atomic
+def record_sip_declined(actor: Actor, pk: int, version: int, declined_at: Any) -> Stay:
+    """SVU-9: the patient declined the offer of a SIP (seed 001 lines 930-931). No invitation
+    is then sent (lines 981-983) and the payment liability does not wait for one. A SIP
+    already opened from the stay is closed there, by recording the refusal of consent."""
+    case = get(actor, pk, "stay.sip_declined", lock=True)
+    cases.require_active(case)
+    primary_care = actor.unit.kind == Unit.Kind.PRIMARY_CARE and is_recipient(actor, case)
+    if not (is_ward(actor, case) or primary_care):
+        raise Forbidden(
+            "not_ward_or_primary_care",
+            _("The ward or the primary care centre records that the patient declined."),
+        )
+    stay = _stay(case, version)
+    if stay.sip_declined_at is not None:
+        raise Conflict("already_declined", _("It is already recorded that the patient declined."))
+    if SipCase.objects.filter(origin=case, case__closed_at__isnull=True).exists():
+        raise Conflict(
+            "sip_open",
+            _("A SIP after discharge is open: record the refusal of consent in the SIP."),
+        )
+    at = _not_future(declined_at, "sip_declined_at", _("Give when the patient declined."))
+    _bump(stay, version, sip_declined_at=at)
+    cases.record(actor, case, "sip_declined")
+    return stay
+
+
+def register_death(actor: Actor, pk: int, died_on: Any) -> None:
+    """SVU-9: the patient died during the stay. Registered as a death (PER-4), which closes the
+    stay and any ongoing SIP with the reason deceased (seed 001 lines 931-934)."""
+    case = get(actor, pk, "stay.death")
+    cases.require_active(case)
+    require_ward(actor, case)
+    if not isinstance(died_on, dt.date) or died_on < timezone.localdate(case.stay.admitted_at):
+        raise ServiceError("invalid_date", _("Give the date of death, during the stay."), "died_on")
+    cases.register_death(actor, case.person_id, died_on)
 
 
 def delivery_status(delivery: Delivery, now: dt.datetime) -> str:
@@ -610,6 +820,7 @@ def facts_of(case: Case) -> liability.Facts:
         ready_sent_at=ready.sent_at if ready else None,
         sip_invited_at=stay.sip_invited_at,
         only_social_services=stay.only_social_services,
+        sip_declined_at=stay.sip_declined_at,
         discharged_on=timezone.localdate(ended) if ended else None,
         unavailable=tuple(
             liability.Period(p.starts_on, p.ends_on) for p in stay.unavailable_periods.all()

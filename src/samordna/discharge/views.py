@@ -23,16 +23,22 @@ from samordna.accounts.decorators import unit_required
 from samordna.cases.models import Case, Delivery, Notice
 from samordna.cases.views import run_act
 from samordna.core import deadlines
-from samordna.discharge import services
+from samordna.discharge import planning, services
 from samordna.discharge.forms import (
+    CareContactForm,
+    DeathForm,
     DischargeForm,
     EditForm,
     ExpectedDischargeForm,
+    PlanningBasisForm,
     ReadyForm,
     RecipientsForm,
     RegisterForm,
+    ReplyForm,
+    SipDeclinedForm,
     UnavailableForm,
 )
+from samordna.discharge.information import discharge_information
 from samordna.discharge.models import Stay
 from samordna.errors import ServiceError
 from samordna.organisations.models import Unit
@@ -78,9 +84,19 @@ def stay_context(request: UnitRequest, case: Case) -> dict[str, Any]:
     }
     if not full:
         return context
+    basis = services.planning_basis(case)
+    recipient = not ward and services.is_recipient(actor, case)
     context.update(
         {
             "stay": stay,
+            "ward_answers": [
+                (q, basis.get(case.owner_unit_id, {}).get(q.key)) for q in planning.WARD_QUESTIONS
+            ],
+            "recipient_answers": _recipient_answers(case, basis),
+            "planning_history": stay.planning_answers.select_related(
+                "unit", "answered_by"
+            ).order_by("-answered_at", "-pk"),
+            "recipient_plans": services.recipient_plans(case),
             "deadlines": _deadlines(case, stay, now),
             "liability": services.assess(case),
             "unavailable_periods": stay.unavailable_periods.all(),
@@ -88,6 +104,8 @@ def stay_context(request: UnitRequest, case: Case) -> dict[str, Any]:
             "timeline": case.events.select_related("actor", "unit").order_by("-occurred_at", "-pk"),
         }
     )
+    if case.is_active:
+        context.update(_active_forms(actor, case, stay, ward, recipient, basis))
     if ward and case.is_active:
         admission_sent = any(r.notice.kind == Notice.Kind.ADMISSION for r in rows)
         context.update(
@@ -114,6 +132,60 @@ def stay_context(request: UnitRequest, case: Case) -> dict[str, Any]:
     return context
 
 
+def _recipient_answers(
+    case: Case, basis: dict[int, dict[str, Any]]
+) -> list[tuple[Unit, list[Any]]]:
+    """The recipients' own answers, per unit that has answered."""
+    units = Unit.objects.in_bulk([pk for pk in basis if pk != case.owner_unit_id])
+    return [
+        (units[pk], [(q, answers.get(q.key)) for q in planning.RECIPIENT_QUESTIONS])
+        for pk, answers in sorted(basis.items(), key=lambda item: str(units.get(item[0], "")))
+        if pk in units
+    ]
+
+
+def _active_forms(
+    actor: Any, case: Case, stay: Stay, ward: bool, recipient: bool, basis: dict[int, Any]
+) -> dict[str, Any]:
+    """The forms of the acts this unit may do on an active stay it sees in full."""
+    own = basis.get(actor.unit.pk, {})
+    primary_care = recipient and actor.unit.kind == Unit.Kind.PRIMARY_CARE
+    forms: dict[str, Any] = {}
+    if ward or recipient:
+        questions = planning.WARD_QUESTIONS if ward else planning.RECIPIENT_QUESTIONS
+        forms["planning_form"] = PlanningBasisForm(questions=questions, current=own, prefix="pb")
+    if recipient:
+        mine = Delivery.objects.filter(
+            notice__case=case,
+            notice__kind=Notice.Kind.ADMISSION,
+            unit=actor.unit,
+            acknowledged_at__isnull=True,
+        ).order_by("-notice__sent_at", "-pk")
+        forms["ack_with_answers"] = mine.values_list("pk", flat=True).first()
+        forms["ack_form"] = PlanningBasisForm(
+            questions=planning.RECIPIENT_QUESTIONS, current=own, prefix="ack"
+        )
+    if recipient and stay.ready_at:
+        forms["reply_form"] = ReplyForm(prefix="reply")
+    if primary_care:
+        forms["care_contact_form"] = CareContactForm(
+            initial={
+                "care_contact_name": stay.care_contact_name,
+                "care_contact_workplace": stay.care_contact_workplace or actor.unit.name,
+                "care_contact_phone": stay.care_contact_phone,
+                "version": stay.version,
+            },
+            prefix="cc",
+        )
+    if (ward or primary_care) and not stay.sip_declined_at and not stay.only_social_services:
+        forms["sip_declined_form"] = SipDeclinedForm(
+            initial={"version": stay.version}, prefix="declined"
+        )
+    if ward:
+        forms["death_form"] = DeathForm(prefix="death")
+    return forms
+
+
 def _deadlines(case: Case, stay: Stay, now: Any) -> list[tuple[str, Any, Any, str]]:
     """The routine's deadlines for the ward and primary care: what, due, done, status."""
     rules = case.owner_unit.principal.county.rule_set
@@ -122,8 +194,17 @@ def _deadlines(case: Case, stay: Stay, now: Any) -> list[tuple[str, Any, Any, st
         sent = case.notices.filter(kind=Notice.Kind.ADMISSION).order_by("sent_at").first()
         due = deadlines.admission_notice_due(stay.needs_assessed_at, rules)
         found.append((_("Send the admission notice"), due, sent.sent_at if sent else None))
+        if sent is not None:
+            first = stay.planning_answers.filter(unit_id=case.owner_unit_id).first()
+            found.append(
+                (
+                    _("Fill in the planning basis"),
+                    deadlines.planning_basis_due(sent.sent_at, rules),
+                    first.answered_at if first else None,
+                )
+            )
     ready = case.notices.filter(kind=Notice.Kind.READY).order_by("sent_at").first()
-    if ready is not None and not stay.only_social_services:
+    if ready is not None and not stay.only_social_services and not stay.sip_declined_at:
         due = deadlines.discharge_invitation_due(ready.sent_at, rules)
         found.append((_("Send the SIP invitation"), due, stay.sip_invited_at))
     return [(what, due, done, _status(due, done, now)) for what, due, done in found]
@@ -302,10 +383,111 @@ def unavailable(request: UnitRequest, pk: int) -> HttpResponse:
 
 @unit_required()
 @require_POST
+def planning_basis(request: UnitRequest, pk: int) -> HttpResponse:
+    actor = request.actor
+    case = services.get(actor, pk)
+    questions = (
+        planning.WARD_QUESTIONS if services.is_ward(actor, case) else planning.RECIPIENT_QUESTIONS
+    )
+    form = PlanningBasisForm(request.POST, questions=questions, prefix="pb")
+    return act(
+        request,
+        pk,
+        form,
+        lambda f: services.answer_planning_basis(actor, pk, form.answers()),
+        _("The planning basis is saved."),
+        "planning_form",
+    )
+
+
+@unit_required()
+@require_POST
+def care_contact(request: UnitRequest, pk: int) -> HttpResponse:
+    form = CareContactForm(request.POST, prefix="cc")
+    return act(
+        request,
+        pk,
+        form,
+        lambda f: services.designate_care_contact(
+            request.actor, pk, f.cleaned_data["version"], f.cleaned_data
+        ),
+        _("The designated care contact is saved."),
+        "care_contact_form",
+    )
+
+
+@unit_required()
+@require_POST
+def reply(request: UnitRequest, pk: int) -> HttpResponse:
+    form = ReplyForm(request.POST, prefix="reply")
+    return act(
+        request,
+        pk,
+        form,
+        lambda f: services.reply_to_ready(
+            request.actor, pk, f.cleaned_data["can_receive_at"], f.cleaned_data["interventions"]
+        ),
+        _("Your reply is sent to the ward."),
+        "reply_form",
+    )
+
+
+@unit_required()
+@require_POST
+def sip_declined(request: UnitRequest, pk: int) -> HttpResponse:
+    form = SipDeclinedForm(request.POST, prefix="declined")
+    return act(
+        request,
+        pk,
+        form,
+        lambda f: services.record_sip_declined(
+            request.actor, pk, f.cleaned_data["version"], f.cleaned_data["sip_declined_at"]
+        ),
+        _("It is recorded that the patient declined a SIP."),
+        "sip_declined_form",
+    )
+
+
+@unit_required()
+@require_POST
+def death(request: UnitRequest, pk: int) -> HttpResponse:
+    form = DeathForm(request.POST, prefix="death")
+    return act(
+        request,
+        pk,
+        form,
+        lambda f: services.register_death(request.actor, pk, f.cleaned_data["died_on"]),
+        _("The death is registered; the stay and any ongoing SIP are closed."),
+        "death_form",
+    )
+
+
+@unit_required()
+def information(request: UnitRequest, pk: int) -> HttpResponse:
+    """SVU-6: the discharge information, laid out to be printed and given to the patient."""
+    return render(
+        request,
+        "discharge/information.html",
+        {"info": discharge_information(request.actor, pk)},
+    )
+
+
+@unit_required()
+@require_POST
 def acknowledge(request: UnitRequest, pk: int, delivery_pk: int) -> HttpResponse:
-    """From the stay page or the notices list (``back``); a refusal is shown as a message."""
+    """From the stay page or the notices list (``back``); a refusal is shown as a message. An
+    admission notice may come with the recipient's answers to the planning basis."""
+    answers = None
+    if "with_answers" in request.POST:
+        form = PlanningBasisForm(
+            request.POST, questions=planning.RECIPIENT_QUESTIONS, prefix="ack"
+        )
+        if not form.is_valid():
+            messages.error(request, _("Check the answers: %(errors)s") % {"errors": form.errors})
+            return redirect(reverse("discharge:stay", args=[pk]) + "#notices-h")
+        answers = form.answers()
     try:
-        services.acknowledge(request.actor, pk, delivery_pk)
+        services.acknowledge(request.actor, pk, delivery_pk, answers)
     except ServiceError as error:
         if error.status == 404:
             raise

@@ -1,0 +1,335 @@
+"""Planning basis (SVU-3), designated care contact (SVU-4), recipients' replies (SVU-5), the
+discharge information (SVU-6) and "declined SIP" / "deceased" (SVU-9), through the services,
+with the ward (wanda), recipients bob (Luleå bistånd) and alice (Hertsöns hälsocentral, primary
+care) and the unrelated charlie. Seed: 001_118551e475ece215.txt."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from samordna.audit.models import AccessLog
+from samordna.cases.models import Case, Delivery, Notice
+from samordna.discharge import services
+from samordna.discharge.information import discharge_information
+from samordna.discharge.models import PlanningAnswer, RecipientPlan, Stay
+from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
+from samordna.organisations.models import User
+from samordna.sip import services as sip_services
+from tests.conftest import World
+from tests.discharge.conftest import version, ward
+from tests.discharge.test_stay import ready_data
+
+
+@pytest.fixture
+def ready(world: World, nurse: User, sent: Case) -> Case:
+    services.send_ready_notice(ward(world, nurse), sent.pk, version(sent), ready_data(sent))
+    return sent
+
+
+# Planning basis (SVU-3) --------------------------------------------------------------------------
+
+
+def test_the_ward_fills_in_and_updates_the_planning_basis_keeping_every_answer(
+    world: World, nurse: User, sent: Case
+) -> None:
+    """Seed 001 lines 763-767: filled in within 24 h, updated when needs change."""
+    actor = ward(world, nurse)
+    services.answer_planning_basis(
+        actor, sent.pk, {"mobility": (True, "Rollator"), "aids": (None, "")}
+    )
+    services.answer_planning_basis(
+        actor, sent.pk, {"mobility": (False, "Går själv nu"), "aids": (None, "")}
+    )
+    basis = services.planning_basis(sent)[world.ward.pk]
+    assert (basis["mobility"].answer, basis["mobility"].comment) == (False, "Går själv nu")
+    assert "aids" not in basis  # left open: nothing stored
+    history = PlanningAnswer.objects.filter(stay_id=sent.pk, question="mobility")
+    assert [(a.answer, a.comment) for a in history] == [(True, "Rollator"), (False, "Går själv nu")]
+    assert sent.events.filter(kind="planning_basis_updated").count() == 2
+
+
+def test_saving_unchanged_answers_is_refused(world: World, nurse: User, sent: Case) -> None:
+    actor = ward(world, nurse)
+    services.answer_planning_basis(actor, sent.pk, {"mobility": (True, "")})
+    with pytest.raises(ServiceError) as caught:
+        services.answer_planning_basis(actor, sent.pk, {"mobility": (True, "")})
+    assert caught.value.code == "unchanged"
+    assert PlanningAnswer.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("who", "answers", "code"),
+    [
+        ("ward", {"known": (True, "")}, "invalid_question"),  # a recipient's question
+        ("bob", {"mobility": (True, "")}, "invalid_question"),  # the ward's question
+        ("ward", {"nonsense": (True, "")}, "invalid_question"),
+        ("ward", {"mobility": ("ja", "")}, "invalid_answer"),
+        ("ward", {"mobility": (True, "x" * 2001)}, "too_long"),
+    ],
+)
+def test_bad_answers_are_refused_and_nothing_is_stored(
+    world: World, nurse: User, sent: Case, who: str, answers: dict, code: str
+) -> None:
+    actor = ward(world, nurse) if who == "ward" else world.actor(world.bob)
+    with pytest.raises(ServiceError) as caught:
+        services.answer_planning_basis(actor, sent.pk, answers)
+    assert caught.value.code == code
+    assert not PlanningAnswer.objects.exists()
+
+
+def test_a_recipient_adds_its_answers_when_it_acknowledges(
+    world: World, nurse: User, sent: Case
+) -> None:
+    """Seed 001 lines 768-771: "När mottagare av inskrivningsmeddelandet kvitterar detta får
+    de svara på ett antal frågor som adderas till det påbörjade planeringsunderlaget"."""
+    bob = world.actor(world.bob)
+    delivery = Delivery.objects.get(notice__case=sent, unit=world.participant_unit)
+    services.acknowledge(
+        bob,
+        sent.pk,
+        delivery.pk,
+        {"known": (True, "Hemtjänst 2 ggr/dag"), "existing_sip": (None, "")},
+    )
+    delivery.refresh_from_db()
+    assert delivery.acknowledged_by == world.bob
+    answer = services.planning_basis(sent)[world.participant_unit.pk]["known"]
+    assert (answer.answer, answer.comment, answer.answered_by) == (
+        True,
+        "Hemtjänst 2 ggr/dag",
+        world.bob,
+    )
+
+
+def test_acknowledging_without_answers_stores_none(world: World, nurse: User, sent: Case) -> None:
+    delivery = Delivery.objects.get(notice__case=sent, unit=world.participant_unit)
+    services.acknowledge(world.actor(world.bob), sent.pk, delivery.pk, {"known": (None, "")})
+    assert not PlanningAnswer.objects.exists()
+
+
+def test_without_consent_recipients_cannot_answer(world: World, nurse: User, sent: Case) -> None:
+    Stay.objects.filter(pk=sent.pk).update(consent_to_transfer=False)
+    sent.refresh_from_db()
+    with pytest.raises(ServiceError) as caught:
+        services.answer_planning_basis(world.actor(world.bob), sent.pk, {"known": (True, "")})
+    assert caught.value.code == "no_consent"
+
+
+def test_an_unrelated_unit_cannot_answer(world: World, nurse: User, sent: Case) -> None:
+    with pytest.raises(NotFound):
+        services.answer_planning_basis(world.actor(world.charlie), sent.pk, {"known": (True, "")})
+
+
+# Designated care contact (SVU-4) -----------------------------------------------------------------
+
+
+def test_primary_care_names_the_designated_care_contact(
+    world: World, nurse: User, sent: Case
+) -> None:
+    alice = world.actor(world.alice)
+    stay = services.designate_care_contact(
+        alice,
+        sent.pk,
+        version(sent),
+        {"care_contact_name": "Karin Holm", "care_contact_phone": "0920-123 45"},
+    )
+    assert (stay.care_contact_name, stay.care_contact_workplace) == (
+        "Karin Holm",
+        world.owner_unit.name,
+    )
+    assert sent.events.filter(kind="care_contact_designated").exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"care_contact_name": "", "care_contact_phone": "1"}, "care_contact_name"),
+        ({"care_contact_name": "K", "care_contact_phone": " "}, "care_contact_phone"),
+        ({"care_contact_name": "K" * 201, "care_contact_phone": "1"}, "care_contact_name"),
+        ({"care_contact_name": "K", "care_contact_phone": "1" * 41}, "care_contact_phone"),
+    ],
+)
+def test_a_care_contact_needs_name_and_phone(
+    world: World, nurse: User, sent: Case, data: dict, field: str
+) -> None:
+    with pytest.raises(ServiceError) as caught:
+        services.designate_care_contact(world.actor(world.alice), sent.pk, version(sent), data)
+    assert caught.value.field == field
+    sent.stay.refresh_from_db()
+    assert sent.stay.care_contact_name == ""
+
+
+def test_only_primary_care_names_the_care_contact(world: World, nurse: User, sent: Case) -> None:
+    data = {"care_contact_name": "K", "care_contact_phone": "1"}
+    for actor in (ward(world, nurse), world.actor(world.bob)):
+        with pytest.raises(Forbidden):
+            services.designate_care_contact(actor, sent.pk, version(sent), data)
+
+
+def test_a_stale_care_contact_edit_is_refused(world: World, nurse: User, sent: Case) -> None:
+    old = version(sent)
+    data = {"care_contact_name": "Karin Holm", "care_contact_phone": "1"}
+    services.designate_care_contact(world.actor(world.alice), sent.pk, old, data)
+    with pytest.raises(Conflict):
+        services.designate_care_contact(
+            world.actor(world.alice), sent.pk, old, {**data, "care_contact_name": "Other"}
+        )
+    sent.stay.refresh_from_db()
+    assert sent.stay.care_contact_name == "Karin Holm"
+
+
+# Replies to the ready notice (SVU-5, SVU-6) ------------------------------------------------------
+
+
+def test_recipients_reply_when_they_can_receive_the_patient(
+    world: World, nurse: User, ready: Case
+) -> None:
+    """Seed 001 lines 867-871."""
+    bob = world.actor(world.bob)
+    first = timezone.now() + dt.timedelta(hours=3)
+    services.reply_to_ready(bob, ready.pk, first, "Hemtjänst morgon och kväll")
+    later = first + dt.timedelta(days=1)
+    services.reply_to_ready(bob, ready.pk, later, "Hemtjänst morgon och kväll, trygghetslarm")
+    [plan] = services.recipient_plans(ready)
+    assert (plan.can_receive_at, plan.interventions) == (
+        later,
+        "Hemtjänst morgon och kväll, trygghetslarm",
+    )
+    assert RecipientPlan.objects.count() == 2  # the earlier reply is kept
+
+
+@pytest.mark.parametrize(
+    ("when", "code"),
+    [
+        (None, "required"),
+        (dt.timedelta(days=-2), "before_ready"),
+        (dt.timedelta(days=400), "too_far"),
+    ],
+)
+def test_bad_replies_are_refused(
+    world: World, nurse: User, ready: Case, when: dt.timedelta | None, code: str
+) -> None:
+    moment = None if when is None else timezone.now() + when
+    with pytest.raises(ServiceError) as caught:
+        services.reply_to_ready(world.actor(world.bob), ready.pk, moment)
+    assert caught.value.code == code
+    assert not RecipientPlan.objects.exists()
+
+
+def test_no_reply_before_the_ready_notice(world: World, nurse: User, sent: Case) -> None:
+    with pytest.raises(ServiceError) as caught:
+        services.reply_to_ready(world.actor(world.bob), sent.pk, timezone.now())
+    assert caught.value.code == "not_ready"
+
+
+def test_the_ward_does_not_reply_to_itself(world: World, nurse: User, ready: Case) -> None:
+    with pytest.raises(Forbidden):
+        services.reply_to_ready(ward(world, nurse), ready.pk, timezone.now())
+
+
+def test_the_discharge_information_gathers_replies_care_contact_and_sip_meeting(
+    world: World, nurse: User, ready: Case
+) -> None:
+    """Seed 001 lines 873-886: each recipient's planned interventions, the designated care
+    contact and the time of the planned SIP."""
+    services.reply_to_ready(
+        world.actor(world.bob), ready.pk, timezone.now() + dt.timedelta(hours=2), "Hemtjänst"
+    )
+    services.designate_care_contact(
+        world.actor(world.alice),
+        ready.pk,
+        version(ready),
+        {"care_contact_name": "Karin Holm", "care_contact_phone": "0920-1"},
+    )
+    info = discharge_information(ward(world, nurse), ready.pk)
+    assert [(p.unit, p.interventions) for p in info.interventions] == [
+        (world.participant_unit, "Hemtjänst")
+    ]
+    assert info.care_contact is not None and info.care_contact.name == "Karin Holm"
+    assert info.sip_meeting is None
+    assert AccessLog.objects.filter(what="stay.discharge_information", person=world.person).exists()
+    with pytest.raises(NotFound):
+        discharge_information(world.actor(world.charlie), ready.pk)
+
+
+# SVU-9 -------------------------------------------------------------------------------------------
+
+
+def test_a_declined_sip_satisfies_the_liability_condition(
+    world: World, nurse: User, ready: Case
+) -> None:
+    """Seed 001 lines 930-931 and 981-983: no invitation when the patient does not consent."""
+    with time_machine.travel(timezone.now() + dt.timedelta(days=5)):
+        before = services.assess(ready)
+        assert not before.dates and any("inte inom" in r for r in before.reasons)
+        services.record_sip_declined(
+            ward(world, nurse), ready.pk, version(ready), timezone.now() - dt.timedelta(days=4)
+        )
+        ready.refresh_from_db()
+        after = services.assess(ready)
+    assert after.dates
+    assert any("tackade nej till SIP" in r for r in after.reasons)
+
+
+def test_declining_twice_or_by_a_municipality_is_refused(
+    world: World, nurse: User, ready: Case
+) -> None:
+    with pytest.raises(Forbidden):
+        services.record_sip_declined(
+            world.actor(world.bob), ready.pk, version(ready), timezone.now()
+        )
+    services.record_sip_declined(world.actor(world.alice), ready.pk, version(ready), timezone.now())
+    with pytest.raises(Conflict):
+        services.record_sip_declined(ward(world, nurse), ready.pk, version(ready), timezone.now())
+
+
+def test_declining_is_refused_while_a_sip_follows_the_stay(
+    world: World, nurse: User, ready: Case
+) -> None:
+    world.case.closed_at = timezone.now()  # the world's SIP would block a second active SIP
+    world.case.close_reason = Case.CloseReason.OTHER
+    world.case.save()
+    sip_services.open_case(
+        world.actor(world.alice),
+        world.person.pk,
+        "after_discharge",
+        timezone.now(),
+        origin=Case.objects.get(pk=ready.pk),
+    )
+    with pytest.raises(Conflict) as caught:
+        services.record_sip_declined(ward(world, nurse), ready.pk, version(ready), timezone.now())
+    assert caught.value.code == "sip_open"
+
+
+def test_death_during_the_stay_closes_the_stay_and_the_sip(
+    world: World, nurse: User, ready: Case
+) -> None:
+    """Seed 001 lines 931-934: "Det avslutar då vårdtillfället och eventuellt pågående
+    samordnad individuell plan"."""
+    services.register_death(ward(world, nurse), ready.pk, timezone.localdate())
+    for case in (ready, world.case):
+        case.refresh_from_db()
+        assert case.close_reason == Case.CloseReason.DECEASED
+    world.person.refresh_from_db()
+    assert world.person.deceased_on == timezone.localdate()
+
+
+@pytest.mark.parametrize("days", [-30, 1])
+def test_a_death_date_outside_the_stay_is_refused(
+    world: World, nurse: User, ready: Case, days: int
+) -> None:
+    with pytest.raises(ServiceError):
+        services.register_death(
+            ward(world, nurse), ready.pk, timezone.localdate() + dt.timedelta(days=days)
+        )
+    ready.refresh_from_db()
+    assert ready.is_active
+
+
+def test_only_the_ward_registers_a_death(world: World, nurse: User, ready: Case) -> None:
+    with pytest.raises(Forbidden):
+        services.register_death(world.actor(world.alice), ready.pk, timezone.localdate())
+    assert not Notice.objects.filter(kind="discharge").exists()
