@@ -227,3 +227,68 @@ def test_daily_amounts_are_edited_in_the_admin(client: Client, db: None) -> None
     )
     assert added.status_code == 302
     assert client.get("/admin/discharge/stay/").status_code == 404  # SEC-1: no case contents
+
+
+def test_planning_basis_care_contact_replies_and_information(
+    client: Client, world: World, nurse: User, sent: Case
+) -> None:
+    """SVU-3 to SVU-6 and SVU-9 over the API, with the same refusals as the screens."""
+    ward, bob, alice = bearer(nurse), bearer(world.bob), bearer(world.alice)
+    base = f"/api/v1/stays/{sent.pk}"
+    questions = client.get("/api/v1/stays/planning-basis/questions", **ward).json()
+    assert {"mobility", "known"} <= {q["key"] for q in questions}
+    answer = {"answers": [{"question": "mobility", "answer": True, "comment": "Rollator"}]}
+    assert post(client, f"{base}/planning-basis", answer, ward).status_code == 200
+    wrong = post(client, f"{base}/planning-basis", answer, bob)  # the ward's question
+    assert (wrong.status_code, wrong.json()["code"]) == (400, "invalid_question")
+    delivery = Delivery.objects.get(notice__case=sent, unit__code="lulea-bistand")
+    acked = post(
+        client,
+        f"{base}/deliveries/{delivery.pk}/acknowledge",
+        {"answers": [{"question": "known", "answer": False}]},
+        bob,
+    )
+    assert acked.status_code == 200, acked.content
+    basis = {
+        (a["unit"], a["question"]): a["answer"] for a in acked.json()["details"]["planning_basis"]
+    }
+    assert basis == {("sunderby-med5", "mobility"): True, ("lulea-bistand", "known"): False}
+
+    version = Stay.objects.get(pk=sent.pk).version
+    contact = {"version": version, "name": "Karin Holm", "phone": "0920-1"}
+    assert post(client, f"{base}/care-contact", contact, bob).status_code == 403
+    named = post(client, f"{base}/care-contact", contact, alice)
+    assert named.json()["details"]["care_contact_name"] == "Karin Holm"
+
+    when = (timezone.now() + dt.timedelta(hours=5)).isoformat()
+    early = post(client, f"{base}/replies", {"can_receive_at": when}, bob)
+    assert (early.status_code, early.json()["code"]) == (400, "not_ready")
+    version = Stay.objects.get(pk=sent.pk).version
+    ready = {
+        "version": version,
+        "ready_at": (timezone.now() - dt.timedelta(minutes=5)).isoformat(),
+        "ready_physician": "Erik Berg",
+        "ready_nurse": "Anna Lind",
+        "medical_responsibility_to": "Johan Ek",
+    }
+    assert post(client, f"{base}/ready-notice", ready, ward).status_code == 200
+    replied = post(
+        client, f"{base}/replies", {"can_receive_at": when, "interventions": "Hemtjänst"}, bob
+    )
+    assert replied.json()["details"]["replies"][0]["interventions"] == "Hemtjänst"
+    info = client.get(f"{base}/discharge-information", **ward).json()
+    assert info["care_contact"]["name"] == "Karin Holm"
+    assert [i["interventions"] for i in info["interventions"]] == ["Hemtjänst"]
+    charlie = bearer(world.charlie)
+    assert client.get(f"{base}/discharge-information", **charlie).status_code == 404
+
+    version = Stay.objects.get(pk=sent.pk).version
+    declined = post(
+        client,
+        f"{base}/sip-declined",
+        {"version": version, "declined_at": timezone.now().isoformat()},
+        ward,
+    )
+    assert declined.json()["details"]["sip_declined_at"] is not None
+    died = post(client, f"{base}/death", {"died_on": timezone.localdate().isoformat()}, ward)
+    assert died.json()["close_reason"] == "deceased"

@@ -16,7 +16,7 @@ from ninja.responses import Status
 from samordna.accounts.actor import Actor
 from samordna.api.common import ERRORS, actor_of, auth
 from samordna.cases.models import Case, Delivery
-from samordna.discharge import services
+from samordna.discharge import information, planning, services
 from samordna.discharge.models import Stay
 from samordna.errors import NotFound, ServiceError
 from samordna.organisations.models import Unit
@@ -57,6 +57,23 @@ class PeriodOut(Schema):
     reason: str
 
 
+class AnswerOut(Schema):
+    unit: str = Field(..., alias="unit.code")
+    question: str
+    answer: bool | None
+    comment: str
+    answered_at: dt.datetime
+    answered_by: str = Field(..., alias="answered_by.username")
+
+
+class ReplyOut(Schema):
+    unit: str = Field(..., alias="unit.code")
+    can_receive_at: dt.datetime
+    interventions: str
+    recorded_at: dt.datetime
+    recorded_by: str = Field(..., alias="recorded_by.username")
+
+
 class DetailsOut(Schema):
     """What only the ward and, with consent, the recipients see (CON-4)."""
 
@@ -75,11 +92,23 @@ class DetailsOut(Schema):
     sip_invited_at: dt.datetime | None
     discharged_at: dt.datetime | None
     self_discharge: bool
+    sip_declined_at: dt.datetime | None
     unavailable_periods: list[PeriodOut]
+    planning_basis: list[AnswerOut] = Field(..., description="Newest answer per unit and question")
+    replies: list[ReplyOut] = Field(..., description="Each recipient's newest reply (SVU-5)")
 
     @staticmethod
     def resolve_unavailable_periods(obj: Stay) -> list[Any]:
         return list(obj.unavailable_periods.all())
+
+    @staticmethod
+    def resolve_planning_basis(obj: Stay) -> list[Any]:
+        basis = services.planning_basis(obj.case)
+        return [a for answers in basis.values() for a in answers.values()]
+
+    @staticmethod
+    def resolve_replies(obj: Stay) -> list[Any]:
+        return services.recipient_plans(obj.case)
 
 
 class StayOut(Schema):
@@ -233,6 +262,80 @@ class PeriodIn(Schema):
     reason: str = Field(..., max_length=300)
 
 
+class AnswerIn(Schema):
+    question: str = Field(..., description="A key of the planning basis questions")
+    answer: bool | None = None
+    comment: str = Field("", max_length=2000)
+
+
+class AnswersIn(Schema):
+    answers: list[AnswerIn] = []
+
+
+class CareContactIn(Schema):
+    version: int
+    name: str = Field(..., max_length=200)
+    workplace: str = Field("", max_length=200, description="Empty: the token's unit")
+    phone: str = Field(..., max_length=40)
+
+
+class ReplyIn(Schema):
+    can_receive_at: dt.datetime
+    interventions: str = Field("", max_length=4000)
+
+
+class DeclinedIn(Schema):
+    version: int
+    declined_at: dt.datetime
+
+
+class DeathIn(Schema):
+    died_on: dt.date
+
+
+class QuestionOut(Schema):
+    key: str
+    text: str
+    group: str
+    asked_of: str = Field(..., description="ward or recipient")
+
+
+class InterventionsOut(Schema):
+    unit: str
+    unit_name: str
+    can_receive_at: dt.datetime
+    interventions: str
+
+
+class CareContactOut(Schema):
+    name: str
+    workplace: str
+    phone: str
+
+
+class SipMeetingOut(Schema):
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    place: str
+    form: str
+
+
+class InformationOut(Schema):
+    stay_id: int
+    identity_number: str
+    name: str
+    county: str
+    ward: str
+    discharged_at: dt.datetime | None
+    interventions: list[InterventionsOut]
+    care_contact: CareContactOut | None
+    sip_meeting: SipMeetingOut | None
+
+
+def _answers(payload: AnswersIn) -> services.Answers:
+    return {a.question: (a.answer, a.comment) for a in payload.answers}
+
+
 @router.post("", response={201: StayOut, **ERRORS})
 def register_stay(request: HttpRequest, payload: RegisterIn) -> Any:
     """Register a stay at the token's inpatient ward (SVU-1) for a registered individual."""
@@ -308,11 +411,105 @@ def add_unavailable_period(request: HttpRequest, stay_id: int, payload: PeriodIn
 
 
 @router.post("/{stay_id}/deliveries/{delivery_id}/acknowledge", response={200: StayOut, **ERRORS})
-def acknowledge(request: HttpRequest, stay_id: int, delivery_id: int) -> Any:
-    """SVU-8: only the unit the notice was sent to acknowledges it."""
+def acknowledge(
+    request: HttpRequest, stay_id: int, delivery_id: int, payload: AnswersIn | None = None
+) -> Any:
+    """SVU-8: only the unit the notice was sent to acknowledges it. With an admission notice
+    the recipient may add its answers to the planning basis (SVU-3)."""
     actor = actor_of(request)
-    services.acknowledge(actor, stay_id, delivery_id)
+    services.acknowledge(actor, stay_id, delivery_id, _answers(payload) if payload else None)
     return _reread(actor, stay_id)
+
+
+@router.get("/planning-basis/questions", response=list[QuestionOut])
+def planning_questions(request: HttpRequest) -> Any:
+    """The planning basis questions (SVU-3): the ward's, and the recipients' own."""
+    return [
+        {"key": q.key, "text": str(q.text), "group": str(q.group), "asked_of": asked_of}
+        for asked_of, questions in (
+            ("ward", planning.WARD_QUESTIONS),
+            ("recipient", planning.RECIPIENT_QUESTIONS),
+        )
+        for q in questions
+    ]
+
+
+@router.post("/{stay_id}/planning-basis", response={200: StayOut, **ERRORS})
+def answer_planning_basis(request: HttpRequest, stay_id: int, payload: AnswersIn) -> Any:
+    """SVU-3: only changed answers are stored; every earlier answer is kept."""
+    actor = actor_of(request)
+    services.answer_planning_basis(actor, stay_id, _answers(payload))
+    return _reread(actor, stay_id)
+
+
+@router.post("/{stay_id}/care-contact", response={200: StayOut, **ERRORS})
+def designate_care_contact(request: HttpRequest, stay_id: int, payload: CareContactIn) -> Any:
+    """SVU-4: the primary care centre that received the notices names the care contact."""
+    actor = actor_of(request)
+    data = {
+        "care_contact_name": payload.name,
+        "care_contact_workplace": payload.workplace,
+        "care_contact_phone": payload.phone,
+    }
+    services.designate_care_contact(actor, stay_id, payload.version, data)
+    return _reread(actor, stay_id)
+
+
+@router.post("/{stay_id}/replies", response={200: StayOut, **ERRORS})
+def reply_to_ready(request: HttpRequest, stay_id: int, payload: ReplyIn) -> Any:
+    """SVU-5 and SVU-6: when the recipient can receive the patient, and what it plans."""
+    actor = actor_of(request)
+    services.reply_to_ready(actor, stay_id, payload.can_receive_at, payload.interventions)
+    return _reread(actor, stay_id)
+
+
+@router.post("/{stay_id}/sip-declined", response={200: StayOut, **ERRORS})
+def record_sip_declined(request: HttpRequest, stay_id: int, payload: DeclinedIn) -> Any:
+    """SVU-9: the patient declined a SIP; no invitation is then needed."""
+    actor = actor_of(request)
+    services.record_sip_declined(actor, stay_id, payload.version, payload.declined_at)
+    return _reread(actor, stay_id)
+
+
+@router.post("/{stay_id}/death", response={200: StayOut, **ERRORS})
+def register_death(request: HttpRequest, stay_id: int, payload: DeathIn) -> Any:
+    """SVU-9: the patient died during the stay; the stay and any SIP are closed."""
+    actor = actor_of(request)
+    services.register_death(actor, stay_id, payload.died_on)
+    return _reread(actor, stay_id)
+
+
+@router.get("/{stay_id}/discharge-information", response={200: InformationOut, **ERRORS})
+def discharge_information(request: HttpRequest, stay_id: int) -> Any:
+    """SVU-6: what the patient is given at discharge."""
+    info = information.discharge_information(actor_of(request), stay_id)
+    meeting = info.sip_meeting
+    return {
+        "stay_id": info.case.pk,
+        "identity_number": info.person.identity_number,
+        "name": info.person.full_name,
+        "county": info.county,
+        "ward": info.ward.name,
+        "discharged_at": info.stay.discharged_at,
+        "interventions": [
+            {
+                "unit": p.unit.code,
+                "unit_name": p.unit.name,
+                "can_receive_at": p.can_receive_at,
+                "interventions": p.interventions,
+            }
+            for p in info.interventions
+        ],
+        "care_contact": info.care_contact.__dict__ if info.care_contact else None,
+        "sip_meeting": {
+            "starts_at": meeting.starts_at,
+            "ends_at": meeting.ends_at,
+            "place": meeting.place,
+            "form": meeting.form,
+        }
+        if meeting
+        else None,
+    }
 
 
 @router.get("/{stay_id}/liability", response={200: LiabilityOut, **ERRORS})
