@@ -56,3 +56,20 @@ def test_reset_reloads() -> None:
     call_command("load_demo")
     call_command("load_demo", reset=True)
     assert User.objects.filter(username="karin").count() == 1
+
+
+def test_demo_stays_show_the_discharge_process(demo_county: None) -> None:
+    """One stay ready for discharge with answers, care contact and a reply; one admission
+    notice waiting for acknowledgement; one stay not yet notified (README walkthrough)."""
+    from samordna.cases.models import Case, Delivery
+    from samordna.discharge.models import RecipientPlan
+
+    stays = Case.objects.filter(kind="discharge", owner_unit__code="sunderby-med5")
+    assert stays.count() == 3
+    assert (
+        stays.filter(stay__ready_at__isnull=False, stay__care_contact_name="Karin Holm").count()
+        == 1
+    )
+    assert RecipientPlan.objects.filter(unit__code="lulea-bistand").exists()
+    waiting = Delivery.objects.filter(unit__code="lulea-bistand", acknowledged_at__isnull=True)
+    assert waiting.filter(notice__kind="admission").exists()

@@ -112,4 +112,92 @@ def load() -> dict[str, int]:
             Representative(person=person, **r) for r in p["representatives"]
         )
         persons += 1
-    return {"units": len(units), "staff": len(org["staff"]), "persons": persons}
+    stays = load_stays()
+    return {"units": len(units), "staff": len(org["staff"]), "persons": persons, "stays": stays}
+
+
+def _actor(username: str, unit_code: str) -> Any:
+    from samordna.accounts.actor import Actor
+
+    return Actor.for_unit(User.objects.get(username=username), Unit.objects.get(code=unit_code))
+
+
+def load_stays() -> int:
+    """Three stays at Sunderby medicin 5 in different states, made through the services as
+    the demo staff would (SVU-1 to SVU-6): one ready for discharge with answers and replies,
+    one whose admission notice waits to be acknowledged, and one not yet notified."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from samordna.cases.models import Delivery
+    from samordna.discharge import services
+    from samordna.discharge.models import Stay
+
+    anna, lena, karin = (
+        _actor("anna", "sunderby-med5"),
+        _actor("lena", "lulea-bistand"),
+        _actor("karin", "hc-hertson"),
+    )
+    now = timezone.now()
+
+    def stay(identity_number: str, days_ago: int, cause: str, expected_in: int) -> Any:
+        person = Person.objects.get(identity_number=identity_number)
+        admitted = now - dt.timedelta(days=days_ago, hours=3)
+        data = {
+            "admitted_at": admitted,
+            "cause": cause,
+            "expected_discharge_on": timezone.localdate() + dt.timedelta(days=expected_in),
+            "treating_physician": "Erik Berg",
+            "needs_assessed_at": admitted + dt.timedelta(hours=2),
+            "consent_to_transfer": True,
+        }
+        return person, services.register_stay(anna, person.pk, data)
+
+    def version(case: Any) -> int:
+        return int(Stay.objects.get(pk=case.pk).version)
+
+    person, ready = stay("192304069285", 3, "Höftfraktur efter fall i hemmet, opererad.", 0)
+    services.send_admission_notice(anna, ready.pk, services.default_recipients(person))
+    services.answer_planning_basis(
+        anna,
+        ready.pk,
+        {
+            "mobility": (True, "Går med rollator, behöver stöd i trappor."),
+            "personal_care": (True, "Hjälp med dusch."),
+            "medication": (True, "Ny antikoagulantia, dosett."),
+            "lives_alone": (True, ""),
+            "home_care_service": (True, "Troligen hemtjänst morgon och kväll."),
+            "sip": (True, "Insatser från både hälsocentral och kommun."),
+        },
+    )
+    for actor in (lena, karin):
+        delivery = Delivery.objects.get(notice__case=ready, unit=actor.unit)
+        services.acknowledge(actor, ready.pk, delivery.pk, {"known": (True, "")})
+    services.designate_care_contact(
+        karin,
+        ready.pk,
+        version(ready),
+        {"care_contact_name": "Karin Holm", "care_contact_phone": "0920-45 67 00"},
+    )
+    services.send_ready_notice(
+        anna,
+        ready.pk,
+        version(ready),
+        {
+            "ready_at": now - dt.timedelta(minutes=30),
+            "ready_physician": "Erik Berg",
+            "ready_nurse": "Anna Lind",
+            "medical_responsibility_to": "Johan Ek, Hertsöns hälsocentral",
+        },
+    )
+    services.reply_to_ready(
+        lena,
+        ready.pk,
+        now + dt.timedelta(hours=4),
+        "Hemtjänst kommer morgon och kväll för dusch, påklädning och tillsyn. Trygghetslarm.",
+    )
+    person, waiting = stay("194007189196", 1, "Pneumoni.", 4)
+    services.send_admission_notice(anna, waiting.pk, services.default_recipients(person))
+    stay("193109259287", 0, "Förvirring, utredning pågår.", 6)
+    return 3

@@ -24,7 +24,8 @@ class Command(BaseCommand):
         counts = demo.load()
         self.stdout.write(
             f"Demo county loaded: {counts['units']} units, {counts['staff']} staff, "
-            f"{counts['persons']} individuals. Password for every login: {demo.DEMO_PASSWORD}"
+            f"{counts['persons']} individuals, {counts['stays']} stays. "
+            f"Password for every login: {demo.DEMO_PASSWORD}"
         )
         for s in demo.staff():
             units = ", ".join(f"{u} ({r})" for u, r in s["memberships"])
