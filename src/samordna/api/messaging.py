@@ -1,5 +1,203 @@
-"""MSG-1 to MSG-3: messages between connected units about one individual."""
+"""Messages over REST (API-1; MSG-1 to MSG-3): send, list, read a thread, reply, acknowledge,
+forward. The same acts as the screens (``messaging.services``); units are named by their code,
+errors are the API's ``{"code", "message", "field"}``.
+"""
 
-from ninja import Router
+from __future__ import annotations
 
-router = Router(tags=["messages"])
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+
+from samordna.accounts.actor import Actor
+from samordna.api.common import ERRORS, actor_of, auth
+from samordna.cases.models import Delivery
+from samordna.errors import ServiceError
+from samordna.messaging import content, services
+from samordna.messaging.models import Message, Template
+from samordna.organisations.models import Unit
+
+router = Router(tags=["messages"], auth=auth)
+
+
+class RecipientIn(Schema):
+    unit: str = Field(..., description="Unit code")
+    mode: Delivery.Mode = Delivery.Mode.ACK
+
+
+class MessageIn(Schema):
+    case: int | None = Field(None, description="A stay or SIP case the message belongs to")
+    person: int | None = Field(
+        None,
+        description="Otherwise the individual: the active SIP the unit takes part in, or a new "
+        "message case",
+    )
+    recipients: list[RecipientIn]
+    subject: str = Field("", max_length=200)
+    body: str = Field("", max_length=10_000)
+    template: Template = Template.GENERAL
+    fields: dict[str, Any] = Field(
+        default_factory=dict, description="The template's fields (MSG-3); empty for general"
+    )
+    consent_confirmed: bool = Field(
+        False, description="Required when the message opens a message case"
+    )
+
+
+class ReplyIn(Schema):
+    body: str = Field(..., max_length=10_000)
+    mode: Delivery.Mode = Delivery.Mode.ACK
+
+
+class ForwardIn(Schema):
+    unit: str = Field(..., description="Code of the unit to forward to")
+    note: str = Field(..., max_length=1000)
+
+
+class DeliveryOut(Schema):
+    id: int
+    unit: str
+    mode: str
+    due_at: dt.datetime | None
+    acknowledged_at: dt.datetime | None
+    acknowledged_by: str | None
+    forwarded_to: str | None = Field(None, description="Unit code the message was forwarded to")
+    forward_note: str | None
+    status: str = Field(
+        ..., description="due, overdue, acknowledged, late, for_information or read"
+    )
+
+
+class MessageOut(Schema):
+    id: int
+    thread: int
+    in_reply_to: int | None
+    case: int
+    case_kind: str
+    person: int
+    subject: str
+    template: str
+    fields: dict[str, Any]
+    body: str
+    sent_at: dt.datetime
+    sender: str
+    sender_unit: str
+    suggests_home_care: bool = Field(
+        ..., description="A single home visit over 14 days: consider home health care"
+    )
+    deliveries: list[DeliveryOut]
+
+
+class ThreadOut(Schema):
+    subject: str
+    messages: list[MessageOut]
+
+
+def _delivery(d: Delivery, now: dt.datetime) -> dict[str, Any]:
+    forwarding = getattr(d, "message_forwarding", None)
+    return {
+        "id": d.pk,
+        "unit": d.unit.code,
+        "mode": d.mode,
+        "due_at": d.due_at,
+        "acknowledged_at": d.acknowledged_at,
+        "acknowledged_by": d.acknowledged_by.username if d.acknowledged_by else None,
+        "forwarded_to": d.forwarded_to.unit.code if d.forwarded_to else None,
+        "forward_note": forwarding.note if forwarding else None,
+        "status": services.status(d, now),
+    }
+
+
+def message_out(m: Message) -> dict[str, Any]:
+    """A message with its deliveries prefetched (``services._with_deliveries``)."""
+    notice = m.notice
+    now = timezone.now()
+    return {
+        "id": m.pk,
+        "thread": m.thread_id,
+        "in_reply_to": m.in_reply_to_id,
+        "case": notice.case_id,
+        "case_kind": notice.case.kind,
+        "person": notice.case.person_id,
+        "subject": notice.subject,
+        "template": m.template,
+        "fields": m.fields,
+        "body": m.body,
+        "sent_at": notice.sent_at,
+        "sender": notice.sender.username,
+        "sender_unit": notice.sender_unit.code,
+        "suggests_home_care": content.suggests_home_care(m.template, m.fields),
+        "deliveries": [_delivery(d, now) for d in notice.deliveries.all()],
+    }
+
+
+def _thread(actor: Actor, pk: int) -> dict[str, Any]:
+    found = services.thread(actor, pk)
+    return {"subject": found.subject, "messages": [message_out(m) for m in found.messages]}
+
+
+def _unit(code: str, field: str) -> Unit:
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None:
+        raise ServiceError("invalid_unit", _("Unknown unit: %(code)s") % {"code": code}, field)
+    return unit
+
+
+@router.post("", response={201: ThreadOut, **ERRORS})
+def send(request: HttpRequest, payload: MessageIn) -> Any:
+    """Send a message within a case (`case`) or about an individual (`person`)."""
+    actor = actor_of(request)
+    message = services.send(
+        actor,
+        [(_unit(r.unit, "recipients"), r.mode) for r in payload.recipients],
+        case_pk=payload.case,
+        person_pk=payload.person,
+        subject=payload.subject,
+        body=payload.body,
+        template=payload.template,
+        fields=payload.fields,
+        consent_confirmed=payload.consent_confirmed,
+    )
+    return Status(201, _thread(actor, message.pk))
+
+
+@router.get("", response={200: list[MessageOut], **ERRORS})
+def list_messages(request: HttpRequest, page: int = 1) -> Any:
+    """The unit's messages, sent and received: to acknowledge or unread first, the most urgent
+    first, then the newest; 25 a page."""
+    return [message_out(m) for m in services.inbox_page(actor_of(request), page)]
+
+
+@router.get("/{message_id}", response={200: ThreadOut, **ERRORS})
+def get_thread(request: HttpRequest, message_id: int) -> Any:
+    """The whole thread of a message. Reading it records that messages for information to the
+    unit are read."""
+    return _thread(actor_of(request), message_id)
+
+
+@router.post("/{message_id}/reply", response={201: ThreadOut, **ERRORS})
+def reply(request: HttpRequest, message_id: int, payload: ReplyIn) -> Any:
+    """Reply to the other party of the message."""
+    actor = actor_of(request)
+    answer = services.reply(actor, message_id, payload.body, payload.mode)
+    return Status(201, _thread(actor, answer.pk))
+
+
+@router.post("/deliveries/{delivery_id}/acknowledge", response={200: ThreadOut, **ERRORS})
+def acknowledge(request: HttpRequest, delivery_id: int) -> Any:
+    actor = actor_of(request)
+    delivery = services.acknowledge(actor, delivery_id)
+    return _thread(actor, delivery.notice_id)
+
+
+@router.post("/deliveries/{delivery_id}/forward", response={200: ThreadOut, **ERRORS})
+def forward(request: HttpRequest, delivery_id: int, payload: ForwardIn) -> Any:
+    """Forward a wrongly addressed message; the new unit gets its own delivery."""
+    actor = actor_of(request)
+    new = services.forward(actor, delivery_id, _unit(payload.unit, "unit").pk, payload.note)
+    return _thread(actor, new.notice_id)

@@ -1,0 +1,547 @@
+"""Acts on messages (SPEC MSG-1 to MSG-3): send, reply, acknowledge, forward, read.
+
+A message belongs to a case and is read through ``cases.services.get_case`` (visibility SEC-1,
+access log SEC-2). Within that case a thread is shown only to its parties: the units that sent
+or received one of its messages. A unit outside the thread gets NotFound, as for an unknown id.
+
+Seed 000_106b8acbeb42519c.txt lines 247-250: messages carry administrative information only;
+notes about the individual belong in the needs assessment and the plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db import models, transaction
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samordna.accounts.actor import Actor
+from samordna.audit.models import AccessLog
+from samordna.audit.services import log, log_many
+from samordna.cases import services as cases
+from samordna.cases.models import Case, Delivery, Notice, Participation
+from samordna.core import deadlines
+from samordna.discharge.services import recipient_choices
+from samordna.errors import Forbidden, NotFound, ServiceError
+from samordna.messaging import content
+from samordna.messaging.models import Forwarding, Message, Template
+from samordna.organisations.models import Unit
+from samordna.people import services as people
+from samordna.people.models import Person
+from samordna.sip.services import consent_in_force
+
+MESSAGES_PER_PAGE = 25
+MODES = tuple(Delivery.Mode.values)
+
+
+def _not_found() -> NotFound:
+    return NotFound(
+        "not_found", _("The message was not found, or your unit does not take part in it.")
+    )
+
+
+# Where a message goes: the case ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """The case a new message will belong to; ``case`` is None when sending opens a message
+    case for the individual (then the sender confirms the individual's consent)."""
+
+    person: Person
+    case: Case | None
+
+
+def _visible_case(actor: Actor, pk: int, what: str, lock: bool = False) -> Case:
+    kind = Case.objects.visible_to(actor).filter(pk=pk).values_list("kind", flat=True).first()
+    if kind is None:
+        raise NotFound(
+            "not_found", _("The case was not found, or your unit does not take part in it.")
+        )
+    return cases.get_case(actor, pk, kind, what, lock=lock)
+
+
+def target(
+    actor: Actor,
+    case_pk: int | None = None,
+    person_pk: int | None = None,
+    what: str = "message.compose.read",
+) -> Target:
+    """Within a stay or a SIP, its case. About an individual otherwise: the individual's active
+    SIP when the unit takes part in it, or a new message case (MSG-1, seed 003 lines 86-87,
+    104, 126 and 144: "meddelande utanför vårdtillfälle")."""
+    if case_pk is not None:
+        case = _visible_case(actor, case_pk, what)
+        return Target(case.person, case)
+    if person_pk is None:
+        raise ServiceError("required", _("Choose the individual or the case."), "person")
+    person = people.get_visible(actor, person_pk, what)
+    sip = (
+        Case.objects.visible_to(actor)
+        .active()
+        .filter(person=person, kind=Case.Kind.SIP)
+        .select_related("person", "owner_unit")
+        .first()
+    )
+    return Target(person, sip)
+
+
+def _check_case(case: Case, units: list[Unit]) -> None:
+    """What the case's own consent allows. A stay without consent to information transfer
+    sends only the admission and discharge notices (seed 001_118551e475ece215.txt lines
+    656-657). In a SIP, units that do not take part yet must be covered by the consent (CON-1)."""
+    cases.require_active(case)
+    if case.kind == Case.Kind.DISCHARGE and not case.stay.consent_to_transfer:
+        raise ServiceError(
+            "no_consent",
+            _(
+                "The patient has not consented to information transfer: only the admission and "
+                "discharge notices may be sent about this stay."
+            ),
+        )
+    if case.kind != Case.Kind.SIP:
+        return
+    taking_part = set(
+        case.participations.filter(until__isnull=True).values_list("unit_id", flat=True)
+    )
+    new = [u for u in units if u.pk not in taking_part]
+    if not new:
+        return
+    consent = consent_in_force(case)
+    allowed = {u.pk for u in consent.units.all()} if consent else set()
+    outside = sorted(u.name for u in new if consent is None or (allowed and u.pk not in allowed))
+    if outside:
+        raise ServiceError(
+            "outside_consent",
+            _(
+                "The individual's consent in the SIP does not cover %(units)s. Write only to "
+                "units that take part or that the consent names."
+            )
+            % {"units": ", ".join(outside)},
+            "recipients",
+        )
+
+
+def _check_recipients(actor: Actor, recipients: list[tuple[Unit, str]]) -> list[tuple[Unit, str]]:
+    """MSG-2: each recipient is a connected unit of the county, once, to acknowledge or for
+    information (seed 004_2b6a4bde1435f963.txt lines 50-52)."""
+    if not recipients:
+        raise ServiceError("no_recipients", _("Choose at least one recipient."), "recipients")
+    allowed = set(recipient_choices(actor).values_list("pk", flat=True))
+    seen: set[int] = set()
+    for unit, mode in recipients:
+        if unit.pk not in allowed:
+            raise ServiceError(
+                "invalid_recipient",
+                _("Recipients must be connected units of the county, not your own."),
+                "recipients",
+            )
+        if mode not in MODES:
+            raise ServiceError(
+                "invalid_mode",
+                _("Choose to acknowledge or for information for each recipient."),
+                "recipients",
+            )
+        if unit.pk in seen:
+            raise ServiceError(
+                "duplicate_recipient",
+                _("%(unit)s is chosen twice. Choose each recipient once.") % {"unit": unit.name},
+                "recipients",
+            )
+        seen.add(unit.pk)
+    return sorted(recipients, key=lambda r: r[0].name)
+
+
+def _deliver(case: Case, notice: Notice, unit: Unit, mode: str) -> Delivery:
+    """A delivery "to acknowledge" is due at the county's next reading time, like every notice
+    (SVU-8); one "for information" has no due time. The unit takes part in the case."""
+    due = None
+    if mode == Delivery.Mode.ACK:
+        due = deadlines.acknowledgement_due(
+            notice.sent_at, case.owner_unit.principal.county.rule_set
+        )
+    cases.take_part(case, unit, Participation.Role.RECIPIENT)
+    return Delivery.objects.create(notice=notice, unit=unit, mode=mode, due_at=due)
+
+
+def _create(
+    actor: Actor,
+    case: Case,
+    recipients: list[tuple[Unit, str]],
+    subject: str,
+    body: str,
+    template: str = Template.GENERAL,
+    fields: dict[str, Any] | None = None,
+    in_reply_to: Message | None = None,
+) -> Message:
+    notice = Notice.objects.create(
+        case=case,
+        kind=Notice.Kind.MESSAGE,
+        sender=actor.user,
+        sender_unit=actor.unit,
+        sent_at=timezone.now(),
+        subject=subject,
+    )
+    message = Message.objects.create(
+        notice=notice,
+        thread_id=in_reply_to.thread_id if in_reply_to else notice.pk,
+        in_reply_to=in_reply_to,
+        template=template,
+        fields=fields or {},
+        body=body,
+    )
+    for unit, mode in recipients:
+        _deliver(case, notice, unit, mode)
+    return message
+
+
+def _body(body: str, required: bool) -> str:
+    body = (body or "").strip()
+    if required and not body:
+        raise ServiceError("required", _("Write the message."), "body")
+    if len(body) > 10_000:
+        raise ServiceError("too_long", _("The message is too long."), "body")
+    return body
+
+
+@transaction.atomic
+def send(
+    actor: Actor,
+    recipients: list[tuple[Unit, str]],
+    *,
+    case_pk: int | None = None,
+    person_pk: int | None = None,
+    subject: str = "",
+    body: str = "",
+    template: str = Template.GENERAL,
+    fields: dict[str, Any] | None = None,
+    consent_confirmed: bool = False,
+) -> Message:
+    """MSG-1: a new message within a case, or about an individual (see ``target``). A message
+    case is opened by the sender's unit when needed; it needs the individual's consent, as
+    enrolment in home health care does (seed 003 line 102)."""
+    clean_fields = content.clean(template, fields or {})
+    body = _body(body, required=template == Template.GENERAL)
+    subject = (subject or "").strip()[:200] or str(Template(template).label)
+    chosen = _check_recipients(actor, recipients)
+    where = target(actor, case_pk, person_pk, "message.send")
+    case = where.case
+    if case is None:
+        if where.person.deceased_on:
+            raise ServiceError("deceased", _("The individual is registered as deceased."))
+        if not consent_confirmed:
+            raise ServiceError(
+                "consent_not_confirmed",
+                _("Confirm that the individual consents to the recipients getting the message."),
+                "consent_confirmed",
+            )
+        case = Case.objects.create(
+            person=where.person, kind=Case.Kind.CONTACT, owner_unit=actor.unit, opened_by=actor.user
+        )
+        Participation.objects.create(case=case, unit=actor.unit, role=Participation.Role.OWNER)
+        cases.record(actor, case, "opened")
+        log(actor, AccessLog.Action.CREATE, "message.open_case", case.person)
+    else:
+        _check_case(case, [unit for unit, _mode in chosen])
+    message = _create(actor, case, chosen, subject, body, template, clean_fields)
+    cases.record(
+        actor, case, "message_sent", {"message": message.pk, "units": [u.pk for u, _m in chosen]}
+    )
+    return message
+
+
+# A thread and its parties -----------------------------------------------------------------------
+
+
+def _is_party(unit: Unit, thread_id: int) -> bool:
+    return (
+        Message.objects.filter(thread_id=thread_id)
+        .filter(Q(notice__sender_unit=unit) | Q(notice__deliveries__unit=unit))
+        .exists()
+    )
+
+
+def _message(actor: Actor, pk: int, what: str) -> tuple[Case, Message]:
+    """A message of a thread the actor's unit is party to, its case read through the choke
+    point (which logs the read)."""
+    message = Message.objects.select_related("notice__sender_unit").filter(pk=pk).first()
+    if message is None or not _is_party(actor.unit, message.thread_id):
+        raise _not_found()
+    try:
+        case = _visible_case(actor, message.notice.case_id, what)
+    except NotFound as error:
+        raise _not_found() from error
+    return case, message
+
+
+@transaction.atomic
+def reply(actor: Actor, message_pk: int, body: str, mode: str = Delivery.Mode.ACK) -> Message:
+    """A reply goes to the other party of the message answered: to its sender, or, when the
+    sender's unit writes again, to its recipients (those that forwarded it excepted). Replying
+    acknowledges the unit's own delivery of that message, as answering an invitation does."""
+    case, message = _message(actor, message_pk, "message.reply")
+    cases.require_active(case)
+    notice = message.notice
+    if notice.sender_unit_id == actor.unit.pk:
+        units = [
+            d.unit
+            for d in notice.deliveries.filter(forwarded_to__isnull=True).select_related("unit")
+        ]
+    elif notice.deliveries.filter(unit=actor.unit).exists():
+        units = [notice.sender_unit]
+    else:
+        raise Forbidden(
+            "not_your_message",
+            _("Reply to a message your unit sent or received; this one was not sent to you."),
+        )
+    if mode not in MODES:
+        raise ServiceError("invalid_mode", _("Choose to acknowledge or for information."), "mode")
+    body = _body(body, required=True)
+    now = timezone.now()
+    notice.deliveries.filter(unit=actor.unit, acknowledged_at__isnull=True).update(
+        acknowledged_at=now, acknowledged_by=actor.user
+    )
+    answer = _create(
+        actor,
+        case,
+        [(u, mode) for u in units if u.pk != actor.unit.pk],
+        notice.subject,
+        body,
+        in_reply_to=message,
+    )
+    cases.record(actor, case, "message_replied", {"message": answer.pk, "reply_to": message.pk})
+    return answer
+
+
+def _own_delivery(actor: Actor, delivery_pk: int, what: str) -> tuple[Case, Delivery]:
+    """The actor's unit's delivery of a message, locked. A unit outside the thread gets
+    NotFound; another party of it gets Forbidden."""
+    message_pk = (
+        Delivery.objects.filter(pk=delivery_pk, notice__kind=Notice.Kind.MESSAGE)
+        .values_list("notice_id", flat=True)
+        .first()
+    )
+    if message_pk is None:
+        raise _not_found()
+    case = _message(actor, message_pk, what)[0]
+    delivery = (
+        Delivery.objects.select_for_update(of=("self",))
+        .select_related("notice", "acknowledged_by")
+        .get(pk=delivery_pk)
+    )
+    if delivery.unit_id != actor.unit.pk:
+        raise Forbidden("not_your_message", _("Only the unit the message was sent to can do this."))
+    if delivery.forwarded_to_id is not None:
+        raise ServiceError("forwarded", _("Your unit has forwarded this message."))
+    return case, delivery
+
+
+@transaction.atomic
+def acknowledge(actor: Actor, delivery_pk: int) -> Delivery:
+    """MSG-2: "Kvitterar meddelande" records who and when (seed 004 line 64). A message for
+    information needs none: opening it records that the unit has read it (``thread``).
+    Allowed on a closed case, where the message may still be unread."""
+    case, delivery = _own_delivery(actor, delivery_pk, "message.acknowledge")
+    if delivery.mode == Delivery.Mode.FYI:
+        raise ServiceError(
+            "for_information",
+            _("The message is for information only and needs no acknowledgement."),
+        )
+    if delivery.acknowledged_at is not None:
+        raise ServiceError(
+            "already_acknowledged",
+            _("%(user)s already acknowledged the message at %(time)s.")
+            % {
+                "user": delivery.acknowledged_by,
+                "time": f"{timezone.localtime(delivery.acknowledged_at):%Y-%m-%d %H:%M}",
+            },
+        )
+    now = timezone.now()
+    delivery.acknowledged_at = now
+    delivery.acknowledged_by = actor.user
+    delivery.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    late = delivery.due_at is not None and now >= delivery.due_at
+    cases.record(actor, case, "message_acknowledged", {"delivery": delivery.pk, "late": late})
+    return delivery
+
+
+@transaction.atomic
+def forward(actor: Actor, delivery_pk: int, unit_pk: int | None, note: str) -> Delivery:
+    """A wrongly addressed message is passed on to the right unit, as invitations are (seed
+    002_ca8314ba67d4fca6.txt line 140): the forwarding unit's delivery is closed with the note,
+    the new unit gets its own delivery, in the same mode, and takes part in the case."""
+    case, delivery = _own_delivery(actor, delivery_pk, "message.forward")
+    cases.require_active(case)
+    note = (note or "").strip()
+    if not note:
+        raise ServiceError("required", _("Say why the message is forwarded."), "note")
+    unit = (
+        recipient_choices(actor)
+        .filter(pk=unit_pk or 0)
+        .exclude(pk=delivery.notice.sender_unit_id)
+        .first()
+    )
+    if unit is None:
+        raise ServiceError(
+            "invalid_unit", _("Choose another connected unit of the county."), "unit"
+        )
+    if delivery.notice.deliveries.filter(unit=unit).exists():
+        raise ServiceError(
+            "already_recipient",
+            _("%(unit)s has already received the message.") % {"unit": unit.name},
+            "unit",
+        )
+    _check_case(case, [unit])
+    new = _deliver(case, delivery.notice, unit, delivery.mode)
+    delivery.forwarded_to = new
+    if delivery.acknowledged_at is None:
+        delivery.acknowledged_at = timezone.now()
+        delivery.acknowledged_by = actor.user
+    delivery.save(update_fields=["forwarded_to", "acknowledged_at", "acknowledged_by"])
+    Forwarding.objects.create(delivery=delivery, note=note)
+    cases.record(actor, case, "message_forwarded", {"delivery": delivery.pk, "to_unit": unit.pk})
+    return new
+
+
+# Reading ---------------------------------------------------------------------------------------
+
+
+def _with_deliveries(messages: QuerySet[Message]) -> QuerySet[Message]:
+    return messages.select_related(
+        "notice__sender", "notice__sender_unit", "notice__case__person"
+    ).prefetch_related(
+        Prefetch(
+            "notice__deliveries",
+            Delivery.objects.select_related(
+                "unit", "acknowledged_by", "forwarded_to__unit", "message_forwarding"
+            ).order_by("unit__name"),
+        )
+    )
+
+
+@dataclass
+class Thread:
+    case: Case
+    message: Message
+    messages: list[Message]
+
+    @property
+    def subject(self) -> str:
+        return self.messages[0].notice.subject
+
+
+@transaction.atomic
+def thread(actor: Actor, message_pk: int) -> Thread:
+    """A message with its whole thread, oldest first. Opening it records that the unit has read
+    what was sent to it for information ("tar bara del av meddelande om det är för kännedom",
+    seed 004_2b6a4bde1435f963.txt line 64)."""
+    case, message = _message(actor, message_pk, "message.read")
+    Delivery.objects.filter(
+        notice__message__thread_id=message.thread_id,
+        unit=actor.unit,
+        mode=Delivery.Mode.FYI,
+        acknowledged_at__isnull=True,
+    ).update(acknowledged_at=timezone.now(), acknowledged_by=actor.user)
+    messages = list(
+        _with_deliveries(Message.objects.filter(thread_id=message.thread_id)).order_by(
+            "notice__sent_at", "pk"
+        )
+    )
+    return Thread(case, message, messages)
+
+
+def reply_to(actor: Actor, messages: list[Message]) -> Message | None:
+    """Which message a reply at the end of a thread answers: the latest the unit sent or
+    received (and did not forward)."""
+    for message in reversed(messages):
+        notice = message.notice
+        if notice.sender_unit_id == actor.unit.pk or any(
+            d.unit_id == actor.unit.pk and d.forwarded_to_id is None
+            for d in notice.deliveries.all()
+        ):
+            return message
+    return None
+
+
+def _mine(actor: Actor) -> QuerySet[Delivery]:
+    return Delivery.objects.filter(notice=OuterRef("notice"), unit=actor.unit)
+
+
+def inbox(actor: Actor) -> QuerySet[Message]:
+    """The messages the unit sent or received, in cases it takes part in: what it has not
+    acknowledged or read first, the most urgent first; then the newest (BOX-1)."""
+    mine = _mine(actor)
+    return (
+        _with_deliveries(
+            Message.objects.filter(notice__case__in=Case.objects.visible_to(actor)).filter(
+                Q(notice__sender_unit=actor.unit) | Exists(mine)
+            )
+        )
+        .annotate(
+            open=Exists(mine.filter(acknowledged_at__isnull=True)),
+            due_at=Subquery(mine.filter(acknowledged_at__isnull=True).values("due_at")[:1]),
+        )
+        .order_by(
+            F("open").desc(),
+            F("due_at").asc(nulls_last=True),
+            "-notice__sent_at",
+            "-pk",
+        )
+    )
+
+
+def inbox_page(actor: Actor, number: int | str | None = 1) -> Page[Message]:
+    """One page of ``inbox``; a constant number of queries, the individuals shown logged in
+    one INSERT (SEC-2)."""
+    page = Paginator(inbox(actor), MESSAGES_PER_PAGE).get_page(number)
+    log_many(
+        actor,
+        AccessLog.Action.READ,
+        "messages.read",
+        list({m.notice.case.person_id: m.notice.case.person for m in page}.values()),
+    )
+    return page
+
+
+def of_case(actor: Actor, case: Case) -> list[Message]:
+    """The first message of each thread of the case the unit is party to, newest first, for
+    the stay and SIP pages (the case itself is read by the page)."""
+    party = Message.objects.filter(
+        Q(notice__sender_unit=actor.unit) | Q(notice__deliveries__unit=actor.unit)
+    ).values("thread_id")
+    return list(
+        _with_deliveries(
+            Message.objects.filter(
+                notice__case=case, in_reply_to__isnull=True, thread_id__in=party
+            ).annotate(replies_count=models.Count("thread_messages", distinct=True) - 1)
+        ).order_by("-notice__sent_at", "-pk")
+    )
+
+
+def own_delivery(actor: Actor, message: Message) -> Delivery | None:
+    """The unit's delivery of a message, unless forwarded (from the prefetched deliveries)."""
+    return next(
+        (
+            d
+            for d in message.notice.deliveries.all()
+            if d.unit_id == actor.unit.pk and d.forwarded_to_id is None
+        ),
+        None,
+    )
+
+
+def status(delivery: Delivery, now: dt.datetime) -> str:
+    """for_information, read, acknowledged, late, overdue or due."""
+    if delivery.mode == Delivery.Mode.FYI:
+        return "read" if delivery.acknowledged_at else "for_information"
+    if delivery.acknowledged_at is not None:
+        late = delivery.due_at is not None and delivery.acknowledged_at >= delivery.due_at
+        return "late" if late else "acknowledged"
+    if delivery.due_at is not None and now >= delivery.due_at:
+        return "overdue"
+    return "due"
