@@ -28,7 +28,10 @@ def main(argv: list[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="load the demo county (or reset it)")
     demo.add_argument("--reset", action="store_true", help="delete all data first")
 
-    commands.add_parser("worker", help="run the background task worker")
+    jobs = commands.add_parser(
+        "worker", help="run the background jobs (settings.WORKER_JOBS) every minute"
+    )
+    jobs.add_argument("--once", action="store_true", help="run each job once and stop")
     commands.add_parser("createadmin", help="create a superuser for the admin")
 
     units = commands.add_parser("import-units", help="import units from CSV or JSON")
@@ -55,7 +58,14 @@ def main(argv: list[str] | None = None) -> int:
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_demo", reset=args.reset)
     elif args.command == "worker":
-        call_command("db_worker")
+        from django.utils import timezone
+
+        from samordna.notifications import worker
+
+        if args.once:
+            print(worker.run_once(timezone.now()))
+        else:
+            worker.run_forever()
     elif args.command == "createadmin":
         call_command("createsuperuser")
     elif args.command == "import-units":

@@ -12,7 +12,8 @@ admin.site.index_title = _("Organisation data")
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("people:search")
+    """A unit's day starts at its overview of everything due (BOX-1)."""
+    return redirect("overview:overview")
 
 
 def health(request: HttpRequest) -> HttpResponse:

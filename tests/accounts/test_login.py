@@ -31,7 +31,7 @@ def test_single_unit_user_goes_straight_to_work(client: Client, world: World) ->
     )
     assert response.status_code == 200
     assert world.participant_unit.name in response.content.decode()
-    assert response.redirect_chain[-1][0] == reverse("people:search")
+    assert response.redirect_chain[-1][0] == reverse("overview:overview")
 
 
 def test_idle_session_expires(client: Client, world: World) -> None:

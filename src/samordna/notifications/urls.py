@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from samordna.notifications import views
 
 app_name = "notifications"
-urlpatterns: list[object] = []
+urlpatterns = [path("", views.settings, name="settings")]

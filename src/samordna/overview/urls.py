@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from samordna.overview import views
 
 app_name = "overview"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("counts/", views.counts, name="counts"),
+]

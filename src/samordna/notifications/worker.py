@@ -1,0 +1,60 @@
+"""`samordna worker`: runs every job in ``settings.WORKER_JOBS`` once a minute.
+
+Each job is ``run(now) -> int`` and idempotent, so a missed minute, a re-run or a second worker
+does no harm. Deadlines live in indexed columns, not in timers: a job looks at the clock and the
+data each time. A job whose module is not there (yet) is skipped with a warning; a job that fails
+is logged and the others still run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import logging
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import close_old_connections
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+Job = Callable[[dt.datetime], int]
+
+
+def jobs() -> list[tuple[str, Job]]:
+    found = []
+    for path in settings.WORKER_JOBS:
+        module_name, _dot, name = path.rpartition(".")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            missing = error.name or ""
+            if module_name != missing and not module_name.startswith(missing + "."):
+                raise  # the job's module exists but imports something that does not
+            logger.warning("worker job %s skipped: module %s does not exist", path, missing)
+            continue
+        found.append((path, getattr(module, name)))
+    return found
+
+
+def run_once(now: dt.datetime) -> dict[str, int]:
+    """Run every job once; returns what each handled (failed jobs are left out)."""
+    handled = {}
+    for path, job in jobs():
+        try:
+            handled[path] = job(now)
+        except Exception:
+            logger.exception("worker job %s failed", path)
+    return handled
+
+
+def run_forever(interval: float = 60) -> None:  # pragma: no cover - an endless loop
+    while True:
+        close_old_connections()
+        started = time.monotonic()
+        for path, count in run_once(timezone.now()).items():
+            if count:
+                logger.info("worker job %s handled %d", path, count)
+        time.sleep(max(1.0, interval - (time.monotonic() - started)))
