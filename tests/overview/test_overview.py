@@ -184,7 +184,7 @@ def test_the_polled_count_tells_an_open_overview_to_reload_when_it_changed(
     url = reverse("overview:counts")
     unchanged = client.get(url, {"seen": seen}, headers={"HX-Request": "true"})
     assert "HX-Trigger" not in unchanged
-    assert '"seen": "%s"' % seen in unchanged.content.decode()
+    assert f'"seen": "{seen}"' in unchanged.content.decode()
     day.admission.acknowledged_at = timezone.now()
     day.admission.save()
     changed = client.get(url, {"seen": seen}, headers={"HX-Request": "true"})
