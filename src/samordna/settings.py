@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "samordna.accounts.context_processors.active_unit",
+                "samordna.operations.context_processors.banners",
             ],
         },
     },

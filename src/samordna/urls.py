@@ -1,10 +1,11 @@
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from samordna.api.api import api
+from samordna.operations.views import health
 
 admin.site.site_header = _("Samordna administration")
 admin.site.site_title = _("Samordna")
@@ -14,10 +15,6 @@ admin.site.index_title = _("Organisation data")
 def home(request: HttpRequest) -> HttpResponse:
     """A unit's day starts at its overview of everything due (BOX-1)."""
     return redirect("overview:overview")
-
-
-def health(request: HttpRequest) -> HttpResponse:
-    return JsonResponse({"status": "ok"})
 
 
 urlpatterns = [

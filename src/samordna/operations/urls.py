@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from samordna.operations import views
 
 app_name = "operations"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("downtime/", views.downtime, name="downtime"),
+]

@@ -1,0 +1,66 @@
+"""The operating-status banner (OPS-2): administrators announce planned maintenance or an
+outage in the Django admin, and every page shows it while it is current."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class BannerQuerySet(models.QuerySet["Banner"]):
+    def current(self) -> BannerQuerySet:
+        now = timezone.now()
+        return self.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now), starts_at__lte=now)
+
+
+class Banner(models.Model):
+    class Kind(models.TextChoices):
+        MAINTENANCE = "maintenance", _("Planned maintenance")
+        OUTAGE = "outage", _("Outage")
+        INFORMATION = "information", _("Operating information")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    message = models.TextField(
+        _("message"),
+        max_length=500,
+        help_text=_(
+            "Say what happens, when, and what to do meanwhile, e.g. use the blank paper forms."
+        ),
+    )
+    starts_at = models.DateTimeField(
+        _("shown from"), default=timezone.now, help_text=_("When the banner starts to show.")
+    )
+    ends_at = models.DateTimeField(
+        _("shown until"),
+        null=True,
+        blank=True,
+        help_text=_("When the banner stops showing. Empty: until someone ends it."),
+    )
+
+    objects = BannerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("operating-status banner")
+        verbose_name_plural = _("operating-status banners")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
+                name="banner_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.message[:60]}"
+
+    def clean(self) -> None:
+        if self.ends_at and self.starts_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The banner must stop showing after it starts.")})
+
+    @property
+    def is_current(self) -> bool:
+        now = timezone.now()
+        return self.starts_at <= now and (self.ends_at is None or self.ends_at > now)

@@ -1,0 +1,19 @@
+"""Reading a PDF back as text, for tests of what documents say."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+
+
+def text_of(content: bytes) -> str:
+    """All pages' text with runs of whitespace made single spaces, so a phrase is found
+    wherever the renderer broke the line."""
+    assert content.startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(content))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+def pages_of(content: bytes) -> int:
+    return len(PdfReader(io.BytesIO(content)).pages)
