@@ -1,0 +1,149 @@
+"""BOX-3: one digest per user at the county's reading times, idempotent, never naming anyone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Any
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import connection
+
+from samordna.core.rules import RuleSet
+from samordna.notifications import digest
+from samordna.notifications.models import Digest, Preference
+from tests.conftest import World
+from tests.overview.conftest import Day, at
+
+
+@pytest.fixture
+def emails(world: World) -> None:
+    for user, address in [(world.alice, "alice@example.org"), (world.bob, "bob@example.org")]:
+        user.email = address
+        user.save()
+
+
+def run(moment: dt.datetime) -> int:
+    with time_machine.travel(moment, tick=False):
+        return digest.run(moment)
+
+
+@pytest.mark.parametrize(
+    ("rules", "now", "expected"),
+    [
+        # Norrbotten: 12:00 every day of the year (seed 001_118551e475ece215.txt lines 689-690).
+        (RuleSet(), at(23, 11, 59), at(22, 12)),
+        (RuleSet(), at(23, 12), at(23, 12)),
+        (RuleSet(), at(28, 18), at(28, 12)),  # a Saturday
+        # Gävleborg: 09:00 and 13:00 on working days (seed 002_ca8314ba67d4fca6.txt line 116).
+        (
+            RuleSet(reading_times=(dt.time(9), dt.time(13)), reading_days="working"),
+            at(23, 10),
+            at(23, 9),
+        ),
+        (
+            RuleSet(reading_times=(dt.time(9), dt.time(13)), reading_days="working"),
+            at(29, 10),
+            at(27, 13),
+        ),
+    ],
+)
+def test_latest_reading_time(rules: RuleSet, now: dt.datetime, expected: dt.datetime) -> None:
+    assert digest.latest_reading_time(now, rules) == expected
+
+
+def test_one_digest_at_the_reading_time_and_not_again(world: World, day: Day, emails: None) -> None:
+    assert run(at(23, 12, 1)) == 2  # alice and bob; charlie has no address
+    alice = next(m for m in mail.outbox if m.to == ["alice@example.org"])
+    assert alice.subject == "Samordna: sammanfattning 2026-11-23 12:00"
+    assert "== Hertsöns hälsocentral ==" in alice.body
+    assert "Nytt sedan förra sammanfattningen:" in alice.body
+    assert "Försenat eller att göra i dag:" in alice.body
+    assert any(
+        line.startswith("- Inskrivningsmeddelande: ") and "Sunderby medicin 5" in line
+        for line in alice.body.splitlines()
+    )
+    assert "Skicka kallelse till SIP" in alice.body  # the overdue deadline
+    for secret in ["Lundberg", "Sture", "Holmström", "Greta", world.person.identity_number[2:8]]:
+        assert secret not in alice.body and secret not in alice.subject
+    assert "http://127.0.0.1:8000/overview/" in alice.body
+    for moment in [at(23, 12, 2), at(23, 17)]:
+        assert run(moment) == 0
+    assert len(mail.outbox) == 2
+    assert Digest.objects.filter(slot=at(23, 12), sent_at__isnull=False).count() == 2
+
+
+def test_the_next_digest_says_only_what_is_new_since_the_last(
+    world: World, day: Day, emails: None
+) -> None:
+    run(at(23, 12, 1))
+    mail.outbox.clear()
+    day.admission.acknowledged_at = at(23, 12, 5)
+    day.admission.save()
+    assert run(at(24, 12)) == 2
+    alice = next(m for m in mail.outbox if m.to == ["alice@example.org"])
+    new = alice.body.split("Nytt sedan förra sammanfattningen:")[1].split("Försenat")[0]
+    # Only the invitation sent after the first digest (at 16:00 on the 23rd) is new.
+    assert [line.split(":")[0] for line in new.split("\n") if line] == ["- Kallelse"]
+    assert "Inskrivningsmeddelande" not in alice.body  # acknowledged since
+
+
+def test_no_mail_when_there_is_nothing(world: World, emails: None) -> None:
+    world.charlie.email = "charlie@example.org"
+    world.charlie.save()
+    assert run(at(23, 12, 1)) == 0
+    assert mail.outbox == []
+    # Claimed all the same, so later runs for this reading time do not look again.
+    assert Digest.objects.filter(user=world.charlie, sent_at__isnull=True).exists()
+
+
+def test_preferences_choose_whether_and_where(world: World, day: Day, emails: None) -> None:
+    Preference.objects.create(user=world.alice, digest=True, address="vc-hertson@example.org")
+    Preference.objects.create(user=world.bob, digest=False)
+    assert run(at(23, 12, 1)) == 1
+    assert [m.to for m in mail.outbox] == [["vc-hertson@example.org"]]
+    assert not Digest.objects.filter(user=world.bob).exists()
+
+
+def test_a_worker_that_loses_the_race_sends_nothing(
+    world: World, day: Day, emails: None, monkeypatch: Any
+) -> None:
+    """Another worker claims (alice, 12:00) after this one decided to send, before it inserts."""
+    since = digest._since
+
+    def other_worker_claims_first(user: Any, slot: dt.datetime, rules: RuleSet) -> dt.datetime:
+        Digest.objects.get_or_create(user=user, slot=slot)
+        return since(user, slot, rules)
+
+    monkeypatch.setattr(digest, "_since", other_worker_claims_first)
+    assert run(at(23, 12, 1)) == 0
+    assert mail.outbox == []
+    assert Digest.objects.filter(slot=at(23, 12)).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_send_each_digest_once(world: World, emails: None) -> None:
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite's shared in-memory test database cannot run two writers at once")
+    from tests.overview.conftest import deliver
+
+    deliver(world.case, "message", world.bob, world.participant_unit, world.owner_unit, at(24, 12))
+    start = threading.Barrier(2)
+    results: list[int] = []
+
+    def worker() -> None:
+        try:
+            start.wait()
+            results.append(digest.run(at(23, 12, 1)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [0, 1]
+    assert [m.to for m in mail.outbox] == [["alice@example.org"]]
