@@ -193,6 +193,18 @@ def test_sending_needs_every_part_of_the_report(world: World, empty: str) -> Non
     assert d.status == Status.DRAFT and d.sent_at is None
 
 
+def test_saving_and_sending_in_one_step_keeps_nothing_when_incomplete(world: World) -> None:
+    alice = world.actor(world.alice)
+    d = write(world, risk="")
+    with pytest.raises(ServiceError) as caught:
+        services.update(alice, d.pk, d.version, content(world, risk="", action="Ny"), send=True)
+    assert (caught.value.code, caught.value.field) == ("incomplete", "risk")
+    d.refresh_from_db()
+    assert (d.status, d.action, d.version) == (Status.DRAFT, COMPLETE["action"], 1)
+    done = services.update(alice, d.pk, d.version, content(world, action="Ny"), send=True)
+    assert (done.status, done.action, done.sent_by) == (Status.SENT, "Ny", world.alice)
+
+
 def test_a_stale_edit_is_refused_and_the_other_kept(world: World) -> None:
     alice = world.actor(world.alice)
     d = write(world)

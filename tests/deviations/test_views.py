@@ -78,18 +78,23 @@ def test_a_suggestion_is_confirmed_edited_and_sent(login: Login, world: World) -
     client.post(reverse("deviations:confirm", args=[d.pk]), {"version": 1})
     d.refresh_from_db()
     assert d.status == Status.DRAFT and d.confirmed_by == world.alice
-    incomplete = client.post(reverse("deviations:send", args=[d.pk]), {"version": d.version})
-    assert incomplete.status_code == 400
+    edit = reverse("deviations:edit", args=[d.pk])
     data = form_data(world, event=d.event, version=d.version)
-    assert client.post(reverse("deviations:edit", args=[d.pk]), data).status_code == 302
-    stale = client.post(reverse("deviations:edit", args=[d.pk]), data)
+    incomplete = client.post(edit, {**data, "risk": "", "send": "1"})
+    assert incomplete.status_code == 400 and 'id="id_risk_error"' in incomplete.content.decode()
+    d.refresh_from_db()
+    assert (d.status, d.consequence) == (Status.DRAFT, "")  # neither saved nor sent
+    assert client.post(edit, data).status_code == 302  # saved as a draft
+    stale = client.post(edit, data)
     assert stale.status_code == 409
     d.refresh_from_db()
-    client.post(reverse("deviations:send", args=[d.pk]), {"version": d.version})
+    assert d.status == Status.DRAFT and d.consequence == COMPLETE["consequence"]
+    sending = {**data, "version": d.version, "improvement": "Ny rutin.", "send": "1"}
+    assert client.post(edit, sending).status_code == 302
     d.refresh_from_db()
-    assert d.status == Status.SENT and d.sent_by == world.alice and d.risk == COMPLETE["risk"]
-    again = client.post(reverse("deviations:send", args=[d.pk]), {"version": d.version})
-    assert again.status_code == 400  # only a draft can be sent
+    assert (d.status, d.sent_by, d.improvement) == (Status.SENT, world.alice, "Ny rutin.")
+    again = client.post(edit, {**sending, "version": d.version})
+    assert again.status_code == 400  # only a draft can be edited or sent
 
 
 def test_the_concerned_unit_marks_it_handled(login: Login, world: World) -> None:
@@ -98,7 +103,10 @@ def test_the_concerned_unit_marks_it_handled(login: Login, world: World) -> None
     html = client.get(reverse("deviations:detail", args=[d.pk])).content.decode()
     assert reverse("deviations:handle", args=[d.pk]) in html
     assert reverse("deviations:edit", args=[d.pk]) not in html
-    forbidden = client.post(reverse("deviations:send", args=[d.pk]), {"version": d.version})
+    forbidden = client.post(
+        reverse("deviations:edit", args=[d.pk]),
+        form_data(world, version=d.version, send="1", concerned_unit=""),
+    )
     assert forbidden.status_code == 403
     client.post(
         reverse("deviations:handle", args=[d.pk]),

@@ -281,14 +281,18 @@ def create(actor: Actor, content: Content) -> Deviation:
 
 
 @transaction.atomic
-def update(actor: Actor, pk: int, version: int, content: Content) -> Deviation:
-    """Edit a draft (optimistic locking: 409 when someone saved in between)."""
+def update(actor: Actor, pk: int, version: int, content: Content, send: bool = False) -> Deviation:
+    """Edit a draft (optimistic locking: 409 when someone saved in between), and send it in the
+    same step when ``send``: what is sent is what the user sees, and an incomplete draft is
+    neither saved nor sent."""
     deviation = _locked(actor, pk, version, "deviation.update")
     _require_reporter(actor, deviation)
     _require_status(deviation, Status.DRAFT, _("Only a draft can be edited."))
     data = _clean(actor, content)
     for name, value in data.items():
         setattr(deviation, name, value)
+    if send:
+        return _send(actor, deviation, *data)
     return _save(deviation, *data)
 
 
@@ -318,11 +322,16 @@ def dismiss(actor: Actor, pk: int, version: int) -> Deviation:
 
 @transaction.atomic
 def send(actor: Actor, pk: int, version: int) -> Deviation:
-    """Send a complete draft: the concerned unit sees it from now on. Every part of the seed's
-    description must be filled in (seed 000_106b8acbeb42519c.txt lines 260-266)."""
+    """Send a complete draft as stored."""
     deviation = _locked(actor, pk, version, "deviation.send")
     _require_reporter(actor, deviation)
     _require_status(deviation, Status.DRAFT, _("Only a draft can be sent."))
+    return _send(actor, deviation)
+
+
+def _send(actor: Actor, deviation: Deviation, *changed: str) -> Deviation:
+    """The concerned unit sees the deviation from now on. Every part of the seed's description
+    must be filled in (seed 000_106b8acbeb42519c.txt lines 260-266)."""
     for name in TEXTS:
         if not getattr(deviation, name).strip():
             raise ServiceError(
@@ -334,7 +343,7 @@ def send(actor: Actor, pk: int, version: int) -> Deviation:
     deviation.status = Status.SENT
     deviation.sent_at = timezone.now()
     deviation.sent_by = actor.user
-    return _save(deviation, "status", "sent_at", "sent_by")
+    return _save(deviation, *changed, "status", "sent_at", "sent_by")
 
 
 @transaction.atomic

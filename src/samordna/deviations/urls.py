@@ -11,6 +11,5 @@ urlpatterns = [
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/confirm/", views.confirm, name="confirm"),
     path("<int:pk>/dismiss/", views.dismiss, name="dismiss"),
-    path("<int:pk>/send/", views.send, name="send"),
     path("<int:pk>/handle/", views.handle, name="handle"),
 ]

@@ -102,7 +102,6 @@ def _context(request: UnitRequest, deviation: Deviation) -> dict[str, Any]:
         "edit_form": DeviationForm.of(deviation, actor.unit)
         if reporter and status == Status.DRAFT
         else None,
-        "send_form": VersionForm(initial=version) if reporter and status == Status.DRAFT else None,
         "handle_form": HandleForm(initial=version) if handler and status == Status.SENT else None,
     }
 
@@ -139,13 +138,17 @@ def _act(
 @unit_required()
 @require_POST
 def edit(request: UnitRequest, pk: int) -> HttpResponse:
+    """Save the draft, or save and send it ("send" button) in one act."""
+    sending = "send" in request.POST
     form = DeviationForm(request.POST, unit=request.actor.unit)
     return _act(
         request,
         pk,
         form,
-        lambda f: services.update(request.actor, pk, f.cleaned_data["version"] or 0, f.content()),
-        _("The deviation is saved."),
+        lambda f: services.update(
+            request.actor, pk, f.cleaned_data["version"] or 0, f.content(), send=sending
+        ),
+        _("The deviation is sent.") if sending else _("The deviation is saved."),
         "edit_form",
     )
 
@@ -153,7 +156,7 @@ def edit(request: UnitRequest, pk: int) -> HttpResponse:
 def _version_act(
     act: Callable[..., Any], done: Any, form_class: type[VersionForm] = VersionForm
 ) -> Callable[..., HttpResponseBase]:
-    """A button that runs one act on the version the user saw (confirm, dismiss, send)."""
+    """A button that runs one act on the version the user saw (confirm, dismiss, handle)."""
 
     @unit_required()
     @require_POST
@@ -165,7 +168,7 @@ def _version_act(
             form,
             lambda f: act(request.actor, pk, **f.cleaned_data),
             str(done),
-            "handle_form" if form_class is HandleForm else "send_form",
+            "handle_form" if form_class is HandleForm else "suggestion_form",
         )
 
     return view
@@ -175,7 +178,6 @@ confirm = _version_act(
     services.confirm, gettext_lazy("The suggestion is confirmed; complete it and send it.")
 )
 dismiss = _version_act(services.dismiss, gettext_lazy("The suggestion is dismissed."))
-send = _version_act(services.send, gettext_lazy("The deviation is sent."))
 handle = _version_act(
     services.handle, gettext_lazy("The deviation is marked as handled."), HandleForm
 )
