@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from pypdf import PdfReader
+
+KEPT = Path("test-output/documents")
+
+
+def keep(name: str, content: bytes) -> None:
+    """Save a rendered PDF for CI, which turns each first page into an image for people to
+    look at (``scripts/test``)."""
+    KEPT.mkdir(parents=True, exist_ok=True)
+    (KEPT / f"{name}.pdf").write_bytes(content)
 
 
 def text_of(content: bytes) -> str:

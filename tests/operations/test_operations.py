@@ -17,7 +17,7 @@ from samordna.documents import blank
 from samordna.operations.models import Banner
 from samordna.organisations.models import User
 from tests.conftest import World
-from tests.documents.pdfs import pages_of, text_of
+from tests.documents.pdfs import keep, pages_of, text_of
 
 
 def test_health_answers_ok_with_the_version_when_the_database_answers(
@@ -133,6 +133,7 @@ def test_each_blank_form_reads_back_in_swedish_with_the_county(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]
+    keep(f"blank-{slug}", response.content)
     text = text_of(response.content)
     assert "Norrbottens län" in text
     assert f"Datum: {timezone.localdate():%Y-%m-%d}" in text

@@ -1,5 +1,27 @@
-"""OPS-2: health, downtime banner and blank forms."""
+"""OPS-2: the operating-status banners over REST, for systems that show Samordna's status.
+Monitoring uses the open ``/health`` endpoint instead."""
 
-from ninja import Router
+from __future__ import annotations
 
-router = Router(tags=["operations"])
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from samordna.api.common import auth
+from samordna.operations.models import Banner
+
+router = Router(tags=["operations"], auth=auth)
+
+
+class BannerOut(Schema):
+    kind: Banner.Kind
+    message: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime | None
+
+
+@router.get("/banners", response=list[BannerOut])
+def banners(request: HttpRequest) -> list[Banner]:
+    """The banners shown now: planned maintenance, an outage, operating information."""
+    return list(Banner.objects.current())

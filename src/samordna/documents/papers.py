@@ -166,7 +166,8 @@ def address(sheet: Sheet, lines: Sequence[str]) -> None:
 
 
 def sender(unit: Unit) -> str:
-    return ", ".join(p for p in (unit.name, unit.street, f"{unit.postal_code} {unit.city}") if p)
+    place = f"{unit.postal_code} {unit.city}".strip()
+    return ", ".join(p for p in (unit.name, unit.street, place) if p)
 
 
 def letter(
