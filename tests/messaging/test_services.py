@@ -446,6 +446,7 @@ def test_forwarding_passes_a_wrongly_addressed_message_on(
     assert delivery.forwarded_to == new
     assert delivery.acknowledged_by == world.bob
     assert delivery.message_forwarding.note == "Gäller hemsjukvården"
+    assert services.status(delivery, timezone.now()) == "forwarded"
     assert new.unit == home_care
     assert new.mode == Delivery.Mode.ACK
     assert new.due_at is not None

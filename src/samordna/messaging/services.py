@@ -299,6 +299,9 @@ def reply(actor: Actor, message_pk: int, body: str, mode: str = Delivery.Mode.AC
             "not_your_message",
             _("Reply to a message your unit sent or received; this one was not sent to you."),
         )
+    units = [u for u in units if u.pk != actor.unit.pk]
+    if not units:
+        raise ServiceError("no_recipients", _("The message has no one to reply to."))
     if mode not in MODES:
         raise ServiceError("invalid_mode", _("Choose to acknowledge or for information."), "mode")
     body = _body(body, required=True)
@@ -309,7 +312,7 @@ def reply(actor: Actor, message_pk: int, body: str, mode: str = Delivery.Mode.AC
     answer = _create(
         actor,
         case,
-        [(u, mode) for u in units if u.pk != actor.unit.pk],
+        [(u, mode) for u in units],
         notice.subject,
         body,
         in_reply_to=message,
@@ -524,19 +527,14 @@ def of_case(actor: Actor, case: Case) -> list[Message]:
 
 
 def own_delivery(actor: Actor, message: Message) -> Delivery | None:
-    """The unit's delivery of a message, unless forwarded (from the prefetched deliveries)."""
-    return next(
-        (
-            d
-            for d in message.notice.deliveries.all()
-            if d.unit_id == actor.unit.pk and d.forwarded_to_id is None
-        ),
-        None,
-    )
+    """The unit's delivery of a message, from the prefetched deliveries."""
+    return next((d for d in message.notice.deliveries.all() if d.unit_id == actor.unit.pk), None)
 
 
 def status(delivery: Delivery, now: dt.datetime) -> str:
-    """for_information, read, acknowledged, late, overdue or due."""
+    """forwarded, for_information, read, acknowledged, late, overdue or due."""
+    if delivery.forwarded_to_id is not None:
+        return "forwarded"
     if delivery.mode == Delivery.Mode.FYI:
         return "read" if delivery.acknowledged_at else "for_information"
     if delivery.acknowledged_at is not None:

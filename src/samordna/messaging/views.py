@@ -179,8 +179,9 @@ def render_thread(
             content.rows(m.template, m.fields),
             [(d, services.status(d, now)) for d in m.notice.deliveries.all()],
             content.suggests_home_care(m.template, m.fields),
-            own=services.own_delivery(actor, m),
         )
+        own = services.own_delivery(actor, m)
+        row.own = own if own is not None and own.forwarded_to_id is None else None
         if row.own is not None and found.case.is_active:
             bound = forward_form if forward_form and forward_form[0] == row.own.pk else None
             row.forward_form = (
