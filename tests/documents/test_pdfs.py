@@ -248,3 +248,26 @@ def test_the_discharge_information_pdf_lists_what_starts_when_and_whom_to_call(
     assert "Sunderby medicin 5" in text
     url = reverse("documents:discharge-information", args=[sent.pk])
     assert login(world.charlie).get(url).status_code == 404
+
+
+# Links on the pages ------------------------------------------------------------------------------
+
+
+def test_every_document_is_linked_from_its_page(
+    world: World, login: Callable[..., Client], meeting: Meeting, nurse: User, sent: Case
+) -> None:
+    case = meeting.case_id
+    individual = meeting.participants.get(kind=Participant.Kind.INDIVIDUAL)
+    letter = reverse("documents:letter", args=[case, meeting.pk, individual.pk])
+    ics = reverse("documents:meeting-calendar", args=[case, meeting.pk])
+    plan = reverse("documents:plan", args=[case])
+    page = login(world.alice).get(reverse("sip:case", args=[case])).content.decode()
+    for url in (plan, reverse("documents:consent", args=[case]), ics, letter):
+        assert f'href="{url}" download' in page
+    individual_view = login(world.alice).get(reverse("sip:for-individual", args=[case]))
+    assert plan in individual_view.content.decode()
+    page = login(world.bob).get(reverse("sip:case", args=[case])).content.decode()
+    assert ics in page and letter not in page  # letters are the coordinator's unit's
+    assert ics in login(world.bob).get(reverse("sip:invitations")).content.decode()
+    info = login(nurse, world.ward).get(reverse("discharge:information", args=[sent.pk]))
+    assert reverse("documents:discharge-information", args=[sent.pk]) in info.content.decode()
