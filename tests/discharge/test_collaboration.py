@@ -333,3 +333,54 @@ def test_only_the_ward_registers_a_death(world: World, nurse: User, ready: Case)
     with pytest.raises(Forbidden):
         services.register_death(world.actor(world.alice), ready.pk, timezone.localdate())
     assert not Notice.objects.filter(kind="discharge").exists()
+
+
+# The stay's deadlines as obligations (BOX-1 reads them) ------------------------------------------
+
+
+def open_obligations(case: Case) -> set[tuple[str, str]]:
+    return {
+        (o.kind, o.unit.code)
+        for o in case.obligations.filter(met_at__isnull=True, cancelled_at__isnull=True)
+    }
+
+
+def test_the_stays_deadlines_are_obligations_of_the_unit_that_must_act(
+    world: World, nurse: User, stay: Case
+) -> None:
+    """Seed 001: admission notice within 24 h of the assessment (lines 675-677), planning basis
+    within 24 h of the notice (763-764), SIP invitation by primary care within three days of the
+    ready notice (888-895)."""
+    actor = ward(world, nurse)
+    assessed = stay.stay.needs_assessed_at
+    notice_due = stay.obligations.get(kind="admission_notice")
+    assert notice_due.due_at == assessed + dt.timedelta(hours=24)
+    assert open_obligations(stay) == {("admission_notice", "sunderby-med5")}
+    notice = services.send_admission_notice(
+        actor, stay.pk, services.default_recipients(world.person)
+    )
+    assert open_obligations(stay) == {("planning_basis", "sunderby-med5")}
+    assert stay.obligations.get(kind="planning_basis").due_at == notice.sent_at + dt.timedelta(
+        hours=24
+    )
+    services.answer_planning_basis(actor, stay.pk, {"mobility": (True, "")})
+    assert open_obligations(stay) == set()
+    services.send_ready_notice(actor, stay.pk, version(stay), ready_data(stay))
+    assert open_obligations(stay) == {("sip_invitation", "hc-hertson")}
+    services.record_sip_declined(actor, stay.pk, version(stay), timezone.now())
+    assert open_obligations(stay) == set()
+
+
+def test_opening_the_sip_after_discharge_moves_the_invitation_deadline(
+    world: World, nurse: User, ready: Case
+) -> None:
+    assert ("sip_invitation", "hc-hertson") in open_obligations(ready)
+    world.case.closed_at = timezone.now()
+    world.case.close_reason = Case.CloseReason.OTHER
+    world.case.save()
+    origin = Case.objects.get(pk=ready.pk)
+    sip = sip_services.open_case(
+        world.actor(world.alice), world.person.pk, "after_discharge", timezone.now(), origin=origin
+    )
+    assert ("sip_invitation", "hc-hertson") not in open_obligations(ready)
+    assert ("sip_invitation", "hc-hertson") in open_obligations(sip)

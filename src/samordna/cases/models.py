@@ -308,6 +308,8 @@ class Obligation(models.Model):
         FOLLOW_UP_COMMENT = "follow_up_comment", _("Comment on your actions before follow-up")
         FOLLOW_UP = "follow_up", _("Follow up the plan")
         PLAN_AFTER_DISCHARGE = "plan_after_discharge", _("Plan within 21 days of discharge")
+        ADMISSION_NOTICE = "admission_notice", _("Send the admission notice")
+        PLANNING_BASIS = "planning_basis", _("Fill in the planning basis")
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="obligations")
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="obligations")

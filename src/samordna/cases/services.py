@@ -86,6 +86,13 @@ def meet(case: Case, kind: str, at: dt.datetime | None = None, unit: Unit | None
     open_.update(met_at=at or timezone.now())
 
 
+def cancel(case: Case, kind: str) -> None:
+    """Cancel open deadlines of this kind: the act is no longer needed, or moved elsewhere."""
+    Obligation.objects.filter(
+        case=case, kind=kind, met_at__isnull=True, cancelled_at__isnull=True
+    ).update(cancelled_at=timezone.now())
+
+
 def close(actor: Actor, case: Case, reason: str, comment: str = "") -> None:
     """Close a case with a reason; open deadlines are cancelled (SIP-13)."""
     now = timezone.now()

@@ -21,7 +21,7 @@ from samordna.accounts.actor import Actor
 from samordna.audit.models import AccessLog
 from samordna.audit.services import log, log_many
 from samordna.cases import services as cases
-from samordna.cases.models import Case, Delivery, Notice, Participation
+from samordna.cases.models import Case, Delivery, Notice, Obligation, Participation
 from samordna.core import deadlines
 from samordna.discharge import liability, planning
 from samordna.discharge.models import (
@@ -126,6 +126,7 @@ def register_stay(actor: Actor, person_pk: int, data: dict[str, Any]) -> Case:
             )
             Stay.objects.create(case=case, expected_discharge_on=expected, **fields)
             Participation.objects.create(case=case, unit=actor.unit, role=Participation.Role.OWNER)
+            _oblige_admission_notice(case, fields["needs_assessed_at"])
             cases.record(actor, case, "stay_registered")
             log(actor, AccessLog.Action.CREATE, "stay.register", person)
     except IntegrityError as error:
@@ -142,6 +143,18 @@ def register_stay(actor: Actor, person_pk: int, data: dict[str, Any]) -> Case:
             % {"number": active.pk},
         ) from error
     return case
+
+
+def _oblige_admission_notice(case: Case, assessed: dt.datetime | None) -> None:
+    """SVU-2: due 24 hours after the physician's assessment, until the notice is sent."""
+    if last_admission_notice(case) is not None:
+        return
+    if assessed is None:
+        cases.cancel(case, Obligation.Kind.ADMISSION_NOTICE)
+        return
+    rules = case.owner_unit.principal.county.rule_set
+    due = deadlines.admission_notice_due(assessed, rules)
+    cases.oblige(case, case.owner_unit, Obligation.Kind.ADMISSION_NOTICE, due)
 
 
 def _clean_stay(data: dict[str, Any]) -> dict[str, Any]:
@@ -208,6 +221,12 @@ def update_stay(actor: Actor, pk: int, version: int, data: dict[str, Any]) -> St
     if not changed:
         raise ServiceError("unchanged", _("Nothing was changed."))
     _bump(stay, version, **fields)
+    if "needs_assessed_at" in changed:
+        _oblige_admission_notice(case, stay.needs_assessed_at)
+    if stay.sip_invited_at is not None:
+        cases.meet(case, Obligation.Kind.SIP_INVITATION, stay.sip_invited_at)
+    if stay.only_social_services:
+        cases.cancel(case, Obligation.Kind.SIP_INVITATION)
     cases.record(actor, case, "stay_updated", {"fields": changed})
     return stay
 
@@ -327,6 +346,19 @@ def send_admission_notice(actor: Actor, pk: int, units: list[Unit]) -> Notice:
     chosen = _check_recipients(actor, units)
     stay = _stay(case)
     notice = _send(actor, case, Notice.Kind.ADMISSION, chosen, **_admission_content(stay))
+    cases.meet(case, Obligation.Kind.ADMISSION_NOTICE, notice.sent_at)
+    # SVU-3, seed 001 lines 763-764: the planning basis within 24 hours of the notice.
+    rules = case.owner_unit.principal.county.rule_set
+    basis = cases.oblige(
+        case,
+        actor.unit,
+        Obligation.Kind.PLANNING_BASIS,
+        deadlines.planning_basis_due(notice.sent_at, rules),
+    )
+    first = stay.planning_answers.filter(unit=actor.unit).first()
+    if first is not None:
+        basis.met_at = first.answered_at
+        basis.save(update_fields=["met_at"])
     cases.record(actor, case, "admission_notice_sent", {"units": [u.pk for u in chosen]})
     return notice
 
@@ -422,6 +454,15 @@ def send_ready_notice(actor: Actor, pk: int, version: int, data: dict[str, Any])
         expected_discharge_on=stay.expected_discharge_on,
         **fields,
     )
+    if not (stay.only_social_services or stay.sip_declined_at):
+        # SIP-7, seed 001 lines 888-895: the care contact in primary care invites within three
+        # days of the ready notice.
+        due = deadlines.discharge_invitation_due(
+            notice.sent_at, case.owner_unit.principal.county.rule_set
+        )
+        for unit in units:
+            if unit.kind == Unit.Kind.PRIMARY_CARE:
+                cases.oblige(case, unit, Obligation.Kind.SIP_INVITATION, due)
     cases.record(actor, case, "ready_notice_sent")
     return notice
 
@@ -576,6 +617,8 @@ def _answer(actor: Actor, case: Case, answers: Answers) -> list[PlanningAnswer]:
     if not rows:
         raise ServiceError("unchanged", _("Nothing was changed."))
     PlanningAnswer.objects.bulk_create(rows)
+    if ward:
+        cases.meet(case, Obligation.Kind.PLANNING_BASIS, unit=actor.unit)
     cases.record(actor, case, "planning_basis_updated", {"questions": [r.question for r in rows]})
     return rows
 
@@ -692,6 +735,7 @@ def record_sip_declined(actor: Actor, pk: int, version: int, declined_at: Any) -
         )
     at = _not_future(declined_at, "sip_declined_at", _("Give when the patient declined."))
     _bump(stay, version, sip_declined_at=at)
+    cases.cancel(case, Obligation.Kind.SIP_INVITATION)
     cases.record(actor, case, "sip_declined")
     return stay
 

@@ -22,7 +22,6 @@ from samordna.accounts.actor import UnitRequest
 from samordna.accounts.decorators import unit_required
 from samordna.cases.models import Case, Delivery, Notice
 from samordna.cases.views import run_act
-from samordna.core import deadlines
 from samordna.discharge import planning, services
 from samordna.discharge.forms import (
     CareContactForm,
@@ -97,7 +96,7 @@ def stay_context(request: UnitRequest, case: Case) -> dict[str, Any]:
                 "unit", "answered_by"
             ).order_by("-answered_at", "-pk"),
             "recipient_plans": services.recipient_plans(case),
-            "deadlines": _deadlines(case, stay, now),
+            "deadlines": _deadlines(case, now),
             "liability": services.assess(case),
             "unavailable_periods": stay.unavailable_periods.all(),
             "participants": case.participations.filter(until__isnull=True).select_related("unit"),
@@ -186,34 +185,12 @@ def _active_forms(
     return forms
 
 
-def _deadlines(case: Case, stay: Stay, now: Any) -> list[tuple[str, Any, Any, str]]:
-    """The routine's deadlines for the ward and primary care: what, due, done, status."""
-    rules = case.owner_unit.principal.county.rule_set
-    found: list[tuple[str, Any, Any]] = []
-    if stay.needs_assessed_at is not None:
-        sent = case.notices.filter(kind=Notice.Kind.ADMISSION).order_by("sent_at").first()
-        due = deadlines.admission_notice_due(stay.needs_assessed_at, rules)
-        found.append((_("Send the admission notice"), due, sent.sent_at if sent else None))
-        if sent is not None:
-            first = stay.planning_answers.filter(unit_id=case.owner_unit_id).first()
-            found.append(
-                (
-                    _("Fill in the planning basis"),
-                    deadlines.planning_basis_due(sent.sent_at, rules),
-                    first.answered_at if first else None,
-                )
-            )
-    ready = case.notices.filter(kind=Notice.Kind.READY).order_by("sent_at").first()
-    if ready is not None and not stay.only_social_services and not stay.sip_declined_at:
-        due = deadlines.discharge_invitation_due(ready.sent_at, rules)
-        found.append((_("Send the SIP invitation"), due, stay.sip_invited_at))
-    return [(what, due, done, _status(due, done, now)) for what, due, done in found]
-
-
-def _status(due: Any, done: Any, now: Any) -> str:
-    if done is not None:
-        return "met_late" if done >= due else "met"
-    return "overdue" if now >= due else "due"
+def _deadlines(case: Case, now: Any) -> list[tuple[Any, Any, str]]:
+    """The routine's deadlines for the ward and the recipients: obligation, unit, status."""
+    return [
+        (o, o.unit, o.status(now))
+        for o in case.obligations.filter(cancelled_at__isnull=True).select_related("unit")
+    ]
 
 
 def render_stay(request: UnitRequest, case: Case, status: int = 200, **forms: Any) -> HttpResponse:
@@ -479,9 +456,7 @@ def acknowledge(request: UnitRequest, pk: int, delivery_pk: int) -> HttpResponse
     admission notice may come with the recipient's answers to the planning basis."""
     answers = None
     if "with_answers" in request.POST:
-        form = PlanningBasisForm(
-            request.POST, questions=planning.RECIPIENT_QUESTIONS, prefix="ack"
-        )
+        form = PlanningBasisForm(request.POST, questions=planning.RECIPIENT_QUESTIONS, prefix="ack")
         if not form.is_valid():
             messages.error(request, _("Check the answers: %(errors)s") % {"errors": form.errors})
             return redirect(reverse("discharge:stay", args=[pk]) + "#notices-h")

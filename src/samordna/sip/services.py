@@ -115,6 +115,9 @@ def open_case(
                 cases.oblige(
                     case, actor.unit, Obligation.Kind.SIP_MEETING, deadlines.end_of_day(latest)
                 )
+            if origin is not None:
+                # The invitation deadline moves from the stay to this SIP case.
+                cases.cancel(origin, Obligation.Kind.SIP_INVITATION)
             if origin is not None and origin.stay.discharged_at is not None:
                 oblige_plan_after_discharge(sip, origin.stay.discharged_at)
             cases.record(actor, case, "opened", {"type": type})
