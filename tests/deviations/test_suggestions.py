@@ -56,6 +56,8 @@ def test_a_missed_acknowledgement_suggests_a_deviation_to_the_sender(
         ({"mode": Delivery.Mode.FYI}, False),
         ({"due_at": lambda: timezone.now() + dt.timedelta(minutes=1)}, False),
         ({"due_at": lambda: None}, False),
+        ({"due_at": lambda: timezone.now() - jobs.LOOKBACK + dt.timedelta(minutes=1)}, True),
+        ({"due_at": lambda: timezone.now() - jobs.LOOKBACK - dt.timedelta(minutes=1)}, False),
     ],
 )
 def test_only_overdue_unacknowledged_deliveries_to_acknowledge_are_suggested(

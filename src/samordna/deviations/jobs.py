@@ -17,6 +17,10 @@ from django.utils.translation import gettext as _
 from samordna.cases.models import Delivery
 from samordna.deviations.models import Deviation
 
+# Deadlines missed longer ago than this are not suggested: after a worker outage or on the first
+# run against existing data they would arrive as a flood nobody can act on any more.
+LOOKBACK = dt.timedelta(days=14)
+
 
 def _event(delivery: Delivery) -> str:
     """Stored in the installation's language (it goes to the organisation's deviation system);
@@ -49,6 +53,7 @@ def run(now: dt.datetime) -> int:
         .filter(
             mode=Delivery.Mode.ACK,
             due_at__lt=now,
+            due_at__gte=now - LOOKBACK,
             acknowledged_at__isnull=True,
             deviation__isnull=True,
         )
