@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0004_case_kind_contact'),
+        ("cases", "0004_case_kind_contact"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='obligation',
-            name='kind',
-            field=models.CharField(choices=[('sip_invitation', 'Send the SIP invitation'), ('sip_meeting', 'Hold the SIP meeting'), ('plan_documented', 'Document the plan'), ('plan_handed_over', 'Hand the plan to the individual'), ('follow_up_comment', 'Comment on your actions before follow-up'), ('follow_up', 'Follow up the plan'), ('plan_after_discharge', 'Plan within 21 days of discharge'), ('admission_notice', 'Send the admission notice'), ('planning_basis', 'Fill in the planning basis')], max_length=30),
+            model_name="obligation",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("sip_invitation", "Send the SIP invitation"),
+                    ("sip_meeting", "Hold the SIP meeting"),
+                    ("plan_documented", "Document the plan"),
+                    ("plan_handed_over", "Hand the plan to the individual"),
+                    ("follow_up_comment", "Comment on your actions before follow-up"),
+                    ("follow_up", "Follow up the plan"),
+                    ("plan_after_discharge", "Plan within 21 days of discharge"),
+                    ("admission_notice", "Send the admission notice"),
+                    ("planning_basis", "Fill in the planning basis"),
+                ],
+                max_length=30,
+            ),
         ),
     ]
