@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy
 from samordna.accounts.actor import Actor
 from samordna.audit.models import AccessLog
 from samordna.audit.services import log_many
-from samordna.cases.models import Case, CaseQuerySet, Delivery, Notice, Obligation
+from samordna.cases.models import Case, Delivery, Notice, Obligation
 from samordna.core.deadlines import end_of_day
 from samordna.discharge.models import Stay
 from samordna.sip.models import Meeting, Participant
@@ -195,13 +195,15 @@ def _local(moment: dt.datetime) -> str:
 # Sources -----------------------------------------------------------------------------------------
 
 
-def _visible(actor: Actor) -> CaseQuerySet:
-    return Case.objects.visible_to(actor)
+def _visible(actor: Actor, case: str = "case") -> Exists:
+    """The row's case is one the unit takes part in: the choke point (SEC-1), correlated to
+    each row, so the cost follows the unit's open rows and not the county's cases."""
+    return Exists(Case.objects.visible_to(actor).filter(pk=OuterRef(case)))
 
 
 def _incoming(actor: Actor, m: Moment) -> QuerySet[Any]:
     return Delivery.objects.filter(
-        unit=actor.unit, acknowledged_at__isnull=True, notice__case__in=_visible(actor)
+        _visible(actor, "notice__case"), unit=actor.unit, acknowledged_at__isnull=True
     )
 
 
@@ -234,11 +236,11 @@ def _incoming_item(d: Delivery, m: Moment) -> Item:
 
 def _awaiting(actor: Actor, m: Moment) -> QuerySet[Any]:
     return Delivery.objects.filter(
+        _visible(actor, "notice__case"),
         notice__sender_unit=actor.unit,
         mode=Delivery.Mode.ACK,
         acknowledged_at__isnull=True,
         due_at__lte=m.now,
-        notice__case__in=_visible(actor),
     ).exclude(unit=actor.unit)
 
 
@@ -258,10 +260,7 @@ def _awaiting_item(d: Delivery, m: Moment) -> Item:
 
 def _obligations(actor: Actor, m: Moment) -> QuerySet[Any]:
     return Obligation.objects.filter(
-        unit=actor.unit,
-        met_at__isnull=True,
-        cancelled_at__isnull=True,
-        case__in=_visible(actor),
+        _visible(actor), unit=actor.unit, met_at__isnull=True, cancelled_at__isnull=True
     )
 
 
@@ -281,10 +280,16 @@ def _obligation_item(o: Obligation, m: Moment) -> Item:
 
 
 def _meetings(actor: Actor, m: Moment) -> QuerySet[Any]:
-    invited = Participant.objects.filter(meeting=OuterRef("pk"), unit=actor.unit)
+    # Driven by the unit's own rows (both indexed), not by a scan of every meeting.
+    invited = Participant.objects.filter(unit=actor.unit).values("meeting_id")
+    owned = Case.objects.filter(owner_unit=actor.unit).values("pk")
     return Meeting.objects.filter(
-        case__in=_visible(actor), cancelled_at__isnull=True, held=False, starts_at__gt=m.now
-    ).filter(Q(case__owner_unit=actor.unit) | Exists(invited))
+        Q(pk__in=invited) | Q(case_id__in=owned),
+        _visible(actor),
+        cancelled_at__isnull=True,
+        held=False,
+        starts_at__gt=m.now,
+    )
 
 
 def _meeting_item(meeting: Meeting, m: Moment) -> Item:
@@ -304,7 +309,7 @@ def _meeting_item(meeting: Meeting, m: Moment) -> Item:
 
 def _stays(actor: Actor, m: Moment) -> QuerySet[Any]:
     return Stay.objects.filter(
-        case__in=_visible(actor), case__closed_at__isnull=True, discharged_at__isnull=True
+        _visible(actor), case__closed_at__isnull=True, discharged_at__isnull=True
     )
 
 
@@ -450,7 +455,7 @@ def counts(actor: Actor, now: dt.datetime) -> Counts:
         for s in SOURCES
     ]
     active = (
-        _visible(actor)
+        Case.objects.visible_to(actor)
         .active()
         .filter(kind__in=[Case.Kind.SIP, Case.Kind.DISCHARGE])
         .order_by()
