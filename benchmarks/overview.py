@@ -1,8 +1,9 @@
 """Benchmark: a unit's overview (BOX-1) with N cases in the county (prints figures; asserts
 nothing).
 
-Usage:  .venv/bin/python benchmarks/overview.py [N ...]          (SQLite in a temporary folder)
-        DATABASE_URL=postgres://postgres@127.0.0.1:5432/samordna_bench .venv/bin/python benchmarks/overview.py
+Usage:  .venv/bin/python benchmarks/overview.py [N ...]      (SQLite in a temporary folder)
+        DATABASE_URL=postgres://postgres@127.0.0.1:5432/samordna_bench \
+            .venv/bin/python benchmarks/overview.py
 
 For each N it grows the demo county to N generated cases (``generate_county``: SIP cases and stays
 with notices, messages, meetings and deadlines), then requests the overview page, its polled
@@ -68,7 +69,8 @@ def main(sizes: list[int]) -> None:
     if not Unit.objects.exists():
         call_command("load_demo", verbosity=0)
     print(f"database: {connection.vendor}")
-    print(f"{'N':>8}  {'user':<6} {'request':<22} {'items':>6} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+    columns = ("N", "user", "request", "items", "median ms", "p95 ms", "queries")
+    print("{:>8}  {:<6} {:<16} {:>6} {:>10} {:>8} {:>8}".format(*columns))
     for n in sizes:
         have = Case.objects.count()
         if n > have:
@@ -85,7 +87,7 @@ def main(sizes: list[int]) -> None:
                 median, p95, queries = measure(client, url, repeat=20)
                 items = client.get(url).content.decode().count("<tr data-kind=")
                 print(
-                    f"{n:>8}  {username:<6} {name:<22} {items:>6} {median:>10.1f} {p95:>8.1f} "
+                    f"{n:>8}  {username:<6} {name:<16} {items:>6} {median:>10.1f} {p95:>8.1f} "
                     f"{queries:>8}"
                 )
 
