@@ -250,7 +250,7 @@ def test_the_discharge_information_gathers_replies_care_contact_and_sip_meeting(
     ]
     assert info.care_contact is not None and info.care_contact.name == "Karin Holm"
     assert info.sip_meeting is None
-    assert AccessLog.objects.filter(what="stay.discharge_information", person=world.person).exists()
+    assert AccessLog.objects.filter(what="stay.information.read", person=world.person).exists()
     with pytest.raises(NotFound):
         discharge_information(world.actor(world.charlie), ready.pk)
 

@@ -31,13 +31,19 @@ class DeliveryOut(Schema):
     due_at: dt.datetime | None
     acknowledged_at: dt.datetime | None
     acknowledged_by: str | None
+    acknowledgement_registered_at: dt.datetime | None = Field(
+        None, description="Set when acknowledged on paper and registered afterwards (DOC-3)"
+    )
     status: str = Field(..., description="due, overdue, acknowledged or late")
 
 
 class NoticeOut(Schema):
     id: int
     kind: str
-    sent_at: dt.datetime
+    sent_at: dt.datetime = Field(..., description="The real time, also when registered afterwards")
+    registered_at: dt.datetime | None = Field(
+        None, description="Set when sent on paper and registered afterwards (DOC-3)"
+    )
     sender_unit: str
     expected_discharge_on: dt.date | None
     previous_expected_discharge_on: dt.date | None
@@ -157,6 +163,7 @@ def stay_out(actor: Actor, case: Case) -> dict[str, Any]:
                 "id": n.pk,
                 "kind": n.kind,
                 "sent_at": n.sent_at,
+                "registered_at": n.registered_at,
                 "sender_unit": n.sender_unit.code,
                 "expected_discharge_on": content.expected_discharge_on,
                 "previous_expected_discharge_on": content.previous_expected_discharge_on,
@@ -172,6 +179,7 @@ def stay_out(actor: Actor, case: Case) -> dict[str, Any]:
                         "acknowledged_by": d.acknowledged_by.username
                         if d.acknowledged_by
                         else None,
+                        "acknowledgement_registered_at": d.acknowledgement_registered_at,
                         "status": services.delivery_status(d, now),
                     }
                     for d in deliveries
@@ -235,6 +243,9 @@ class AdmissionIn(Schema):
     recipients: list[str] | None = Field(
         None, description="Unit codes; omitted: the default addressing (ORG-4)"
     )
+    occurred_at: dt.datetime | None = Field(
+        None, description="DOC-3: the real time of an act done on paper during downtime"
+    )
 
 
 class ExpectedIn(Schema):
@@ -248,12 +259,18 @@ class ReadyIn(Schema):
     ready_physician: str = Field(..., max_length=200)
     ready_nurse: str = Field(..., max_length=200)
     medical_responsibility_to: str = Field(..., max_length=200)
+    occurred_at: dt.datetime | None = Field(
+        None, description="DOC-3: the real time of an act done on paper during downtime"
+    )
 
 
 class DischargeIn(Schema):
     version: int
     discharged_at: dt.datetime
     self_discharge: bool = False
+    occurred_at: dt.datetime | None = Field(
+        None, description="DOC-3: the real time of an act done on paper during downtime"
+    )
 
 
 class PeriodIn(Schema):
@@ -270,6 +287,9 @@ class AnswerIn(Schema):
 
 class AnswersIn(Schema):
     answers: list[AnswerIn] = []
+    occurred_at: dt.datetime | None = Field(
+        None, description="DOC-3: the real time of an act done on paper during downtime"
+    )
 
 
 class CareContactIn(Schema):
@@ -370,7 +390,7 @@ def send_admission_notice(request: HttpRequest, stay_id: int, payload: Admission
         units = list(Unit.objects.filter(code__in=payload.recipients))
         if len(units) != len(set(payload.recipients)):
             raise ServiceError("invalid_recipient", "Okänd mottagare.", "recipients")
-    services.send_admission_notice(actor, stay_id, units)
+    services.send_admission_notice(actor, stay_id, units, payload.occurred_at)
     return _reread(actor, stay_id)
 
 
@@ -387,7 +407,7 @@ def change_expected_discharge(request: HttpRequest, stay_id: int, payload: Expec
 @router.post("/{stay_id}/ready-notice", response={200: StayOut, **ERRORS})
 def send_ready_notice(request: HttpRequest, stay_id: int, payload: ReadyIn) -> Any:
     actor = actor_of(request)
-    services.send_ready_notice(actor, stay_id, payload.version, payload.dict())
+    services.send_ready_notice(actor, stay_id, payload.version, payload.dict(), payload.occurred_at)
     return _reread(actor, stay_id)
 
 
@@ -396,7 +416,12 @@ def send_discharge_notice(request: HttpRequest, stay_id: int, payload: Discharge
     """SVU-7: closes the stay as discharged."""
     actor = actor_of(request)
     services.send_discharge_notice(
-        actor, stay_id, payload.version, payload.discharged_at, payload.self_discharge
+        actor,
+        stay_id,
+        payload.version,
+        payload.discharged_at,
+        payload.self_discharge,
+        payload.occurred_at,
     )
     return _reread(actor, stay_id)
 
@@ -417,7 +442,13 @@ def acknowledge(
     """SVU-8: only the unit the notice was sent to acknowledges it. With an admission notice
     the recipient may add its answers to the planning basis (SVU-3)."""
     actor = actor_of(request)
-    services.acknowledge(actor, stay_id, delivery_id, _answers(payload) if payload else None)
+    services.acknowledge(
+        actor,
+        stay_id,
+        delivery_id,
+        _answers(payload) if payload else None,
+        payload.occurred_at if payload else None,
+    )
     return _reread(actor, stay_id)
 
 

@@ -69,6 +69,9 @@ class InvitationIn(DetailsIn):
         default_factory=list, description="Ids of the legal representatives"
     )
     externals: list[ExternalIn] = Field(default_factory=list)
+    occurred_at: dt.datetime | None = Field(
+        None, description="DOC-3: the real time of an act done on paper during downtime"
+    )
 
 
 class ChangeIn(DetailsIn):
@@ -247,7 +250,7 @@ def send_invitation(request: HttpRequest, case_id: int, payload: InvitationIn) -
         externals=[meetings.External(**e.dict()) for e in payload.externals],
     )
     meeting = meetings.send_invitation(
-        actor, case_id, payload.details(), invitees, payload.consent_confirmed
+        actor, case_id, payload.details(), invitees, payload.consent_confirmed, payload.occurred_at
     )
     return Status(201, _meeting(actor, case_id, meeting.pk))
 

@@ -219,6 +219,9 @@ class Notice(models.Model):
     sender = models.ForeignKey(User, models.PROTECT, related_name="+")
     sender_unit = models.ForeignKey(Unit, models.PROTECT, related_name="+")
     sent_at = models.DateTimeField(default=timezone.now)
+    # DOC-3: set when a notice sent on paper during downtime is registered afterwards;
+    # ``sent_at`` is then the real time, and deadlines run from it.
+    registered_at = models.DateTimeField(null=True, blank=True)
     subject = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -266,6 +269,8 @@ class Delivery(models.Model):
     acknowledged_by = models.ForeignKey(
         User, models.PROTECT, related_name="+", null=True, blank=True
     )
+    # DOC-3: set when an acknowledgement made on paper is registered afterwards.
+    acknowledgement_registered_at = models.DateTimeField(null=True, blank=True)
     answer = models.CharField(max_length=10, choices=Answer.choices, blank=True, default="")
     answer_reason = models.TextField(blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)

@@ -37,6 +37,48 @@ def get_case(actor: Actor, pk: int, kind: str, what: str, lock: bool = False) ->
     return case
 
 
+# DOC-3: how long after downtime an act documented on paper may be registered.
+AFTER_REGISTRATION_DAYS = 30
+
+
+def logged_as(what: str, occurred_at: dt.datetime | None) -> str:
+    """The access-log entry of an act, marked when it is registered afterwards (DOC-3)."""
+    if occurred_at is None:
+        return what
+    return (
+        f"{what}: efterregistrering, verklig tid {timezone.localtime(occurred_at):%Y-%m-%d %H:%M}"
+    )
+
+
+def real_time(
+    occurred_at: dt.datetime | None, earliest: dt.datetime | None = None
+) -> dt.datetime | None:
+    """The real time of an act documented on paper during downtime and registered afterwards
+    (DOC-3), checked; None for an act done now. Deadlines and payment liability run from it."""
+    if occurred_at is None:
+        return None
+    now = timezone.now()
+    if not isinstance(occurred_at, dt.datetime) or occurred_at > now:
+        raise ServiceError(
+            "invalid_time", _("The real time cannot be in the future."), "occurred_at"
+        )
+    if occurred_at < now - dt.timedelta(days=AFTER_REGISTRATION_DAYS):
+        raise ServiceError(
+            "too_old",
+            _("Acts can be registered afterwards for at most %(days)s days.")
+            % {"days": AFTER_REGISTRATION_DAYS},
+            "occurred_at",
+        )
+    if earliest is not None and occurred_at < earliest:
+        raise ServiceError(
+            "before_earlier_act",
+            _("The real time cannot be before %(time)s.")
+            % {"time": f"{timezone.localtime(earliest):%Y-%m-%d %H:%M}"},
+            "occurred_at",
+        )
+    return occurred_at
+
+
 def require_active(case: Case) -> None:
     if not case.is_active:
         raise ServiceError("case_closed", _("The case is closed; nothing more can be done in it."))

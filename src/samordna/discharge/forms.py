@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from samordna.discharge import planning
 from samordna.discharge.models import Stay
 from samordna.organisations.models import Unit
-from samordna.sip.forms import LocalDateTimeInput
+from samordna.sip.forms import LocalDateTimeInput, real_time_field
 
 YES_NO = [(True, _("Yes")), (False, _("No"))]
 
@@ -35,6 +35,14 @@ def yes_no(label: Any, help_text: Any = "") -> forms.TypedChoiceField:
         choices=YES_NO,
         coerce=lambda value: value in (True, "True"),
         widget=forms.RadioSelect,
+    )
+
+
+class AfterRegistrationForm(forms.Form):
+    """DOC-3: the real time of an acknowledgement made on paper during downtime."""
+
+    occurred_at = forms.DateTimeField(
+        label=_("Acknowledged on paper at"), widget=LocalDateTimeInput()
     )
 
 
@@ -123,6 +131,7 @@ class RecipientsForm(forms.Form):
             "primary care centre. Add or remove units as the patient's needs require."
         ),
     )
+    occurred_at = real_time_field()
 
     def __init__(self, *args: Any, choices: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -151,6 +160,7 @@ class ReadyForm(forms.Form):
         max_length=200,
         help_text=_("A named person in primary care."),
     )
+    occurred_at = real_time_field()
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -166,6 +176,7 @@ class DischargeForm(forms.Form):
         label=_("The patient left before the interventions were in place (self-discharge)"),
         required=False,
     )
+    occurred_at = real_time_field()
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

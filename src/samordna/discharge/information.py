@@ -45,7 +45,7 @@ class DischargeInformation:
 
 def discharge_information(actor: Actor, pk: int) -> DischargeInformation:
     """For the ward, and for recipients when the patient consented to information transfer."""
-    case = services.get(actor, pk, "stay.discharge_information")
+    case = services.get(actor, pk, "stay.information.read")
     if not services.sees_everything(actor, case):
         services.require_ward(actor, case)
     stay: Stay = case.stay

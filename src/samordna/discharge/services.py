@@ -288,14 +288,28 @@ def _check_recipients(actor: Actor, units: list[Unit]) -> list[Unit]:
     return sorted({u.pk: u for u in units}.values(), key=lambda u: u.name)
 
 
-def _send(actor: Actor, case: Case, kind: str, units: list[Unit], **content: Any) -> Notice:
+def _send(
+    actor: Actor,
+    case: Case,
+    kind: str,
+    units: list[Unit],
+    occurred_at: dt.datetime | None = None,
+    **content: Any,
+) -> Notice:
     """One notice with one delivery per recipient, each to acknowledge by the county's next
-    reading time (SVU-8, ``deadlines.acknowledgement_due``); recipients take part in the case."""
+    reading time (SVU-8, ``deadlines.acknowledgement_due``); recipients take part in the case.
+    A notice sent on paper during downtime counts from its real time ``occurred_at`` (DOC-3)."""
     now = timezone.now()
+    sent_at = occurred_at or now
     rules = case.owner_unit.principal.county.rule_set
-    due = deadlines.acknowledgement_due(now, rules)
+    due = deadlines.acknowledgement_due(sent_at, rules)
     notice = Notice.objects.create(
-        case=case, kind=kind, sender=actor.user, sender_unit=actor.unit, sent_at=now
+        case=case,
+        kind=kind,
+        sender=actor.user,
+        sender_unit=actor.unit,
+        sent_at=sent_at,
+        registered_at=now if occurred_at else None,
     )
     StayNotice.objects.create(notice=notice, **content)
     Delivery.objects.bulk_create(
@@ -329,10 +343,12 @@ def _admission_content(stay: Stay) -> dict[str, Any]:
 
 
 @transaction.atomic
-def send_admission_notice(actor: Actor, pk: int, units: list[Unit]) -> Notice:
+def send_admission_notice(
+    actor: Actor, pk: int, units: list[Unit], occurred_at: dt.datetime | None = None
+) -> Notice:
     """SVU-2: the admission notice, to the recipients proposed by default addressing as staff
     adjusted them. Sent once; a changed expected discharge date re-sends it."""
-    case = get(actor, pk, "stay.admission_notice", lock=True)
+    case = get(actor, pk, cases.logged_as("stay.admission_notice", occurred_at), lock=True)
     cases.require_active(case)
     require_ward(actor, case)
     if last_admission_notice(case) is not None:
@@ -345,7 +361,8 @@ def send_admission_notice(actor: Actor, pk: int, units: list[Unit]) -> Notice:
         )
     chosen = _check_recipients(actor, units)
     stay = _stay(case)
-    notice = _send(actor, case, Notice.Kind.ADMISSION, chosen, **_admission_content(stay))
+    real = cases.real_time(occurred_at, stay.admitted_at)
+    notice = _send(actor, case, Notice.Kind.ADMISSION, chosen, real, **_admission_content(stay))
     cases.meet(case, Obligation.Kind.ADMISSION_NOTICE, notice.sent_at)
     # SVU-3, seed 001 lines 763-764: the planning basis within 24 hours of the notice.
     rules = case.owner_unit.principal.county.rule_set
@@ -359,7 +376,7 @@ def send_admission_notice(actor: Actor, pk: int, units: list[Unit]) -> Notice:
     if first is not None:
         basis.met_at = first.answered_at
         basis.save(update_fields=["met_at"])
-    cases.record(actor, case, "admission_notice_sent", {"units": [u.pk for u in chosen]})
+    cases.record(actor, case, "admission_notice_sent", {"units": [u.pk for u in chosen]}, real)
     return notice
 
 
@@ -402,14 +419,20 @@ def change_expected_discharge(
 
 
 @transaction.atomic
-def send_ready_notice(actor: Actor, pk: int, version: int, data: dict[str, Any]) -> Notice:
+def send_ready_notice(
+    actor: Actor,
+    pk: int,
+    version: int,
+    data: dict[str, Any],
+    occurred_at: dt.datetime | None = None,
+) -> Notice:
     """SVU-5: the treating physician has assessed the patient ready for discharge; the notice
     goes to the units that received the admission notice (seed 001 lines 815-818, 855-866).
 
     Without consent only the admission and discharge notices may be sent (seed 001 lines
     656-657). The notice's sending time starts the payment liability (SVU-10).
     """
-    case = get(actor, pk, "stay.ready_notice", lock=True)
+    case = get(actor, pk, cases.logged_as("stay.ready_notice", occurred_at), lock=True)
     cases.require_active(case)
     require_ward(actor, case)
     stay = _stay(case, version)
@@ -435,6 +458,9 @@ def send_ready_notice(actor: Actor, pk: int, version: int, data: dict[str, Any])
         raise ServiceError(
             "before_admission", _("The patient cannot be ready before the admission."), "ready_at"
         )
+    admission = last_admission_notice(case)
+    assert admission is not None  # units came from it
+    real = cases.real_time(occurred_at, max(ready_at, admission.sent_at))
     fields = {
         "ready_at": ready_at,
         "ready_physician": _required(data, "ready_physician", _("Give the responsible physician.")),
@@ -451,6 +477,7 @@ def send_ready_notice(actor: Actor, pk: int, version: int, data: dict[str, Any])
         case,
         Notice.Kind.READY,
         units,
+        real,
         expected_discharge_on=stay.expected_discharge_on,
         **fields,
     )
@@ -463,18 +490,23 @@ def send_ready_notice(actor: Actor, pk: int, version: int, data: dict[str, Any])
         for unit in units:
             if unit.kind == Unit.Kind.PRIMARY_CARE:
                 cases.oblige(case, unit, Obligation.Kind.SIP_INVITATION, due)
-    cases.record(actor, case, "ready_notice_sent")
+    cases.record(actor, case, "ready_notice_sent", occurred_at=real)
     return notice
 
 
 @transaction.atomic
 def send_discharge_notice(
-    actor: Actor, pk: int, version: int, discharged_at: dt.datetime | None, self_discharge: bool
+    actor: Actor,
+    pk: int,
+    version: int,
+    discharged_at: dt.datetime | None,
+    self_discharge: bool,
+    occurred_at: dt.datetime | None = None,
 ) -> Notice | None:
     """SVU-7: the patient has left the ward; the units that received the admission notice are
     told (seed 001 lines 902-928), with the flag when the patient left before the interventions
     were in place (lines 912-916). The discharge process is then closed as discharged."""
-    case = get(actor, pk, "stay.discharge_notice", lock=True)
+    case = get(actor, pk, cases.logged_as("stay.discharge_notice", occurred_at), lock=True)
     cases.require_active(case)
     require_ward(actor, case)
     stay = _stay(case, version)
@@ -485,6 +517,7 @@ def send_discharge_notice(
             _("The patient cannot leave before the admission."),
             "discharged_at",
         )
+    real = cases.real_time(occurred_at, left)
     _bump(stay, version, discharged_at=left, self_discharge=bool(self_discharge))
     units = recipients(case)
     notice = None
@@ -494,10 +527,13 @@ def send_discharge_notice(
             case,
             Notice.Kind.DISCHARGE,
             units,
+            real,
             discharged_at=left,
             self_discharge=bool(self_discharge),
         )
-    cases.record(actor, case, "discharge_notice_sent", {"self_discharge": bool(self_discharge)})
+    cases.record(
+        actor, case, "discharge_notice_sent", {"self_discharge": bool(self_discharge)}, real
+    )
     sip_services.follow_discharge(case, left)
     cases.close(actor, case, Case.CloseReason.DISCHARGED)
     return notice
@@ -508,12 +544,16 @@ def send_discharge_notice(
 
 @transaction.atomic
 def acknowledge(
-    actor: Actor, pk: int, delivery_pk: int, answers: Answers | None = None
+    actor: Actor,
+    pk: int,
+    delivery_pk: int,
+    answers: Answers | None = None,
+    occurred_at: dt.datetime | None = None,
 ) -> Delivery:
     """A recipient acknowledges a notice to its own unit, recording who and when. Allowed on a
     closed stay: the discharge notice arrives as the stay closes. With an admission notice the
     recipient may add its answers to the planning basis (SVU-3, seed 001 lines 768-771)."""
-    case = get(actor, pk, "stay.acknowledge", lock=True)
+    case = get(actor, pk, cases.logged_as("stay.acknowledge", occurred_at), lock=True)
     delivery = (
         Delivery.objects.select_for_update(of=("self",))
         .select_related("notice")
@@ -535,16 +575,21 @@ def acknowledge(
                 "time": f"{timezone.localtime(delivery.acknowledged_at):%Y-%m-%d %H:%M}",
             },
         )
+    real = cases.real_time(occurred_at, delivery.notice.sent_at)
     now = timezone.now()
-    delivery.acknowledged_at = now
+    delivery.acknowledged_at = real or now
     delivery.acknowledged_by = actor.user
-    delivery.save(update_fields=["acknowledged_at", "acknowledged_by"])
-    late = delivery.due_at is not None and now >= delivery.due_at
+    delivery.acknowledgement_registered_at = now if real else None
+    delivery.save(
+        update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement_registered_at"]
+    )
+    late = delivery.due_at is not None and delivery.acknowledged_at >= delivery.due_at
     cases.record(
         actor,
         case,
         "notice_acknowledged",
         {"delivery": delivery.pk, "notice": delivery.notice.kind, "late": late},
+        real,
     )
     if answers and any(a is not None or c for a, c in answers.values()):
         _answer(actor, case, answers)

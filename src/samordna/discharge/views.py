@@ -24,6 +24,7 @@ from samordna.cases.models import Case, Delivery, Notice
 from samordna.cases.views import run_act
 from samordna.discharge import planning, services
 from samordna.discharge.forms import (
+    AfterRegistrationForm,
     CareContactForm,
     DeathForm,
     DischargeForm,
@@ -48,6 +49,8 @@ from samordna.people import services as people
 class NoticeRow:
     notice: Notice
     deliveries: list[tuple[Delivery, str]]
+    own: Delivery | None = None  # the actor's unit's unacknowledged delivery
+    late_form: AfterRegistrationForm | None = None  # to register its acknowledgement afterwards
 
 
 def stay_context(request: UnitRequest, case: Case) -> dict[str, Any]:
@@ -59,16 +62,20 @@ def stay_context(request: UnitRequest, case: Case) -> dict[str, Any]:
     notices = case.notices.select_related("sender", "sender_unit", "stay_notice").prefetch_related(
         "deliveries__unit", "deliveries__acknowledged_by"
     )
-    rows = [
-        NoticeRow(
-            n,
-            [
-                (d, services.delivery_status(d, now))
-                for d in sorted(n.deliveries.all(), key=lambda d: d.unit.name)
-            ],
+    rows = []
+    for n in notices:
+        deliveries = sorted(n.deliveries.all(), key=lambda d: d.unit.name)
+        own = next(
+            (d for d in deliveries if d.unit_id == actor.unit.pk and not d.acknowledged_at), None
         )
-        for n in notices
-    ]
+        rows.append(
+            NoticeRow(
+                n,
+                [(d, services.delivery_status(d, now)) for d in deliveries],
+                own,
+                AfterRegistrationForm(prefix=f"late{own.pk}") if own else None,
+            )
+        )
     full = services.sees_everything(actor, case)
     ward = services.is_ward(actor, case)
     context: dict[str, Any] = {
@@ -279,7 +286,7 @@ def admission(request: UnitRequest, pk: int) -> HttpResponse:
         pk,
         form,
         lambda f: services.send_admission_notice(
-            request.actor, pk, list(f.cleaned_data["recipients"])
+            request.actor, pk, list(f.cleaned_data["recipients"]), f.cleaned_data["occurred_at"]
         ),
         _("The admission notice is sent."),
         "recipients_form",
@@ -311,7 +318,11 @@ def ready(request: UnitRequest, pk: int) -> HttpResponse:
         pk,
         form,
         lambda f: services.send_ready_notice(
-            request.actor, pk, f.cleaned_data["version"], f.cleaned_data
+            request.actor,
+            pk,
+            f.cleaned_data["version"],
+            f.cleaned_data,
+            f.cleaned_data["occurred_at"],
         ),
         _("The ready-for-discharge notice is sent."),
         "ready_form",
@@ -332,6 +343,7 @@ def discharge(request: UnitRequest, pk: int) -> HttpResponse:
             f.cleaned_data["version"],
             f.cleaned_data["discharged_at"],
             f.cleaned_data["self_discharge"],
+            f.cleaned_data["occurred_at"],
         ),
         _("The discharge notice is sent and the stay is closed."),
         "discharge_form",
@@ -454,7 +466,13 @@ def information(request: UnitRequest, pk: int) -> HttpResponse:
 def acknowledge(request: UnitRequest, pk: int, delivery_pk: int) -> HttpResponse:
     """From the stay page or the notices list (``back``); a refusal is shown as a message. An
     admission notice may come with the recipient's answers to the planning basis."""
-    answers = None
+    answers, occurred_at = None, None
+    if "after_registration" in request.POST:
+        late = AfterRegistrationForm(request.POST, prefix=f"late{delivery_pk}")
+        if not late.is_valid():
+            messages.error(request, _("Give when the notice was acknowledged on paper."))
+            return redirect(reverse("discharge:stay", args=[pk]) + "#notices-h")
+        occurred_at = late.cleaned_data["occurred_at"]
     if "with_answers" in request.POST:
         form = PlanningBasisForm(request.POST, questions=planning.RECIPIENT_QUESTIONS, prefix="ack")
         if not form.is_valid():
@@ -462,7 +480,7 @@ def acknowledge(request: UnitRequest, pk: int, delivery_pk: int) -> HttpResponse
             return redirect(reverse("discharge:stay", args=[pk]) + "#notices-h")
         answers = form.answers()
     try:
-        services.acknowledge(request.actor, pk, delivery_pk, answers)
+        services.acknowledge(request.actor, pk, delivery_pk, answers, occurred_at)
     except ServiceError as error:
         if error.status == 404:
             raise

@@ -30,6 +30,19 @@ class LocalDateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+def real_time_field() -> forms.DateTimeField:
+    """DOC-3: only for an act documented on paper during downtime and registered afterwards."""
+    return forms.DateTimeField(
+        label=_("Documented on paper during downtime: when it really happened"),
+        required=False,
+        widget=LocalDateTimeInput(),
+        help_text=_(
+            "Leave empty when you do it now. Deadlines and the payment liability count from "
+            "this time; the time you register it is kept too."
+        ),
+    )
+
+
 class OpenCaseForm(forms.Form):
     type = forms.ChoiceField(label=_("Kind of SIP"), choices=SipCase.Type.choices)
     need_known_at = forms.DateTimeField(

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from samordna.cases.models import Case, Delivery
 from samordna.organisations.models import Unit
 from samordna.people.models import Relative, Representative
-from samordna.sip.forms import CasePageForm
+from samordna.sip.forms import CasePageForm, real_time_field
 from samordna.sip.meetings import LIFE_AREAS, SBAR_AREAS, Details, External, Invitees
 from samordna.sip.models import Meeting, Participant, SipCase
 
@@ -133,6 +133,7 @@ class InvitationForm(DetailsForm):
     consent_confirmed = forms.BooleanField(
         label=_("The individual has consented to the meeting"), required=False
     )
+    occurred_at = real_time_field()
 
     def __init__(self, *args: Any, case: Case, units: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "invite_%s")  # unique ids beside the consent form

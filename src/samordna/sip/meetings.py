@@ -271,16 +271,23 @@ def _letter(kind: str, name: str, address: Any, unit: Unit | None = None) -> Par
 
 @transaction.atomic
 def send_invitation(
-    actor: Actor, pk: int, details: Details, invitees: Invitees, consent_confirmed: bool
+    actor: Actor,
+    pk: int,
+    details: Details,
+    invitees: Invitees,
+    consent_confirmed: bool,
+    occurred_at: dt.datetime | None = None,
 ) -> Meeting:
     """The coordinator's unit calls to a SIP meeting (SIP-6).
 
     Consent comes first: "Av kallelsen skall det framgå om samtycke för mötet har erhållits"
     (seed 002_ca8314ba67d4fca6.txt line 138); a SIP is called "efter inhämtat samtycke" (seed
     000_106b8acbeb42519c.txt line 200). Nobody is preselected except the individual (line 206);
-    that is the form's default, not a rule here.
+    that is the form's default, not a rule here. An invitation sent on paper during downtime is
+    registered afterwards with its real time ``occurred_at`` (DOC-3): the invitation deadline,
+    the acknowledgement deadlines and the payment liability's SIP condition count from it.
     """
-    case = services.get(actor, pk, "sip.invite", lock=True)
+    case = services.get(actor, pk, cases.logged_as("sip.invite", occurred_at), lock=True)
     cases.require_active(case)
     services.require_coordinator_unit(actor, case)
     fields = _clean_details(details)
@@ -292,13 +299,15 @@ def send_invitation(
             _("Confirm that the individual has consented to the meeting."),
             "consent_confirmed",
         )
-    now = timezone.now()
+    real = cases.real_time(occurred_at)
+    now = real or timezone.now()
     notice = Notice.objects.create(
         case=case,
         kind=Notice.Kind.INVITATION,
         sender=actor.user,
         sender_unit=actor.unit,
         sent_at=now,
+        registered_at=timezone.now() if real else None,
     )
     meeting = Meeting.objects.create(case=case, notice=notice, consent_confirmed=True, **fields)
     # The coordinator's unit takes part in the meeting too; its attendance is recorded.
@@ -335,6 +344,7 @@ def send_invitation(
             "starts_at": meeting.starts_at.isoformat(),
             "units": [u.pk for u in invitees.units],
         },
+        real,
     )
     return meeting
 

@@ -261,6 +261,7 @@ def invite(request: UnitRequest, pk: int) -> HttpResponse:
                 form.details(),
                 form.invitees(externals(formset)),
                 form.cleaned_data["consent_confirmed"],
+                form.cleaned_data["occurred_at"],
             )
         )
 
