@@ -26,9 +26,9 @@ from samordna.organisations.models import User
 from samordna.sip import meetings
 from samordna.sip import services as sip_services
 from samordna.sip.meetings import Invitees
-from tests.discharge.test_api import bearer
 from tests.conftest import World
 from tests.discharge.conftest import stay_data, version, ward
+from tests.discharge.test_api import bearer
 from tests.sip.test_meetings import details, give_consent
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
