@@ -190,3 +190,19 @@ def test_the_polled_count_tells_an_open_overview_to_reload_when_it_changed(
     changed = client.get(url, {"seen": seen}, headers={"HX-Request": "true"})
     assert changed["HX-Trigger"] == "overviewChanged"
     assert 'data-testid="overview-count">3<' in changed.content.decode()
+
+
+def test_polling_alone_does_not_keep_an_idle_session_alive(
+    login: Any, world: World, day: Day, settings: Any
+) -> None:
+    client = login(world.alice)
+    url = reverse("overview:counts")
+    htmx = {"HX-Request": "true"}
+    fresh = int(timezone.now().timestamp())
+    assert client.get(url, {"since": fresh}, headers=htmx).status_code == 200
+    stale = fresh - settings.SESSION_COOKIE_AGE - 1
+    assert (
+        client.get(reverse("overview:overview"), {"since": stale}, headers=htmx).status_code == 286
+    )
+    assert client.get(url, {"since": fresh}, headers=htmx).status_code == 286  # logged out
+    assert client.get(reverse("overview:overview")).status_code == 302

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from samordna.overview.views import header_counts
+from samordna.overview.views import header_counts, poll_since
 from samordna.sip.meetings import open_invitation_count
 
 
@@ -15,4 +15,5 @@ def active_unit(request: HttpRequest) -> dict[str, Any]:
         "active_unit": actor.unit if actor else None,
         "open_invitations": open_invitation_count(actor) if actor else 0,
         "overview_counts": header_counts(request),
+        "overview_since": poll_since(request),
     }

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,6 +17,7 @@ from samordna.overview import services
 from samordna.overview.forms import FilterForm
 
 CHANGED = "overviewChanged"  # the event that makes an open overview reload its list
+STOP_POLLING = 286  # htmx stops polling on this status
 
 
 def header_counts(request: HttpRequest) -> services.Counts | None:
@@ -29,6 +34,8 @@ def header_counts(request: HttpRequest) -> services.Counts | None:
 @unit_required()
 @require_GET
 def overview(request: UnitRequest) -> HttpResponse:
+    if request.htmx and idle(request):
+        return HttpResponse(status=STOP_POLLING)
     form = FilterForm(request.GET)
     valid = form.is_valid()
     chosen = form.cleaned_data if valid else {}
@@ -41,11 +48,34 @@ def overview(request: UnitRequest) -> HttpResponse:
     return render(request, template, context, status=200 if valid else 400)
 
 
-@unit_required()
+def poll_since(request: HttpRequest) -> int:
+    """When the page that polls was shown (seconds since the epoch): carried along by each
+    request htmx makes by itself, so those alone never keep a session alive."""
+    now = int(time.time())
+    if not getattr(request, "htmx", False):
+        return now
+    try:
+        return min(int(request.GET.get("since", now)), now)
+    except ValueError:
+        return now
+
+
+def idle(request: HttpRequest) -> bool:
+    """Every request renews the 30-minute idle session (settings), a poll included: so once no
+    page has been shown for that long, a poll logs the user out as the idle timeout would."""
+    if time.time() - poll_since(request) <= settings.SESSION_COOKIE_AGE:
+        return False
+    logout(request)
+    return True
+
+
 @require_GET
-def counts(request: UnitRequest) -> HttpResponse:
+def counts(request: HttpRequest) -> HttpResponse:
     """The header's count; when it differs from what the page last saw, an open overview is
-    told to reload its list (``HX-Trigger``)."""
+    told to reload its list (``HX-Trigger``). Idle or logged out, it answers 286, which stops
+    htmx polling, instead of a redirect to the login page that htmx would swap in."""
+    if getattr(request, "actor", None) is None or idle(request):
+        return HttpResponse(status=STOP_POLLING)
     response = render(request, "overview/_count.html")
     current = header_counts(request)
     seen = request.GET.get("seen")
