@@ -7,7 +7,6 @@ import datetime as dt
 import re
 from typing import Any
 
-import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
@@ -15,13 +14,12 @@ from samordna.cases.models import Delivery, Notice, Obligation
 from samordna.discharge import services as discharge
 from samordna.organisations.models import User
 from samordna.overview import services
-from tests.browser.conftest import browser, check, log_in, page
+from tests.browser.conftest import check, log_in
 from tests.conftest import PASSWORD, World
 from tests.discharge.conftest import nurse, stay_data, ward
 from tests.overview.conftest import deliver
 
-__all__ = ["browser", "nurse", "page"]  # fixtures used below
-pytestmark = pytest.mark.browser
+__all__ = ["nurse"]  # a fixture used below
 POLL = 30_000  # the header polls every 20 s
 
 
