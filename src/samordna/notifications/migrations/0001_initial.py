@@ -7,43 +7,81 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Preference',
+            name="Preference",
             fields=[
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='notification_preference', serialize=False, to=settings.AUTH_USER_MODEL)),
-                ('digest', models.BooleanField(default=True, verbose_name="E-mail me a digest at the county's reading times")),
-                ('address', models.EmailField(blank=True, help_text='Leave empty to use the e-mail address of your account.', max_length=254, verbose_name='e-mail address')),
-                ('version', models.PositiveIntegerField(default=1)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="notification_preference",
+                        serialize=False,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "digest",
+                    models.BooleanField(
+                        default=True,
+                        verbose_name="E-mail me a digest at the county's reading times",
+                    ),
+                ),
+                (
+                    "address",
+                    models.EmailField(
+                        blank=True,
+                        help_text="Leave empty to use the e-mail address of your account.",
+                        max_length=254,
+                        verbose_name="e-mail address",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
             ],
             options={
-                'verbose_name': 'notification preference',
-                'verbose_name_plural': 'notification preferences',
+                "verbose_name": "notification preference",
+                "verbose_name_plural": "notification preferences",
             },
         ),
         migrations.CreateModel(
-            name='Digest',
+            name="Digest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slot', models.DateTimeField(help_text='The reading time the digest is for.')),
-                ('claimed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('address', models.EmailField(blank=True, max_length=254)),
-                ('items', models.PositiveIntegerField(default=0)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slot", models.DateTimeField(help_text="The reading time the digest is for.")),
+                ("claimed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("address", models.EmailField(blank=True, max_length=254)),
+                ("items", models.PositiveIntegerField(default=0)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'digest',
-                'verbose_name_plural': 'digests',
-                'constraints': [models.UniqueConstraint(fields=('user', 'slot'), name='one_digest_per_user_and_slot')],
+                "verbose_name": "digest",
+                "verbose_name_plural": "digests",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "slot"), name="one_digest_per_user_and_slot"
+                    )
+                ],
             },
         ),
     ]
