@@ -14,6 +14,16 @@ def _django() -> None:
     django.setup()
 
 
+def _demo_worker() -> None:
+    """The demo runs the worker's jobs (digest, deviation suggestions) beside the server, so
+    one command shows everything; production runs `samordna worker` as its own process."""
+    import threading
+
+    from samordna.notifications import worker
+
+    threading.Thread(target=worker.run_forever, name="worker", daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(prog="samordna", description=__doc__)
@@ -53,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         call_command("migrate", interactive=False, verbosity=0)
         if args.demo:
             call_command("load_demo", if_empty=True)
+            _demo_worker()
         call_command("runserver", args.addr, use_reloader=False, insecure_serving=True)
     elif args.command == "demo":
         call_command("migrate", interactive=False, verbosity=0)

@@ -2,14 +2,12 @@
 
 Each job is ``run(now) -> int`` and idempotent, so a missed minute, a re-run or a second worker
 does no harm. Deadlines live in indexed columns, not in timers: a job looks at the clock and the
-data each time. A job whose module is not there (yet) is skipped with a warning; a job that fails
-is logged and the others still run.
+data each time. A job that fails is logged and the others still run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 import time
 from collections.abc import Callable
@@ -17,6 +15,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
@@ -24,19 +23,7 @@ Job = Callable[[dt.datetime], int]
 
 
 def jobs() -> list[tuple[str, Job]]:
-    found = []
-    for path in settings.WORKER_JOBS:
-        module_name, _dot, name = path.rpartition(".")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            missing = error.name or ""
-            if module_name != missing and not module_name.startswith(missing + "."):
-                raise  # the job's module exists but imports something that does not
-            logger.warning("worker job %s skipped: module %s does not exist", path, missing)
-            continue
-        found.append((path, getattr(module, name)))
-    return found
+    return [(path, import_string(path)) for path in settings.WORKER_JOBS]
 
 
 def run_once(now: dt.datetime) -> dict[str, int]:

@@ -71,6 +71,8 @@ def load() -> dict[str, int]:
             first_name=s["first_name"],
             last_name=s["last_name"],
             title=s["title"],
+            # Demo mail goes to files in var/mail, so the digest can be seen (BOX-3).
+            email=f"{s['username']}@demo.samordna.example",
             is_staff=s.get("is_staff", False),
             is_superuser=s.get("is_staff", False),
         )
