@@ -291,7 +291,13 @@ class Delivery(models.Model):
                 fields=["unit", "due_at"],
                 condition=Q(acknowledged_at__isnull=True),
                 name="delivery_open_by_unit_idx",
-            )
+            ),
+            # Acknowledgements past due, for the sender's overview and the deviation job.
+            models.Index(
+                fields=["due_at"],
+                condition=Q(acknowledged_at__isnull=True),
+                name="delivery_open_by_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:
