@@ -15,7 +15,6 @@ median and 95th percentile over repeated requests, and the number of SQL queries
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -24,44 +23,19 @@ os.environ.setdefault("SAMORDNA_DATA_DIR", tempfile.mkdtemp(prefix="samordna-ben
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samordna.settings")
 os.environ.setdefault("SAMORDNA_ALLOWED_HOSTS", "testserver")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
+from _client import client_for, measure  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from samordna.accounts.middleware import SESSION_KEY  # noqa: E402
 from samordna.cases.models import Case  # noqa: E402
-from samordna.organisations.models import Unit, User  # noqa: E402
+from samordna.organisations.models import Unit  # noqa: E402
 from samordna.overview.dataset import generate  # noqa: E402
 
 WHO = [("lena", "lulea-bistand"), ("karin", "hc-hertson"), ("anna", "sunderby-med5")]
-
-
-def client_for(username: str, unit_code: str) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    session = client.session
-    session[SESSION_KEY] = Unit.objects.get(code=unit_code).pk
-    session.save()
-    return client
-
-
-def measure(client: Client, url: str, repeat: int) -> tuple[float, float, int]:
-    client.get(url)  # warm up
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    times.sort()
-    return statistics.median(times), times[int(len(times) * 0.95) - 1], len(queries)
 
 
 def main(sizes: list[int]) -> None:
@@ -78,7 +52,7 @@ def main(sizes: list[int]) -> None:
             generate(n - have)
             print(f"# generated {n - have} cases in {time.perf_counter() - started:.0f} s")
         for username, unit_code in WHO:
-            client = client_for(username, unit_code)
+            client = client_for(username, Unit.objects.get(code=unit_code))
             for name, url in [
                 ("overview page", "/overview/"),
                 ("overdue only", "/overview/?when=overdue"),

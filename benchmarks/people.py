@@ -12,27 +12,23 @@ and the number of SQL queries per request.
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import tempfile
-import time
 
 os.environ.setdefault("SAMORDNA_DATA_DIR", tempfile.mkdtemp(prefix="samordna-bench-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samordna.settings")
 os.environ.setdefault("SAMORDNA_ALLOWED_HOSTS", "testserver")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
+from _client import client_for, measure  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from samordna.accounts.middleware import SESSION_KEY  # noqa: E402
 from samordna.core.identity import luhn_check_digit  # noqa: E402
-from samordna.organisations.models import Principal, Unit, User  # noqa: E402
+from samordna.organisations.models import Principal, Unit  # noqa: E402
 from samordna.people.models import Person  # noqa: E402
 
 SURNAMES = ["Lindqvist", "Nilsson", "Berg", "Holm", "Ek", "Lundberg", "Sandström", "Öberg"]
@@ -50,7 +46,9 @@ def populate(n: int, visible_unit: Unit, other_unit: Unit, municipality: Princip
     have = Person.objects.filter(first_name="Bench").count()
     batch = [
         Person(
-            identity_number=identity(i), first_name="Bench", last_name=f"{SURNAMES[i % 8]}{i}",
+            identity_number=identity(i),
+            first_name="Bench",
+            last_name=f"{SURNAMES[i % 8]}{i}",
             municipality=municipality,
             registered_by_unit=visible_unit if i % 3 == 0 else other_unit,
         )
@@ -60,20 +58,6 @@ def populate(n: int, visible_unit: Unit, other_unit: Unit, municipality: Princip
     return identity(n // 2)
 
 
-def measure(client: Client, url: str, repeat: int) -> tuple[float, float, int]:
-    client.get(url)  # warm up
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    times.sort()
-    return statistics.median(times), times[int(len(times) * 0.95) - 1], len(queries)
-
-
 def main(sizes: list[int]) -> None:
     call_command("migrate", verbosity=0)
     if not Unit.objects.exists():
@@ -81,11 +65,7 @@ def main(sizes: list[int]) -> None:
     unit = Unit.objects.get(code="hc-hertson")
     other = Unit.objects.get(code="hc-ojebyn")
     municipality = Principal.objects.get(code="lulea")
-    client = Client()
-    client.force_login(User.objects.get(username="karin"))
-    session = client.session
-    session[SESSION_KEY] = unit.pk
-    session.save()
+    client = client_for("karin", unit)
     print(f"database: {connection.vendor}")
     print(f"{'N':>8}  {'request':<28} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
     for n in sizes:
