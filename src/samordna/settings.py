@@ -174,6 +174,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 WORKER_JOBS = [
     "samordna.notifications.digest.run",
     "samordna.deviations.jobs.run",
+    "samordna.operations.maintenance.run",
 ]
 
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"

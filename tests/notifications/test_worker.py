@@ -50,4 +50,8 @@ def test_the_command_runs_the_jobs_once(settings: Any, capsys: Any) -> None:
 
 def test_the_configured_jobs_exist(db: None) -> None:
     paths = [path for path, _job in worker.jobs()]
-    assert paths == ["samordna.notifications.digest.run", "samordna.deviations.jobs.run"]
+    assert paths == [
+        "samordna.notifications.digest.run",
+        "samordna.deviations.jobs.run",
+        "samordna.operations.maintenance.run",
+    ]

@@ -107,6 +107,21 @@ def test_what_is_done_leaves_the_overview(world: World, day: Day) -> None:
     assert NOTICE not in kinds and DEADLINE not in kinds and AWAITING not in kinds
 
 
+def test_a_missed_acknowledgement_leaves_the_senders_overview_after_the_look_back(
+    world: World, day: Day
+) -> None:
+    """After the deviation job's look-back it is a suggestion in the deviation register."""
+    from samordna.deviations.jobs import LOOKBACK
+
+    alice, now = world.actor(world.alice), timezone.now()
+    for age, listed in [(LOOKBACK - dt.timedelta(minutes=1), True), (LOOKBACK, False)]:
+        day.late_ack.due_at = now - age
+        day.late_ack.save()
+        kinds = [i.kind for i in services.collect(alice, now)]
+        assert (AWAITING in kinds) is listed
+        assert services.counts(alice, now).of(AWAITING) == int(listed)
+
+
 def test_the_recipient_of_a_late_acknowledgement_sees_it_as_its_own_overdue_item(
     world: World, day: Day
 ) -> None:

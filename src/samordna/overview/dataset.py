@@ -19,7 +19,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from samordna.cases.models import Case, Delivery, Event, Notice, Obligation, Participation
@@ -142,6 +142,10 @@ def generate(cases: int, seed: int = 1, now: dt.datetime | None = None) -> int:
         with transaction.atomic():
             _chunk(c, rng, n, now)
         done += n
+    # Fresh statistics, as the database's own upkeep keeps them (PostgreSQL's autovacuum, the
+    # worker's PRAGMA optimize on SQLite): without them the planner guesses after a bulk load.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return done
 
 

@@ -34,6 +34,7 @@ from samordna.audit.models import AccessLog
 from samordna.audit.services import log_many
 from samordna.cases.models import Case, Delivery, Notice, Obligation
 from samordna.core.deadlines import end_of_day
+from samordna.deviations.jobs import LOOKBACK
 from samordna.discharge.models import Stay
 from samordna.sip.models import Meeting, Participant
 
@@ -235,12 +236,15 @@ def _incoming_item(d: Delivery, m: Moment) -> Item:
 
 
 def _awaiting(actor: Actor, m: Moment) -> QuerySet[Any]:
+    """Acknowledgements missed within the deviation job's look-back: older ones are in the
+    deviation register as suggestions, and listing them here for ever would bury the rest."""
     return Delivery.objects.filter(
         _visible(actor, "notice__case"),
         notice__sender_unit=actor.unit,
         mode=Delivery.Mode.ACK,
         acknowledged_at__isnull=True,
         due_at__lte=m.now,
+        due_at__gt=m.now - LOOKBACK,
     ).exclude(unit=actor.unit)
 
 
