@@ -384,3 +384,19 @@ def test_opening_the_sip_after_discharge_moves_the_invitation_deadline(
     )
     assert ("sip_invitation", "hc-hertson") not in open_obligations(ready)
     assert ("sip_invitation", "hc-hertson") in open_obligations(sip)
+
+
+def test_a_death_registered_later_ends_the_liability_on_the_date_of_death(
+    world: World, nurse: User, sent: Case
+) -> None:
+    """Ready before 12:00 on 1 December: liable from 4 December (seed 001 lines 858-864). The
+    patient died on 6 December, registered on 9 December: liable 4 and 5 December, as for a
+    discharge."""
+    tz = timezone.get_current_timezone()
+    with time_machine.travel(dt.datetime(2026, 12, 1, 10, tzinfo=tz), tick=False):
+        services.send_ready_notice(ward(world, nurse), sent.pk, version(sent), ready_data(sent))
+    Stay.objects.filter(pk=sent.pk).update(only_social_services=True)
+    with time_machine.travel(dt.datetime(2026, 12, 9, 10, tzinfo=tz), tick=False):
+        services.register_death(ward(world, nurse), sent.pk, dt.date(2026, 12, 6))
+        result = services.assess(Case.objects.get(pk=sent.pk))
+    assert result.dates == (dt.date(2026, 12, 4), dt.date(2026, 12, 5))

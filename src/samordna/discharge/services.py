@@ -893,8 +893,8 @@ def daily_amounts() -> dict[int, int]:
 
 
 def facts_of(case: Case) -> liability.Facts:
-    """The stay's facts for the liability rules. A stay closed without a discharge (the patient
-    died) ends on the day it was closed."""
+    """The stay's facts for the liability rules. A stay closed because the patient died ends on
+    the date of death, whenever it was registered; otherwise on the day it was closed."""
     stay: Stay = case.stay
     ready = case.notices.filter(kind=Notice.Kind.READY).order_by("sent_at").first()
     to_municipality = Delivery.objects.filter(
@@ -903,6 +903,9 @@ def facts_of(case: Case) -> liability.Facts:
         unit__principal_id=case.person.municipality_id,
     ).exists()
     ended = stay.discharged_at or case.closed_at
+    ended_on = timezone.localdate(ended) if ended else None
+    if case.close_reason == Case.CloseReason.DECEASED and case.person.deceased_on:
+        ended_on = case.person.deceased_on  # registered later than it happened
     return liability.Facts(
         consent=stay.consent_to_transfer,
         admission_notice_to_municipality=to_municipality,
@@ -910,7 +913,7 @@ def facts_of(case: Case) -> liability.Facts:
         sip_invited_at=stay.sip_invited_at,
         only_social_services=stay.only_social_services,
         sip_declined_at=stay.sip_declined_at,
-        discharged_on=timezone.localdate(ended) if ended else None,
+        discharged_on=ended_on,
         unavailable=tuple(
             liability.Period(p.starts_on, p.ends_on) for p in stay.unavailable_periods.all()
         ),
