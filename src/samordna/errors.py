@@ -6,6 +6,7 @@ Swedish by default. Views show the message, the API returns both with a 4xx stat
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 
@@ -31,7 +32,8 @@ class Conflict(ServiceError):
     status = 409
 
 
-class Forbidden(ServiceError):
-    """The actor's role or unit may not do this act on a case it can otherwise see."""
+class Forbidden(ServiceError, PermissionDenied):
+    """The actor's role or unit may not do this act on a case it can otherwise see. Also a
+    PermissionDenied, so a view that does not catch it answers 403."""
 
     status = 403

@@ -16,6 +16,7 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from samordna.audit.models import AccessLog
 from samordna.cases.models import Case, Delivery, Event
@@ -220,3 +221,20 @@ def test_after_registration_from_the_screens_and_the_api(
         [api_other] = [d for n in body["notices"] for d in n["deliveries"] if d["id"] == other.pk]
         assert api_other["status"] == "acknowledged"
         assert api_other["acknowledgement_registered_at"] is not None
+
+
+def test_an_acknowledgement_registered_as_in_time_removes_the_workers_suggestion(
+    world: World, nurse: User
+) -> None:
+    from samordna.deviations import jobs
+    from samordna.deviations.models import Deviation
+
+    case = notified(world, nurse, "2027-03-01 11:30")
+    delivery = Delivery.objects.get(notice__case=case, unit=world.participant_unit)
+    with time_machine.travel(at("2027-03-01 14:00"), tick=False):
+        assert jobs.run(timezone.now()) >= 1
+        assert Deviation.objects.filter(delivery=delivery, status="suggested").exists()
+        services.acknowledge(
+            world.actor(world.bob), case.pk, delivery.pk, occurred_at=at("2027-03-01 11:50")
+        )
+    assert not Deviation.objects.filter(delivery=delivery).exists()

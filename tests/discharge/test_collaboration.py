@@ -400,3 +400,50 @@ def test_a_death_registered_later_ends_the_liability_on_the_date_of_death(
         services.register_death(ward(world, nurse), sent.pk, dt.date(2026, 12, 6))
         result = services.assess(Case.objects.get(pk=sent.pk))
     assert result.dates == (dt.date(2026, 12, 4), dt.date(2026, 12, 5))
+
+
+# Found in review ---------------------------------------------------------------------------------
+
+
+def test_a_unit_only_written_to_about_the_stay_is_not_one_of_its_recipients(
+    world: World, nurse: User, sent: Case
+) -> None:
+    """A message about the stay makes a unit take part, but only the notices' recipients
+    answer the planning basis, reply, or (primary care) name the care contact."""
+    from samordna.messaging import services as messaging
+    from samordna.organisations.models import Unit
+    from tests.conftest import make_user
+
+    other_care = Unit.objects.create(
+        principal=world.region, code="hc-other", name="Annan hälsocentral", kind="primary_care"
+    )
+    olga = make_user("olga", other_care)
+    messaging.send(ward(world, nurse), [(other_care, "fyi")], case_pk=sent.pk, body="För kännedom")
+    data = {"care_contact_name": "X", "care_contact_phone": "1"}
+    with pytest.raises(Forbidden):
+        services.designate_care_contact(world.actor(olga), sent.pk, version(sent), data)
+    with pytest.raises(Forbidden):
+        services.answer_planning_basis(world.actor(olga), sent.pk, {"known": (True, "")})
+
+
+def test_a_refusal_before_admission_is_refused(world: World, nurse: User, ready: Case) -> None:
+    with pytest.raises(ServiceError) as caught:
+        services.record_sip_declined(
+            ward(world, nurse),
+            ready.pk,
+            version(ready),
+            ready.stay.admitted_at - dt.timedelta(hours=1),
+        )
+    assert caught.value.code == "before_admission"
+
+
+def test_a_refusal_after_the_invitation_deadline_does_not_mend_a_missed_invitation(
+    world: World, nurse: User, ready: Case
+) -> None:
+    """Seed 001 lines 981-983 spare the invitation when the patient does not consent; a
+    refusal recorded after the three days had passed does not."""
+    with time_machine.travel(timezone.now() + dt.timedelta(days=5)):
+        services.record_sip_declined(ward(world, nurse), ready.pk, version(ready), timezone.now())
+        result = services.assess(Case.objects.get(pk=ready.pk))
+    assert not result.dates
+    assert not any("tackade nej" in r for r in result.reasons)

@@ -431,3 +431,11 @@ def test_death_from_the_page_closes_the_stay(
     assert client.post(url, {"death-died_on": ""}).status_code == 400
     assert client.post(url, {"death-died_on": timezone.localdate().isoformat()}).status_code == 302
     assert Case.objects.get(pk=sent.pk).close_reason == "deceased"
+
+
+def test_the_discharge_information_without_consent_is_refused_with_403(
+    login: Login, world: World, nurse: User, sent: Case
+) -> None:
+    Stay.objects.filter(pk=sent.pk).update(consent_to_transfer=False)
+    response = login(world.bob).get(reverse("discharge:information", args=[sent.pk]))
+    assert response.status_code == 403

@@ -142,16 +142,17 @@ def _sip_condition(facts: Facts, rules: RuleSet, today: dt.date) -> tuple[bool, 
             True,
             "Patienten behöver endast insatser från socialtjänsten: ingen kallelse till SIP krävs.",
         )
-    if facts.sip_declined_at is not None:
+    assert facts.ready_sent_at is not None
+    due = deadlines.discharge_invitation_due(facts.ready_sent_at, rules)
+    if facts.sip_declined_at is not None and facts.sip_declined_at < due:
         # Seed 001 lines 981-983: no invitation "när patienten ... inte samtycker till
-        # samordnad individuell planering".
+        # samordnad individuell planering". A refusal after the deadline does not mend a
+        # missed invitation.
         return (
             True,
             f"Patienten tackade nej till SIP {_when(facts.sip_declined_at)}: "
             "ingen kallelse till SIP krävs.",
         )
-    assert facts.ready_sent_at is not None
-    due = deadlines.discharge_invitation_due(facts.ready_sent_at, rules)
     last_day = (due - dt.timedelta(days=1)).date()  # due is local midnight after the last day
     days = rules.discharge_invitation_days
     invited = facts.sip_invited_at

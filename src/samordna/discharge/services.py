@@ -23,6 +23,7 @@ from samordna.audit.services import log, log_many
 from samordna.cases import services as cases
 from samordna.cases.models import Case, Delivery, Notice, Obligation, Participation
 from samordna.core import deadlines
+from samordna.deviations.models import Deviation
 from samordna.discharge import liability, planning
 from samordna.discharge.models import (
     DailyAmount,
@@ -584,6 +585,10 @@ def acknowledge(
         update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement_registered_at"]
     )
     late = delivery.due_at is not None and delivery.acknowledged_at >= delivery.due_at
+    if real and not late:
+        # The worker may have suggested a deviation while the paper acknowledgement waited to
+        # be registered; the deadline was not missed after all.
+        Deviation.objects.filter(delivery=delivery, status=Deviation.Status.SUGGESTED).delete()
     cases.record(
         actor,
         case,
@@ -602,9 +607,16 @@ def acknowledge(
 Answers = dict[str, tuple[bool | None, str]]
 
 
+STAY_NOTICES = (Notice.Kind.ADMISSION, Notice.Kind.READY, Notice.Kind.DISCHARGE)
+
+
 def is_recipient(actor: Actor, case: Case) -> bool:
-    """The actor's unit received a notice about the stay."""
-    return Delivery.objects.filter(notice__case=case, unit=actor.unit).exists()
+    """The actor's unit received the stay's notices (a message about the stay is not enough:
+    the recipients answer the planning basis, reply and, in primary care, name the care
+    contact)."""
+    return Delivery.objects.filter(
+        notice__case=case, notice__kind__in=STAY_NOTICES, unit=actor.unit
+    ).exists()
 
 
 def _require_shared(actor: Actor, case: Case) -> None:
@@ -779,6 +791,12 @@ def record_sip_declined(actor: Actor, pk: int, version: int, declined_at: Any) -
             _("A SIP after discharge is open: record the refusal of consent in the SIP."),
         )
     at = _not_future(declined_at, "sip_declined_at", _("Give when the patient declined."))
+    if at < stay.admitted_at:
+        raise ServiceError(
+            "before_admission",
+            _("The patient cannot have declined before the admission."),
+            "sip_declined_at",
+        )
     _bump(stay, version, sip_declined_at=at)
     cases.cancel(case, Obligation.Kind.SIP_INVITATION)
     cases.record(actor, case, "sip_declined")

@@ -299,7 +299,7 @@ def send_invitation(
             _("Confirm that the individual has consented to the meeting."),
             "consent_confirmed",
         )
-    real = cases.real_time(occurred_at)
+    real = cases.real_time(occurred_at, case.sip.need_known_at)
     now = real or timezone.now()
     notice = Notice.objects.create(
         case=case,
