@@ -292,3 +292,19 @@ def test_planning_basis_care_contact_replies_and_information(
     assert declined.json()["details"]["sip_declined_at"] is not None
     died = post(client, f"{base}/death", {"died_on": timezone.localdate().isoformat()}, ward)
     assert died.json()["close_reason"] == "deceased"
+
+
+def test_a_time_without_a_time_zone_is_refused_with_422(
+    client: Client, world: World, nurse: User, sent: Case
+) -> None:
+    """A system that leaves out the offset would otherwise be read in the server's zone."""
+    delivery = Delivery.objects.get(notice__case=sent, unit__code="lulea-bistand")
+    response = post(
+        client,
+        f"/api/v1/stays/{sent.pk}/deliveries/{delivery.pk}/acknowledge",
+        {"occurred_at": "2026-01-01T10:00:00"},
+        bearer(world.bob),
+    )
+    assert (response.status_code, response.json()["field"]) == (422, "occurred_at")
+    delivery.refresh_from_db()
+    assert delivery.acknowledged_at is None

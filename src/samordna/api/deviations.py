@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 from ninja.responses import Status
+from pydantic import AwareDatetime
 
 from samordna.api.common import ERRORS, actor_of, auth
 from samordna.deviations import services
@@ -58,7 +59,7 @@ class DeviationPageOut(Schema):
 
 
 class DeviationIn(Schema):
-    occurred_at: dt.datetime
+    occurred_at: AwareDatetime
     event: str = Field(..., max_length=services.MAX_TEXT)
     consequence: str = Field("", max_length=services.MAX_TEXT)
     risk: str = Field("", max_length=services.MAX_TEXT)

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
+from pydantic import AwareDatetime
 
 from samordna.accounts.actor import Actor
 from samordna.api.common import ERRORS, actor_of, auth
@@ -221,10 +222,10 @@ def _reread(actor: Actor, pk: int) -> dict[str, Any]:
 
 
 class StayIn(Schema):
-    admitted_at: dt.datetime
+    admitted_at: AwareDatetime
     cause: str = Field(..., max_length=2000)
     treating_physician: str = Field(..., max_length=200)
-    needs_assessed_at: dt.datetime | None = None
+    needs_assessed_at: AwareDatetime | None = None
     consent_to_transfer: bool
     only_social_services: bool = False
 
@@ -236,14 +237,14 @@ class RegisterIn(StayIn):
 
 class DetailsIn(StayIn):
     version: int
-    sip_invited_at: dt.datetime | None = None
+    sip_invited_at: AwareDatetime | None = None
 
 
 class AdmissionIn(Schema):
     recipients: list[str] | None = Field(
         None, description="Unit codes; omitted: the default addressing (ORG-4)"
     )
-    occurred_at: dt.datetime | None = Field(
+    occurred_at: AwareDatetime | None = Field(
         None, description="DOC-3: the real time of an act done on paper during downtime"
     )
 
@@ -255,20 +256,20 @@ class ExpectedIn(Schema):
 
 class ReadyIn(Schema):
     version: int
-    ready_at: dt.datetime
+    ready_at: AwareDatetime
     ready_physician: str = Field(..., max_length=200)
     ready_nurse: str = Field(..., max_length=200)
     medical_responsibility_to: str = Field(..., max_length=200)
-    occurred_at: dt.datetime | None = Field(
+    occurred_at: AwareDatetime | None = Field(
         None, description="DOC-3: the real time of an act done on paper during downtime"
     )
 
 
 class DischargeIn(Schema):
     version: int
-    discharged_at: dt.datetime
+    discharged_at: AwareDatetime
     self_discharge: bool = False
-    occurred_at: dt.datetime | None = Field(
+    occurred_at: AwareDatetime | None = Field(
         None, description="DOC-3: the real time of an act done on paper during downtime"
     )
 
@@ -287,7 +288,7 @@ class AnswerIn(Schema):
 
 class AnswersIn(Schema):
     answers: list[AnswerIn] = []
-    occurred_at: dt.datetime | None = Field(
+    occurred_at: AwareDatetime | None = Field(
         None, description="DOC-3: the real time of an act done on paper during downtime"
     )
 
@@ -300,13 +301,13 @@ class CareContactIn(Schema):
 
 
 class ReplyIn(Schema):
-    can_receive_at: dt.datetime
+    can_receive_at: AwareDatetime
     interventions: str = Field("", max_length=4000)
 
 
 class DeclinedIn(Schema):
     version: int
-    declined_at: dt.datetime
+    declined_at: AwareDatetime
 
 
 class DeathIn(Schema):

@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
+from pydantic import AwareDatetime
 
 from samordna.accounts.actor import Actor
 from samordna.api.common import ERRORS, actor_of, auth
@@ -33,7 +34,7 @@ def _actor(request: HttpRequest) -> Actor:
 class OpenIn(Schema):
     identity_number: str = Field(..., examples=["19360323-9090"])
     type: SipCase.Type
-    need_known_at: dt.datetime
+    need_known_at: AwareDatetime
     reason: str = ""
 
 
@@ -99,7 +100,7 @@ class ConsentIn(Schema):
     giver: Consent.Giver
     giver_name: str = ""
     form: Consent.Form
-    given_at: dt.datetime
+    given_at: AwareDatetime
     units: list[str] = Field(default_factory=list, description="Unit codes")
     child_view: str = ""
 

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
+from pydantic import AwareDatetime
 
 from samordna.api.common import ERRORS, actor_of, auth
 from samordna.cases.models import Delivery
@@ -41,8 +42,8 @@ class AssessmentOut(Schema):
 class DetailsIn(Schema):
     purpose: Meeting.Purpose
     form: Meeting.Form
-    starts_at: dt.datetime
-    ends_at: dt.datetime
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
     place: str = Field("", max_length=200)
     video_link: str = Field("", max_length=200)
     phone_number: str = Field("", max_length=40)
@@ -69,7 +70,7 @@ class InvitationIn(DetailsIn):
         default_factory=list, description="Ids of the legal representatives"
     )
     externals: list[ExternalIn] = Field(default_factory=list)
-    occurred_at: dt.datetime | None = Field(
+    occurred_at: AwareDatetime | None = Field(
         None, description="DOC-3: the real time of an act done on paper during downtime"
     )
 
