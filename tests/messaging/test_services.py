@@ -153,6 +153,25 @@ INVALID: list[tuple[str, dict[str, Any], str, str | None]] = [
         "",
         "consciousness",
     ),
+    (
+        "date as a number",
+        {
+            "template": Template.HOME_VISIT,
+            "fields": {
+                "ordered_actions": "Såromläggning",
+                "starts_on": 20261201,
+                "ends_on": "2026-12-02",
+            },
+        },
+        "invalid_field",
+        "starts_on",
+    ),
+    (
+        "a list for a field",
+        {"template": "medical_planning", "fields": {"pulse": [80, 90]}},
+        "invalid_field",
+        "pulse",
+    ),
 ]
 
 PLANNING = {

@@ -190,6 +190,11 @@ def clean(template: str, data: dict[str, Any]) -> dict[str, Any]:
     Empty optional fields are left out."""
     if template not in Template.values:
         raise ServiceError("invalid_template", gettext("Choose a template."), "template")
+    for name, value in data.items():
+        if not isinstance(value, str | int | float | bool) and value is not None:
+            raise ServiceError("invalid_field", gettext("Give one value per field."), name)
+    # The API may send numbers; the form fields parse text, as from a browser.
+    data = {k: v if isinstance(v, str | bool) or v is None else str(v) for k, v in data.items()}
     form = form_for(template, data=data)
     if form is None:
         if data:
