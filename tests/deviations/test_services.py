@@ -53,6 +53,9 @@ def unseen_case(world: World) -> int:
         (lambda w: {"event": "   "}, "required", "event"),
         (lambda w: {"event": "Gäller 19360323-9090, ej kvitterat."}, "identity_in_text", "event"),
         (lambda w: {"consequence": "Se 360323-9090"}, "identity_in_text", "consequence"),
+        (lambda w: {"risk": "Gäller 19360323 9090"}, "identity_in_text", "risk"),
+        (lambda w: {"action": "Gäller 1936 03 23-9090"}, "identity_in_text", "action"),
+        (lambda w: {"event": "Se 360323 9090 i journalen"}, "identity_in_text", "event"),
         (lambda w: {"risk": "x" * (services.MAX_TEXT + 1)}, "too_long", "risk"),
         (
             lambda w: {"occurred_at": timezone.now() + dt.timedelta(minutes=5)},

@@ -42,8 +42,9 @@ MAX_TEXT = 4000
 # Seed 000_106b8acbeb42519c.txt lines 262-266: what the report must describe before it is sent.
 TEXTS = ("event", "consequence", "risk", "action", "improvement")
 SIDES = ("reported", "concerning")
-# Something that looks like an identity number: 6 or 8 digits, optional - or +, 4 digits.
-_IDENTITY = re.compile(r"(?<!\d)(?:\d{8}|\d{6})[-+]?\d{4}(?!\d)")
+# Something that looks like an identity number: 6 or 8 digits, optional - or +, 4 digits; the
+# digits may be grouped with spaces ("19360323 9090", "1936 03 23-9090").
+_IDENTITY = re.compile(r"(?<!\d)(?:\d{2}\s?)?\d{2}\s?\d{2}\s?\d{2}\s?[-+]?\s?\d{4}(?!\d)")
 
 
 @dataclass
@@ -188,7 +189,7 @@ def _text(value: str, field: str) -> str:
         raise ServiceError(
             "too_long", _("Write at most %(max)d characters.") % {"max": MAX_TEXT}, field
         )
-    if any(_is_identity(match.group()) for match in _IDENTITY.finditer(value)):
+    if any(_is_identity(re.sub(r"\s", "", m.group())) for m in _IDENTITY.finditer(value)):
         raise ServiceError(
             "identity_in_text",
             _(
