@@ -147,3 +147,16 @@ def test_two_workers_at_once_send_each_digest_once(world: World, emails: None) -
         t.join()
     assert sorted(results) == [0, 1]
     assert [m.to for m in mail.outbox] == [["alice@example.org"]]
+
+
+def test_a_digest_the_mail_server_refused_is_sent_on_the_next_run(
+    world: World, day: Day, emails: None, settings: Any
+) -> None:
+    """A real SMTP connection to a closed port fails; the slot is given back, not lost."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    assert run(at(23, 12, 1)) == 0
+    assert not Digest.objects.exists()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert run(at(23, 12, 2)) == 2
+    assert len(mail.outbox) == 2

@@ -127,7 +127,13 @@ def _send(user: User, county: County, slot: dt.datetime, now: dt.datetime) -> in
         }
         subject = render_to_string("notifications/digest_subject.txt", context).strip()
         body = render_to_string("notifications/digest.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+    except OSError:
+        # The mail server did not take it: give the slot back so the next run tries again.
+        logger.exception("digest for user %s at %s not sent", user.pk, slot)
+        digest.delete()
+        return 0
     count = sum(s["count"] for s in sections)
     Digest.objects.filter(pk=digest.pk).update(sent_at=timezone.now(), items=count)
     return 1
