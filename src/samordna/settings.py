@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "samordna.operations.middleware.WithoutSessionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "samordna.accounts.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

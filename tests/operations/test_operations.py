@@ -175,3 +175,21 @@ def test_the_downtime_page_and_the_forms_work_when_the_database_does_not_answer(
     assert reverse("documents:blank", args=["meeting-record"]) in page.content.decode()
     assert form.status_code == 200
     assert "Dokumentation vid SIP-möte" in text_of(form.content)
+
+
+def test_staff_still_logged_in_get_the_downtime_page_when_the_database_does_not_answer(
+    world: World, login: Callable[..., Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An outage usually starts while staff are logged in; their session lives in the
+    database, so these pages must not read or save it."""
+    client = login(world.alice)
+
+    def unreachable() -> None:
+        raise OperationalError("connection refused")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(connection, "cursor", unreachable)
+        page = client.get(reverse("operations:downtime"))
+        form = client.get(reverse("documents:blank", args=["consent-adult"]))
+    assert (page.status_code, form.status_code) == (200, 200)
+    assert client.get(reverse("overview:overview")).status_code == 200  # still logged in
