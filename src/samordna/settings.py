@@ -180,6 +180,7 @@ WORKER_JOBS = [
 
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = DATA_DIR / "mail"
+DEFAULT_FROM_EMAIL = os.environ.get("SAMORDNA_FROM_EMAIL", "Samordna <noreply@samordna.example>")
 
 # The population register (folkbokföringen) adapter; the demo one reads a JSON file.
 POPULATION_REGISTER = os.environ.get(
