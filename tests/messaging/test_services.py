@@ -446,6 +446,25 @@ def test_no_reply_in_a_closed_case(world: World, sent: Message) -> None:
     services.acknowledge(bob(world), own(sent, world.participant_unit).pk)
 
 
+def test_no_reply_about_a_stay_once_consent_to_information_transfer_is_gone(
+    world: World,
+) -> None:
+    """Seed 001 lines 656-657: without consent only the admission and discharge notices."""
+    from samordna.discharge import services as discharge
+    from samordna.discharge.models import Stay
+    from tests.discharge.conftest import stay_data
+
+    ward_nurse = make_user("wanda", world.ward)
+    case = discharge.register_stay(world.actor(ward_nurse), world.person.pk, stay_data())
+    message = services.send(
+        world.actor(ward_nurse), [(world.participant_unit, "ack")], case_pk=case.pk, body="Hej"
+    )
+    Stay.objects.filter(pk=case.pk).update(consent_to_transfer=False)
+    with pytest.raises(ServiceError) as raised:
+        services.reply(bob(world), message.pk, "Svar")
+    assert raised.value.code == "no_consent"
+
+
 # Forwarding ----------------------------------------------------------------------------------
 
 

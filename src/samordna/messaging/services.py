@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +27,7 @@ from samordna.cases import services as cases
 from samordna.cases.models import Case, Delivery, Notice, Participation
 from samordna.core import deadlines
 from samordna.discharge.services import recipient_choices
-from samordna.errors import Forbidden, NotFound, ServiceError
+from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
 from samordna.messaging import content
 from samordna.messaging.models import Forwarding, Message, Template
 from samordna.organisations.models import Unit
@@ -285,7 +285,6 @@ def reply(actor: Actor, message_pk: int, body: str, mode: str = Delivery.Mode.AC
     sender's unit writes again, to its recipients (those that forwarded it excepted). Replying
     acknowledges the unit's own delivery of that message, as answering an invitation does."""
     case, message = _message(actor, message_pk, "message.reply")
-    cases.require_active(case)
     notice = message.notice
     if notice.sender_unit_id == actor.unit.pk:
         units = [
@@ -302,6 +301,7 @@ def reply(actor: Actor, message_pk: int, body: str, mode: str = Delivery.Mode.AC
     units = [u for u in units if u.pk != actor.unit.pk]
     if not units:
         raise ServiceError("no_recipients", _("The message has no one to reply to."))
+    _check_case(case, units)  # e.g. consent to information transfer withdrawn since
     if mode not in MODES:
         raise ServiceError("invalid_mode", _("Choose to acknowledge or for information."), "mode")
     body = _body(body, required=True)
@@ -400,7 +400,15 @@ def forward(actor: Actor, delivery_pk: int, unit_pk: int | None, note: str) -> D
             "unit",
         )
     _check_case(case, [unit])
-    new = _deliver(case, delivery.notice, unit, delivery.mode)
+    try:
+        with transaction.atomic():
+            new = _deliver(case, delivery.notice, unit, delivery.mode)
+    except IntegrityError as error:  # another unit forwarded it there at the same moment
+        raise Conflict(
+            "already_recipient",
+            _("%(unit)s has already received the message.") % {"unit": unit.name},
+            "unit",
+        ) from error
     delivery.forwarded_to = new
     if delivery.acknowledged_at is None:
         delivery.acknowledged_at = timezone.now()
