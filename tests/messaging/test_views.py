@@ -211,3 +211,14 @@ def test_inbox_lists_unacknowledged_first(login: Login, world: World, sent: Mess
 def test_menu_has_messages(login: Login, world: World, dora: User) -> None:
     html = login(world.alice).get(reverse("messaging:inbox")).content.decode()
     assert 'href="/messages/" aria-current="page"' in html
+
+
+@pytest.mark.parametrize("number", ["", "12345", "19900101-R123"])
+def test_compose_without_a_valid_identity_number_goes_back_with_a_message(
+    login: Callable[..., Client], world: World, number: str
+) -> None:
+    response = login(world.alice).get(
+        reverse("messaging:compose") + f"?identity_number={number}", follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("messaging:inbox")
+    assert 'class="message error"' in response.content.decode()

@@ -48,7 +48,11 @@ def compose(request: UnitRequest) -> HttpResponse:
     actor = request.actor
     case_pk, person_pk = _int(request.GET.get("case")), _int(request.GET.get("person"))
     if case_pk is None and person_pk is None:
-        found = people.lookup(actor, request.GET.get("identity_number", ""))
+        try:
+            found = people.lookup(actor, request.GET.get("identity_number", ""))
+        except ServiceError as error:  # no number, or not a valid one
+            flash.error(request, error.message)
+            return redirect("messaging:inbox")
         if found.person is None or not found.visible:
             flash.error(
                 request,
