@@ -439,3 +439,21 @@ def test_the_discharge_information_without_consent_is_refused_with_403(
     Stay.objects.filter(pk=sent.pk).update(consent_to_transfer=False)
     response = login(world.bob).get(reverse("discharge:information", args=[sent.pk]))
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/stays/new/",
+        "/stays/new/?identity_number=123",
+        "/sip/new/",
+        "/sip/new/?identity_number=x",
+    ],
+)
+def test_starting_from_a_missing_or_bad_identity_number_goes_back_to_the_search(
+    login: Login, world: World, nurse: User, url: str
+) -> None:
+    response = login(nurse).post(url, {}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("people:search")
+    assert 'class="message error"' in response.content.decode()
+    assert not Case.objects.filter(kind="discharge").exists()

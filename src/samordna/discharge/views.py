@@ -42,7 +42,7 @@ from samordna.discharge.information import discharge_information
 from samordna.discharge.models import Stay
 from samordna.errors import ServiceError
 from samordna.organisations.models import Unit
-from samordna.people import services as people
+from samordna.people.views import start_from_number
 
 
 @dataclass
@@ -233,7 +233,9 @@ def register(request: UnitRequest) -> HttpResponse:
     """SVU-1: opened from an exact identity-number lookup, like a SIP; only inpatient wards."""
     if request.actor.unit.kind != Unit.Kind.INPATIENT_WARD:
         raise PermissionDenied
-    found = people.lookup(request.actor, request.GET.get("identity_number", ""))
+    found = start_from_number(request, request.GET.get("identity_number", ""))
+    if isinstance(found, HttpResponse):
+        return found
     person = found.person
     if person is None:
         messages.error(request, _("Register the individual before registering a stay."))

@@ -33,6 +33,16 @@ def _show_error(form: forms.BaseForm, error: ServiceError) -> None:
     form.add_error(field, error.message)
 
 
+def start_from_number(request: UnitRequest, identity_number: str) -> services.Lookup | HttpResponse:
+    """Where a process starts from an identity number (a SIP, a stay): the lookup, or back to
+    the search with the reason when the number is missing or not valid."""
+    try:
+        return services.lookup(request.actor, identity_number)
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect("people:search")
+
+
 @unit_required()
 def search(request: UnitRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()

@@ -19,7 +19,7 @@ from samordna.cases.models import Case
 from samordna.cases.views import run_act
 from samordna.errors import ServiceError
 from samordna.organisations.models import Unit
-from samordna.people import services as people
+from samordna.people.views import start_from_number
 from samordna.sip import services
 from samordna.sip.forms import CloseForm, ConsentForm, CoordinatorForm, OpenCaseForm
 from samordna.sip.models import SipCase
@@ -92,7 +92,9 @@ def open_case(request: UnitRequest) -> HttpResponse:
         identity_number = origin.person.identity_number
     else:
         identity_number = request.GET.get("identity_number", "")
-    found = people.lookup(request.actor, identity_number)
+    found = start_from_number(request, identity_number)
+    if isinstance(found, HttpResponse):
+        return found
     person = found.person
     if person is None:
         messages.error(request, _("Register the individual before opening a SIP."))
