@@ -12,13 +12,14 @@ import time_machine
 from django.utils import timezone
 
 from samordna.audit.models import AccessLog
-from samordna.cases.models import Case, Delivery, Notice
+from samordna.cases.models import Case, Delivery, Notice, Participation
 from samordna.discharge import services
 from samordna.discharge.information import discharge_information
 from samordna.discharge.models import PlanningAnswer, RecipientPlan, Stay
 from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
 from samordna.organisations.models import User
 from samordna.sip import services as sip_services
+from samordna.sip.models import Meeting
 from tests.conftest import World
 from tests.discharge.conftest import version, ward
 from tests.discharge.test_stay import ready_data
@@ -447,3 +448,26 @@ def test_a_refusal_after_the_invitation_deadline_does_not_mend_a_missed_invitati
         result = services.assess(Case.objects.get(pk=ready.pk))
     assert not result.dates
     assert not any("tackade nej" in r for r in result.reasons)
+
+
+def test_the_discharge_information_shows_a_sip_meeting_only_to_a_unit_in_that_sip(
+    world: World, nurse: User, ready: Case
+) -> None:
+    """SEC-1: the SIP that follows the stay is read through the choke point. The ward does not
+    take part in world.case (alice's and bob's SIP), so it must not learn of its meeting."""
+    sip = world.case.sip
+    sip.origin = ready
+    sip.save()
+    starts = timezone.now() + dt.timedelta(days=3)
+    meeting = Meeting.objects.create(
+        case=world.case,
+        purpose=Meeting.Purpose.ESTABLISH,
+        form=Meeting.Form.PHONE,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=1),
+    )
+    assert discharge_information(ward(world, nurse), ready.pk).sip_meeting is None
+    Participation.objects.create(
+        case=world.case, unit=world.ward, role=Participation.Role.PARTICIPANT
+    )
+    assert discharge_information(ward(world, nurse), ready.pk).sip_meeting == meeting

@@ -7,11 +7,12 @@ import re
 from collections.abc import Callable
 
 import pytest
+from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 
 from samordna.cases.models import Case, Delivery, Notice
-from samordna.messaging import services
+from samordna.messaging import services, views
 from samordna.messaging.models import Message, Template
 from samordna.organisations.models import Unit, User
 from samordna.people.models import Person
@@ -150,6 +151,17 @@ def test_charlie_cannot_act(login: Login, world: World, sent: Message, home_care
     )
     assert forward.status_code == 404
     assert Message.objects.count() == 1
+
+
+def test_the_message_of_a_delivery_is_looked_up_through_the_choke_point(
+    world: World, sent: Message, home_care: Unit
+) -> None:
+    """SEC-1: the acknowledge and forward screens find the message of a delivery only in a case
+    the unit takes part in; charlie gets a 404, not its id."""
+    delivery = own(sent, world.participant_unit)
+    assert views._message_of(bob(world), delivery.pk) == sent.pk
+    with pytest.raises(Http404):
+        views._message_of(world.actor(world.charlie), delivery.pk)
 
 
 def test_forward_from_the_thread(

@@ -54,8 +54,12 @@ def discharge_information(actor: Actor, pk: int) -> DischargeInformation:
         contact = CareContact(
             stay.care_contact_name, stay.care_contact_workplace, stay.care_contact_phone
         )
+    # The SIP that follows the stay is another case: its meeting is read only through the
+    # choke point, so a ward (or recipient) that does not take part in that SIP learns nothing
+    # of it (SEC-1).
     meeting = (
         Meeting.objects.filter(
+            case__in=Case.objects.visible_to(actor),
             case__sip__origin=case,
             case__closed_at__isnull=True,
             cancelled_at__isnull=True,

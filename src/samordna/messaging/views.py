@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages as flash
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,9 +16,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from samordna.accounts.actor import UnitRequest
+from samordna.accounts.actor import Actor, UnitRequest
 from samordna.accounts.decorators import unit_required
-from samordna.cases.models import Case, Delivery
+from samordna.cases.models import Case, Delivery, Notice
 from samordna.cases.views import run_act
 from samordna.discharge.services import recipient_choices
 from samordna.errors import ServiceError
@@ -234,10 +234,21 @@ def reply(request: UnitRequest, pk: int) -> HttpResponse:
     )
 
 
-def _message_of(delivery_pk: int) -> int:
-    return int(
-        Delivery.objects.filter(pk=delivery_pk).values_list("notice_id", flat=True).first() or 0
+def _message_of(actor: Actor, delivery_pk: int) -> int:
+    """The message a delivery belongs to, found only in a case the actor's unit takes part in
+    (SEC-1): a unit outside it gets a 404 and learns nothing of the delivery."""
+    pk = (
+        Delivery.objects.filter(
+            pk=delivery_pk,
+            notice__kind=Notice.Kind.MESSAGE,
+            notice__case__in=Case.objects.visible_to(actor),
+        )
+        .values_list("notice_id", flat=True)
+        .first()
     )
+    if pk is None:
+        raise Http404
+    return pk
 
 
 @unit_required()
@@ -254,14 +265,14 @@ def acknowledge(request: UnitRequest, delivery_pk: int) -> HttpResponse:
         flash.success(request, _("The message is acknowledged."))
     if request.POST.get("back") == "inbox":
         return redirect("messaging:inbox")
-    pk = _message_of(delivery_pk)
+    pk = _message_of(request.actor, delivery_pk)
     return redirect(reverse("messaging:message", args=[pk]) + f"#m{pk}")
 
 
 @unit_required()
 @require_POST
 def forward(request: UnitRequest, delivery_pk: int) -> HttpResponse:
-    pk = _message_of(delivery_pk)
+    pk = _message_of(request.actor, delivery_pk)
     units = [(u.pk, u.name) for u in recipient_choices(request.actor)]
     form = ForwardForm(request.POST, prefix=f"f{delivery_pk}", units=units)
     return run_act(
