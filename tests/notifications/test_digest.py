@@ -9,12 +9,14 @@ from typing import Any
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connection
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from samordna.core.rules import RuleSet
 from samordna.notifications import digest
 from samordna.notifications.models import Digest, Preference
-from tests.conftest import World
+from samordna.organisations.models import Membership
+from tests.conftest import World, make_user
 from tests.overview.conftest import Day, at
 
 
@@ -111,13 +113,15 @@ def test_a_worker_that_loses_the_race_sends_nothing(
     world: World, day: Day, emails: None, monkeypatch: Any
 ) -> None:
     """Another worker claims (alice, 12:00) after this one decided to send, before it inserts."""
-    since = digest._since
+    recipients = digest._recipients
 
-    def other_worker_claims_first(user: Any, slot: dt.datetime, rules: RuleSet) -> dt.datetime:
-        Digest.objects.get_or_create(user=user, slot=slot)
-        return since(user, slot, rules)
+    def other_worker_claims_first(county: Any, slot: dt.datetime) -> list[Any]:
+        found = recipients(county, slot)
+        for r in found:
+            Digest.objects.get_or_create(user=r.user, slot=slot)
+        return found
 
-    monkeypatch.setattr(digest, "_since", other_worker_claims_first)
+    monkeypatch.setattr(digest, "_recipients", other_worker_claims_first)
     assert run(at(23, 12, 1)) == 0
     assert mail.outbox == []
     assert Digest.objects.filter(slot=at(23, 12)).count() == 2
@@ -160,3 +164,35 @@ def test_a_digest_the_mail_server_refused_is_sent_on_the_next_run(
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert run(at(23, 12, 2)) == 2
     assert len(mail.outbox) == 2
+
+
+def test_the_digest_run_reads_a_constant_number_of_queries_whatever_the_users(
+    world: World, day: Day, emails: None
+) -> None:
+    """Issue 10 item 4: no query per user. The same reading time with 3 and with 9 users at
+    the same two units (alice's and bob's) costs the same number of queries."""
+    users = [world.alice, world.bob]
+
+    def add_users(count: int) -> None:
+        for n in range(count):
+            unit = (world.owner_unit, world.participant_unit)[n % 2]
+            user = make_user(f"extra{len(users)}", unit, Membership.Role.NURSE)
+            user.email = f"{user.username}@example.org"
+            user.save()
+            users.append(user)
+
+    def measure() -> tuple[int, int]:
+        """Queries and mails of one run, rolled back so the next starts from the same state."""
+        mail.outbox.clear()
+        with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+            with time_machine.travel(at(23, 12, 1), tick=False):
+                sent = digest.run(at(23, 12, 1))
+            transaction.set_rollback(True)
+        return len(queries), sent
+
+    add_users(1)
+    few, sent_few = measure()
+    add_users(6)
+    many, sent_many = measure()
+    assert (sent_few, sent_many) == (3, 9)  # every user got a mail: the work did grow
+    assert many == few
