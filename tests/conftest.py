@@ -8,10 +8,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client
 
 from samordna.accounts.actor import Actor
@@ -22,6 +26,66 @@ from samordna.people.models import Person
 from samordna.sip.models import SipCase
 
 PASSWORD = "correct horse battery staple"
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+START_AT_ENV = "SAMORDNA_TEST_START"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--start-at",
+        default=None,
+        metavar="INSTANT",
+        help=(
+            "start every test at this instant (ISO 8601, e.g. 2028-02-29T06:00; Europe/Stockholm "
+            f"local time unless an offset is given), the clock then ticks on; also {START_AT_ENV}. "
+            "Without it the real time is used."
+        ),
+    )
+
+
+def parse_start_at(value: str) -> dt.datetime:
+    """``2028-02-29T06:00`` is Stockholm time, ``...+00:00``/``...Z`` as given; a date alone is
+    midnight. An ambiguous local time (the October hour that happens twice) is the first one."""
+    try:
+        instant = dt.datetime.fromisoformat(value.strip())
+    except ValueError as error:
+        raise pytest.UsageError(
+            f"--start-at/{START_AT_ENV}: not an ISO 8601 instant: {value!r}"
+        ) from error
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=STOCKHOLM)
+    return instant
+
+
+def start_at(config: pytest.Config) -> dt.datetime | None:
+    value = config.getoption("--start-at") or os.environ.get(START_AT_ENV)
+    return parse_start_at(value) if value else None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    start_at(config)  # a bad value stops the run before any test, not in every test
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    instant = start_at(config)
+    if instant is None:
+        return "clock: real time"
+    local = instant.astimezone(STOCKHOLM)
+    return f"clock: every test starts at {local.isoformat()} ({local:%A} in Europe/Stockholm)"
+
+
+@pytest.fixture(autouse=True)
+def clock_at_start(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Start each test at the run's chosen instant (``--start-at``), with the clock ticking.
+
+    time-machine patches the whole process, so the live server thread of the browser tests sees
+    the same clock. A test that needs a particular time travels there itself on top of this."""
+    instant = start_at(request.config)
+    if instant is None:
+        yield
+        return
+    with time_machine.travel(instant, tick=True):
+        yield
 
 
 @dataclass

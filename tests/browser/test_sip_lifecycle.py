@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import time_machine
 from django.utils import timezone
@@ -61,6 +62,13 @@ def charlie_is_refused(page: Page, case: Case) -> None:
     context.close()
 
 
+# A Monday morning: the invitation goes out at 09:00 for Tuesday 10:00-11:00, and the meeting is
+# recorded on Tuesday afternoon. Every time in the test is computed from this instant, so the test
+# does not depend on the hour, the day or the daylight saving time the suite runs at.
+START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
+
+
+@time_machine.travel(START, tick=True)
 def test_sip_lifecycle(page: Page, world: World) -> None:
     world.case.closed_at = timezone.now()
     world.case.close_reason = "other"
@@ -103,7 +111,7 @@ def test_sip_lifecycle(page: Page, world: World) -> None:
     expect(page.get_by_text("Bor ensam, trappor.")).to_be_visible()
 
     # 4. Invitation to both units (SIP-6).
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    tomorrow = START.date() + dt.timedelta(days=1)
     reveal(page, "/invite/")
     form = page.locator("form[action$='/invite/']")
     choose(form, "purpose", "establish")
@@ -136,8 +144,10 @@ def test_sip_lifecycle(page: Page, world: World) -> None:
         log_out(page)
     assert meeting.notice.deliveries.filter(answer="accepted").count() == 2
 
-    # 6. The day after: the meeting is recorded (SIP-8) and the plan written (SIP-9, SIP-10).
-    with time_machine.travel(timezone.now() + dt.timedelta(days=1, hours=3), tick=True):
+    # 6. The day after, once the meeting has ended: it is recorded (SIP-8) and the plan written
+    # (SIP-9, SIP-10).
+    assert timezone.localtime(meeting.ends_at) == START + dt.timedelta(days=1, hours=2)
+    with time_machine.travel(meeting.ends_at + dt.timedelta(hours=3), tick=True):
         log_in(page, "alice", PASSWORD)
         page.goto(f"/sip/{case.pk}/")
         reveal(page, f"/meetings/{meeting.pk}/record/")

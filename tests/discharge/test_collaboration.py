@@ -21,7 +21,7 @@ from samordna.organisations.models import User
 from samordna.sip import services as sip_services
 from samordna.sip.models import Meeting
 from tests.conftest import World
-from tests.discharge.conftest import version, ward
+from tests.discharge.conftest import stay_data, version, ward
 from tests.discharge.test_stay import ready_data
 
 
@@ -388,12 +388,18 @@ def test_opening_the_sip_after_discharge_moves_the_invitation_deadline(
 
 
 def test_a_death_registered_later_ends_the_liability_on_the_date_of_death(
-    world: World, nurse: User, sent: Case
+    world: World, nurse: User
 ) -> None:
     """Ready before 12:00 on 1 December: liable from 4 December (seed 001 lines 858-864). The
     patient died on 6 December, registered on 9 December: liable 4 and 5 December, as for a
-    discharge."""
+    discharge. The stay is admitted on 30 November: with the clock's own time it would be
+    admitted after it was ready whenever the run starts after 1 December 10:00."""
     tz = timezone.get_current_timezone()
+    with time_machine.travel(dt.datetime(2026, 11, 30, 10, tzinfo=tz), tick=False):
+        sent = services.register_stay(ward(world, nurse), world.person.pk, stay_data())
+        services.send_admission_notice(
+            ward(world, nurse), sent.pk, services.default_recipients(world.person)
+        )
     with time_machine.travel(dt.datetime(2026, 12, 1, 10, tzinfo=tz), tick=False):
         services.send_ready_notice(ward(world, nurse), sent.pk, version(sent), ready_data(sent))
     Stay.objects.filter(pk=sent.pk).update(only_social_services=True)
