@@ -17,6 +17,7 @@ from samordna.messaging.models import Message, Template
 from samordna.organisations.models import Unit, User
 from samordna.people.models import Person
 from tests.conftest import World, valid_identity_number
+from tests.discharge.test_api import bearer
 from tests.messaging.conftest import bob, own, send
 
 Login = Callable[..., Client]
@@ -234,3 +235,47 @@ def test_compose_without_a_valid_identity_number_goes_back_with_a_message(
     )
     assert response.redirect_chain[-1][0] == reverse("messaging:inbox")
     assert 'class="message error"' in response.content.decode()
+
+
+def referral(world: World, consider_sip: bool, **kwargs: object) -> Message:
+    fields = {
+        "situation": "Ensam hemma efter utskrivning",
+        "background": "Hjärtsvikt",
+        "current": "Behöver hjälp med läkemedel",
+        "recommendation": "Inskrivning i hemsjukvård",
+        "patient_consent": True,
+        "consider_sip": consider_sip,
+    }
+    return send(world, template=Template.HOME_CARE_REFERRAL, fields=fields, **kwargs)
+
+
+@pytest.mark.parametrize("consider_sip", [True, False])
+def test_a_referral_that_asks_for_a_sip_suggests_opening_one_to_the_recipient(
+    login: Login, world: World, loner: Person, consider_sip: bool
+) -> None:
+    """Issue 10 item 5: "SIP needed" on a home-care referral (seed 003_9c6849ff85993bc8.txt
+    lines 107 and 110) is no longer stored only: the recipient is asked to open a SIP, with
+    a button that starts it for the individual; the API says so too."""
+    message = referral(
+        world, consider_sip, case_pk=None, person_pk=loner.pk, consent_confirmed=True
+    )
+    html = login(world.bob).get(reverse("messaging:message", args=[message.pk])).content.decode()
+    button = f"{reverse('sip:open')}?identity_number={loner.identity_number}"
+    assert (f'id="m{message.pk}-sip"' in html) is consider_sip
+    assert (button in html) is consider_sip
+    assert ("Avsändaren begär en SIP" in html) is consider_sip
+    api = bearer(world.bob)
+    thread = Client().get(f"/api/v1/messages/{message.pk}", **api).json()
+    assert thread["messages"][0]["suggests_sip"] is consider_sip
+    sender = login(world.alice).get(reverse("messaging:message", args=[message.pk]))
+    assert button not in sender.content.decode()  # the sender asks; the recipient opens
+
+
+def test_the_sip_suggestion_in_a_sip_case_leads_to_that_sip(login: Login, world: World) -> None:
+    message = referral(world, True)
+    bob_page = login(world.bob).get(reverse("messaging:message", args=[message.pk]))
+    assert reverse("sip:case", args=[world.case.pk]) in bob_page.content.decode()
+    assert "SIP:en är redan öppnad" in bob_page.content.decode()
+    assert reverse("sip:open") not in bob_page.content.decode()
+    alice_page = login(world.alice).get(reverse("messaging:message", args=[message.pk]))
+    assert f'id="m{message.pk}-sip"' in alice_page.content.decode()

@@ -90,6 +90,11 @@ class MessageOut(Schema):
     suggests_home_care: bool = Field(
         ..., description="A single home visit over 14 days: consider home health care"
     )
+    suggests_sip: bool = Field(
+        ...,
+        description='A home-care referral with "SIP needed" ticked: the recipient is asked to '
+        "open a SIP for the individual",
+    )
     deliveries: list[DeliveryOut]
 
 
@@ -132,6 +137,7 @@ def message_out(m: Message) -> dict[str, Any]:
         "sender": notice.sender.username,
         "sender_unit": notice.sender_unit.code,
         "suggests_home_care": content.suggests_home_care(m.template, m.fields),
+        "suggests_sip": content.suggests_sip(m.template, m.fields),
         "deliveries": [_delivery(d, now) for d in notice.deliveries.all()],
     }
 

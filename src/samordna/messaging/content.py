@@ -27,6 +27,14 @@ HOME_CARE_SUGGESTION = _(
     "single home visits."
 )
 
+# "När patienten har behov av samordnade insatser av både regionen och kommunen i samband med
+# inskrivning i hemsjukvården ska en samordnad individuell plan, SIP, upprättas ... Nytt samtycke
+# inhämtas/behövs vid eventuell SIP" (seed 003_9c6849ff85993bc8.txt line 110).
+SIP_SUGGESTION = _(
+    "The sender asks for a SIP: the patient needs coordinated interventions from the region "
+    "and the municipality. A SIP needs the individual's new consent."
+)
+
 
 def _text(label: Any, help_text: Any = "", required: bool = True) -> forms.CharField:
     return forms.CharField(
@@ -58,7 +66,9 @@ class HomeCareReferralForm(forms.Form):
             "SIP needed: the patient needs coordinated interventions from the region and "
             "the municipality"
         ),
-        help_text=_("Then an invitation to a SIP meeting is sent; new consent is needed."),
+        help_text=_(
+            "The recipient is then asked to open a SIP for the individual; a SIP needs new consent."
+        ),
         required=False,
     )
     patient_consent = forms.BooleanField(
@@ -217,6 +227,11 @@ def home_visit_days(fields: dict[str, Any]) -> int:
 def suggests_home_care(template: str, fields: dict[str, Any]) -> bool:
     """A single home visit over 14 days: consider enrolment in home health care instead."""
     return template == Template.HOME_VISIT and home_visit_days(fields) > HOME_VISIT_MAX_DAYS
+
+
+def suggests_sip(template: str, fields: dict[str, Any]) -> bool:
+    """A home-care referral with "SIP needed" ticked: the recipient is asked to open a SIP."""
+    return template == Template.HOME_CARE_REFERRAL and bool(fields.get("consider_sip"))
 
 
 def rows(template: str, fields: dict[str, Any]) -> list[tuple[str, str]]:

@@ -161,6 +161,7 @@ class Row:
     fields: list[tuple[str, str]]
     deliveries: list[tuple[Delivery, str]]
     suggests_home_care: bool
+    suggests_sip: bool
     own: Delivery | None = None
     forward_form: ForwardForm | None = None
 
@@ -183,6 +184,7 @@ def render_thread(
             content.rows(m.template, m.fields),
             [(d, services.status(d, now)) for d in m.notice.deliveries.all()],
             content.suggests_home_care(m.template, m.fields),
+            content.suggests_sip(m.template, m.fields),
         )
         own = services.own_delivery(actor, m)
         row.own = own if own is not None and own.forwarded_to_id is None else None
@@ -210,6 +212,7 @@ def render_thread(
             "answered": answered,
             "reply_form": reply_form or (ReplyForm(prefix="reply") if answered else None),
             "home_care_suggestion": content.HOME_CARE_SUGGESTION,
+            "sip_suggestion": content.SIP_SUGGESTION,
         },
         status=status,
     )
