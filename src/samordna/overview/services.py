@@ -24,7 +24,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -160,12 +160,9 @@ class Overview:
 # Links -------------------------------------------------------------------------------------------
 
 
-def message_url(notice_pk: int) -> str | None:
-    """The message page (MSG-1) belongs to the messaging app; until it has one, no link."""
-    try:
-        return reverse("messaging:message", args=[notice_pk])
-    except NoReverseMatch:
-        return None
+def message_url(notice_pk: int) -> str:
+    """The message page (MSG-1) of the messaging app."""
+    return reverse("messaging:message", args=[notice_pk])
 
 
 def case_url(case: Case) -> str | None:
