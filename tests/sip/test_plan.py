@@ -407,7 +407,8 @@ def test_a_new_version_from_a_meeting_follows_up_the_one_before(world: World, si
     )
     plan.mark_documented(world.actor(world.alice), sip.pk, 2, saved.version)
     first, second = sip.obligations.filter(kind=Obligation.Kind.FOLLOW_UP).order_by("pk")
-    assert first.met_at == held.starts_at and second.is_open
+    assert first.met_at == held.starts_at
+    assert second.met_at is None and second.cancelled_at is None  # the next follow-up is open
     comment = sip.obligations.get(kind=Obligation.Kind.FOLLOW_UP_COMMENT)
     assert comment.cancelled_at is not None
 

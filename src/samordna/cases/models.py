@@ -344,10 +344,6 @@ class Obligation(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.due_at:%Y-%m-%d}"
 
-    @property
-    def is_open(self) -> bool:
-        return self.met_at is None and self.cancelled_at is None
-
     def status(self, now: dt.datetime) -> str:
         """met, cancelled, overdue or due (for display)."""
         if self.met_at is not None:
