@@ -58,8 +58,8 @@ class Stay(models.Model):
     care_contact_name = models.CharField(_("designated care contact"), max_length=200, blank=True)
     care_contact_workplace = models.CharField(_("workplace"), max_length=200, blank=True)
     care_contact_phone = models.CharField(_("phone"), max_length=40, blank=True)
-    # SVU-10: the SIP invitation condition. Recorded here until the SIP after discharge links to
-    # the stay (``SipCase.origin``); that link is where this value will come from.
+    # SVU-10: the SIP invitation condition: when the first invitation of the SIP that follows the
+    # stay (``SipCase.origin``) was sent, recorded by that SIP's invitation act.
     sip_invited_at = models.DateTimeField(_("SIP invitation sent"), null=True, blank=True)
     # SVU-9, seed 001 lines 930-931: no SIP invitation is then needed (lines 981-983).
     sip_declined_at = models.DateTimeField(_("patient declined SIP"), null=True, blank=True)
