@@ -160,6 +160,8 @@ class Membership(models.Model):
         OTHER_PROFESSIONAL = "other_professional", _("Other professional")
         UNIT_ADMIN = "unit_admin", _("Unit administrator")
         COUNTY_ADMIN = "county_admin", _("County administrator")
+        # Grants nothing yet: no act, screen or API endpoint checks it. It is kept for the
+        # county's indicators (issue 13), which will be readable by this role only.
         STATISTICS = "statistics", _("Statistics")
 
     user = models.ForeignKey(User, models.CASCADE, related_name="memberships")
