@@ -15,12 +15,14 @@ from django.utils import timezone
 from samordna.audit.models import AccessLog
 from samordna.cases import services as cases
 from samordna.cases.models import Case, Obligation
+from samordna.discharge import services as discharge
 from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
-from samordna.organisations.models import Unit
+from samordna.organisations.models import Membership, Unit
 from samordna.people.models import Person, Relative
 from samordna.sip import services
 from samordna.sip.models import Consent, SipCase
-from tests.conftest import World, valid_identity_number
+from tests.conftest import World, make_user, valid_identity_number
+from tests.discharge.conftest import stay_data
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -69,10 +71,17 @@ def test_a_second_active_sip_is_refused_by_the_database(world: World, sip: Case)
 
 
 def test_a_stay_may_run_beside_the_sip(world: World, sip: Case) -> None:
-    """Seed 000: "En person kan ha både ett pågående SVU ärende … och ett SIP ärende"."""
-    Case.objects.create(
-        person=world.person, kind="discharge", owner_unit=world.ward, opened_by=world.bob
+    """Seed 000: "En person kan ha både ett pågående SVU ärende … och ett SIP ärende". A ward
+    registers a stay while the SIP is active; both stay active, the SIP untouched."""
+    nurse = make_user("wanda", world.ward, Membership.Role.NURSE)
+    stay = discharge.register_stay(world.actor(nurse, world.ward), world.person.pk, stay_data())
+    active = Case.objects.active().filter(person=world.person)
+    assert sorted(active.values_list("pk", "kind")) == sorted(
+        [(sip.pk, Case.Kind.SIP), (stay.pk, Case.Kind.DISCHARGE)]
     )
+    coordinator = services.current_coordinator(sip)
+    assert coordinator is not None and coordinator.user == world.alice
+    assert list(sip.events.values_list("kind", flat=True)) == ["opened"]
 
 
 @pytest.mark.parametrize(
