@@ -7,14 +7,20 @@ import json
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.test import Client
 from django.utils import timezone
 
+from samordna.api import discharge as discharge_api
 from samordna.api.models import ApiToken
+from samordna.audit.models import AccessLog
 from samordna.cases.models import Case, Delivery
-from samordna.discharge.models import Stay
+from samordna.discharge.models import PlanningAnswer, Stay
+from samordna.messaging import services as messaging
 from samordna.organisations.models import User
 from tests.conftest import World
+from tests.discharge.conftest import version, ward
+from tests.people.test_services import PROTECTED_ADULT
 
 
 def bearer(user: User) -> dict[str, str]:
@@ -308,3 +314,108 @@ def test_a_time_without_a_time_zone_is_refused_with_422(
     assert (response.status_code, response.json()["field"]) == (422, "occurred_at")
     delivery.refresh_from_db()
     assert delivery.acknowledged_at is None
+
+
+def test_details_change_only_the_fields_given(client: Client, world: World, nurse: User) -> None:
+    """SEC-4 (issue 10 item 1): an omitted field keeps its stored value. Before, omitting
+    ``sip_invited_at`` and ``needs_assessed_at`` cleared them, which changed the payment
+    liability; the invitation time is set by the SIP invitation alone and not editable."""
+    ward = bearer(nurse)
+    assessed = timezone.now() - dt.timedelta(hours=2)
+    stay_id = register(
+        client, world, ward, needs_assessed_at=assessed.isoformat(), only_social_services=True
+    ).json()["id"]
+    invited = timezone.now() - dt.timedelta(hours=1)
+    Stay.objects.filter(pk=stay_id).update(sip_invited_at=invited)  # as send_invitation does
+    url = f"/api/v1/stays/{stay_id}/details"
+    changed = post(client, url, {"version": 1, "cause": "Fall i hemmet"}, ward)
+    assert changed.status_code == 200, changed.content
+    stay = Stay.objects.get(pk=stay_id)
+    assert (stay.cause, stay.version) == ("Fall i hemmet", 2)
+    assert stay.needs_assessed_at == assessed
+    assert stay.sip_invited_at == invited
+    assert stay.only_social_services is True and stay.consent_to_transfer is True
+    assert stay.treating_physician == "Erik Berg"
+    details = changed.json()["details"]
+    assert details["sip_invited_at"] is not None and details["needs_assessed_at"] is not None
+
+    cleared = post(client, url, {"version": 2, "needs_assessed_at": None}, ward)
+    assert cleared.status_code == 200, cleared.content
+    stay.refresh_from_db()
+    assert stay.needs_assessed_at is None and stay.sip_invited_at == invited
+
+    for body in (
+        {"version": 3, "sip_invited_at": None},
+        {"version": 3, "sip_invited_at": timezone.now().isoformat()},
+    ):
+        refused = post(client, url, body, ward)
+        assert refused.status_code == 422, body
+        assert refused.json()["field"] == "sip_invited_at"
+    for body in ({"version": 3, "cause": None}, {"version": 3, "admitted_at": None}):
+        assert post(client, url, body, ward).status_code == 422, body
+    stay.refresh_from_db()
+    assert (stay.version, stay.sip_invited_at, stay.cause) == (3, invited, "Fall i hemmet")
+
+
+def _row_counts() -> dict[str, int]:
+    return {m._meta.label: m.objects.count() for m in apps.get_models()}
+
+
+def test_a_stay_with_a_message_answers(
+    client: Client, world: World, nurse: User, sent: Case
+) -> None:
+    """Issue 10 item 7: a message in the stay is a notice without stay content; reading the
+    stay answered 500 with one, after every write to it had already been stored."""
+    messaging.send(
+        ward(world, nurse),
+        [(world.participant_unit, Delivery.Mode.ACK)],
+        case_pk=sent.pk,
+        subject="Hemgång",
+        body="Kan ni ta emot på fredag?",
+        consent_confirmed=True,
+    )
+    headers = bearer(nurse)
+    read = client.get(f"/api/v1/stays/{sent.pk}", **headers)
+    assert read.status_code == 200, read.content
+    assert [n["kind"] for n in read.json()["notices"]] == ["admission"]
+    before = PlanningAnswer.objects.count()
+    answer = {"answers": [{"question": "mobility", "answer": True}]}
+    written = post(client, f"/api/v1/stays/{sent.pk}/planning-basis", answer, headers)
+    assert written.status_code == 200, written.content
+    assert PlanningAnswer.objects.count() == before + 1
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_write_whose_answer_fails_changes_nothing(
+    world: World,
+    nurse: User,
+    sent: Case,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+    debug: bool,
+) -> None:
+    """Issue 10 item 7: an API write answers only after its answer is built, in the same
+    transaction; when building it fails, the act is rolled back and the client may retry."""
+    settings.DEBUG = debug  # ninja answers the exception itself with DEBUG, raises it without
+
+    def broken(actor: Any, case: Case) -> dict[str, Any]:
+        raise RuntimeError("the answer could not be built")
+
+    monkeypatch.setattr(discharge_api, "stay_out", broken)
+    client = Client(raise_request_exception=False)
+    before = _row_counts()
+    answer = {"answers": [{"question": "mobility", "answer": True}]}
+    response = post(client, f"/api/v1/stays/{sent.pk}/planning-basis", answer, bearer(nurse))
+    assert response.status_code == 500
+    assert Stay.objects.get(pk=sent.pk).version == version(sent)
+    after = _row_counts()
+    assert {k: v for k, v in after.items() if v != before[k]} == {"api.ApiToken": 1}
+
+
+def test_a_refusal_keeps_its_log(client: Client, world: World) -> None:
+    """A 4xx answer is the act's own refusal, which it logs outside its transaction (PER-1):
+    the API's transaction around every write keeps that log."""
+    body = {"identity_number": PROTECTED_ADULT, "first_name": "A", "last_name": "B"}
+    refused = post(client, "/api/v1/persons", {**body, "municipality": "lulea"}, bearer(world.bob))
+    assert (refused.status_code, refused.json()["code"]) == (400, "protected_identity")
+    assert AccessLog.objects.filter(action=AccessLog.Action.REFUSE, via="api").exists()

@@ -400,12 +400,9 @@ def test_liability_from_the_stays_facts(world: World, nurse: User) -> None:
     with time_machine.travel(at("2026-03-02 11:40"), tick=False):
         services.send_ready_notice(actor, stay.pk, version(stay), ready_data(stay))
     with time_machine.travel(at("2026-03-03 10:00"), tick=False):
-        services.update_stay(
-            actor,
-            stay.pk,
-            version(stay),
-            {**stay_data(admitted_at=stay.stay.admitted_at), "sip_invited_at": timezone.now()},
-        )
+        # What the SIP invitation records in the stay it follows (sip.meetings.send_invitation;
+        # end to end in tests/discharge/test_after_registration.py).
+        Stay.objects.filter(pk=stay.pk).update(sip_invited_at=timezone.now())
         services.add_unavailable_period(
             actor, stay.pk, dt.date(2026, 3, 6), dt.date(2026, 3, 7), "Hemsjukvård saknas"
         )

@@ -457,3 +457,28 @@ def test_starting_from_a_missing_or_bad_identity_number_goes_back_to_the_search(
     assert response.redirect_chain[-1][0] == reverse("people:search")
     assert 'class="message error"' in response.content.decode()
     assert not Case.objects.filter(kind="discharge").exists()
+
+
+def test_the_edit_form_cannot_set_the_sip_invitation(
+    login: Login, world: World, nurse: User, stay: Case
+) -> None:
+    """SEC-4: the SIP invitation time belongs to the invitation act (SVU-10), so the stay form
+    has no such field and ignores one posted anyway; before, the form cleared it when empty."""
+    invited = timezone.now() - dt.timedelta(hours=1)
+    Stay.objects.filter(pk=stay.pk).update(sip_invited_at=invited)  # as send_invitation does
+    client = login(nurse)
+    page = client.get(reverse("discharge:stay", args=[stay.pk])).content.decode()
+    assert 'name="edit-sip_invited_at"' not in page
+    data = {
+        "edit-admitted_at": local(stay.stay.admitted_at),
+        "edit-cause": "Pneumoni",
+        "edit-treating_physician": "Erik Berg",
+        "edit-needs_assessed_at": local(stay.stay.needs_assessed_at),
+        "edit-consent_to_transfer": "True",
+        "edit-only_social_services": "False",
+        "edit-sip_invited_at": "",
+        "edit-version": "1",
+    }
+    assert client.post(reverse("discharge:edit", args=[stay.pk]), data).status_code == 302
+    saved = Stay.objects.get(pk=stay.pk)
+    assert (saved.cause, saved.sip_invited_at) == ("Pneumoni", invited)

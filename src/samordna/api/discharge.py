@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, ConfigDict
 
 from samordna.accounts.actor import Actor
 from samordna.api.common import ERRORS, actor_of, auth
@@ -154,7 +154,9 @@ def stay_out(actor: Actor, case: Case) -> dict[str, Any]:
     full = services.sees_everything(actor, case)
     now = timezone.now()
     notices = []
-    for n in case.notices.select_related("sender_unit", "stay_notice").prefetch_related(
+    # The stay's own notices; a message in the case is a notice without stay content.
+    stay_notices = case.notices.filter(stay_notice__isnull=False)
+    for n in stay_notices.select_related("sender_unit", "stay_notice").prefetch_related(
         "deliveries__unit", "deliveries__acknowledged_by"
     ):
         content = n.stay_notice
@@ -235,9 +237,25 @@ class RegisterIn(StayIn):
     expected_discharge_on: dt.date
 
 
-class DetailsIn(StayIn):
+# The default of a field that may be omitted but not given as null: pydantic does not validate
+# a default, so an omitted field is simply absent from ``model_fields_set``.
+OMITTED: Any = None
+
+
+class DetailsIn(Schema):
+    """SEC-4: only the fields given change; an omitted field keeps its stored value, and an
+    explicit ``null`` clears ``needs_assessed_at``. The SIP invitation time is not here: the
+    SIP invitation records it, so an unknown field (such as ``sip_invited_at``) is refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
     version: int
-    sip_invited_at: AwareDatetime | None = None
+    admitted_at: AwareDatetime = Field(OMITTED)
+    cause: str = Field(OMITTED, max_length=2000)
+    treating_physician: str = Field(OMITTED, max_length=200)
+    needs_assessed_at: AwareDatetime | None = None
+    consent_to_transfer: bool = Field(OMITTED)
+    only_social_services: bool = Field(OMITTED)
 
 
 class AdmissionIn(Schema):
@@ -375,9 +393,11 @@ def get_stay(request: HttpRequest, stay_id: int) -> Any:
 
 @router.post("/{stay_id}/details", response={200: StayOut, **ERRORS})
 def update_stay(request: HttpRequest, stay_id: int, payload: DetailsIn) -> Any:
-    """Correct the stay's details; 409 `edit_conflict` when ``version`` is not the current."""
+    """Correct the stay's details: only the fields given change. 409 `edit_conflict` when
+    ``version`` is not the current."""
     actor = actor_of(request)
-    services.update_stay(actor, stay_id, payload.version, payload.dict())
+    given = {name: getattr(payload, name) for name in payload.model_fields_set}
+    services.update_stay(actor, stay_id, payload.version, given)
     return _reread(actor, stay_id)
 
 

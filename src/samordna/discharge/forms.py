@@ -71,12 +71,6 @@ class StayForm(forms.Form):
         _("Does the patient need interventions from social services only?"),
         _("Then no SIP invitation is needed for the payment liability."),
     )
-    sip_invited_at = forms.DateTimeField(
-        label=_("SIP invitation sent"),
-        widget=LocalDateTimeInput(),
-        required=False,
-        help_text=_("By the designated care contact; recorded here until the SIP is linked."),
-    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -98,10 +92,6 @@ class RegisterForm(StayForm):
         "consent_to_transfer",
         "only_social_services",
     ]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        del self.fields["sip_invited_at"]  # nothing to invite to before the stay exists
 
 
 class EditForm(StayForm):

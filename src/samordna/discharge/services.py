@@ -171,9 +171,6 @@ def _clean_stay(data: dict[str, Any]) -> dict[str, Any]:
                 _("The assessment cannot be before the admission."),
                 "needs_assessed_at",
             )
-    invited = data.get("sip_invited_at")
-    if invited is not None:
-        _not_future(invited, "sip_invited_at", _("The invitation cannot be in the future."))
     for flag in ("consent_to_transfer", "only_social_services"):
         if not isinstance(data.get(flag, False), bool):
             raise ServiceError("invalid_choice", _("Choose yes or no."), flag)
@@ -186,7 +183,6 @@ def _clean_stay(data: dict[str, Any]) -> dict[str, Any]:
         "needs_assessed_at": assessed,
         "consent_to_transfer": data.get("consent_to_transfer", False),
         "only_social_services": data.get("only_social_services", False),
-        "sip_invited_at": invited,
     }
 
 
@@ -204,14 +200,30 @@ def _expected_date(value: Any, admitted_at: dt.datetime) -> dt.date:
     return value
 
 
+# What the ward corrects in a stay. Not the SIP invitation time: only the invitation act sets it
+# (``sip.meetings.send_invitation``), since it decides the payment liability (SVU-10).
+STAY_FIELDS = (
+    "admitted_at",
+    "cause",
+    "treating_physician",
+    "needs_assessed_at",
+    "consent_to_transfer",
+    "only_social_services",
+)
+
+
 @transaction.atomic
 def update_stay(actor: Actor, pk: int, version: int, data: dict[str, Any]) -> Stay:
-    """The ward corrects the stay's details; refused if someone saved since ``version``."""
+    """The ward corrects the stay's details; refused if someone saved since ``version``.
+
+    Only the ``STAY_FIELDS`` present in ``data`` change: an absent one keeps its stored value
+    (SEC-4: an omitted field is no request to clear it); anything else in ``data`` is ignored."""
     case = get(actor, pk, "stay.update", lock=True)
     cases.require_active(case)
     require_ward(actor, case)
     stay = _stay(case, version)
-    fields = _clean_stay(data)
+    stored = {name: getattr(stay, name) for name in STAY_FIELDS}
+    fields = _clean_stay({**stored, **{k: v for k, v in data.items() if k in STAY_FIELDS}})
     if stay.expected_discharge_on < timezone.localdate(fields["admitted_at"]):
         raise ServiceError(
             "before_admission",
@@ -224,8 +236,6 @@ def update_stay(actor: Actor, pk: int, version: int, data: dict[str, Any]) -> St
     _bump(stay, version, **fields)
     if "needs_assessed_at" in changed:
         _oblige_admission_notice(case, stay.needs_assessed_at)
-    if stay.sip_invited_at is not None:
-        cases.meet(case, Obligation.Kind.SIP_INVITATION, stay.sip_invited_at)
     if stay.only_social_services:
         cases.cancel(case, Obligation.Kind.SIP_INVITATION)
     cases.record(actor, case, "stay_updated", {"fields": changed})
