@@ -14,7 +14,7 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.responses import Status
 
-from samordna.api.common import Error, actor_of, auth
+from samordna.api.common import Error, actor_of, answered_in_one_transaction, auth
 from samordna.api.discharge import router as discharge_router
 from samordna.api.sip_cases import persons_router
 from samordna.api.sip_cases import router as sip_router
@@ -32,6 +32,7 @@ api = NinjaAPI(
     docs_url="/docs",
     urls_namespace="api-v1",
 )
+api.add_decorator(answered_in_one_transaction, mode="view")
 
 
 def error_response(

@@ -4,7 +4,12 @@ Routers import from here (not from ``api.py``, which imports the routers)."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponseBase
 from ninja import Schema
 from ninja.security import HttpBearer
 
@@ -52,3 +57,30 @@ ERRORS: dict[int, type[Schema]] = {
     409: Error,
     422: Error,
 }
+
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def answered_in_one_transaction(run: Callable[..., HttpResponseBase]) -> Callable[..., Any]:
+    """Run an API write and the building of its answer in one transaction (issue 10 item 7).
+
+    Each act commits its own transaction; were the answer then built outside it, an error
+    there (a serializer bug, a response outside its schema) would answer 500 for a write that
+    was stored, and a client retrying it would store it twice. Wrapped around ninja's whole
+    operation (``api.add_decorator(..., mode="view")``), a server error rolls the act back:
+    an exception propagates out of the block, and a 5xx answer (ninja's with DEBUG) marks it
+    for rollback. A 4xx answer is the act's own refusal: the act rolled itself back already,
+    and what it keeps on purpose outside its transaction (the log of a refusal) stays."""
+
+    @wraps(run)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.method in READ_METHODS:
+            return run(request, *args, **kwargs)
+        with transaction.atomic():
+            response = run(request, *args, **kwargs)
+            if response.status_code >= 500:
+                transaction.set_rollback(True)
+        return response
+
+    return wrapper
