@@ -8,7 +8,9 @@ from collections.abc import Callable
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -482,3 +484,57 @@ def test_the_edit_form_cannot_set_the_sip_invitation(
     assert client.post(reverse("discharge:edit", args=[stay.pk]), data).status_code == 302
     saved = Stay.objects.get(pk=stay.pk)
     assert (saved.cause, saved.sip_invited_at) == ("Pneumoni", invited)
+
+
+def test_the_liability_csv_reads_a_constant_number_of_queries(
+    login: Login, world: World, nurse: User
+) -> None:
+    """Issue 10 item 4: no queries per stay. The same export with 2 and with 6 liable stays
+    (each with an admission notice to Luleå, a ready notice, an unavailable day and a discharge)
+    costs
+    the same number of queries."""
+    DailyAmount.objects.create(year=2026, amount_sek=2000, source="test")
+    actor = ward(world, nurse)
+
+    def make_stays(n: int) -> None:
+        for i in range(n):
+            person = Person.objects.create(
+                identity_number=valid_identity_number("19400101", Person.objects.count() * 2 + 1),
+                first_name=f"P{i}",
+                last_name="Test",
+                municipality=world.lulea,
+            )
+            with time_machine.travel(at("2026-03-02 09:00"), tick=False):
+                case = services.register_stay(actor, person.pk, stay_data())
+                services.send_admission_notice(actor, case.pk, [world.participant_unit])
+            with time_machine.travel(at("2026-03-02 13:00"), tick=False):
+                services.send_ready_notice(actor, case.pk, version(case), ready_data(case))
+                services.add_unavailable_period(
+                    actor, case.pk, dt.date(2026, 3, 7), dt.date(2026, 3, 7), "Plats saknas"
+                )
+            Stay.objects.filter(pk=case.pk).update(only_social_services=True)
+            with time_machine.travel(at("2026-03-09 12:00"), tick=False):
+                services.send_discharge_notice(
+                    actor, case.pk, version(case), at("2026-03-09 10:00"), False
+                )
+
+    client = login(world.bob)
+    url = reverse("discharge:liability-csv") + "?municipality=lulea&month=2026-03"
+
+    def export() -> tuple[int, int]:
+        with (
+            time_machine.travel(at("2026-04-02 10:00"), tick=False),
+            CaptureQueriesContext(connection) as queries,
+        ):
+            response = client.get(url)
+        assert response.status_code == 200
+        lines = response.content.decode("utf-8-sig").splitlines()[1:]
+        assert all(line.split(";")[6] == "6 8" for line in lines)  # the 7th unavailable
+        return len(queries), len(lines)
+
+    make_stays(2)
+    few, rows_few = export()
+    make_stays(4)
+    many, rows_many = export()
+    assert (rows_few, rows_many) == (2, 6)  # every stay is liable, so the work did grow
+    assert many == few

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -921,15 +921,21 @@ def daily_amounts() -> dict[int, int]:
 
 
 def facts_of(case: Case) -> liability.Facts:
-    """The stay's facts for the liability rules. A stay closed because the patient died ends on
-    the date of death, whenever it was registered; otherwise on the day it was closed."""
-    stay: Stay = case.stay
-    ready = case.notices.filter(kind=Notice.Kind.READY).order_by("sent_at").first()
+    """The stay's facts for the liability rules (one case; the export reads them for all its
+    stays at once with ``_facts``)."""
+    ready = case.notices.filter(kind=Notice.Kind.READY).order_by("sent_at", "pk").first()
     to_municipality = Delivery.objects.filter(
         notice__case=case,
         notice__kind=Notice.Kind.ADMISSION,
         unit__principal_id=case.person.municipality_id,
     ).exists()
+    return _facts(case, ready.sent_at if ready else None, to_municipality)
+
+
+def _facts(case: Case, ready_sent_at: dt.datetime | None, to_municipality: bool) -> liability.Facts:
+    """A stay closed because the patient died ends on the date of death, whenever it was
+    registered; otherwise on the day it was closed."""
+    stay: Stay = case.stay
     ended = stay.discharged_at or case.closed_at
     ended_on = timezone.localdate(ended) if ended else None
     if case.close_reason == Case.CloseReason.DECEASED and case.person.deceased_on:
@@ -937,7 +943,7 @@ def facts_of(case: Case) -> liability.Facts:
     return liability.Facts(
         consent=stay.consent_to_transfer,
         admission_notice_to_municipality=to_municipality,
-        ready_sent_at=ready.sent_at if ready else None,
+        ready_sent_at=ready_sent_at,
         sip_invited_at=stay.sip_invited_at,
         only_social_services=stay.only_social_services,
         sip_declined_at=stay.sip_declined_at,
@@ -948,9 +954,11 @@ def facts_of(case: Case) -> liability.Facts:
     )
 
 
-def assess(case: Case, amounts: dict[int, int] | None = None) -> liability.Liability:
+def assess(
+    case: Case, amounts: dict[int, int] | None = None, facts: liability.Facts | None = None
+) -> liability.Liability:
     return liability.assess(
-        facts_of(case),
+        facts_of(case) if facts is None else facts,
         case.owner_unit.principal.county.rule_set,
         daily_amounts() if amounts is None else amounts,
         timezone.localdate(),
@@ -1004,13 +1012,31 @@ def liability_export(actor: Actor, code: str, month: str) -> tuple[Principal, li
             | Q(stay__discharged_at__gte=deadlines.end_of_day(first - dt.timedelta(days=1)))
         )
         .select_related("person", "stay", "owner_unit__principal__county")
+        .prefetch_related("stay__unavailable_periods")
+        .annotate(
+            # What ``facts_of`` reads per case, for all the stays in the one query.
+            first_ready_at=Subquery(
+                Notice.objects.filter(case=OuterRef("pk"), kind=Notice.Kind.READY)
+                .order_by("sent_at", "pk")
+                .values("sent_at")[:1]
+            ),
+            notified_municipality=Exists(
+                Delivery.objects.filter(
+                    notice__case=OuterRef("pk"),
+                    notice__kind=Notice.Kind.ADMISSION,
+                    unit__principal_id=OuterRef("person__municipality_id"),
+                )
+            ),
+        )
         .distinct()
         .order_by("pk")
     )
     amounts = daily_amounts()
     rows = []
-    for case in stays:
-        result = assess(case, amounts)
+    for case in stays:  # a constant number of queries, whatever the number of stays
+        annotated: Any = case
+        facts = _facts(case, annotated.first_ready_at, annotated.notified_municipality)
+        result = assess(case, amounts, facts)
         days = result.in_month(first.year, first.month)
         if days:
             per_day = amounts.get(first.year)
