@@ -4,6 +4,7 @@ does not grow with it. Timing is the benchmark's business (benchmarks/overview.p
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,10 +16,12 @@ from django.utils import timezone
 
 from samordna.accounts.actor import Actor
 from samordna.cases.models import Case, Delivery, Notice, Participation
+from samordna.core import deadlines
 from samordna.core.identity import parse_identity_number
+from samordna.core.rules import DEFAULT_RULE_SETS
 from samordna.organisations.models import Unit, User
 from samordna.overview import services
-from samordna.overview.dataset import generate
+from samordna.overview.dataset import Deadlines, generate
 from samordna.people.models import Person
 from tests.overview.conftest import NOW
 
@@ -62,3 +65,23 @@ def test_the_overview_takes_the_same_number_of_queries_whatever_the_size(
         html = client.get(url).content.decode()
     assert html.count("<tr data-kind=") > 20
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+@pytest.mark.parametrize("county_code", ["norrbotten", "gavleborg"])
+def test_the_generators_deadlines_are_the_routines_deadlines(county_code: str) -> None:
+    """The generator looks deadlines up instead of computing each (dataset.Deadlines); the
+    answers are those of core.deadlines, including across summer time and the holidays, and
+    for moments exactly at a reading time (due at the next one)."""
+    rules = DEFAULT_RULE_SETS[county_code]
+    now = dt.datetime(2026, 3, 30, 9, 17, 23, 511, tzinfo=dt.UTC)
+    looked_up = Deadlines(rules, now)
+    rng = random.Random(county_code)
+    moments = [now - dt.timedelta(minutes=rng.randrange(2 * 365 * 24 * 60)) for _ in range(3000)]
+    at_reading = deadlines.reading_times_after(now - dt.timedelta(days=400), rules, count=50)
+    moments += [m.astimezone(dt.UTC) for m in at_reading] + at_reading
+    for moment in moments:
+        assert looked_up.acknowledgement(moment) == deadlines.acknowledgement_due(moment, rules)
+        assert looked_up.outpatient_invitation(moment) == deadlines.outpatient_invitation_due(
+            moment, rules
+        )
+        assert looked_up.plan_documented(moment) == deadlines.plan_documented_due(moment, rules)

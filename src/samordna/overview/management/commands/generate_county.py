@@ -26,5 +26,5 @@ class Command(BaseCommand):
         if not County.objects.filter(code="norrbotten").exists():
             call_command("load_demo", verbosity=0)
         started = time.monotonic()
-        made = generate(cases, seed)
+        made = generate(cases, seed, progress=self.stdout.write)
         self.stdout.write(f"{made} cases added in {time.monotonic() - started:.1f} s")
