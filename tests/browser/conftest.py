@@ -1,6 +1,7 @@
 """Real-browser tests: Playwright drives Debian's Chromium against Django's live server.
 
-Screenshots of every page visited are saved under ``test-output/screenshots/``, and each page is
+Screenshots of every page visited are saved under ``test-output/screenshots/`` (the folder
+``$SAMORDNA_TEST_OUTPUT`` instead of ``test-output`` when set), and each page is
 checked with axe-core (WCAG 2.1 AA rules); serious and critical violations fail the test.
 """
 
@@ -29,7 +30,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOTS = Path("test-output/screenshots")
+SCREENSHOTS = Path(os.environ.get("SAMORDNA_TEST_OUTPUT", "test-output")) / "screenshots"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
