@@ -41,6 +41,8 @@ def test_the_generated_county_is_valid_and_has_every_kind_of_item(county: None) 
         parse_identity_number(person.identity_number, dt.date(2026, 1, 1))  # raises if invalid
     assert not Case.objects.exclude(participations__role=Participation.Role.OWNER).exists()
     assert Notice.objects.filter(kind=Notice.Kind.MESSAGE).exists()
+    # Every message notice says something, so the message lists and threads show it.
+    assert not Notice.objects.filter(kind=Notice.Kind.MESSAGE, message=None).exists()
     assert Delivery.objects.filter(acknowledged_at__isnull=True).exists()
     kinds: set[str] = set()
     user = User.objects.get(username="karin")

@@ -34,6 +34,7 @@ from samordna.core.calendar import STOCKHOLM
 from samordna.core.identity import luhn_check_digit
 from samordna.core.rules import RuleSet
 from samordna.discharge.models import Stay, StayNotice
+from samordna.messaging.models import Message
 from samordna.organisations.models import County, Membership, Principal, Unit, User
 from samordna.people.models import Person
 from samordna.sip.models import Meeting, Participant, SipCase
@@ -43,6 +44,12 @@ CHUNK = 2000  # rows per INSERT on SQLite
 FIRST = ["Anna", "Erik", "Maria", "Lars", "Karin", "Nils", "Elsa", "Olof", "Ingrid", "Sven"]
 LAST = ["Lindqvist", "Nilsson", "Berg", "Holm", "Ek", "Lundberg", "Sandström", "Öberg", "Isaksson"]
 SUBJECTS = ["Angående hemgång", "Hjälpmedel", "Läkemedelslista", "Hembesök", "Fråga om insatser"]
+BODIES = [
+    "Hej! Kan ni ringa mig om planeringen inför hemgången?",
+    "Vi behöver veta vilka hjälpmedel som finns i hemmet.",
+    "Bifogar aktuell läkemedelslista. Hör av er vid frågor.",
+    "Hembesök bokat på torsdag förmiddag, passar det er?",
+]
 CAUSES = ["Höftfraktur", "Pneumoni", "Hjärtsvikt", "Stroke", "Förvirring", "Urinvägsinfektion"]
 
 
@@ -280,6 +287,7 @@ class Rows:
             "acknowledged_at",
             "acknowledged_by_id",
         )
+        self.messages = Table(Message, "notice_id", "thread_id", "body", own_key=False)
         self.stay_notices = Table(StayNotice, "notice_id", "expected_discharge_on", own_key=False)
         self.meetings = Table(
             Meeting,
@@ -400,7 +408,8 @@ def _chunk(c: County_, rng: random.Random, n: int, now: dt.datetime, rows: Rows)
             # Any time while the case is open.
             sent = p.opened_at + rng.random() * ((p.closed_at or now) - p.opened_at)
             if sent < now:
-                outbox.add(p, MESSAGE, sent, [p.owner], p.others[0], rng.random() < 0.5)
+                notice = outbox.add(p, MESSAGE, sent, [p.owner], p.others[0], rng.random() < 0.5)
+                rows.messages.add(notice, notice, rng.choice(BODIES))
     unit_kind = str(Participant.Kind.UNIT)
     for p, meeting in meetings:
         for unit in [p.owner, *p.others]:
