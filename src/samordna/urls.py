@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
-from samordna.api.api import api
+from samordna.api.api import api, unknown_path
 from samordna.operations.views import health
 
 admin.site.site_header = _("Samordna administration")
@@ -33,5 +33,6 @@ urlpatterns = [
     path("log/", include("samordna.audit.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    re_path(r"^api/v1/(?P<rest>.*)$", unknown_path),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

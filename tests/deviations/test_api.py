@@ -101,7 +101,7 @@ def test_suggestions_are_confirmed_or_dismissed(client: Client, world: World, ac
         ({"concerned_unit": "nonexistent"}, 400, "invalid_unit", "concerned_unit"),
         ({"case_id": 999_999}, 400, "invalid_case", "case"),
         ({"occurred_at": "not a time"}, 422, "invalid_input", "occurred_at"),
-        ({"event": "x" * 4001}, 422, "invalid_input", "event"),
+        ({"event": "x" * 4001}, 422, "too_long", "event"),
     ],
 )
 def test_bad_input_gets_a_structured_error(

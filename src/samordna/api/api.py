@@ -7,13 +7,14 @@ stable for machines, ``message`` is Swedish for people.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.responses import Status
 
+from samordna import validation
 from samordna.api.common import Error, actor_of, answered_in_one_transaction, auth
 from samordna.api.discharge import router as discharge_router
 from samordna.api.sip_cases import persons_router
@@ -22,6 +23,7 @@ from samordna.errors import ServiceError
 from samordna.organisations.models import Principal, Unit
 from samordna.people import services
 from samordna.people.models import Person, PlanFormat
+from samordna.validation import Code, Limit, Text
 
 api = NinjaAPI(
     title="Samordna API",
@@ -52,13 +54,11 @@ def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     first = exc.errors[0] if exc.errors else {}
     loc = [str(part) for part in first.get("loc", []) if part not in ("body", "payload", "query")]
-    return error_response(
-        request,
-        422,
-        "invalid_input",
-        "Ogiltiga uppgifter: " + str(first.get("msg", "")),
-        ".".join(loc) or None,
-    )
+    if first.get("type") in validation.CODES:  # the boundary's own rules: a Swedish message
+        code, message = str(first["type"]), str(first.get("msg", ""))
+    else:
+        code, message = "invalid_input", "Ogiltiga uppgifter: " + str(first.get("msg", ""))
+    return error_response(request, 422, code, message, ".".join(loc) or None)
 
 
 @api.exception_handler(HttpError)
@@ -70,6 +70,12 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, "not_found", "Finns inte.")
+
+
+def unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Every path under the API that no endpoint takes, or whose path parameter does not parse
+    (``/sip/null%2Cnull``), answers the API's JSON error rather than the screens' HTML 404."""
     return error_response(request, 404, "not_found", "Finns inte.")
 
 
@@ -131,17 +137,17 @@ class PersonDetailOut(PersonOut):
 
 
 class PersonIn(Schema):
-    identity_number: str = Field(..., max_length=20, examples=["19121212-1212"])
-    first_name: str = Field(..., min_length=1, max_length=100)
-    last_name: str = Field(..., min_length=1, max_length=100)
-    street: str = Field("", max_length=200)
-    postal_code: str = Field("", max_length=10)
-    city: str = Field("", max_length=100)
-    municipality: str = Field(..., description="Code of the municipality of residence")
-    listed_primary_care: str | None = Field(
+    identity_number: Annotated[str, Limit(20)] = Field(..., examples=["19121212-1212"])
+    first_name: Annotated[str, Limit(100, min_length=1)] = Field(...)
+    last_name: Annotated[str, Limit(100, min_length=1)] = Field(...)
+    street: Text = ""
+    postal_code: Annotated[str, Limit(10)] = ""
+    city: Annotated[str, Limit(100)] = ""
+    municipality: Code = Field(..., description="Code of the municipality of residence")
+    listed_primary_care: Code | None = Field(
         None, description="Code of the listed primary care centre"
     )
-    phone: str = Field("", max_length=40)
+    phone: Annotated[str, Limit(40)] = ""
     preferred_plan_format: PlanFormat = PlanFormat.PAPER
 
 

@@ -5,12 +5,11 @@ individual are given only to a unit that takes part in the case (SEC-1)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 from ninja.responses import Status
-from pydantic import AwareDatetime
 
 from samordna.api.common import ERRORS, actor_of, auth
 from samordna.deviations import services
@@ -18,6 +17,7 @@ from samordna.deviations.export import csv_response
 from samordna.deviations.models import Deviation
 from samordna.errors import ServiceError
 from samordna.organisations.models import Unit, User
+from samordna.validation import Code, Limit, Moment
 
 router = Router(tags=["deviations"], auth=auth)
 
@@ -58,14 +58,17 @@ class DeviationPageOut(Schema):
     items: list[DeviationOut]
 
 
+DeviationText = Annotated[str, Limit(services.MAX_TEXT)]
+
+
 class DeviationIn(Schema):
-    occurred_at: AwareDatetime
-    event: str = Field(..., max_length=services.MAX_TEXT)
-    consequence: str = Field("", max_length=services.MAX_TEXT)
-    risk: str = Field("", max_length=services.MAX_TEXT)
-    action: str = Field("", max_length=services.MAX_TEXT)
-    improvement: str = Field("", max_length=services.MAX_TEXT)
-    concerned_unit: str | None = Field(None, description="Unit code")
+    occurred_at: Moment
+    event: DeviationText
+    consequence: DeviationText = ""
+    risk: DeviationText = ""
+    action: DeviationText = ""
+    improvement: DeviationText = ""
+    concerned_unit: Code | None = Field(None, description="Unit code")
     case_id: int | None = None
 
 
@@ -78,7 +81,7 @@ class VersionIn(Schema):
 
 
 class HandleIn(VersionIn):
-    comment: str = Field("", max_length=services.MAX_TEXT)
+    comment: DeviationText = ""
 
 
 def _step(at: dt.datetime | None, by: User | None) -> dict[str, Any] | None:

@@ -6,13 +6,13 @@ screens; errors are the API's ``{"code", "message", "field"}``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.responses import Status
-from pydantic import AwareDatetime, ConfigDict
+from pydantic import ConfigDict
 
 from samordna.accounts.actor import Actor
 from samordna.api.common import ERRORS, actor_of, auth
@@ -22,6 +22,7 @@ from samordna.discharge.models import Stay
 from samordna.errors import NotFound, ServiceError
 from samordna.organisations.models import Unit
 from samordna.people.services import lookup
+from samordna.validation import Code, Day, LifeDay, Limit, Moment, Text
 
 router = Router(tags=["discharge"], auth=auth)
 
@@ -224,17 +225,17 @@ def _reread(actor: Actor, pk: int) -> dict[str, Any]:
 
 
 class StayIn(Schema):
-    admitted_at: AwareDatetime
-    cause: str = Field(..., max_length=2000)
-    treating_physician: str = Field(..., max_length=200)
-    needs_assessed_at: AwareDatetime | None = None
+    admitted_at: Moment
+    cause: Annotated[str, Limit(2000)]
+    treating_physician: Text
+    needs_assessed_at: Moment | None = None
     consent_to_transfer: bool
     only_social_services: bool = False
 
 
 class RegisterIn(StayIn):
-    identity_number: str = Field(..., examples=["19360323-9090"])
-    expected_discharge_on: dt.date
+    identity_number: Code = Field(..., examples=["19360323-9090"])
+    expected_discharge_on: Day
 
 
 # The default of a field that may be omitted but not given as null: pydantic does not validate
@@ -250,86 +251,86 @@ class DetailsIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     version: int
-    admitted_at: AwareDatetime = Field(OMITTED)
-    cause: str = Field(OMITTED, max_length=2000)
-    treating_physician: str = Field(OMITTED, max_length=200)
-    needs_assessed_at: AwareDatetime | None = None
+    admitted_at: Moment = Field(OMITTED)
+    cause: Annotated[str, Limit(2000)] = Field(OMITTED)
+    treating_physician: Text = Field(OMITTED)
+    needs_assessed_at: Moment | None = None
     consent_to_transfer: bool = Field(OMITTED)
     only_social_services: bool = Field(OMITTED)
 
 
 class AdmissionIn(Schema):
-    recipients: list[str] | None = Field(
+    recipients: list[Code] | None = Field(
         None, description="Unit codes; omitted: the default addressing (ORG-4)"
     )
-    occurred_at: AwareDatetime | None = Field(
+    occurred_at: Moment | None = Field(
         None, description="DOC-3: the real time of an act done on paper during downtime"
     )
 
 
 class ExpectedIn(Schema):
     version: int
-    expected_discharge_on: dt.date
+    expected_discharge_on: Day
 
 
 class ReadyIn(Schema):
     version: int
-    ready_at: AwareDatetime
-    ready_physician: str = Field(..., max_length=200)
-    ready_nurse: str = Field(..., max_length=200)
-    medical_responsibility_to: str = Field(..., max_length=200)
-    occurred_at: AwareDatetime | None = Field(
+    ready_at: Moment
+    ready_physician: Text
+    ready_nurse: Text
+    medical_responsibility_to: Text
+    occurred_at: Moment | None = Field(
         None, description="DOC-3: the real time of an act done on paper during downtime"
     )
 
 
 class DischargeIn(Schema):
     version: int
-    discharged_at: AwareDatetime
+    discharged_at: Moment
     self_discharge: bool = False
-    occurred_at: AwareDatetime | None = Field(
+    occurred_at: Moment | None = Field(
         None, description="DOC-3: the real time of an act done on paper during downtime"
     )
 
 
 class PeriodIn(Schema):
-    starts_on: dt.date
-    ends_on: dt.date | None = None
-    reason: str = Field(..., max_length=300)
+    starts_on: Day
+    ends_on: Day | None = None
+    reason: Annotated[str, Limit(300)]
 
 
 class AnswerIn(Schema):
-    question: str = Field(..., description="A key of the planning basis questions")
+    question: Code = Field(..., description="A key of the planning basis questions")
     answer: bool | None = None
-    comment: str = Field("", max_length=2000)
+    comment: Annotated[str, Limit(2000)] = ""
 
 
 class AnswersIn(Schema):
     answers: list[AnswerIn] = []
-    occurred_at: AwareDatetime | None = Field(
+    occurred_at: Moment | None = Field(
         None, description="DOC-3: the real time of an act done on paper during downtime"
     )
 
 
 class CareContactIn(Schema):
     version: int
-    name: str = Field(..., max_length=200)
-    workplace: str = Field("", max_length=200, description="Empty: the token's unit")
-    phone: str = Field(..., max_length=40)
+    name: Text
+    workplace: Text = Field("", description="Empty: the token's unit")
+    phone: Annotated[str, Limit(40)]
 
 
 class ReplyIn(Schema):
-    can_receive_at: AwareDatetime
-    interventions: str = Field("", max_length=4000)
+    can_receive_at: Moment
+    interventions: Annotated[str, Limit(4000)] = ""
 
 
 class DeclinedIn(Schema):
     version: int
-    declined_at: AwareDatetime
+    declined_at: Moment
 
 
 class DeathIn(Schema):
-    died_on: dt.date
+    died_on: LifeDay
 
 
 class QuestionOut(Schema):

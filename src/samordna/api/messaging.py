@@ -6,7 +6,7 @@ errors are the API's ``{"code", "message", "field"}``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -21,12 +21,13 @@ from samordna.errors import ServiceError
 from samordna.messaging import content, services
 from samordna.messaging.models import Message, Template
 from samordna.organisations.models import Unit
+from samordna.validation import Code, Limit, LongText, NoNul, Text
 
 router = Router(tags=["messages"], auth=auth)
 
 
 class RecipientIn(Schema):
-    unit: str = Field(..., description="Unit code")
+    unit: Code = Field(..., description="Unit code")
     mode: Delivery.Mode = Delivery.Mode.ACK
 
 
@@ -38,10 +39,10 @@ class MessageIn(Schema):
         "message case",
     )
     recipients: list[RecipientIn]
-    subject: str = Field("", max_length=200)
-    body: str = Field("", max_length=10_000)
+    subject: Text = ""
+    body: LongText = ""
     template: Template = Template.GENERAL
-    fields: dict[str, Any] = Field(
+    fields: Annotated[dict[str, Any], NoNul] = Field(
         default_factory=dict, description="The template's fields (MSG-3); empty for general"
     )
     consent_confirmed: bool = Field(
@@ -50,13 +51,13 @@ class MessageIn(Schema):
 
 
 class ReplyIn(Schema):
-    body: str = Field(..., max_length=10_000)
+    body: LongText
     mode: Delivery.Mode = Delivery.Mode.ACK
 
 
 class ForwardIn(Schema):
-    unit: str = Field(..., description="Code of the unit to forward to")
-    note: str = Field(..., max_length=1000)
+    unit: Code = Field(..., description="Code of the unit to forward to")
+    note: Annotated[str, Limit(1000)]
 
 
 class DeliveryOut(Schema):

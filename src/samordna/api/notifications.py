@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from samordna.api.common import ERRORS, actor_of, auth
 from samordna.notifications import services
+from samordna.validation import Limit
 
 router = Router(tags=["notifications"], auth=auth)
 
@@ -22,7 +23,7 @@ class PreferencesOut(Schema):
 
 class PreferencesIn(Schema):
     digest: bool
-    address: str = Field("", max_length=254)
+    address: Annotated[str, Limit(254)] = ""
     version: int = Field(..., description="The version read; 409 if it changed since")
 
 

@@ -6,12 +6,11 @@ Same services as the screens; errors are the API's ``{"code", "message", "field"
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
-from pydantic import AwareDatetime
 
 from samordna.accounts.actor import Actor
 from samordna.api.common import ERRORS, actor_of, auth
@@ -22,6 +21,7 @@ from samordna.organisations.models import Unit, User
 from samordna.people.services import lookup
 from samordna.sip import services
 from samordna.sip.models import Consent, SipCase
+from samordna.validation import Code, LifeDay, Limit, LongText, Moment, Text
 
 router = Router(tags=["sip"], auth=auth)
 
@@ -32,10 +32,10 @@ def _actor(request: HttpRequest) -> Actor:
 
 
 class OpenIn(Schema):
-    identity_number: str = Field(..., examples=["19360323-9090"])
+    identity_number: Code = Field(..., examples=["19360323-9090"])
     type: SipCase.Type
-    need_known_at: AwareDatetime
-    reason: str = ""
+    need_known_at: Moment
+    reason: LongText = ""
 
 
 class DeadlineOut(Schema):
@@ -98,26 +98,26 @@ class SipOut(Schema):
 class ConsentIn(Schema):
     decision: Consent.Decision
     giver: Consent.Giver
-    giver_name: str = ""
+    giver_name: Text = ""
     form: Consent.Form
-    given_at: AwareDatetime
-    units: list[str] = Field(default_factory=list, description="Unit codes")
-    child_view: str = ""
+    given_at: Moment
+    units: list[Code] = Field(default_factory=list, description="Unit codes")
+    child_view: LongText = ""
 
 
 class CoordinatorIn(Schema):
-    username: str
-    unit: str = Field(..., description="Unit code")
-    reason: str
+    username: Code
+    unit: Code = Field(..., description="Unit code")
+    reason: Annotated[str, Limit(300)]
 
 
 class CloseIn(Schema):
-    reason: str = Field(..., examples=["goals_met"])
-    comment: str = ""
+    reason: Code = Field(..., examples=["goals_met"])
+    comment: LongText = ""
 
 
 class DeathIn(Schema):
-    died_on: dt.date
+    died_on: LifeDay
 
 
 def _reread(actor: Actor, pk: int) -> Case:

@@ -7,13 +7,12 @@ The same acts as the screens (``sip.meetings``); errors are the API's ``{"code",
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
-from pydantic import AwareDatetime
 
 from samordna.api.common import ERRORS, actor_of, auth
 from samordna.cases.models import Delivery
@@ -21,13 +20,14 @@ from samordna.errors import NotFound, ServiceError
 from samordna.organisations.models import Unit
 from samordna.sip import meetings, services
 from samordna.sip.models import AssessmentEntry, LifeArea, Meeting, Participant
+from samordna.validation import LONG_TEXT_MAX, Code, Limit, LongText, Moment, Text
 
 router = Router(tags=["sip meetings"], auth=auth)
 
 
 class AssessmentIn(Schema):
     area: LifeArea
-    text: str = Field(..., min_length=1)
+    text: Annotated[str, Limit(LONG_TEXT_MAX, min_length=1)] = Field(...)
 
 
 class AssessmentOut(Schema):
@@ -42,35 +42,35 @@ class AssessmentOut(Schema):
 class DetailsIn(Schema):
     purpose: Meeting.Purpose
     form: Meeting.Form
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
-    place: str = Field("", max_length=200)
-    video_link: str = Field("", max_length=200)
-    phone_number: str = Field("", max_length=40)
-    phone_code: str = Field("", max_length=40)
-    agenda: str = ""
+    starts_at: Moment
+    ends_at: Moment
+    place: Text = ""
+    video_link: Text = ""
+    phone_number: Annotated[str, Limit(40)] = ""
+    phone_code: Annotated[str, Limit(40)] = ""
+    agenda: LongText = ""
 
     def details(self) -> meetings.Details:
         return meetings.Details(**self.dict(include=set(DetailsIn.model_fields)))
 
 
 class ExternalIn(Schema):
-    name: str = Field(..., max_length=200)
-    street: str = Field(..., max_length=200)
-    postal_code: str = Field(..., max_length=10)
-    city: str = Field(..., max_length=100)
+    name: Text
+    street: Text
+    postal_code: Annotated[str, Limit(10)]
+    city: Annotated[str, Limit(100)]
 
 
 class InvitationIn(DetailsIn):
     consent_confirmed: bool
-    units: list[str] = Field(default_factory=list, description="Unit codes")
+    units: list[Code] = Field(default_factory=list, description="Unit codes")
     individual: bool = True
     relatives: list[int] = Field(default_factory=list, description="Ids of the relatives")
     representatives: list[int] = Field(
         default_factory=list, description="Ids of the legal representatives"
     )
     externals: list[ExternalIn] = Field(default_factory=list)
-    occurred_at: AwareDatetime | None = Field(
+    occurred_at: Moment | None = Field(
         None, description="DOC-3: the real time of an act done on paper during downtime"
     )
 
@@ -81,16 +81,16 @@ class ChangeIn(DetailsIn):
 
 class CancelIn(Schema):
     version: int
-    reason: str = ""
+    reason: LongText = ""
 
 
 class AnswerIn(Schema):
     answer: Delivery.Answer = Field(..., examples=["accepted"])
-    reason: str = ""
+    reason: LongText = ""
 
 
 class ForwardIn(Schema):
-    unit: str = Field(..., description="Code of the unit to forward to")
+    unit: Code = Field(..., description="Code of the unit to forward to")
 
 
 class AttendanceIn(Schema):
@@ -100,8 +100,8 @@ class AttendanceIn(Schema):
 
 class RecordIn(Schema):
     version: int
-    chair: str
-    documenter: str
+    chair: Code
+    documenter: Code
     professional_with_individual: bool = False
     attendance: list[AttendanceIn]
 

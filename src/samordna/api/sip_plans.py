@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from samordna.people.models import PlanFormat
 from samordna.sip import plan as acts
 from samordna.sip import services
 from samordna.sip.models import Action, Evaluation, PlanVersion
+from samordna.validation import Code, Day, Limit, LongText, Text
 
 router = Router(tags=["sip plans"], auth=auth)
 
@@ -131,40 +132,40 @@ class PlanOut(VersionOut):
 
 class GoalIn(Schema):
     id: int | None = Field(None, description="An existing sub-goal of the draft; empty adds one")
-    text: str
+    text: LongText
 
 
 class ActionIn(Schema):
     id: int | None = Field(None, description="An existing action of the draft; empty adds one")
-    text: str
+    text: LongText
     goal_index: int | None = Field(None, description="Position of its sub-goal in `goals`")
     responsible: Action.Responsible
-    unit: str | None = Field(None, description="Unit code, when a unit is responsible")
-    name: str = Field("", description="The relative or external actor")
+    unit: Code | None = Field(None, description="Unit code, when a unit is responsible")
+    name: Text = Field("", description="The relative or external actor")
     care_type: Action.CareType
-    starts_on: dt.date | None = None
-    ends_on: dt.date | None = None
+    starts_on: Day | None = None
+    ends_on: Day | None = None
 
 
 class ContactIn(Schema):
-    name: str
-    workplace: str
-    phone: str
+    name: Text
+    workplace: Text
+    phone: Annotated[str, Limit(40)]
 
 
 class DraftIn(Schema):
     """The whole draft: lists replace what is stored (items left out are removed)."""
 
     version: int
-    main_goal: str = ""
-    initiated_by: str = ""
-    child_perspective: str = ""
-    if_worse: str = ""
-    time_plan: str = ""
-    follow_up_on: dt.date | None = None
-    follow_up_caller: str = ""
-    evaluation_on: dt.date | None = None
-    home_care_decision: str = ""
+    main_goal: LongText = ""
+    initiated_by: Text = ""
+    child_perspective: LongText = ""
+    if_worse: LongText = ""
+    time_plan: LongText = ""
+    follow_up_on: Day | None = None
+    follow_up_caller: Text = ""
+    evaluation_on: Day | None = None
+    home_care_decision: LongText = ""
     plan_format: PlanFormat = PlanFormat.PAPER
     goals: list[GoalIn] = Field(default_factory=list)
     actions: list[ActionIn] = Field(default_factory=list)
@@ -182,12 +183,12 @@ class DocumentedIn(Schema):
 class CommentIn(Schema):
     action: int | None = None
     goal: int | None = None
-    text: str
+    text: LongText
 
 
 class RatingIn(Schema):
     rating: Evaluation.Rating
-    comment: str = ""
+    comment: LongText = ""
 
 
 class GoalRatingIn(RatingIn):

@@ -20,11 +20,12 @@ from samordna.accounts.decorators import unit_required
 from samordna.audit.models import AccessLog
 from samordna.audit.services import log
 from samordna.organisations.models import Membership
+from samordna.validation import Form
 
 REVIEWERS = (Membership.Role.UNIT_ADMIN, Membership.Role.COUNTY_ADMIN)
 
 
-class LogFilterForm(forms.Form):
+class LogFilterForm(Form):
     date_from = forms.DateField(
         label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

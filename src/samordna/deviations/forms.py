@@ -12,6 +12,7 @@ from samordna.deviations.models import Deviation
 from samordna.deviations.services import MAX_TEXT, TEXTS, Content, shows_case
 from samordna.organisations.models import Unit
 from samordna.sip.forms import LocalDateTimeInput
+from samordna.validation import Form
 
 
 def _text(label: Any, help_text: Any = "", required: bool = False) -> forms.CharField:
@@ -24,7 +25,7 @@ def _text(label: Any, help_text: Any = "", required: bool = False) -> forms.Char
     )
 
 
-class DeviationForm(forms.Form):
+class DeviationForm(Form):
     """The report's content, in the order of seed 000_106b8acbeb42519c.txt lines 260-266."""
 
     occurred_at = forms.DateTimeField(
@@ -92,7 +93,7 @@ class DeviationForm(forms.Form):
         )
 
 
-class VersionForm(forms.Form):
+class VersionForm(Form):
     """The confirm, dismiss and send buttons: the version the user saw."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -12,6 +12,7 @@ from samordna.discharge import planning
 from samordna.discharge.models import Stay
 from samordna.organisations.models import Unit
 from samordna.sip.forms import LocalDateTimeInput, real_time_field
+from samordna.validation import Form, Window
 
 YES_NO = [(True, _("Yes")), (False, _("No"))]
 
@@ -38,7 +39,7 @@ def yes_no(label: Any, help_text: Any = "") -> forms.TypedChoiceField:
     )
 
 
-class AfterRegistrationForm(forms.Form):
+class AfterRegistrationForm(Form):
     """DOC-3: the real time of an acknowledgement made on paper during downtime."""
 
     occurred_at = forms.DateTimeField(
@@ -46,7 +47,7 @@ class AfterRegistrationForm(forms.Form):
     )
 
 
-class StayForm(forms.Form):
+class StayForm(Form):
     """SVU-1 and CON-4: the stay's details, at registration and when corrected."""
 
     admitted_at = forms.DateTimeField(label=_("Admitted"), widget=LocalDateTimeInput())
@@ -109,7 +110,7 @@ class UnitsField(forms.ModelMultipleChoiceField):
         return f"{obj.name} ({obj.get_kind_display()})"
 
 
-class RecipientsForm(forms.Form):
+class RecipientsForm(Form):
     """ORG-4: default addressing proposes the recipients; staff add or remove units."""
 
     recipients = UnitsField(
@@ -130,14 +131,14 @@ class RecipientsForm(forms.Form):
         field.queryset = choices
 
 
-class ExpectedDischargeForm(forms.Form):
+class ExpectedDischargeForm(Form):
     expected_discharge_on = forms.DateField(
         label=_("New expected discharge date"), widget=DateInput()
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class ReadyForm(forms.Form):
+class ReadyForm(Form):
     """SVU-5, seed 001_118551e475ece215.txt lines 855-866."""
 
     ready_at = forms.DateTimeField(
@@ -158,7 +159,7 @@ class ReadyForm(forms.Form):
         self.fields["ready_at"].initial = _now()
 
 
-class DischargeForm(forms.Form):
+class DischargeForm(Form):
     """SVU-7, seed 001_118551e475ece215.txt lines 912-924."""
 
     discharged_at = forms.DateTimeField(label=_("Left the ward"), widget=LocalDateTimeInput())
@@ -174,7 +175,7 @@ class DischargeForm(forms.Form):
         self.fields["discharged_at"].initial = _now()
 
 
-class UnavailableForm(forms.Form):
+class UnavailableForm(Form):
     """SVU-10, seed 001_118551e475ece215.txt lines 1546-1548."""
 
     starts_on = forms.DateField(label=_("From"), widget=DateInput())
@@ -188,7 +189,7 @@ ANSWER_CHOICES = [("yes", _("Yes")), ("no", _("No")), ("", _("Not answered"))]
 ANSWER_VALUES = {"yes": True, "no": False, "": None}
 
 
-class PlanningBasisForm(forms.Form):
+class PlanningBasisForm(Form):
     """SVU-3: one yes/no question with a comment per row, grouped as in ``planning``."""
 
     def __init__(
@@ -233,7 +234,7 @@ class PlanningBasisForm(forms.Form):
         }
 
 
-class CareContactForm(forms.Form):
+class CareContactForm(Form):
     """SVU-4, seed 001_118551e475ece215.txt lines 781-813."""
 
     care_contact_name = forms.CharField(label=_("Name"), max_length=200)
@@ -244,7 +245,7 @@ class CareContactForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(Form):
     """SVU-5 and SVU-6, seed 001_118551e475ece215.txt lines 867-886."""
 
     can_receive_at = forms.DateTimeField(
@@ -262,7 +263,7 @@ class ReplyForm(forms.Form):
     )
 
 
-class SipDeclinedForm(forms.Form):
+class SipDeclinedForm(Form):
     """SVU-9, seed 001_118551e475ece215.txt lines 930-931."""
 
     sip_declined_at = forms.DateTimeField(
@@ -275,7 +276,9 @@ class SipDeclinedForm(forms.Form):
         self.fields["sip_declined_at"].initial = _now()
 
 
-class DeathForm(forms.Form):
+class DeathForm(Form):
     """SVU-9, seed 001_118551e475ece215.txt lines 931-934."""
+
+    windows = {"died_on": Window.LIFE}
 
     died_on = forms.DateField(label=_("Date of death"), widget=DateInput())

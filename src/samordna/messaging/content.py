@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from samordna.discharge.forms import DateInput
 from samordna.errors import ServiceError
 from samordna.messaging.models import Template
+from samordna.validation import Form
 
 # "Är tidsperioden för behovet av enstaka hembesök längre än 14 dagar ska inskrivning i
 # hemsjukvården övervägas" (seed 003_9c6849ff85993bc8.txt line 117).
@@ -54,7 +55,7 @@ def _vital(label: Any, low: int, high: int, message: Any) -> forms.IntegerField:
     )
 
 
-class HomeCareReferralForm(forms.Form):
+class HomeCareReferralForm(Form):
     """ "Övergång till hemsjukvård – remiss": SBAR and "consider SIP" (seed 003 lines 102-111)."""
 
     situation = _text(_("Situation"))
@@ -79,7 +80,7 @@ class HomeCareReferralForm(forms.Form):
     )
 
 
-class HomeVisitForm(forms.Form):
+class HomeVisitForm(Form):
     """ "Enstaka hembesök": ordered actions with a start and an end (seed 003 lines 115-128)."""
 
     ordered_actions = _text(
@@ -104,7 +105,7 @@ class HomeVisitForm(forms.Form):
         return data
 
 
-class MedicalPlanningForm(forms.Form):
+class MedicalPlanningForm(Form):
     """ "Medicinsk planering": the question, when contact is needed and the nurse's vital signs
     "puls, blodtryck, andningsfrekvens, temperatur och medvetandegrad" (seed 003 lines 144-150).
     """

@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from samordna.cases.models import Delivery
 from samordna.discharge.forms import UnitsField
 from samordna.organisations.models import Unit
+from samordna.validation import Form
 
 
-class ComposeForm(forms.Form):
+class ComposeForm(Form):
     """MSG-1, MSG-2: recipients in two lists, to acknowledge and for information (seed
     004_2b6a4bde1435f963.txt lines 50-52)."""
 
@@ -80,7 +81,7 @@ class ComposeForm(forms.Form):
         ]
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(Form):
     body = forms.CharField(
         label=_("Reply"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -95,7 +96,7 @@ class ReplyForm(forms.Form):
     )
 
 
-class ForwardForm(forms.Form):
+class ForwardForm(Form):
     unit = forms.TypedChoiceField(label=_("Forward to"), coerce=int)
     note = forms.CharField(
         label=_("Why it is forwarded"),

@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samordna.notifications.models import Preference
+from samordna.validation import Form
 
 
-class PreferenceForm(forms.Form):
+class PreferenceForm(Form):
     digest = forms.BooleanField(
         label=Preference._meta.get_field("digest").verbose_name, required=False
     )

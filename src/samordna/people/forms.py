@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from samordna.organisations.models import Principal, Unit
 from samordna.people.models import Person, Relative, Representative
 from samordna.people.services import EDITABLE_FIELDS
+from samordna.validation import Form, ModelForm, Window
 
 
-class IdentityNumberForm(forms.Form):
+class IdentityNumberForm(Form):
     identity_number = forms.CharField(
         label=_("Personal identity number or coordination number"),
         max_length=20,
@@ -19,7 +20,7 @@ class IdentityNumberForm(forms.Form):
     )
 
 
-class PersonForm(forms.ModelForm[Person]):
+class PersonForm(ModelForm[Person]):
     """The details staff enter or correct; the services decide what is stored."""
 
     class Meta:
@@ -41,19 +42,21 @@ class PersonForm(forms.ModelForm[Person]):
         self.fields["phone"].widget.attrs["autocomplete"] = "off"
 
 
-class DeathForm(forms.Form):
+class DeathForm(Form):
+    windows = {"died_on": Window.LIFE}
+
     died_on = forms.DateField(
         label=_("Date of death"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
 
-class RelativeForm(forms.ModelForm[Relative]):
+class RelativeForm(ModelForm[Relative]):
     class Meta:
         model = Relative
         fields = ["name", "relation", "phone", "is_guardian"]
 
 
-class RepresentativeForm(forms.ModelForm[Representative]):
+class RepresentativeForm(ModelForm[Representative]):
     class Meta:
         model = Representative
         fields = ["kind", "name", "phone", "street", "postal_code", "city"]

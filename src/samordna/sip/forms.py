@@ -10,9 +10,10 @@ from samordna.cases.models import Case
 from samordna.organisations.models import Unit, User
 from samordna.sip.models import Consent, SipCase
 from samordna.sip.services import CLOSE_REASONS
+from samordna.validation import Form
 
 
-class CasePageForm(forms.Form):
+class CasePageForm(Form):
     """A form shown on the case page beside others: its own id prefix keeps element ids (and so
     every label's ``for``) unique on the page."""
 
@@ -43,7 +44,7 @@ def real_time_field() -> forms.DateTimeField:
     )
 
 
-class OpenCaseForm(forms.Form):
+class OpenCaseForm(Form):
     type = forms.ChoiceField(label=_("Kind of SIP"), choices=SipCase.Type.choices)
     need_known_at = forms.DateTimeField(
         label=_("When did the need for coordination become known?"),

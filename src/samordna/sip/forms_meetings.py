@@ -18,6 +18,7 @@ from samordna.people.models import Relative, Representative
 from samordna.sip.forms import CasePageForm, real_time_field
 from samordna.sip.meetings import LIFE_AREAS, SBAR_AREAS, Details, External, Invitees
 from samordna.sip.models import Meeting, Participant, SipCase
+from samordna.validation import Form, Window
 
 
 class AssessmentForm(CasePageForm):
@@ -45,8 +46,10 @@ class TimeInput(forms.TimeInput):
     input_type = "time"
 
 
-class DetailsForm(forms.Form):
+class DetailsForm(Form):
     """The meeting as the invitation describes it: what a change may alter too."""
+
+    windows = {"date": Window.ACT}
 
     purpose = forms.ChoiceField(
         label=_("Purpose"), choices=Meeting.Purpose.choices, widget=forms.RadioSelect
@@ -173,7 +176,7 @@ class InvitationForm(DetailsForm):
         )
 
 
-class ExternalForm(forms.Form):
+class ExternalForm(Form):
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
     street = forms.CharField(label=_("Street address"), max_length=200, required=False)
     postal_code = forms.CharField(label=_("Postal code"), max_length=10, required=False)
@@ -194,7 +197,7 @@ def externals(formset: Any) -> list[External]:
     ]
 
 
-class VersionForm(forms.Form):
+class VersionForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
@@ -268,11 +271,11 @@ class RecordForm(VersionForm):
         return {p.pk: self.cleaned_data[f"attendance_{p.pk}"] for p in self.participants}
 
 
-class AckForm(forms.Form):
+class AckForm(Form):
     """Acknowledging takes no input; the form carries a refusal back to its row."""
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(Form):
     answer = forms.ChoiceField(
         label=_("Answer"),
         choices=[(Delivery.Answer.ACCEPTED, _("Accept")), (Delivery.Answer.DECLINED, _("Decline"))],
@@ -286,7 +289,7 @@ class AnswerForm(forms.Form):
     )
 
 
-class ForwardForm(forms.Form):
+class ForwardForm(Form):
     unit = forms.TypedChoiceField(label=_("Forward to"), coerce=int)
 
     def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:

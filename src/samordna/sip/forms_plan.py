@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 from samordna.organisations.models import Unit
 from samordna.people.models import PlanFormat
 from samordna.sip.models import Action, Evaluation, Goal, Meeting
+from samordna.validation import Form
 
 NAMED = (Action.Responsible.RELATIVE, Action.Responsible.EXTERNAL)
 
@@ -32,7 +33,7 @@ def _area(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
-class PlanForm(forms.Form):
+class PlanForm(Form):
     main_goal = forms.CharField(
         label=_("Main goal: “What matters to you?”"),
         help_text=_("In the individual's own words."),
@@ -103,12 +104,12 @@ class PlanForm(forms.Form):
             )
 
 
-class GoalForm(forms.Form):
+class GoalForm(Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     text = forms.CharField(label=_("Sub-goal"), widget=_area(2))
 
 
-class ActionForm(forms.Form):
+class ActionForm(Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     text = forms.CharField(label=pgettext_lazy("plan", "Action"), widget=_area(2))
     goal = forms.ChoiceField(label=_("Sub-goal"), required=False)
@@ -170,7 +171,7 @@ class ActionForm(forms.Form):
         return value, None
 
 
-class ContactForm(forms.Form):
+class ContactForm(Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     workplace = forms.CharField(label=_("Workplace"), max_length=200)
     phone = forms.CharField(label=_("Phone"), max_length=40)
@@ -182,7 +183,7 @@ ActionFormSet = formset_factory(ActionForm, extra=1, can_delete=True, can_order=
 ContactFormSet = formset_factory(ContactForm, extra=1, can_delete=True)
 
 
-class StartVersionForm(forms.Form):
+class StartVersionForm(Form):
     meeting = forms.ChoiceField(
         label=_("From the meeting"),
         required=False,
@@ -199,7 +200,7 @@ class StartVersionForm(forms.Form):
         ]
 
 
-class CommentForm(forms.Form):
+class CommentForm(Form):
     item = forms.RegexField(regex=r"^(action|goal):\d+$", widget=forms.HiddenInput)
     text = forms.CharField(label=_("Follow-up comment"), widget=_area())
 
@@ -209,7 +210,7 @@ class CommentForm(forms.Form):
         return (int(pk), None) if kind == "action" else (None, int(pk))
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(Form):
     """The main goal and each sub-goal: met, partly met or not met, with a comment (SIP-12)."""
 
     with_individual = forms.BooleanField(
