@@ -12,6 +12,7 @@ from django.core import mail
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from samordna.cases.acts import touch
 from samordna.core.rules import RuleSet
 from samordna.notifications import digest
 from samordna.notifications.models import Digest, Preference
@@ -84,6 +85,7 @@ def test_the_next_digest_says_only_what_is_new_since_the_last(
     mail.outbox.clear()
     day.admission.acknowledged_at = at(23, 12, 5)
     day.admission.save()
+    touch(day.stay_case.pk)
     assert run(at(24, 12)) == 2
     alice = next(m for m in mail.outbox if m.to == ["alice@example.org"])
     new = alice.body.split("Nytt sedan förra sammanfattningen:")[1].split("Försenat")[0]

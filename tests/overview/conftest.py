@@ -14,6 +14,7 @@ from samordna.cases.models import Case, Delivery, Notice, Obligation, Participat
 from samordna.core.calendar import STOCKHOLM
 from samordna.discharge.models import Stay
 from samordna.organisations.models import Unit, User
+from samordna.overview import readmodel
 from samordna.people.models import Person
 from samordna.sip.models import Meeting, Participant
 from tests.conftest import World, valid_identity_number
@@ -112,7 +113,7 @@ def day(world: World, clock: None) -> Day:
     late = Delivery.objects.create(
         notice=meeting_notice, unit=w.participant_unit, due_at=at(22, 12)
     )
-    return Day(
+    day = Day(
         overdue_deadline=Obligation.objects.create(
             case=case, unit=w.owner_unit, kind=Obligation.Kind.SIP_INVITATION, due_at=at(21)
         ),
@@ -140,3 +141,6 @@ def day(world: World, clock: None) -> Day:
         ),
         stay_case=stay_case,
     )
+    # Built directly, so each time is exact: the read model is computed from these facts.
+    readmodel.rebuild()
+    return day

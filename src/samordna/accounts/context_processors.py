@@ -2,18 +2,19 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from samordna.overview.services import INVITATION
 from samordna.overview.views import header_counts, poll_since
-from samordna.sip.meetings import open_invitation_count
 
 
 def active_unit(request: HttpRequest) -> dict[str, Any]:
-    """The acting unit, and for the menu how many invitations it has to acknowledge (one COUNT
-    over the partial index of open deliveries), and the overview's counts (one query, BOX-1)."""
+    """The acting unit and, for the header and the menu, the overview's counts (computed once
+    per request from the unit's counters, BOX-1): the invitations to acknowledge among them."""
     actor = getattr(request, "actor", None)
+    counts = header_counts(request)
     return {
         "actor": actor,
         "active_unit": actor.unit if actor else None,
-        "open_invitations": open_invitation_count(actor) if actor else 0,
-        "overview_counts": header_counts(request),
+        "open_invitations": counts.of(INVITATION) if counts else 0,
+        "overview_counts": counts,
         "overview_since": poll_since(request),
     }

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samordna.accounts.actor import Actor
 from samordna.audit.models import AccessLog
 from samordna.audit.services import log
+from samordna.cases.acts import act, touch
 from samordna.cases.models import Case, Event, Obligation, Participation
 from samordna.errors import NotFound, ServiceError
 from samordna.organisations.models import Unit
@@ -22,7 +22,9 @@ def get_case(actor: Actor, pk: int, kind: str, what: str, lock: bool = False) ->
     """A case the actor's unit takes part in, or NotFound; every read is logged (SEC-1, SEC-2)."""
     cases = Case.objects.visible_to(actor).filter(kind=kind).select_related("person", "owner_unit")
     if lock:
+        # A case read to be changed: the read models follow it when the act commits.
         cases = cases.select_for_update(of=("self",))
+        touch(pk)
     case = cases.filter(pk=pk).first()
     if case is None:
         raise NotFound(
@@ -93,6 +95,7 @@ def record(
 ) -> Event:
     """Append to the case timeline; ``occurred_at`` is set only for after-registration."""
     now = timezone.now()
+    touch(case.pk)
     return Event.objects.create(
         case=case,
         kind=kind,
@@ -108,6 +111,7 @@ def take_part(case: Case, unit: Unit, role: str = Participation.Role.PARTICIPANT
     """Give a unit access to the case from now on (idempotent)."""
     if not case.participations.filter(unit=unit, until__isnull=True).exists():
         Participation.objects.create(case=case, unit=unit, role=role)
+        touch(case.pk)
 
 
 def oblige(case: Case, unit: Unit, kind: str, due_at: dt.datetime, note: str = "") -> Obligation:
@@ -115,6 +119,7 @@ def oblige(case: Case, unit: Unit, kind: str, due_at: dt.datetime, note: str = "
     Obligation.objects.filter(
         case=case, unit=unit, kind=kind, met_at__isnull=True, cancelled_at__isnull=True
     ).update(cancelled_at=timezone.now())
+    touch(case.pk)
     return Obligation.objects.create(case=case, unit=unit, kind=kind, due_at=due_at, note=note)
 
 
@@ -126,6 +131,7 @@ def meet(case: Case, kind: str, at: dt.datetime | None = None, unit: Unit | None
     if unit is not None:
         open_ = open_.filter(unit=unit)
     open_.update(met_at=at or timezone.now())
+    touch(case.pk)
 
 
 def cancel(case: Case, kind: str) -> None:
@@ -133,6 +139,7 @@ def cancel(case: Case, kind: str) -> None:
     Obligation.objects.filter(
         case=case, kind=kind, met_at__isnull=True, cancelled_at__isnull=True
     ).update(cancelled_at=timezone.now())
+    touch(case.pk)
 
 
 def close(actor: Actor, case: Case, reason: str, comment: str = "") -> None:
@@ -146,7 +153,7 @@ def close(actor: Actor, case: Case, reason: str, comment: str = "") -> None:
     record(actor, case, "closed", {"reason": reason, "comment": comment})
 
 
-@transaction.atomic
+@act
 def register_death(actor: Actor, person_pk: int, died_on: dt.date) -> int:
     """PER-4: a death closes every active case of the person with reason "deceased"."""
     from samordna.people.services import get_visible

@@ -36,6 +36,7 @@ from samordna.core.rules import RuleSet
 from samordna.discharge.models import Stay, StayNotice
 from samordna.messaging.models import Message
 from samordna.organisations.models import County, Membership, Principal, Unit, User
+from samordna.overview import readmodel
 from samordna.people.models import Person
 from samordna.sip.models import Meeting, Participant, SipCase
 
@@ -356,9 +357,8 @@ def generate(
                 f"{done:,} / {cases:,} cases, {written:,} rows, {elapsed:.0f} s "
                 f"({done / elapsed:,.0f} cases/s)"
             )
-    # Here, once everything is loaded, is where tables derived from the ones above are rebuilt
-    # in one set-based pass each (rather than row by row during the load).
-    #
+    # Written in bulk, past the acts: the overview's read model is computed from the facts.
+    readmodel.rebuild()
     # Fresh statistics, as the database's own upkeep keeps them (PostgreSQL's autovacuum, the
     # worker's PRAGMA optimize on SQLite): without them the planner guesses after a bulk load.
     with connection.cursor() as cursor:

@@ -1,0 +1,83 @@
+"""What makes a service function an act: one transaction, and the read models kept with it.
+
+``@act`` replaces ``@transaction.atomic`` on every service act. Acts say which cases they
+changed with ``touch(case_id)`` (the shared helpers in ``cases.services`` do it: every act
+appends to the timeline, sets deadlines or closes through them). Just before the outermost act
+commits, each registered read model brings itself up to date for the touched cases, in the
+same transaction: so the overview can never show what the facts do not say, and a crash loses
+both or neither.
+
+Read models register themselves in their app's ``ready()`` (``register``), so the apps whose
+acts touch cases need not import the apps that read them.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable, Iterable
+from typing import ParamSpec, TypeVar
+
+from django.db import transaction
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_state = threading.local()
+_read_models: list[Callable[[set[int]], None]] = []
+
+
+def register(update: Callable[[set[int]], None]) -> None:
+    """A read model's ``update(case_ids)``, called before each outermost act commits."""
+    if update not in _read_models:
+        _read_models.append(update)
+
+
+def _depth() -> int:
+    return getattr(_state, "depth", 0)
+
+
+def touch(*case_ids: int | None) -> None:
+    """The act changed these cases. Outside an act (a script, a test building facts by hand),
+    the read models are brought up to date at once."""
+    ids = {pk for pk in case_ids if pk is not None}
+    if not ids:
+        return
+    if _depth() == 0:
+        update(ids)
+    else:
+        _state.touched |= ids
+
+
+def update(case_ids: Iterable[int]) -> None:
+    ids = set(case_ids)
+    if ids:
+        with transaction.atomic():
+            for read_model in _read_models:
+                read_model(ids)
+
+
+def act(func: Callable[P, R]) -> Callable[P, R]:
+    """Run ``func`` as one act: one transaction, read models updated before it commits."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        outermost = _depth() == 0
+        if outermost:
+            _state.touched = set()
+        _state.depth = _depth() + 1
+        try:
+            with transaction.atomic():
+                result = func(*args, **kwargs)
+                if outermost:
+                    # Read models may touch nothing further; take the set before updating.
+                    touched, _state.touched = _state.touched, set()
+                    _state.depth = 0
+                    update(touched)
+            return result
+        finally:
+            _state.depth = 0 if outermost else _state.depth - 1
+            if outermost:
+                _state.touched = set()
+
+    return wrapper

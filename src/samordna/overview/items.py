@@ -1,0 +1,207 @@
+"""What each overview item says and where it leads (BOX-1).
+
+``title`` and ``party`` (what, and which other unit) never name the individual, so the digest
+e-mail can carry them; ``detail`` (meeting time, subject, note) is shown only on screen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from samordna.cases.models import Case, Delivery, Notice, Obligation
+from samordna.core.deadlines import end_of_day
+from samordna.overview.readmodel import (
+    AWAITING,
+    DEADLINE,
+    DISCHARGE,
+    FOLLOW_UP,
+    INVITATION,
+    MEETING,
+    MESSAGE,
+    NOTICE,
+)
+from samordna.sip.models import Meeting
+
+KINDS = {
+    INVITATION: gettext_lazy("Invitations to acknowledge"),
+    NOTICE: gettext_lazy("Notices about stays to acknowledge"),
+    MESSAGE: gettext_lazy("Messages"),
+    DEADLINE: gettext_lazy("Deadlines"),
+    FOLLOW_UP: gettext_lazy("Follow-ups"),
+    AWAITING: gettext_lazy("Acknowledgements awaited from others"),
+    MEETING: gettext_lazy("Meetings"),
+    DISCHARGE: gettext_lazy("Expected discharges"),
+}
+INCOMING = (INVITATION, NOTICE, MESSAGE)
+
+OVERDUE, TODAY, UPCOMING, DUE = "overdue", "today", "upcoming", "due"
+BUCKETS = (OVERDUE, TODAY, UPCOMING)
+WHEN = {
+    OVERDUE: gettext_lazy("Overdue"),
+    TODAY: gettext_lazy("Due today"),
+    DUE: gettext_lazy("Overdue or due today"),
+    UPCOMING: gettext_lazy("Upcoming"),
+}
+
+
+@dataclass(frozen=True)
+class Moment:
+    """When the overview is computed, and the end of that local day."""
+
+    now: dt.datetime
+    today: dt.date
+    end_of_today: dt.datetime
+
+    @classmethod
+    def at(cls, now: dt.datetime) -> Moment:
+        today = timezone.localdate(now)
+        return cls(now, today, end_of_day(today))
+
+    def bucket(self, due: dt.datetime | None) -> str:
+        """Overdue when its time has come (as ``Obligation.status``), due today when it falls
+        before the end of the local day, upcoming otherwise (and without a due time)."""
+        if due is None or due > self.end_of_today:
+            return UPCOMING
+        return OVERDUE if due <= self.now else TODAY
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing to act on (see the module's docstring for what may name the individual)."""
+
+    kind: str
+    due: dt.datetime | None
+    status: str
+    title: str
+    party: str
+    detail: str
+    case: Case
+    url: str | None
+    pk: int
+
+    @property
+    def kind_label(self) -> str:
+        return str(KINDS[self.kind])
+
+    @property
+    def status_label(self) -> str:
+        return str(WHEN[self.status])
+
+
+def message_url(notice_pk: int) -> str:
+    return reverse("messaging:message", args=[notice_pk])
+
+
+def case_url(case: Case) -> str | None:
+    if case.kind == Case.Kind.SIP:
+        return reverse("sip:case", args=[case.pk])
+    if case.kind == Case.Kind.DISCHARGE:
+        return reverse("discharge:stay", args=[case.pk])
+    return None
+
+
+def _notice_url(delivery: Delivery, case: Case, incoming: bool) -> str | None:
+    notice = delivery.notice
+    if notice.kind == Notice.Kind.MESSAGE:
+        return message_url(notice.pk)
+    if notice.kind == Notice.Kind.INVITATION:
+        if incoming:
+            return reverse("sip:invitations") + f"#invitation-{delivery.pk}"
+        meeting = getattr(notice, "meeting", None)
+        url = case_url(case)
+        return f"{url}#meeting-{meeting.pk}" if url and meeting else url
+    return reverse("discharge:stay", args=[case.pk]) + f"#notice-{notice.pk}"
+
+
+def _local(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def incoming(d: Delivery, case: Case, m: Moment) -> Item:
+    notice = d.notice
+    sender = {"unit": notice.sender_unit.name}
+    if d.mode == Delivery.Mode.ACK:
+        party = _("To acknowledge, from %(unit)s") % sender
+    else:
+        party = _("For information, from %(unit)s") % sender
+    meeting = getattr(notice, "meeting", None)
+    if meeting is not None:
+        detail = _("Meeting %(time)s") % {"time": _local(meeting.starts_at)}
+    else:
+        detail = notice.subject
+    kinds: dict[str, str] = {Notice.Kind.INVITATION: INVITATION, Notice.Kind.MESSAGE: MESSAGE}
+    return Item(
+        kinds.get(notice.kind, NOTICE),
+        d.due_at,
+        m.bucket(d.due_at),
+        notice.get_kind_display(),
+        party,
+        detail,
+        case,
+        _notice_url(d, case, incoming=True),
+        d.pk,
+    )
+
+
+def awaiting(d: Delivery, case: Case, m: Moment) -> Item:
+    return Item(
+        AWAITING,
+        d.due_at,
+        m.bucket(d.due_at),
+        d.notice.get_kind_display(),
+        _("Not acknowledged by %(unit)s") % {"unit": d.unit.name},
+        "",
+        case,
+        _notice_url(d, case, incoming=False),
+        d.pk,
+    )
+
+
+def obligation(o: Obligation, case: Case, m: Moment) -> Item:
+    kind = FOLLOW_UP if o.kind == Obligation.Kind.FOLLOW_UP else DEADLINE
+    return Item(
+        kind,
+        o.due_at,
+        m.bucket(o.due_at),
+        o.get_kind_display(),
+        "",
+        o.note,
+        case,
+        case_url(case),
+        o.pk,
+    )
+
+
+def meeting(meeting: Meeting, case: Case, m: Moment) -> Item:
+    url = case_url(case)
+    return Item(
+        MEETING,
+        meeting.starts_at,
+        m.bucket(meeting.starts_at),
+        _("SIP meeting: %(purpose)s") % {"purpose": meeting.get_purpose_display()},
+        case.owner_unit.name,
+        ", ".join(filter(None, [meeting.get_form_display(), meeting.place])),
+        case,
+        f"{url}#meeting-{meeting.pk}" if url else None,
+        meeting.pk,
+    )
+
+
+def stay(case: Case, due: dt.datetime | None, m: Moment) -> Item:
+    return Item(
+        DISCHARGE,
+        due,
+        m.bucket(due),
+        _("Expected discharge"),
+        case.owner_unit.name,
+        "",
+        case,
+        case_url(case),
+        case.pk,
+    )

@@ -1,0 +1,259 @@
+"""Keeping the overview's read model (``WorkItem``, ``WorkCount``) equal to the facts.
+
+``rows(cases)`` is the definition: what each unit taking part in those cases has to act on,
+computed from the source tables (deliveries, obligations, meetings, stays, cases and
+participations). ``update(case_ids)`` runs at the end of every act for the cases it touched
+(``samordna.cases.acts``): it computes the rows again for those cases, writes the difference
+and moves the counters by it. ``rebuild()`` throws everything away and computes it for the
+whole county in chunks (the ``rebuild_overview`` command, and after a bulk load).
+
+What an item is follows the overview as it was first built (BOX-1): deliveries to the unit not
+yet acknowledged; deliveries to acknowledge that the unit sent and others have not; the unit's
+open deadlines; meetings not held or cancelled that the unit is invited to or holds; expected
+discharges of active stays it takes part in; and, only counted, the active SIP cases and stays
+it takes part in. Rows are time-independent (a meeting stays a row until it is held or
+cancelled): the queries in ``overview.services`` apply "upcoming" and the look-back window.
+A unit takes part while its ``Participation`` has no end (``until``): an act that ends one
+touches the case, and the rows go.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from typing import Any, NamedTuple
+
+from django.db import connection, transaction
+from django.db.models import Max, Min, Q
+from django.utils import timezone
+
+from samordna.cases.models import Case, Delivery, Notice, Obligation, Participation
+from samordna.core.calendar import STOCKHOLM
+from samordna.core.deadlines import end_of_day
+from samordna.discharge.models import Stay
+from samordna.overview.models import NO_DAY, WorkCount, WorkItem
+from samordna.sip.models import Meeting, Participant
+
+# The overview's kinds (``overview.services.KINDS``) as stored.
+INVITATION, NOTICE, MESSAGE = "invitation", "notice", "message"
+DEADLINE, FOLLOW_UP, AWAITING = "deadline", "follow_up", "awaiting"
+MEETING, DISCHARGE = "meeting", "discharge"
+ACTIVE_SIP, ACTIVE_STAY = "active_sip", "active_stay"
+ACTIVE = {Case.Kind.SIP: ACTIVE_SIP, Case.Kind.DISCHARGE: ACTIVE_STAY}
+DELIVERY_KINDS = {Notice.Kind.INVITATION: INVITATION, Notice.Kind.MESSAGE: MESSAGE}
+
+S = WorkItem.Source
+CHUNK = 5000  # cases per step of a rebuild
+_EPSILON = dt.timedelta(microseconds=1)
+
+
+def day_of(due: dt.datetime | None) -> dt.date:
+    """The local day a due time falls in, counting local midnight as the end of the day before
+    (a deadline "within N days" is stored as the midnight after the last day)."""
+    if due is None:
+        return NO_DAY
+    return timezone.localtime(due - _EPSILON, STOCKHOLM).date()
+
+
+class Row(NamedTuple):
+    unit_id: int
+    case_id: int
+    kind: str
+    source: str
+    ref: int
+    due_at: dt.datetime | None
+    sent_at: dt.datetime | None
+    listed: bool
+
+    @property
+    def key(self) -> tuple[int, str, str, int]:
+        return (self.unit_id, self.kind, self.source, self.ref)
+
+    @property
+    def counter(self) -> tuple[int, str, dt.date]:
+        return (self.unit_id, self.kind, day_of(self.due_at))
+
+
+def rows(cases: Q) -> Iterator[Row]:
+    """Every row of the cases matching ``cases`` (a Q on the case's primary key ``pk``)."""
+
+    def on(prefix: str) -> Q:
+        return Q(**{f"{prefix}{k}": v for k, v in cases.children}) if cases.children else Q()
+
+    taking_part = set(
+        Participation.objects.filter(on("case__"), until__isnull=True).values_list(
+            "case_id", "unit_id"
+        )
+    )
+
+    deliveries = Delivery.objects.filter(on("notice__case__"), acknowledged_at__isnull=True)
+    for pk, unit, mode, due, case, kind, sender, sent in deliveries.values_list(
+        "pk",
+        "unit_id",
+        "mode",
+        "due_at",
+        "notice__case_id",
+        "notice__kind",
+        "notice__sender_unit_id",
+        "notice__sent_at",
+    ):
+        if (case, unit) in taking_part:
+            yield Row(unit, case, DELIVERY_KINDS.get(kind, NOTICE), S.DELIVERY, pk, due, sent, True)
+        awaited = mode == Delivery.Mode.ACK and due is not None and sender != unit
+        if awaited and (case, sender) in taking_part:
+            yield Row(sender, case, AWAITING, S.DELIVERY, pk, due, None, True)
+
+    obligations = Obligation.objects.filter(
+        on("case__"), met_at__isnull=True, cancelled_at__isnull=True
+    )
+    for pk, unit, case, kind, due in obligations.values_list(
+        "pk", "unit_id", "case_id", "kind", "due_at"
+    ):
+        if (case, unit) in taking_part:
+            item_kind = FOLLOW_UP if kind == Obligation.Kind.FOLLOW_UP else DEADLINE
+            yield Row(unit, case, item_kind, S.OBLIGATION, pk, due, None, True)
+
+    meetings = Meeting.objects.filter(on("case__"), cancelled_at__isnull=True, held=False)
+    invited: dict[int, set[int]] = {}
+    for meeting, unit in Participant.objects.filter(
+        on("meeting__case__"),
+        meeting__cancelled_at__isnull=True,
+        meeting__held=False,
+        unit__isnull=False,
+    ).values_list("meeting_id", "unit_id"):
+        invited.setdefault(meeting, set()).add(unit)
+    for pk, case, starts, owner in meetings.values_list(
+        "pk", "case_id", "starts_at", "case__owner_unit_id"
+    ):
+        for unit in sorted(invited.get(pk, set()) | {owner}):
+            if (case, unit) in taking_part:
+                yield Row(unit, case, MEETING, S.MEETING, pk, starts, None, True)
+
+    stays = Stay.objects.filter(
+        on("case__"), case__closed_at__isnull=True, discharged_at__isnull=True
+    )
+    expected = dict(stays.values_list("case_id", "expected_discharge_on"))
+    active = dict(
+        Case.objects.filter(cases, closed_at__isnull=True, kind__in=list(ACTIVE)).values_list(
+            "pk", "kind"
+        )
+    )
+    for case, unit in sorted(taking_part):
+        if case in expected:
+            due = end_of_day(expected[case])
+            yield Row(unit, case, DISCHARGE, S.STAY, case, due, None, True)
+        if case in active:
+            yield Row(unit, case, ACTIVE[active[case]], S.CASE, case, None, None, False)
+
+
+def _stored(case_ids: set[int]) -> dict[tuple[int, str, str, int], tuple[int, Row]]:
+    found = WorkItem.objects.filter(case_id__in=case_ids).values_list(
+        "pk", "unit_id", "case_id", "kind", "source", "ref", "due_at", "sent_at", "listed"
+    )
+    return {
+        (unit, kind, source, ref): (pk, Row(unit, case, kind, source, ref, due, sent, listed))
+        for pk, unit, case, kind, source, ref, due, sent, listed in found
+    }
+
+
+def _item(row: Row) -> WorkItem:
+    return WorkItem(
+        unit_id=row.unit_id,
+        case_id=row.case_id,
+        kind=row.kind,
+        source=row.source,
+        ref=row.ref,
+        due_at=row.due_at,
+        day=day_of(row.due_at),
+        sent_at=row.sent_at,
+        listed=row.listed,
+    )
+
+
+def update(case_ids: set[int]) -> None:
+    """Bring the rows of these cases up to date and move the counters by the difference.
+
+    The cases are locked first (in primary-key order), so two acts on one case do not compute
+    its rows from each other's half; the counters are changed last, in key order, in one
+    statement, so concurrent acts never wait on each other in a circle."""
+    ids = sorted(case_ids)
+    list(Case.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+    wanted = {row.key: row for row in rows(Q(pk__in=ids))}
+    stored = _stored(set(ids))
+    gone = [pk for key, (pk, row) in stored.items() if wanted.get(key) != row]
+    new = [row for key, row in wanted.items() if key not in stored or stored[key][1] != row]
+    if not gone and not new:
+        return
+    delta: Counter[tuple[int, str, dt.date]] = Counter()
+    for key, (_pk, row) in stored.items():
+        if wanted.get(key) != row:
+            delta[row.counter] -= 1
+    for row in new:
+        delta[row.counter] += 1
+    if gone:
+        WorkItem.objects.filter(pk__in=gone).delete()
+    if new:
+        WorkItem.objects.bulk_create(_item(row) for row in new)
+    _count(delta)
+
+
+def _count(delta: Counter[tuple[int, str, dt.date]]) -> None:
+    changes = sorted((key, n) for key, n in delta.items() if n)
+    if not changes:
+        return
+    table = WorkCount._meta.db_table
+    values = ", ".join(["(%s, %s, %s, %s)"] * len(changes))
+    params: list[Any] = []
+    for (unit, kind, day), n in changes:
+        params += [unit, kind, day, n]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (unit_id, kind, day, n) VALUES {values} "
+            f"ON CONFLICT (unit_id, kind, day) DO UPDATE SET n = {table}.n + excluded.n",
+            params,
+        )
+        cursor.executemany(
+            f"DELETE FROM {table} WHERE unit_id = %s AND kind = %s AND day = %s AND n = 0",
+            [key for key, _n in changes],
+        )
+
+
+def rebuild(chunk: int = CHUNK) -> int:
+    """Compute the whole read model again from the facts; returns the number of rows."""
+    total = 0
+    with transaction.atomic():
+        WorkItem.objects.all().delete()
+        WorkCount.objects.all().delete()
+        bounds = Case.objects.aggregate(lo=Min("pk"), hi=Max("pk"))
+        lo, hi = bounds["lo"], bounds["hi"]
+        counts: Counter[tuple[int, str, dt.date]] = Counter()
+        if lo is not None and hi is not None:
+            for start in range(lo, hi + 1, chunk):
+                found = list(rows(Q(pk__gte=start, pk__lt=start + chunk)))
+                WorkItem.objects.bulk_create((_item(row) for row in found), batch_size=2000)
+                counts.update(row.counter for row in found)
+                total += len(found)
+        WorkCount.objects.bulk_create(
+            (WorkCount(unit_id=u, kind=k, day=d, n=n) for (u, k, d), n in counts.items()),
+            batch_size=2000,
+        )
+    return total
+
+
+def snapshot() -> tuple[set[Row], dict[tuple[int, str, dt.date], int]]:
+    """The stored read model, to compare with a rebuild (tests, and the command's --check)."""
+    items = {row for _pk, row in _stored_all()}
+    counts = {
+        (u, k, d): n
+        for u, k, d, n in WorkCount.objects.values_list("unit_id", "kind", "day", "n")
+        if n
+    }
+    return items, counts
+
+
+def _stored_all() -> Iterable[tuple[int, Row]]:
+    for pk, unit, case, kind, source, ref, due, sent, listed in WorkItem.objects.values_list(
+        "pk", "unit_id", "case_id", "kind", "source", "ref", "due_at", "sent_at", "listed"
+    ):
+        yield pk, Row(unit, case, kind, source, ref, due, sent, listed)
