@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
-from django.db import transaction
 from django.db.models import Count, Exists, Field, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +29,7 @@ from django.utils.translation import gettext as _
 from samordna.accounts.actor import Actor
 from samordna.audit.models import AccessLog
 from samordna.audit.services import log, log_many
+from samordna.cases.acts import act
 from samordna.cases.models import Case
 from samordna.core.identity import IdentityNumberError, parse_identity_number
 from samordna.deviations.models import Deviation
@@ -267,7 +267,7 @@ def _save(deviation: Deviation, *fields: str) -> Deviation:
     return deviation
 
 
-@transaction.atomic
+@act
 def create(actor: Actor, content: Content) -> Deviation:
     """A deviation written by the active unit, as a draft (nothing is sent yet)."""
     data = _clean(actor, content)
@@ -281,7 +281,7 @@ def create(actor: Actor, content: Content) -> Deviation:
     )
 
 
-@transaction.atomic
+@act
 def update(actor: Actor, pk: int, version: int, content: Content, send: bool = False) -> Deviation:
     """Edit a draft (optimistic locking: 409 when someone saved in between), and send it in the
     same step when ``send``: what is sent is what the user sees, and an incomplete draft is
@@ -297,7 +297,7 @@ def update(actor: Actor, pk: int, version: int, content: Content, send: bool = F
     return _save(deviation, *data)
 
 
-@transaction.atomic
+@act
 def confirm(actor: Actor, pk: int, version: int) -> Deviation:
     """The reporting unit takes a suggestion on as its own draft, to complete and send."""
     deviation = _locked(actor, pk, version, "deviation.confirm")
@@ -309,7 +309,7 @@ def confirm(actor: Actor, pk: int, version: int) -> Deviation:
     return _save(deviation, "status", "confirmed_at", "confirmed_by")
 
 
-@transaction.atomic
+@act
 def dismiss(actor: Actor, pk: int, version: int) -> Deviation:
     """The reporting unit rejects a suggestion; it stays in the register as dismissed."""
     deviation = _locked(actor, pk, version, "deviation.dismiss")
@@ -321,7 +321,7 @@ def dismiss(actor: Actor, pk: int, version: int) -> Deviation:
     return _save(deviation, "status", "dismissed_at", "dismissed_by")
 
 
-@transaction.atomic
+@act
 def send(actor: Actor, pk: int, version: int) -> Deviation:
     """Send a complete draft as stored."""
     deviation = _locked(actor, pk, version, "deviation.send")
@@ -347,7 +347,7 @@ def _send(actor: Actor, deviation: Deviation, *changed: str) -> Deviation:
     return _save(deviation, *changed, "status", "sent_at", "sent_by")
 
 
-@transaction.atomic
+@act
 def handle(actor: Actor, pk: int, version: int, comment: str = "") -> Deviation:
     """The concerned unit marks a sent deviation handled (seed 000 line 277: "ska åtgärdas
     omgående"); without a concerned unit, the reporting unit does."""

@@ -21,6 +21,7 @@ from samordna.accounts.actor import Actor
 from samordna.audit.models import AccessLog
 from samordna.audit.services import log, log_many
 from samordna.cases import services as cases
+from samordna.cases.acts import act
 from samordna.cases.models import Case, Delivery, Notice, Obligation, Participation
 from samordna.core import deadlines
 from samordna.deviations.models import Deviation
@@ -108,6 +109,7 @@ def _required(data: dict[str, Any], field: str, message: str) -> str:
 # Registering a stay (SVU-1) ----------------------------------------------------------------------
 
 
+@act
 def register_stay(actor: Actor, person_pk: int, data: dict[str, Any]) -> Case:
     """An inpatient ward opens the discharge process of a stay. One active stay per person and
     ward is a partial unique index; a stay may run beside a SIP (seed 000)."""
@@ -212,7 +214,7 @@ STAY_FIELDS = (
 )
 
 
-@transaction.atomic
+@act
 def update_stay(actor: Actor, pk: int, version: int, data: dict[str, Any]) -> Stay:
     """The ward corrects the stay's details; refused if someone saved since ``version``.
 
@@ -353,7 +355,7 @@ def _admission_content(stay: Stay) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+@act
 def send_admission_notice(
     actor: Actor, pk: int, units: list[Unit], occurred_at: dt.datetime | None = None
 ) -> Notice:
@@ -391,7 +393,7 @@ def send_admission_notice(
     return notice
 
 
-@transaction.atomic
+@act
 def change_expected_discharge(
     actor: Actor, pk: int, version: int, expected: dt.date | None
 ) -> Notice | None:
@@ -429,7 +431,7 @@ def change_expected_discharge(
     return notice
 
 
-@transaction.atomic
+@act
 def send_ready_notice(
     actor: Actor,
     pk: int,
@@ -505,7 +507,7 @@ def send_ready_notice(
     return notice
 
 
-@transaction.atomic
+@act
 def send_discharge_notice(
     actor: Actor,
     pk: int,
@@ -553,7 +555,7 @@ def send_discharge_notice(
 # Acknowledgements (SVU-8) ------------------------------------------------------------------------
 
 
-@transaction.atomic
+@act
 def acknowledge(
     actor: Actor,
     pk: int,
@@ -690,7 +692,7 @@ def _answer(actor: Actor, case: Case, answers: Answers) -> list[PlanningAnswer]:
     return rows
 
 
-@transaction.atomic
+@act
 def answer_planning_basis(actor: Actor, pk: int, answers: Answers) -> list[PlanningAnswer]:
     """SVU-3: the ward fills in the planning basis within 24 hours of the admission notice and
     updates it when the patient's condition, needs or resources change (seed 001 lines
@@ -701,7 +703,7 @@ def answer_planning_basis(actor: Actor, pk: int, answers: Answers) -> list[Plann
     return _answer(actor, case, answers)
 
 
-@transaction.atomic
+@act
 def designate_care_contact(actor: Actor, pk: int, version: int, data: dict[str, Any]) -> Stay:
     """SVU-4: primary care names the patient's designated care contact before discharge
     (seed 001 lines 781-813); the care contact invites to the SIP after discharge."""
@@ -739,7 +741,7 @@ def recipient_plans(case: Case) -> list[RecipientPlan]:
     return sorted(newest.values(), key=lambda p: p.unit.name)
 
 
-@transaction.atomic
+@act
 def reply_to_ready(
     actor: Actor, pk: int, can_receive_at: Any, interventions: str = ""
 ) -> RecipientPlan:
@@ -779,7 +781,7 @@ def reply_to_ready(
     return plan
 
 
-@transaction.atomic
+@act
 def record_sip_declined(actor: Actor, pk: int, version: int, declined_at: Any) -> Stay:
     """SVU-9: the patient declined the offer of a SIP (seed 001 lines 930-931). No invitation
     is then sent (lines 981-983) and the payment liability does not wait for one. A SIP
@@ -880,7 +882,7 @@ def log_shown(actor: Actor, persons: list[Person]) -> None:
 # Outpatient interventions not available (SVU-10) -------------------------------------------------
 
 
-@transaction.atomic
+@act
 def add_unavailable_period(
     actor: Actor, pk: int, starts_on: Any, ends_on: Any, reason: str
 ) -> UnavailablePeriod:

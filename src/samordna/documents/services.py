@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from samordna.accounts.actor import Actor
+from samordna.cases.acts import act
 from samordna.cases.models import Case
 from samordna.discharge import information
 from samordna.documents import ics, papers
@@ -47,7 +47,7 @@ def _meeting(case: Case, meeting_pk: int) -> Meeting:
     return meeting
 
 
-@transaction.atomic
+@act
 def plan_for_individual(actor: Actor, case_pk: int) -> Download:
     """The plan in force, as the individual gets it on paper (DOC-1, PAT-1): only a documented
     version is handed over (seed 002_ca8314ba67d4fca6.txt line 251)."""
@@ -65,7 +65,7 @@ def plan_for_individual(actor: Actor, case_pk: int) -> Download:
     return Download(f"sip-{case.pk}-plan-{plan.number}.pdf", PDF, content)
 
 
-@transaction.atomic
+@act
 def invitation_letter(actor: Actor, case_pk: int, meeting_pk: int, participant_pk: int) -> Download:
     """The letter to someone invited outside the system; the coordinator's unit sends it
     ("Deltagare utanför Lifecare SP kallas av samordningsansvarig via telefon eller brev", seed
@@ -88,7 +88,7 @@ def invitation_letter(actor: Actor, case_pk: int, meeting_pk: int, participant_p
     return Download(f"sip-{case.pk}-kallelse-{meeting.pk}-{participant.pk}.pdf", PDF, content)
 
 
-@transaction.atomic
+@act
 def consent_form(actor: Actor, case_pk: int) -> Download:
     """The consent form filled in for the individual: signed by the guardians for a child
     (CON-3). It lists the units taking part and those the consent in force names, to tick."""
@@ -112,7 +112,7 @@ def consent_form(actor: Actor, case_pk: int) -> Download:
     return Download(f"sip-{case.pk}-samtycke.pdf", PDF, sheet.render())
 
 
-@transaction.atomic
+@act
 def meeting_calendar(actor: Actor, case_pk: int, meeting_pk: int) -> Download:
     """The meeting as a calendar file for everyone taking part in the case (DOC-2)."""
     case = sip.get(actor, case_pk, "documents.meeting_calendar.read")
@@ -122,7 +122,7 @@ def meeting_calendar(actor: Actor, case_pk: int, meeting_pk: int) -> Download:
     return Download(f"sip-{case.pk}-mote-{meeting.pk}.ics", CALENDAR, content)
 
 
-@transaction.atomic
+@act
 def discharge_information(actor: Actor, case_pk: int) -> Download:
     """The discharge information for the patient (SVU-6), read as ``discharge.information``
     allows: by the ward, and by recipients the patient consented to share with."""

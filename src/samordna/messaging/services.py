@@ -24,6 +24,7 @@ from samordna.accounts.actor import Actor
 from samordna.audit.models import AccessLog
 from samordna.audit.services import log, log_many
 from samordna.cases import services as cases
+from samordna.cases.acts import act
 from samordna.cases.models import Case, Delivery, Notice, Participation
 from samordna.core import deadlines
 from samordna.discharge.services import recipient_choices
@@ -209,7 +210,7 @@ def _body(body: str, required: bool) -> str:
     return body
 
 
-@transaction.atomic
+@act
 def send(
     actor: Actor,
     recipients: list[tuple[Unit, str]],
@@ -279,7 +280,7 @@ def _message(actor: Actor, pk: int, what: str) -> tuple[Case, Message]:
     return case, message
 
 
-@transaction.atomic
+@act
 def reply(actor: Actor, message_pk: int, body: str, mode: str = Delivery.Mode.ACK) -> Message:
     """A reply goes to the other party of the message answered: to its sender, or, when the
     sender's unit writes again, to its recipients (those that forwarded it excepted). Replying
@@ -344,7 +345,7 @@ def _own_delivery(actor: Actor, delivery_pk: int, what: str) -> tuple[Case, Deli
     return case, delivery
 
 
-@transaction.atomic
+@act
 def acknowledge(actor: Actor, delivery_pk: int) -> Delivery:
     """MSG-2: "Kvitterar meddelande" records who and when (seed 004 line 64). A message for
     information needs none: opening it records that the unit has read it (``thread``).
@@ -373,7 +374,7 @@ def acknowledge(actor: Actor, delivery_pk: int) -> Delivery:
     return delivery
 
 
-@transaction.atomic
+@act
 def forward(actor: Actor, delivery_pk: int, unit_pk: int | None, note: str) -> Delivery:
     """A wrongly addressed message is passed on to the right unit, as invitations are (seed
     002_ca8314ba67d4fca6.txt line 140): the forwarding unit's delivery is closed with the note,
@@ -446,7 +447,7 @@ class Thread:
         return self.messages[0].notice.subject
 
 
-@transaction.atomic
+@act
 def thread(actor: Actor, message_pk: int) -> Thread:
     """A message with its whole thread, oldest first. Opening it records that the unit has read
     what was sent to it for information ("tar bara del av meddelande om det är för kännedom",

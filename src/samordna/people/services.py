@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from samordna.accounts.actor import Actor
 from samordna.audit.models import AccessLog
 from samordna.audit.services import log, log_many
+from samordna.cases.acts import act
 from samordna.core.identity import IdentityNumber, IdentityNumberError, parse_identity_number
 from samordna.errors import Conflict, NotFound, ServiceError
 from samordna.organisations.models import Principal, Unit
@@ -169,7 +170,7 @@ def register(actor: Actor, raw_identity_number: str, data: dict[str, Any]) -> Pe
     return person
 
 
-@transaction.atomic
+@act
 def update(actor: Actor, pk: int, version: int, data: dict[str, Any]) -> Person:
     """Change contact details; refuses if someone else saved since ``version`` was read."""
     person = get_visible(actor, pk, "person.update")
@@ -190,7 +191,7 @@ def update(actor: Actor, pk: int, version: int, data: dict[str, Any]) -> Person:
     return person
 
 
-@transaction.atomic
+@act
 def add_relative(actor: Actor, pk: int, data: dict[str, Any]) -> Relative:
     person = get_visible(actor, pk, "relative.add")
     if not str(data.get("name", "")).strip() or not str(data.get("relation", "")).strip():
@@ -206,7 +207,7 @@ def add_relative(actor: Actor, pk: int, data: dict[str, Any]) -> Relative:
     return relative
 
 
-@transaction.atomic
+@act
 def remove_relative(actor: Actor, pk: int, relative_pk: int) -> None:
     person = get_visible(actor, pk, "relative.remove")
     deleted, _count = Relative.objects.filter(person=person, pk=relative_pk).delete()
@@ -215,7 +216,7 @@ def remove_relative(actor: Actor, pk: int, relative_pk: int) -> None:
     log(actor, AccessLog.Action.UPDATE, "relative.remove", person)
 
 
-@transaction.atomic
+@act
 def add_representative(actor: Actor, pk: int, data: dict[str, Any]) -> Representative:
     person = get_visible(actor, pk, "representative.add")
     if not str(data.get("name", "")).strip():
@@ -235,7 +236,7 @@ def add_representative(actor: Actor, pk: int, data: dict[str, Any]) -> Represent
     return representative
 
 
-@transaction.atomic
+@act
 def remove_representative(actor: Actor, pk: int, representative_pk: int) -> None:
     person = get_visible(actor, pk, "representative.remove")
     deleted, _count = Representative.objects.filter(person=person, pk=representative_pk).delete()

@@ -20,7 +20,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.core.validators import URLValidator
-from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -29,6 +28,7 @@ from samordna.accounts.actor import Actor
 from samordna.audit.models import AccessLog
 from samordna.audit.services import log_many
 from samordna.cases import services as cases
+from samordna.cases.acts import act
 from samordna.cases.models import Case, Delivery, Notice, Obligation
 from samordna.core import deadlines
 from samordna.core.rules import RuleSet
@@ -59,7 +59,7 @@ INVITATIONS_PER_PAGE = 50
 # Needs assessment (SIP-5) ------------------------------------------------------------------------
 
 
-@transaction.atomic
+@act
 def add_assessment(actor: Actor, pk: int, area: str, text: str) -> AssessmentEntry:
     """A signed contribution to the assessment by any unit taking part: the invited "kan
     komplettera kartläggningen" (seed 002_ca8314ba67d4fca6.txt line 195).
@@ -269,7 +269,7 @@ def _letter(kind: str, name: str, address: Any, unit: Unit | None = None) -> Par
     )
 
 
-@transaction.atomic
+@act
 def send_invitation(
     actor: Actor,
     pk: int,
@@ -382,7 +382,7 @@ def _ask_again(case: Case, meeting: Meeting, now: dt.datetime) -> None:
     )
 
 
-@transaction.atomic
+@act
 def change_invitation(
     actor: Actor, pk: int, meeting_pk: int, version: int, details: Details
 ) -> Meeting:
@@ -407,7 +407,7 @@ def change_invitation(
     return meeting
 
 
-@transaction.atomic
+@act
 def cancel_invitation(
     actor: Actor, pk: int, meeting_pk: int, version: int, reason: str = ""
 ) -> Meeting:
@@ -475,7 +475,7 @@ def _acknowledge(actor: Actor, delivery: Delivery, now: dt.datetime) -> None:
     delivery.acknowledged_by = actor.user
 
 
-@transaction.atomic
+@act
 def acknowledge(actor: Actor, delivery_pk: int) -> Delivery:
     """ "Kvitterar kallelse" (seed 004_2b6a4bde1435f963.txt line 66); who and when (MSG-2).
 
@@ -499,7 +499,7 @@ def acknowledge(actor: Actor, delivery_pk: int) -> Delivery:
     return delivery
 
 
-@transaction.atomic
+@act
 def answer(actor: Actor, delivery_pk: int, answer: str, reason: str = "") -> Delivery:
     """Accept or decline: "nekar eller accepterar kallelse" (seed 004_2b6a4bde1435f963.txt
     lines 66-67). A decline needs a reason: "Frånvaro ... måste meddelas till den som kallat"
@@ -529,7 +529,7 @@ def answer(actor: Actor, delivery_pk: int, answer: str, reason: str = "") -> Del
     return delivery
 
 
-@transaction.atomic
+@act
 def forward(actor: Actor, delivery_pk: int, unit_pk: int) -> Delivery:
     """A unit that got a wrongly addressed invitation passes it on: the invited unit is obliged
     to "förmedla kallelsen till rätt vårdnivå/enhet om den hamnat fel" (seed
@@ -650,7 +650,7 @@ def _no_show_text(participant: Participant, meeting: Meeting) -> str:
         }
 
 
-@transaction.atomic
+@act
 def record_meeting(
     actor: Actor,
     pk: int,

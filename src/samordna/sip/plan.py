@@ -17,13 +17,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samordna.accounts.actor import Actor
 from samordna.cases import services as cases
+from samordna.cases.acts import act
 from samordna.cases.models import Case, Obligation
 from samordna.core import deadlines
 from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
@@ -317,7 +317,7 @@ def _require_in_force(case: Case, plan: PlanVersion) -> None:
         )
 
 
-@transaction.atomic
+@act
 def start_version(actor: Actor, pk: int, meeting_pk: int | None = None) -> PlanVersion:
     """SIP-10: each meeting produces a new version. It starts as a copy of the latest, so what
     still holds is not retyped; "Vid behov av ny samordnad individuell plan kan den skapas vid
@@ -401,7 +401,7 @@ def _copy(source: PlanVersion, meeting: Meeting | None, actor: Actor) -> PlanVer
     return plan
 
 
-@transaction.atomic
+@act
 def save_draft(actor: Actor, pk: int, number: int, version: int, draft: Draft) -> PlanVersion:
     """SIP-9, SIP-14, SIP-15: any unit taking part writes the draft.
 
@@ -566,7 +566,7 @@ def _replace_items(
     )
 
 
-@transaction.atomic
+@act
 def mark_documented(actor: Actor, pk: int, number: int, version: int) -> PlanVersion:
     """SIP-10: the coordinator's unit marks the draft documented; from then on it is read-only.
 
@@ -622,7 +622,7 @@ def _schedule_follow_up(case: Case, plan: PlanVersion, now: dt.datetime) -> None
         cases.oblige(case, unit, Obligation.Kind.FOLLOW_UP_COMMENT, due)
 
 
-@transaction.atomic
+@act
 def mark_handed_over(actor: Actor, pk: int, number: int) -> PlanVersion:
     """SIP-10: the coordinator's unit records that the individual has the plan, in the form they
     asked for (seed 002_ca8314ba67d4fca6.txt line 251: "patienten tillhanda inom tre dygn")."""
@@ -646,7 +646,7 @@ def mark_handed_over(actor: Actor, pk: int, number: int) -> PlanVersion:
     return plan
 
 
-@transaction.atomic
+@act
 def comment(
     actor: Actor,
     pk: int,
@@ -695,7 +695,7 @@ def comment(
     return written
 
 
-@transaction.atomic
+@act
 def evaluate(
     actor: Actor,
     pk: int,

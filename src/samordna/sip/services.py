@@ -17,6 +17,7 @@ from samordna.accounts.actor import Actor
 from samordna.audit.models import AccessLog
 from samordna.audit.services import log
 from samordna.cases import services as cases
+from samordna.cases.acts import act
 from samordna.cases.models import Case, Obligation, Participation
 from samordna.core import deadlines
 from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
@@ -54,6 +55,7 @@ def _invitation_due(sip: SipCase, case: Case) -> dt.datetime:
     return deadlines.outpatient_invitation_due(sip.need_known_at, rules)
 
 
+@act
 def open_case(
     actor: Actor,
     person_pk: int,
@@ -175,7 +177,7 @@ def follow_discharge(stay_case: Case, discharged_at: dt.datetime) -> None:
         oblige_plan_after_discharge(sip, discharged_at)
 
 
-@transaction.atomic
+@act
 def record_consent(actor: Actor, pk: int, data: dict[str, Any]) -> Consent:
     """CON-1 to CON-3. A refusal closes the case: it goes no further (the individual keeps the
     right to the interventions, seed 000)."""
@@ -239,7 +241,7 @@ def record_consent(actor: Actor, pk: int, data: dict[str, Any]) -> Consent:
     return consent
 
 
-@transaction.atomic
+@act
 def withdraw_consent(actor: Actor, pk: int) -> None:
     """CON-2: consent can be withdrawn at any time; the plan is closed with that reason."""
     case = get(actor, pk, "sip.consent_withdraw", lock=True)
@@ -254,7 +256,7 @@ def withdraw_consent(actor: Actor, pk: int) -> None:
     cases.close(actor, case, Case.CloseReason.CONSENT_WITHDRAWN)
 
 
-@transaction.atomic
+@act
 def change_coordinator(
     actor: Actor, pk: int, user_pk: int, unit_pk: int, reason: str
 ) -> Coordinator:
@@ -330,7 +332,7 @@ CLOSE_REASONS = [
 ]
 
 
-@transaction.atomic
+@act
 def close_case(actor: Actor, pk: int, reason: str, comment: str = "") -> None:
     """SIP-13: the coordinator closes the plan with a reason (consent and death close it
     through their own acts)."""
