@@ -87,3 +87,25 @@ def test_the_generators_deadlines_are_the_routines_deadlines(county_code: str) -
             moment, rules
         )
         assert looked_up.plan_documented(moment) == deadlines.plan_documented_due(moment, rules)
+
+
+def test_the_polled_count_and_every_page_header_take_the_same_queries_whatever_the_size(
+    county: None, client: Any, django_assert_max_num_queries: Any
+) -> None:
+    """The header's counts come from the unit's counters (issue 11): the same number of queries
+    for a county twice the size, on the poll and on a page that only shows the header."""
+    client.force_login(User.objects.get(username="lena"))
+    session = client.session
+    session["active_unit_id"] = Unit.objects.get(code="lulea-bistand").pk
+    session.save()
+    urls = [reverse("overview:counts"), reverse("notifications:settings")]
+    small = {}
+    for url in urls:
+        with django_assert_max_num_queries(12) as captured:
+            assert client.get(url).status_code == 200
+        small[url] = len(captured.captured_queries)
+    generate(400, seed=3)
+    for url in urls:
+        with django_assert_max_num_queries(small[url]) as captured:
+            client.get(url)
+        assert len(captured.captured_queries) == small[url], url

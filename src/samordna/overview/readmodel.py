@@ -40,8 +40,11 @@ INVITATION, NOTICE, MESSAGE = "invitation", "notice", "message"
 DEADLINE, FOLLOW_UP, AWAITING = "deadline", "follow_up", "awaiting"
 MEETING, DISCHARGE = "meeting", "discharge"
 ACTIVE_SIP, ACTIVE_STAY = "active_sip", "active_stay"
-ACTIVE = {Case.Kind.SIP: ACTIVE_SIP, Case.Kind.DISCHARGE: ACTIVE_STAY}
-DELIVERY_KINDS = {Notice.Kind.INVITATION: INVITATION, Notice.Kind.MESSAGE: MESSAGE}
+ACTIVE: dict[str, str] = {Case.Kind.SIP: ACTIVE_SIP, Case.Kind.DISCHARGE: ACTIVE_STAY}
+DELIVERY_KINDS: dict[str, str] = {
+    Notice.Kind.INVITATION: INVITATION,
+    Notice.Kind.MESSAGE: MESSAGE,
+}
 
 S = WorkItem.Source
 CHUNK = 5000  # cases per step of a rebuild
@@ -75,11 +78,12 @@ class Row(NamedTuple):
         return (self.unit_id, self.kind, day_of(self.due_at))
 
 
-def rows(cases: Q) -> Iterator[Row]:
-    """Every row of the cases matching ``cases`` (a Q on the case's primary key ``pk``)."""
+def rows(cases: dict[str, Any]) -> Iterator[Row]:
+    """Every row of the cases chosen by ``cases``: lookups on the case's primary key, such as
+    ``{"pk__in": ids}`` or ``{"pk__gte": first, "pk__lt": end}``."""
 
     def on(prefix: str) -> Q:
-        return Q(**{f"{prefix}{k}": v for k, v in cases.children}) if cases.children else Q()
+        return Q(**{f"{prefix}{lookup}": value for lookup, value in cases.items()})
 
     taking_part = set(
         Participation.objects.filter(on("case__"), until__isnull=True).values_list(
@@ -135,7 +139,7 @@ def rows(cases: Q) -> Iterator[Row]:
     )
     expected = dict(stays.values_list("case_id", "expected_discharge_on"))
     active = dict(
-        Case.objects.filter(cases, closed_at__isnull=True, kind__in=list(ACTIVE)).values_list(
+        Case.objects.filter(on(""), closed_at__isnull=True, kind__in=list(ACTIVE)).values_list(
             "pk", "kind"
         )
     )
@@ -179,7 +183,7 @@ def update(case_ids: set[int]) -> None:
     statement, so concurrent acts never wait on each other in a circle."""
     ids = sorted(case_ids)
     list(Case.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
-    wanted = {row.key: row for row in rows(Q(pk__in=ids))}
+    wanted = {row.key: row for row in rows({"pk__in": ids})}
     stored = _stored(set(ids))
     gone = [pk for key, (pk, row) in stored.items() if wanted.get(key) != row]
     new = [row for key, row in wanted.items() if key not in stored or stored[key][1] != row]
@@ -230,7 +234,7 @@ def rebuild(chunk: int = CHUNK) -> int:
         counts: Counter[tuple[int, str, dt.date]] = Counter()
         if lo is not None and hi is not None:
             for start in range(lo, hi + 1, chunk):
-                found = list(rows(Q(pk__gte=start, pk__lt=start + chunk)))
+                found = list(rows({"pk__gte": start, "pk__lt": start + chunk}))
                 WorkItem.objects.bulk_create((_item(row) for row in found), batch_size=2000)
                 counts.update(row.counter for row in found)
                 total += len(found)
