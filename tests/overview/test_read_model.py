@@ -52,8 +52,8 @@ class Play:
         self.ward = Actor.for_unit(self._user("ward", world.ward), world.ward)
         self.carer = Actor.for_unit(self._user("carer", self.home_care), self.home_care)
         n = next(serial)
-        self.sip_person = self._person(n, "Sipsson")
-        self.stay_person = self._person(n + 5000, "Vårdsson")
+        self.sip_person = self._person(2 * n, "Sipsson")
+        self.stay_person = self._person(2 * n + 1, "Vårdsson")
         self.sip = sip.open_case(
             self.alice, self.sip_person.pk, "outpatient", timezone.now() - dt.timedelta(hours=1)
         )
@@ -67,7 +67,9 @@ class Play:
 
     def _person(self, n: int, last: str) -> Person:
         return Person.objects.create(
-            identity_number=valid_identity_number(f"19{40 + n % 50:02d}0{1 + n % 9}1{n % 9}", n),
+            identity_number=valid_identity_number(
+                f"19{40 + n % 50:02d}{1 + n // 50 % 12:02d}{1 + n // 600 % 28:02d}", n % 1000
+            ),
             first_name="Test",
             last_name=last,
             municipality=self.w.lulea,
