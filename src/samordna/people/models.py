@@ -17,6 +17,12 @@ from django.utils.translation import gettext_lazy as _
 
 from samordna.core.identity import IdentityNumber
 from samordna.organisations.models import Principal, Unit
+from samordna.people.search import (
+    SearchKeyField,
+    SearchTextField,
+    key_expression,
+    name_text_expression,
+)
 
 if TYPE_CHECKING:
     from samordna.accounts.actor import Actor
@@ -85,6 +91,21 @@ class Person(models.Model):
     )
     # Optimistic locking: an edit carries the version it started from (SEC-4).
     version = models.PositiveIntegerField(default=1)
+    # Search keys, computed by the database from the names (see people/search.py): they cannot
+    # drift from the names, whichever way a row is written (bulk inserts, COPY, updates).
+    last_key = models.GeneratedField(
+        expression=key_expression("last_name"),
+        output_field=SearchKeyField(max_length=100),
+        db_persist=True,
+    )
+    first_key = models.GeneratedField(
+        expression=key_expression("first_name"),
+        output_field=SearchKeyField(max_length=100),
+        db_persist=True,
+    )
+    name_text = models.GeneratedField(
+        expression=name_text_expression(), output_field=SearchTextField(), db_persist=True
+    )
 
     objects = PersonQuerySet.as_manager()
 
@@ -92,7 +113,15 @@ class Person(models.Model):
         verbose_name = _("individual")
         verbose_name_plural = _("individuals")
         ordering = ["last_name", "first_name"]
-        indexes = [models.Index(fields=["last_name", "first_name"], name="person_name_idx")]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"], name="person_name_idx"),
+            # Surname prefix search in list order; and the same within the registering unit.
+            models.Index(fields=["last_key", "first_key", "id"], name="person_key_idx"),
+            models.Index(
+                fields=["registered_by_unit", "last_key", "first_key", "id"],
+                name="person_unit_key_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.identity.formatted})"

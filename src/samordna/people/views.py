@@ -52,7 +52,12 @@ def search(request: UnitRequest) -> HttpResponse:
             if services.looks_like_identity_number(query):
                 context["lookup"] = services.lookup(request.actor, query)
             else:
-                context["results"] = services.search(request.actor, query)
+                page = request.GET.get("page", "")
+                found = services.search_page(
+                    request.actor, query, int(page) if page.isdigit() and len(page) < 6 else 1
+                )
+                context["results"], context["page"] = found.results, found
+                context["page_query"] = urlencode({"q": query})
         except ServiceError as error:
             context["error"] = error
     template = "people/_results.html" if request.htmx else "people/search.html"
