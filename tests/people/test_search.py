@@ -204,8 +204,8 @@ def test_query_count_stays_flat_as_the_individuals_grow(login, world: World, que
         ({"q": "   "}, 200),
         ({"q": "L"}, 200),
         ({"q": "Ö"}, 200),
-        ({"q": "\x00"}, 200),
-        ({"q": "Lund\x00berg"}, 200),
+        ({"q": "\x00"}, None),  # None: the NUL middleware's answer (400) or a search (200)
+        ({"q": "Lund\x00berg"}, None),
         ({"q": "%_"}, 200),
         ({"q": "' OR 1=1 --"}, 200),
         ({"q": "Lundberg", "page": "abc"}, 200),
@@ -216,10 +216,10 @@ def test_query_count_stays_flat_as_the_individuals_grow(login, world: World, que
     ],
 )
 def test_bad_input_gets_an_answer_not_a_server_error(
-    login, world: World, params: dict[str, str], status: int
+    login, world: World, params: dict[str, str], status: int | None
 ) -> None:  # type: ignore[no-untyped-def]
     response = login(world.alice).get(reverse("people:search"), params)
-    assert response.status_code == status
+    assert response.status_code == status or (status is None and response.status_code in (200, 400))
     if status == 400:
         assert "Sökningen får vara högst 100 tecken lång." in response.content.decode()
 
