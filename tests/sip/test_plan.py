@@ -250,10 +250,11 @@ def test_an_incomplete_plan_cannot_be_documented(
 def test_a_plan_follows_up_within_a_year_of_its_meeting(world: World, sip: Case) -> None:
     """Seed 001 lines 518-520: the year is counted from the meeting that agreed the plan."""
     give_consent(world, sip)
-    started = plan.start_version(
-        world.actor(world.alice), sip.pk, meeting(sip, timezone.now() - dt.timedelta(days=2)).pk
-    )
-    last = timezone.localdate() - dt.timedelta(days=2) + dt.timedelta(days=365)
+    agreed = meeting(sip, timezone.now() - dt.timedelta(days=2))
+    started = plan.start_version(world.actor(world.alice), sip.pk, agreed.pk)
+    # From the meeting's own day: 48 hours before 00:30 on the day after a DST change is three
+    # calendar days back, not two.
+    last = timezone.localdate(agreed.starts_at) + dt.timedelta(days=365)
     saved = plan.save_draft(
         world.actor(world.alice), sip.pk, 1, started.version, draft(world, follow_up_on=last)
     )
