@@ -208,7 +208,8 @@ class Table:
     def _copy(self) -> None:
         named = set(self.attnames)
         fields = {f.attname: f for f in self.model._meta.concrete_fields}
-        rest = [f for f in fields.values() if f.attname not in named]
+        # Generated columns (the person's search keys) are the database's to fill.
+        rest = [f for f in fields.values() if f.attname not in named and not f.generated]
         defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
         columns = ", ".join(
             f'"{c}"'
