@@ -15,12 +15,12 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.responses import Status
 
 from samordna import validation
-from samordna.api.common import Error, actor_of, answered_in_one_transaction, auth
+from samordna.api.common import ERRORS, actor_of, answered_in_one_transaction, auth
 from samordna.api.discharge import router as discharge_router
 from samordna.api.sip_cases import persons_router
 from samordna.api.sip_cases import router as sip_router
 from samordna.errors import ServiceError
-from samordna.organisations.models import Principal, Unit
+from samordna.organisations.models import Principal, Unit, UnitKind
 from samordna.people import services
 from samordna.people.models import Person, PlanFormat
 from samordna.validation import Code, Limit, Text
@@ -176,8 +176,8 @@ def _fields(payload: PersonIn) -> dict[str, Any]:
     return data
 
 
-@api.get("/units", auth=auth, response=list[UnitOut], tags=["organisation"])
-def list_units(request: HttpRequest, kind: Unit.Kind | None = None) -> Any:
+@api.get("/units", auth=auth, response={200: list[UnitOut], **ERRORS}, tags=["organisation"])
+def list_units(request: HttpRequest, kind: UnitKind | None = None) -> Any:
     """Active units of the token's county."""
     units = Unit.objects.filter(
         active=True, principal__county=actor_of(request).unit.principal.county
@@ -190,7 +190,7 @@ def list_units(request: HttpRequest, kind: Unit.Kind | None = None) -> Any:
 @api.get(
     "/persons",
     auth=auth,
-    response={200: PersonLookupOut, 400: Error, 401: Error},
+    response={200: PersonLookupOut, **ERRORS},
     tags=["individuals"],
 )
 def lookup_person(request: HttpRequest, identity_number: str) -> Any:
@@ -208,7 +208,7 @@ def lookup_person(request: HttpRequest, identity_number: str) -> Any:
 @api.post(
     "/persons",
     auth=auth,
-    response={201: PersonDetailOut, 400: Error, 401: Error, 409: Error, 422: Error},
+    response={201: PersonDetailOut, **ERRORS},
     tags=["individuals"],
 )
 def register_person(request: HttpRequest, payload: PersonIn) -> Any:
@@ -223,7 +223,7 @@ def register_person(request: HttpRequest, payload: PersonIn) -> Any:
 @api.get(
     "/persons/{person_id}",
     auth=auth,
-    response={200: PersonDetailOut, 401: Error, 404: Error},
+    response={200: PersonDetailOut, **ERRORS},
     tags=["individuals"],
 )
 def get_person(request: HttpRequest, person_id: int) -> Any:

@@ -49,6 +49,20 @@ def actor_of(request: HttpRequest) -> Actor:
     return actor
 
 
+def file(media_type: str) -> dict[str, Any]:
+    """The OpenAPI description of a file answer (``openapi_extra``)."""
+    return {
+        "responses": {
+            200: {
+                "description": "The file, as an attachment.",
+                "content": {media_type: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    }
+
+
+# Every operation may answer these: 400 a body that is not JSON, 401 no or a bad token, 422
+# input outside the schema; the others are the acts' refusals.
 ERRORS: dict[int, type[Schema]] = {
     400: Error,
     401: Error,

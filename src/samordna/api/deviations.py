@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from samordna.api.common import ERRORS, actor_of, auth
+from samordna.api.common import ERRORS, actor_of, auth, file
 from samordna.deviations import services
 from samordna.deviations.export import csv_response
 from samordna.deviations.models import Deviation
@@ -142,7 +142,7 @@ def list_deviations(request: HttpRequest, status: str = "", side: str = "", page
     }
 
 
-@router.get("/export.csv")
+@router.get("/export.csv", response=ERRORS, openapi_extra=file("text/csv"))
 def export_csv(request: HttpRequest, status: str = "", side: str = "") -> HttpResponse:
     """The same selection as CSV for the organisation's deviation system: semicolon-separated
     UTF-8 with a BOM; formula-like cells are prefixed with an apostrophe."""

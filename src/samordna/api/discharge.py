@@ -474,7 +474,7 @@ def acknowledge(
     return _reread(actor, stay_id)
 
 
-@router.get("/planning-basis/questions", response=list[QuestionOut])
+@router.get("/planning-basis/questions", response={200: list[QuestionOut], **ERRORS})
 def planning_questions(request: HttpRequest) -> Any:
     """The planning basis questions (SVU-3): the ward's, and the recipients' own."""
     return [

@@ -6,30 +6,16 @@ with the file itself; errors are the API's ``{"code", "message", "field"}``.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router
 
-from samordna.api.common import ERRORS, actor_of, auth
+from samordna.api.common import ERRORS, actor_of, auth, file
 from samordna.documents import blank, services
 from samordna.documents.views import attachment
 from samordna.errors import NotFound
 
 router = Router(tags=["documents"], auth=auth)
-
-
-def file(media_type: str) -> dict[str, Any]:
-    """The OpenAPI description of a file answer."""
-    return {
-        "responses": {
-            200: {
-                "description": "The file, as an attachment.",
-                "content": {media_type: {"schema": {"type": "string", "format": "binary"}}},
-            }
-        }
-    }
 
 
 PDF = file(services.PDF)

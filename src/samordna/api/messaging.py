@@ -50,17 +50,17 @@ class MessageIn(Schema):
     )
 
 
-class ReplyIn(Schema):
+class MessageReplyIn(Schema):
     body: LongText
     mode: Delivery.Mode = Delivery.Mode.ACK
 
 
-class ForwardIn(Schema):
+class MessageForwardIn(Schema):
     unit: Code = Field(..., description="Code of the unit to forward to")
     note: Annotated[str, Limit(1000)]
 
 
-class DeliveryOut(Schema):
+class MessageDeliveryOut(Schema):
     id: int
     unit: str
     mode: str
@@ -96,7 +96,7 @@ class MessageOut(Schema):
         description='A home-care referral with "SIP needed" ticked: the recipient is asked to '
         "open a SIP for the individual",
     )
-    deliveries: list[DeliveryOut]
+    deliveries: list[MessageDeliveryOut]
 
 
 class ThreadOut(Schema):
@@ -188,7 +188,7 @@ def get_thread(request: HttpRequest, message_id: int) -> Any:
 
 
 @router.post("/{message_id}/reply", response={201: ThreadOut, **ERRORS})
-def reply(request: HttpRequest, message_id: int, payload: ReplyIn) -> Any:
+def reply(request: HttpRequest, message_id: int, payload: MessageReplyIn) -> Any:
     """Reply to the other party of the message."""
     actor = actor_of(request)
     answer = services.reply(actor, message_id, payload.body, payload.mode)
@@ -203,7 +203,7 @@ def acknowledge(request: HttpRequest, delivery_id: int) -> Any:
 
 
 @router.post("/deliveries/{delivery_id}/forward", response={200: ThreadOut, **ERRORS})
-def forward(request: HttpRequest, delivery_id: int, payload: ForwardIn) -> Any:
+def forward(request: HttpRequest, delivery_id: int, payload: MessageForwardIn) -> Any:
     """Forward a wrongly addressed message; the new unit gets its own delivery."""
     actor = actor_of(request)
     new = services.forward(actor, delivery_id, _unit(payload.unit, "unit").pk, payload.note)

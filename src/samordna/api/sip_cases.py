@@ -20,7 +20,7 @@ from samordna.errors import NotFound, ServiceError
 from samordna.organisations.models import Unit, User
 from samordna.people.services import lookup
 from samordna.sip import services
-from samordna.sip.models import Consent, SipCase
+from samordna.sip.models import Consent, ConsentForm, SipCase
 from samordna.validation import Code, LifeDay, Limit, LongText, Moment, Text
 
 router = Router(tags=["sip"], auth=auth)
@@ -99,7 +99,7 @@ class ConsentIn(Schema):
     decision: Consent.Decision
     giver: Consent.Giver
     giver_name: Text = ""
-    form: Consent.Form
+    form: ConsentForm
     given_at: Moment
     units: list[Code] = Field(default_factory=list, description="Unit codes")
     child_view: LongText = ""
@@ -116,7 +116,7 @@ class CloseIn(Schema):
     comment: LongText = ""
 
 
-class DeathIn(Schema):
+class PersonDeathIn(Schema):
     died_on: LifeDay
 
 
@@ -187,6 +187,6 @@ class DeathOut(Schema):
 
 
 @persons_router.post("/{int:person_id}/death", response={200: DeathOut, **ERRORS})
-def register_death(request: HttpRequest, person_id: int, payload: DeathIn) -> Any:
+def register_death(request: HttpRequest, person_id: int, payload: PersonDeathIn) -> Any:
     """PER-4: closes every active SIP and discharge process of the individual."""
     return {"closed_cases": cases.register_death(actor_of(request), person_id, payload.died_on)}

@@ -19,7 +19,7 @@ from samordna.cases.models import Delivery
 from samordna.errors import NotFound, ServiceError
 from samordna.organisations.models import Unit
 from samordna.sip import meetings, services
-from samordna.sip.models import AssessmentEntry, LifeArea, Meeting, Participant
+from samordna.sip.models import AssessmentEntry, LifeArea, Meeting, MeetingForm, Participant
 from samordna.validation import LONG_TEXT_MAX, Code, Limit, LongText, Moment, Text
 
 router = Router(tags=["sip meetings"], auth=auth)
@@ -39,9 +39,9 @@ class AssessmentOut(Schema):
     written_at: dt.datetime
 
 
-class DetailsIn(Schema):
+class MeetingDetailsIn(Schema):
     purpose: Meeting.Purpose
-    form: Meeting.Form
+    form: MeetingForm
     starts_at: Moment
     ends_at: Moment
     place: Text = ""
@@ -51,7 +51,7 @@ class DetailsIn(Schema):
     agenda: LongText = ""
 
     def details(self) -> meetings.Details:
-        return meetings.Details(**self.dict(include=set(DetailsIn.model_fields)))
+        return meetings.Details(**self.dict(include=set(MeetingDetailsIn.model_fields)))
 
 
 class ExternalIn(Schema):
@@ -61,7 +61,7 @@ class ExternalIn(Schema):
     city: Annotated[str, Limit(100)]
 
 
-class InvitationIn(DetailsIn):
+class InvitationIn(MeetingDetailsIn):
     consent_confirmed: bool
     units: list[Code] = Field(default_factory=list, description="Unit codes")
     individual: bool = True
@@ -75,7 +75,7 @@ class InvitationIn(DetailsIn):
     )
 
 
-class ChangeIn(DetailsIn):
+class ChangeIn(MeetingDetailsIn):
     version: int
 
 
@@ -84,12 +84,12 @@ class CancelIn(Schema):
     reason: LongText = ""
 
 
-class AnswerIn(Schema):
+class InvitationAnswerIn(Schema):
     answer: Delivery.Answer = Field(..., examples=["accepted"])
     reason: LongText = ""
 
 
-class ForwardIn(Schema):
+class InvitationForwardIn(Schema):
     unit: Code = Field(..., description="Code of the unit to forward to")
 
 
@@ -106,7 +106,7 @@ class RecordIn(Schema):
     attendance: list[AttendanceIn]
 
 
-class DeliveryOut(Schema):
+class InvitationDeliveryOut(Schema):
     id: int
     unit: str = Field(..., alias="unit.code")
     due_at: dt.datetime | None
@@ -127,7 +127,7 @@ class ParticipantOut(Schema):
     postal_code: str
     city: str
     attendance: str
-    delivery: DeliveryOut | None
+    delivery: InvitationDeliveryOut | None
 
 
 class MeetingOut(Schema):
@@ -310,13 +310,13 @@ def acknowledge(request: HttpRequest, delivery_id: int) -> Any:
 
 
 @router.post("/invitations/{delivery_id}/answer", response={200: InvitationOut, **ERRORS})
-def answer(request: HttpRequest, delivery_id: int, payload: AnswerIn) -> Any:
+def answer(request: HttpRequest, delivery_id: int, payload: InvitationAnswerIn) -> Any:
     """Accept, or decline with a reason."""
     return meetings.answer(actor_of(request), delivery_id, payload.answer, payload.reason)
 
 
 @router.post("/invitations/{delivery_id}/forward", response={201: InvitationOut, **ERRORS})
-def forward(request: HttpRequest, delivery_id: int, payload: ForwardIn) -> Any:
+def forward(request: HttpRequest, delivery_id: int, payload: InvitationForwardIn) -> Any:
     """Forward a wrongly addressed invitation; the answer is the new unit's invitation."""
     unit = Unit.objects.filter(code=payload.unit).first()
     return Status(201, meetings.forward(actor_of(request), delivery_id, unit.pk if unit else 0))

@@ -16,11 +16,17 @@ class BannerQuerySet(models.QuerySet["Banner"]):
         return self.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now), starts_at__lte=now)
 
 
+class BannerKind(models.TextChoices):
+    """The kinds of operating banner. Named on its own, not ``Kind``: django-ninja names a
+    component of the OpenAPI document after the class alone."""
+
+    MAINTENANCE = "maintenance", _("Planned maintenance")
+    OUTAGE = "outage", _("Outage")
+    INFORMATION = "information", _("Operating information")
+
+
 class Banner(models.Model):
-    class Kind(models.TextChoices):
-        MAINTENANCE = "maintenance", _("Planned maintenance")
-        OUTAGE = "outage", _("Outage")
-        INFORMATION = "information", _("Operating information")
+    Kind = BannerKind
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     message = models.TextField(

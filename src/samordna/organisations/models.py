@@ -81,24 +81,30 @@ class Principal(models.Model):
         return self.name
 
 
+class UnitKind(models.TextChoices):
+    """The kinds of unit. Named on its own, not ``Kind``: django-ninja names a component of the
+    OpenAPI document after the class alone."""
+
+    INPATIENT_WARD = "inpatient_ward", _("Inpatient ward")
+    PRIMARY_CARE = "primary_care", _("Primary care centre")
+    OUTPATIENT_PSYCHIATRY = "outpatient_psychiatry", _("Outpatient psychiatry")
+    SPECIALIST_CLINIC = "specialist_clinic", _("Specialist clinic")
+    MUNICIPAL_HEALTH_CARE = "municipal_health_care", _("Municipal health care")
+    NEEDS_ASSESSMENT = "needs_assessment", _("Needs assessment")
+    HOME_CARE_SERVICE = "home_care_service", _("Home care service")
+    SPECIAL_HOUSING = "special_housing", _("Special housing")
+    LSS = "lss", _("LSS")
+    SCHOOL = "school", _("School")
+    EXTERNAL = "external", _("External")
+
+
 class Unit(models.Model):
     """A unit (enhet, verksamhet) that sends, receives and takes part in cases (ORG-2).
 
     Units that are not connected work outside the system: they get letters, not inbox items.
     """
 
-    class Kind(models.TextChoices):
-        INPATIENT_WARD = "inpatient_ward", _("Inpatient ward")
-        PRIMARY_CARE = "primary_care", _("Primary care centre")
-        OUTPATIENT_PSYCHIATRY = "outpatient_psychiatry", _("Outpatient psychiatry")
-        SPECIALIST_CLINIC = "specialist_clinic", _("Specialist clinic")
-        MUNICIPAL_HEALTH_CARE = "municipal_health_care", _("Municipal health care")
-        NEEDS_ASSESSMENT = "needs_assessment", _("Needs assessment")
-        HOME_CARE_SERVICE = "home_care_service", _("Home care service")
-        SPECIAL_HOUSING = "special_housing", _("Special housing")
-        LSS = "lss", _("LSS")
-        SCHOOL = "school", _("School")
-        EXTERNAL = "external", _("External")
+    Kind = UnitKind
 
     principal = models.ForeignKey(Principal, models.PROTECT, related_name="units")
     code = models.SlugField(_("code"), unique=True, max_length=80)

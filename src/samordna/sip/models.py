@@ -71,6 +71,14 @@ class Coordinator(models.Model):
         return f"{self.user} ({self.unit})"
 
 
+class ConsentForm(models.TextChoices):
+    """How consent was given. Named on its own, not ``Form``: django-ninja names a component of the
+    OpenAPI document after the class alone."""
+
+    ORAL = "oral", _("Oral")
+    WRITTEN = "written", _("Written")
+
+
 class Consent(models.Model):
     """Consent to a SIP and to information exchange between named units (CON-1 to CON-3)."""
 
@@ -79,9 +87,7 @@ class Consent(models.Model):
         GUARDIANS = "guardians", _("Guardians")
         REPRESENTATIVE = "representative", _("Legal representative")
 
-    class Form(models.TextChoices):
-        ORAL = "oral", _("Oral")
-        WRITTEN = "written", _("Written")
+    Form = ConsentForm
 
     class Decision(models.TextChoices):
         GIVEN = "given", _("Given")
@@ -158,6 +164,15 @@ class AssessmentEntry(models.Model):
         return f"{self.get_area_display()} ({self.unit_id})"
 
 
+class MeetingForm(models.TextChoices):
+    """How a meeting is held. Named on its own, not ``Form``: django-ninja names a component of the
+    OpenAPI document after the class alone."""
+
+    IN_PERSON = "in_person", _("In person")
+    VIDEO = "video", _("Video")
+    PHONE = "phone", _("Phone")
+
+
 class Meeting(models.Model):
     """A SIP meeting: the invitation (SIP-6) and, once held, its record (SIP-8)."""
 
@@ -166,10 +181,7 @@ class Meeting(models.Model):
         FOLLOW_UP = "follow_up", _("Follow up the plan")
         EVALUATE = "evaluate", _("Evaluate the plan")
 
-    class Form(models.TextChoices):
-        IN_PERSON = "in_person", _("In person")
-        VIDEO = "video", _("Video")
-        PHONE = "phone", _("Phone")
+    Form = MeetingForm
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="meetings")
     notice = models.OneToOneField(
