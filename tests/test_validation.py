@@ -441,14 +441,15 @@ def test_a_year_one_date_on_a_sent_stay_is_refused_and_other_units_still_load(
     """The fuzzer's case: ``needs_assessed_at=0001-01-01T00:00`` on a stay whose admission notice
     is sent was stored as a BC timestamp, after which the stay and the overview of every unit in
     the case failed. It is refused on the form and nothing changes."""
-    from samordna.discharge import services
+    from samordna.discharge.services import notices as notices_acts
+    from samordna.discharge.services import stays as stays_acts
     from tests.discharge.conftest import stay_data
 
     nurse = User.objects.create_user("wanda")
     world.ward.memberships.create(user=nurse, role="nurse")
     ward = world.actor(nurse, world.ward)
-    case = services.register_stay(ward, world.person.pk, stay_data())
-    services.send_admission_notice(ward, case.pk, services.default_recipients(world.person))
+    case = stays_acts.register_stay(ward, world.person.pk, stay_data())
+    notices_acts.send_admission_notice(ward, case.pk, notices_acts.default_recipients(world.person))
     stay = Stay.objects.get(pk=case.pk)
     client = login(nurse, world.ward)
     data = {

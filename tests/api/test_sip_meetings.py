@@ -15,8 +15,8 @@ from django.utils import timezone
 from samordna.audit.models import AccessLog
 from samordna.cases.models import Case
 from samordna.deviations.models import Deviation
-from samordna.sip import services
 from samordna.sip.models import Meeting
+from samordna.sip.services import case as case_acts
 from tests.api.test_persons import bearer
 from tests.conftest import World
 from tests.sip.test_meetings import bobs, details, give_consent
@@ -54,7 +54,7 @@ def consented(world: World) -> Case:
     world.case.closed_at = timezone.now()
     world.case.close_reason = "other"
     world.case.save()
-    case = services.open_case(
+    case = case_acts.open_case(
         world.actor(world.alice), world.person.pk, "outpatient", timezone.now()
     )
     case.participations.create(unit=world.participant_unit, role="participant")

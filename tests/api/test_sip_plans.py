@@ -11,8 +11,8 @@ from django.test import Client
 from django.utils import timezone
 
 from samordna.cases.models import Case
-from samordna.sip import services
 from samordna.sip.models import Evaluation, FollowUpComment
+from samordna.sip.services import case as case_acts
 from tests.api.test_persons import bearer
 from tests.conftest import World
 from tests.sip.plans import documented, give_consent
@@ -24,7 +24,7 @@ def sip(world: World) -> Case:
     world.case.closed_at = timezone.now()
     world.case.close_reason = "other"
     world.case.save()
-    case = services.open_case(
+    case = case_acts.open_case(
         world.actor(world.alice),
         world.person.pk,
         "outpatient",

@@ -21,7 +21,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from samordna.cases.models import Case, Delivery
-from samordna.discharge import services
+from samordna.discharge.services import liability_export as svu_liability_export_acts
 from samordna.people.models import Person
 from tests.browser.conftest import check, log_in
 from tests.browser.test_sip_lifecycle import reveal, submit
@@ -238,4 +238,4 @@ def test_discharge_over_easter(page: Page, world: World) -> None:
     assert case.close_reason == "discharged"
     # Liable from 31 March; the discharge day (1 April) is not counted (seed 001 lines 858-864).
     with time_machine.travel(at("2027-04-02 09:00")):
-        assert services.assess(case).dates == (dt.date(2027, 3, 31),)
+        assert svu_liability_export_acts.assess(case).dates == (dt.date(2027, 3, 31),)

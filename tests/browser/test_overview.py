@@ -11,7 +11,8 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from samordna.cases.models import Delivery, Notice, Obligation
-from samordna.discharge import services as discharge
+from samordna.discharge.services import notices as notices_acts
+from samordna.discharge.services import stays as stays_acts
 from samordna.organisations.models import User
 from samordna.overview import services
 from tests.browser.conftest import check, log_in
@@ -27,8 +28,10 @@ def test_items_by_urgency_and_a_count_that_follows_the_other_unit(
     page: Page, browser: Browser, live_server: Any, world: World, nurse: User
 ) -> None:
     now = timezone.now()
-    case = discharge.register_stay(ward(world, nurse), world.person.pk, stay_data())
-    notice = discharge.send_admission_notice(ward(world, nurse), case.pk, [world.participant_unit])
+    case = stays_acts.register_stay(ward(world, nurse), world.person.pk, stay_data())
+    notice = notices_acts.send_admission_notice(
+        ward(world, nurse), case.pk, [world.participant_unit]
+    )
     # Luleå biståndshandläggning let the reading time pass without acknowledging.
     Delivery.objects.filter(notice=notice).update(due_at=now - dt.timedelta(hours=2))
     Obligation.objects.create(

@@ -10,7 +10,8 @@ import re
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from samordna.sip import plan, services
+from samordna.sip.services import case as case_acts
+from samordna.sip.services import plan as plan_acts
 from tests.browser.conftest import check, log_in
 from tests.conftest import PASSWORD, World
 from tests.sip.plans import documented
@@ -20,7 +21,7 @@ def test_writing_and_reading_the_plan(page: Page, world: World) -> None:
     world.case.closed_at = timezone.now()
     world.case.close_reason = "other"
     world.case.save()
-    case = services.open_case(
+    case = case_acts.open_case(
         world.actor(world.alice),
         world.person.pk,
         "outpatient",
@@ -28,7 +29,7 @@ def test_writing_and_reading_the_plan(page: Page, world: World) -> None:
     )
     case.participations.create(unit=world.participant_unit, role="participant")
     documented(world, case)
-    plan.start_version(world.actor(world.alice), case.pk)
+    plan_acts.start_version(world.actor(world.alice), case.pk)
 
     log_in(page, "alice", PASSWORD)
     page.goto(f"/sip/{case.pk}/plans/2/edit/")

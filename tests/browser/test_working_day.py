@@ -23,8 +23,9 @@ from samordna.cases.models import Delivery
 from samordna.core.deadlines import next_reading_time
 from samordna.deviations import jobs
 from samordna.deviations.models import Deviation
-from samordna.discharge import services as discharge
-from samordna.messaging import services as messaging
+from samordna.discharge.services import notices as notices_acts
+from samordna.discharge.services import stays as stays_acts
+from samordna.messaging.services import sending as message_sending
 from samordna.notifications import digest
 from samordna.organisations.models import User
 from tests.browser.conftest import check, log_in
@@ -40,11 +41,11 @@ def test_a_working_day(
 ) -> None:
     User.objects.filter(pk=world.bob.pk).update(email="bob@lulea.example")
     ward_actor = ward(world, nurse)
-    case = discharge.register_stay(ward_actor, world.person.pk, stay_data())
-    notice = discharge.send_admission_notice(ward_actor, case.pk, [world.participant_unit])
+    case = stays_acts.register_stay(ward_actor, world.person.pk, stay_data())
+    notice = notices_acts.send_admission_notice(ward_actor, case.pk, [world.participant_unit])
     # The reading time passed without an acknowledgement.
     Delivery.objects.filter(notice=notice).update(due_at=timezone.now() - dt.timedelta(hours=2))
-    messaging.send(
+    message_sending.send(
         world.actor(world.alice),
         [(world.participant_unit, Delivery.Mode.ACK)],
         case_pk=world.case.pk,
@@ -96,7 +97,7 @@ def test_a_working_day(
 
     # A changed discharge date re-sends the notice; nobody acknowledges by the reading time,
     # and the worker suggests a deviation to the ward (DEV-1).
-    resent = discharge.change_expected_discharge(
+    resent = notices_acts.change_expected_discharge(
         ward_actor, case.pk, version(case), case.stay.expected_discharge_on + dt.timedelta(days=1)
     )
     assert resent is not None

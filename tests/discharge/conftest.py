@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from samordna.accounts.actor import Actor
 from samordna.cases.models import Case
-from samordna.discharge import services
+from samordna.discharge.services import notices as notices_acts
+from samordna.discharge.services import stays as stays_acts
 from samordna.organisations.models import Membership, User
 from tests.conftest import World, make_user
 
@@ -48,15 +49,15 @@ def stay_data(**extra: Any) -> dict[str, Any]:
 @pytest.fixture
 def stay(world: World, nurse: User) -> Case:
     """A stay at the ward with consent; no notice sent yet."""
-    return services.register_stay(ward(world, nurse), world.person.pk, stay_data())
+    return stays_acts.register_stay(ward(world, nurse), world.person.pk, stay_data())
 
 
 @pytest.fixture
 def sent(world: World, nurse: User, stay: Case) -> Case:
     """The stay after the admission notice went to the default recipients (bob's and alice's
     units)."""
-    services.send_admission_notice(
-        ward(world, nurse), stay.pk, services.default_recipients(world.person)
+    notices_acts.send_admission_notice(
+        ward(world, nurse), stay.pk, notices_acts.default_recipients(world.person)
     )
     return stay
 

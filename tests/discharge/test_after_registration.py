@@ -20,13 +20,15 @@ from django.utils import timezone
 
 from samordna.audit.models import AccessLog
 from samordna.cases.models import Case, Delivery, Event
-from samordna.discharge import services
 from samordna.discharge.models import Stay
+from samordna.discharge.services import liability_export as svu_liability_export_acts
+from samordna.discharge.services import notices as notices_acts
+from samordna.discharge.services import stays as stays_acts
 from samordna.errors import ServiceError
 from samordna.organisations.models import User
-from samordna.sip import meetings
-from samordna.sip import services as sip_services
-from samordna.sip.meetings import Invitees
+from samordna.sip.services import case as case_acts
+from samordna.sip.services import invitations as invitations_acts
+from samordna.sip.services.invitations import Invitees
 from tests.conftest import World
 from tests.discharge.conftest import stay_data, version, ward
 from tests.discharge.test_api import bearer
@@ -51,9 +53,9 @@ def ready_data(ready_at: dt.datetime) -> dict[str, object]:
 def notified(world: World, nurse: User, sent_at: str, **extra: object) -> Case:
     """A stay at the ward whose admission notice went out at ``sent_at`` (live)."""
     with time_machine.travel(at(sent_at), tick=False):
-        case = services.register_stay(ward(world, nurse), world.person.pk, stay_data(**extra))
-        services.send_admission_notice(
-            ward(world, nurse), case.pk, services.default_recipients(world.person)
+        case = stays_acts.register_stay(ward(world, nurse), world.person.pk, stay_data(**extra))
+        notices_acts.send_admission_notice(
+            ward(world, nurse), case.pk, notices_acts.default_recipients(world.person)
         )
     return case
 
@@ -76,7 +78,7 @@ def test_the_liability_counts_from_the_ready_notices_real_time(
     # Only social services: no SIP invitation is needed, so the start alone decides.
     case = notified(world, nurse, "2027-02-27 10:00", only_social_services=True)
     with time_machine.travel(at(registered), tick=False):
-        notice = services.send_ready_notice(
+        notice = notices_acts.send_ready_notice(
             ward(world, nurse),
             case.pk,
             version(case),
@@ -84,7 +86,7 @@ def test_the_liability_counts_from_the_ready_notices_real_time(
             at(real) if real else None,
         )
         case.refresh_from_db()
-        assert services.assess(case).start == dt.date.fromisoformat(start)
+        assert svu_liability_export_acts.assess(case).start == dt.date.fromisoformat(start)
     assert notice.sent_at == at(real or registered)
     assert notice.registered_at == (at(registered) if real else None)
     # Acknowledgements are due from the real time too (by 12:00 every day, seed 001).
@@ -100,11 +102,11 @@ def test_an_after_registered_acknowledgement_counts_from_its_real_time(
     delivery = Delivery.objects.get(notice__case=case, unit=world.participant_unit)
     assert delivery.due_at == at("2027-03-01 12:00")
     with time_machine.travel(at("2027-03-01 14:00"), tick=False):
-        services.acknowledge(
+        notices_acts.acknowledge(
             world.actor(world.bob), case.pk, delivery.pk, occurred_at=at("2027-03-01 11:50")
         )
         delivery.refresh_from_db()
-        assert services.delivery_status(delivery, at("2027-03-01 14:00")) == "acknowledged"
+        assert notices_acts.delivery_status(delivery, at("2027-03-01 14:00")) == "acknowledged"
     assert delivery.acknowledged_at == at("2027-03-01 11:50")
     assert delivery.acknowledgement_registered_at == at("2027-03-01 14:00")
     event = Event.objects.get(case=case, kind="notice_acknowledged")
@@ -121,9 +123,9 @@ def test_without_a_real_time_the_same_acknowledgement_is_late(world: World, nurs
     case = notified(world, nurse, "2027-03-01 11:30")
     delivery = Delivery.objects.get(notice__case=case, unit=world.participant_unit)
     with time_machine.travel(at("2027-03-01 14:00"), tick=False):
-        services.acknowledge(world.actor(world.bob), case.pk, delivery.pk)
+        notices_acts.acknowledge(world.actor(world.bob), case.pk, delivery.pk)
         delivery.refresh_from_db()
-        assert services.delivery_status(delivery, at("2027-03-01 14:00")) == "late"
+        assert notices_acts.delivery_status(delivery, at("2027-03-01 14:00")) == "late"
     assert delivery.acknowledgement_registered_at is None
 
 
@@ -144,7 +146,7 @@ def test_impossible_real_times_are_refused_and_nothing_changes(
         time_machine.travel(at("2027-03-01 14:00"), tick=False),
         pytest.raises(ServiceError) as caught,
     ):
-        services.acknowledge(world.actor(world.bob), case.pk, delivery.pk, occurred_at=at(real))
+        notices_acts.acknowledge(world.actor(world.bob), case.pk, delivery.pk, occurred_at=at(real))
     assert (caught.value.code, caught.value.field) == (code, "occurred_at")
     delivery.refresh_from_db()
     assert delivery.acknowledged_at is None
@@ -158,7 +160,7 @@ def test_an_after_registered_sip_invitation_meets_the_liability_condition_in_tim
     so the liability holds from Thursday (seed 001 lines 888-895 and 1541-1544)."""
     case = notified(world, nurse, "2027-03-01 08:00")
     with time_machine.travel(at("2027-03-01 10:00"), tick=False):
-        services.send_ready_notice(
+        notices_acts.send_ready_notice(
             ward(world, nurse), case.pk, version(case), ready_data(at("2027-03-01 09:30"))
         )
     world.case.closed_at = at("2027-03-01 10:00")
@@ -166,7 +168,7 @@ def test_an_after_registered_sip_invitation_meets_the_liability_condition_in_tim
     world.case.save()
     alice = world.actor(world.alice)
     with time_machine.travel(at("2027-03-05 09:00"), tick=False):
-        sip = sip_services.open_case(
+        sip = case_acts.open_case(
             alice,
             world.person.pk,
             "after_discharge",
@@ -174,7 +176,7 @@ def test_an_after_registered_sip_invitation_meets_the_liability_condition_in_tim
             origin=Case.objects.get(pk=case.pk),
         )
         give_consent(world, sip)
-        meetings.send_invitation(
+        invitations_acts.send_invitation(
             alice,
             sip.pk,
             details(),
@@ -184,7 +186,7 @@ def test_an_after_registered_sip_invitation_meets_the_liability_condition_in_tim
         )
         assert Stay.objects.get(pk=case.pk).sip_invited_at == at("2027-03-03 14:00")
         case.refresh_from_db()
-        result = services.assess(Case.objects.get(pk=case.pk))
+        result = svu_liability_export_acts.assess(Case.objects.get(pk=case.pk))
     assert result.start == dt.date(2027, 3, 4) and result.dates
     assert sip.obligations.get(kind="sip_invitation").met_at == at("2027-03-03 14:00")
 
@@ -234,7 +236,7 @@ def test_an_acknowledgement_registered_as_in_time_removes_the_workers_suggestion
     with time_machine.travel(at("2027-03-01 14:00"), tick=False):
         assert jobs.run(timezone.now()) >= 1
         assert Deviation.objects.filter(delivery=delivery, status="suggested").exists()
-        services.acknowledge(
+        notices_acts.acknowledge(
             world.actor(world.bob), case.pk, delivery.pk, occurred_at=at("2027-03-01 11:50")
         )
     assert not Deviation.objects.filter(delivery=delivery).exists()

@@ -11,12 +11,12 @@ from django.apps import apps
 from django.test import Client
 from django.utils import timezone
 
-from samordna.api import discharge as discharge_api
+from samordna.api import discharge_stays
 from samordna.api.models import ApiToken
 from samordna.audit.models import AccessLog
 from samordna.cases.models import Case, Delivery
 from samordna.discharge.models import PlanningAnswer, Stay
-from samordna.messaging import services as messaging
+from samordna.messaging.services import sending as message_sending
 from samordna.organisations.models import User
 from tests.conftest import World
 from tests.discharge.conftest import version, ward
@@ -366,7 +366,7 @@ def test_a_stay_with_a_message_answers(
 ) -> None:
     """Issue 10 item 7: a message in the stay is a notice without stay content; reading the
     stay answered 500 with one, after every write to it had already been stored."""
-    messaging.send(
+    message_sending.send(
         ward(world, nurse),
         [(world.participant_unit, Delivery.Mode.ACK)],
         case_pk=sent.pk,
@@ -401,7 +401,7 @@ def test_a_write_whose_answer_fails_changes_nothing(
     def broken(actor: Any, case: Case) -> dict[str, Any]:
         raise RuntimeError("the answer could not be built")
 
-    monkeypatch.setattr(discharge_api, "stay_out", broken)
+    monkeypatch.setattr(discharge_stays, "stay_out", broken)
     client = Client(raise_request_exception=False)
     before = _row_counts()
     answer = {"answers": [{"question": "mobility", "answer": True}]}

@@ -13,13 +13,16 @@ from django.utils import timezone
 
 from samordna.audit.models import AccessLog
 from samordna.cases.models import Case, Delivery, Notice, Participation
-from samordna.discharge import services
 from samordna.discharge.information import discharge_information
 from samordna.discharge.models import PlanningAnswer, RecipientPlan, Stay
+from samordna.discharge.services import collaboration as svu_collaboration_acts
+from samordna.discharge.services import liability_export as svu_liability_export_acts
+from samordna.discharge.services import notices as notices_acts
+from samordna.discharge.services import stays as stays_acts
 from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
 from samordna.organisations.models import User
-from samordna.sip import services as sip_services
 from samordna.sip.models import Meeting
+from samordna.sip.services import case as case_acts
 from tests.conftest import World
 from tests.discharge.conftest import stay_data, version, ward
 from tests.discharge.test_stay import ready_data
@@ -27,7 +30,7 @@ from tests.discharge.test_stay import ready_data
 
 @pytest.fixture
 def ready(world: World, nurse: User, sent: Case) -> Case:
-    services.send_ready_notice(ward(world, nurse), sent.pk, version(sent), ready_data(sent))
+    notices_acts.send_ready_notice(ward(world, nurse), sent.pk, version(sent), ready_data(sent))
     return sent
 
 
@@ -39,13 +42,13 @@ def test_the_ward_fills_in_and_updates_the_planning_basis_keeping_every_answer(
 ) -> None:
     """Seed 001 lines 763-767: filled in within 24 h, updated when needs change."""
     actor = ward(world, nurse)
-    services.answer_planning_basis(
+    svu_collaboration_acts.answer_planning_basis(
         actor, sent.pk, {"mobility": (True, "Rollator"), "aids": (None, "")}
     )
-    services.answer_planning_basis(
+    svu_collaboration_acts.answer_planning_basis(
         actor, sent.pk, {"mobility": (False, "Går själv nu"), "aids": (None, "")}
     )
-    basis = services.planning_basis(sent)[world.ward.pk]
+    basis = svu_collaboration_acts.planning_basis(sent)[world.ward.pk]
     assert (basis["mobility"].answer, basis["mobility"].comment) == (False, "Går själv nu")
     assert "aids" not in basis  # left open: nothing stored
     history = PlanningAnswer.objects.filter(stay_id=sent.pk, question="mobility")
@@ -55,9 +58,9 @@ def test_the_ward_fills_in_and_updates_the_planning_basis_keeping_every_answer(
 
 def test_saving_unchanged_answers_is_refused(world: World, nurse: User, sent: Case) -> None:
     actor = ward(world, nurse)
-    services.answer_planning_basis(actor, sent.pk, {"mobility": (True, "")})
+    svu_collaboration_acts.answer_planning_basis(actor, sent.pk, {"mobility": (True, "")})
     with pytest.raises(ServiceError) as caught:
-        services.answer_planning_basis(actor, sent.pk, {"mobility": (True, "")})
+        svu_collaboration_acts.answer_planning_basis(actor, sent.pk, {"mobility": (True, "")})
     assert caught.value.code == "unchanged"
     assert PlanningAnswer.objects.count() == 1
 
@@ -77,7 +80,7 @@ def test_bad_answers_are_refused_and_nothing_is_stored(
 ) -> None:
     actor = ward(world, nurse) if who == "ward" else world.actor(world.bob)
     with pytest.raises(ServiceError) as caught:
-        services.answer_planning_basis(actor, sent.pk, answers)
+        svu_collaboration_acts.answer_planning_basis(actor, sent.pk, answers)
     assert caught.value.code == code
     assert not PlanningAnswer.objects.exists()
 
@@ -89,7 +92,7 @@ def test_a_recipient_adds_its_answers_when_it_acknowledges(
     de svara på ett antal frågor som adderas till det påbörjade planeringsunderlaget"."""
     bob = world.actor(world.bob)
     delivery = Delivery.objects.get(notice__case=sent, unit=world.participant_unit)
-    services.acknowledge(
+    notices_acts.acknowledge(
         bob,
         sent.pk,
         delivery.pk,
@@ -97,7 +100,7 @@ def test_a_recipient_adds_its_answers_when_it_acknowledges(
     )
     delivery.refresh_from_db()
     assert delivery.acknowledged_by == world.bob
-    answer = services.planning_basis(sent)[world.participant_unit.pk]["known"]
+    answer = svu_collaboration_acts.planning_basis(sent)[world.participant_unit.pk]["known"]
     assert (answer.answer, answer.comment, answer.answered_by) == (
         True,
         "Hemtjänst 2 ggr/dag",
@@ -107,7 +110,7 @@ def test_a_recipient_adds_its_answers_when_it_acknowledges(
 
 def test_acknowledging_without_answers_stores_none(world: World, nurse: User, sent: Case) -> None:
     delivery = Delivery.objects.get(notice__case=sent, unit=world.participant_unit)
-    services.acknowledge(world.actor(world.bob), sent.pk, delivery.pk, {"known": (None, "")})
+    notices_acts.acknowledge(world.actor(world.bob), sent.pk, delivery.pk, {"known": (None, "")})
     assert not PlanningAnswer.objects.exists()
 
 
@@ -115,13 +118,17 @@ def test_without_consent_recipients_cannot_answer(world: World, nurse: User, sen
     Stay.objects.filter(pk=sent.pk).update(consent_to_transfer=False)
     sent.refresh_from_db()
     with pytest.raises(ServiceError) as caught:
-        services.answer_planning_basis(world.actor(world.bob), sent.pk, {"known": (True, "")})
+        svu_collaboration_acts.answer_planning_basis(
+            world.actor(world.bob), sent.pk, {"known": (True, "")}
+        )
     assert caught.value.code == "no_consent"
 
 
 def test_an_unrelated_unit_cannot_answer(world: World, nurse: User, sent: Case) -> None:
     with pytest.raises(NotFound):
-        services.answer_planning_basis(world.actor(world.charlie), sent.pk, {"known": (True, "")})
+        svu_collaboration_acts.answer_planning_basis(
+            world.actor(world.charlie), sent.pk, {"known": (True, "")}
+        )
 
 
 # Designated care contact (SVU-4) -----------------------------------------------------------------
@@ -131,7 +138,7 @@ def test_primary_care_names_the_designated_care_contact(
     world: World, nurse: User, sent: Case
 ) -> None:
     alice = world.actor(world.alice)
-    stay = services.designate_care_contact(
+    stay = svu_collaboration_acts.designate_care_contact(
         alice,
         sent.pk,
         version(sent),
@@ -157,7 +164,9 @@ def test_a_care_contact_needs_name_and_phone(
     world: World, nurse: User, sent: Case, data: dict, field: str
 ) -> None:
     with pytest.raises(ServiceError) as caught:
-        services.designate_care_contact(world.actor(world.alice), sent.pk, version(sent), data)
+        svu_collaboration_acts.designate_care_contact(
+            world.actor(world.alice), sent.pk, version(sent), data
+        )
     assert caught.value.field == field
     sent.stay.refresh_from_db()
     assert sent.stay.care_contact_name == ""
@@ -167,15 +176,15 @@ def test_only_primary_care_names_the_care_contact(world: World, nurse: User, sen
     data = {"care_contact_name": "K", "care_contact_phone": "1"}
     for actor in (ward(world, nurse), world.actor(world.bob)):
         with pytest.raises(Forbidden):
-            services.designate_care_contact(actor, sent.pk, version(sent), data)
+            svu_collaboration_acts.designate_care_contact(actor, sent.pk, version(sent), data)
 
 
 def test_a_stale_care_contact_edit_is_refused(world: World, nurse: User, sent: Case) -> None:
     old = version(sent)
     data = {"care_contact_name": "Karin Holm", "care_contact_phone": "1"}
-    services.designate_care_contact(world.actor(world.alice), sent.pk, old, data)
+    svu_collaboration_acts.designate_care_contact(world.actor(world.alice), sent.pk, old, data)
     with pytest.raises(Conflict):
-        services.designate_care_contact(
+        svu_collaboration_acts.designate_care_contact(
             world.actor(world.alice), sent.pk, old, {**data, "care_contact_name": "Other"}
         )
     sent.stay.refresh_from_db()
@@ -191,10 +200,12 @@ def test_recipients_reply_when_they_can_receive_the_patient(
     """Seed 001 lines 867-871."""
     bob = world.actor(world.bob)
     first = timezone.now() + dt.timedelta(hours=3)
-    services.reply_to_ready(bob, ready.pk, first, "Hemtjänst morgon och kväll")
+    svu_collaboration_acts.reply_to_ready(bob, ready.pk, first, "Hemtjänst morgon och kväll")
     later = first + dt.timedelta(days=1)
-    services.reply_to_ready(bob, ready.pk, later, "Hemtjänst morgon och kväll, trygghetslarm")
-    [plan] = services.recipient_plans(ready)
+    svu_collaboration_acts.reply_to_ready(
+        bob, ready.pk, later, "Hemtjänst morgon och kväll, trygghetslarm"
+    )
+    [plan] = svu_collaboration_acts.recipient_plans(ready)
     assert (plan.can_receive_at, plan.interventions) == (
         later,
         "Hemtjänst morgon och kväll, trygghetslarm",
@@ -215,20 +226,20 @@ def test_bad_replies_are_refused(
 ) -> None:
     moment = None if when is None else timezone.now() + when
     with pytest.raises(ServiceError) as caught:
-        services.reply_to_ready(world.actor(world.bob), ready.pk, moment)
+        svu_collaboration_acts.reply_to_ready(world.actor(world.bob), ready.pk, moment)
     assert caught.value.code == code
     assert not RecipientPlan.objects.exists()
 
 
 def test_no_reply_before_the_ready_notice(world: World, nurse: User, sent: Case) -> None:
     with pytest.raises(ServiceError) as caught:
-        services.reply_to_ready(world.actor(world.bob), sent.pk, timezone.now())
+        svu_collaboration_acts.reply_to_ready(world.actor(world.bob), sent.pk, timezone.now())
     assert caught.value.code == "not_ready"
 
 
 def test_the_ward_does_not_reply_to_itself(world: World, nurse: User, ready: Case) -> None:
     with pytest.raises(Forbidden):
-        services.reply_to_ready(ward(world, nurse), ready.pk, timezone.now())
+        svu_collaboration_acts.reply_to_ready(ward(world, nurse), ready.pk, timezone.now())
 
 
 def test_the_discharge_information_gathers_replies_care_contact_and_sip_meeting(
@@ -236,10 +247,10 @@ def test_the_discharge_information_gathers_replies_care_contact_and_sip_meeting(
 ) -> None:
     """Seed 001 lines 873-886: each recipient's planned interventions, the designated care
     contact and the time of the planned SIP."""
-    services.reply_to_ready(
+    svu_collaboration_acts.reply_to_ready(
         world.actor(world.bob), ready.pk, timezone.now() + dt.timedelta(hours=2), "Hemtjänst"
     )
-    services.designate_care_contact(
+    svu_collaboration_acts.designate_care_contact(
         world.actor(world.alice),
         ready.pk,
         version(ready),
@@ -264,13 +275,13 @@ def test_a_declined_sip_satisfies_the_liability_condition(
 ) -> None:
     """Seed 001 lines 930-931 and 981-983: no invitation when the patient does not consent."""
     with time_machine.travel(timezone.now() + dt.timedelta(days=5)):
-        before = services.assess(ready)
+        before = svu_liability_export_acts.assess(ready)
         assert not before.dates and any("inte inom" in r for r in before.reasons)
-        services.record_sip_declined(
+        svu_collaboration_acts.record_sip_declined(
             ward(world, nurse), ready.pk, version(ready), timezone.now() - dt.timedelta(days=4)
         )
         ready.refresh_from_db()
-        after = services.assess(ready)
+        after = svu_liability_export_acts.assess(ready)
     assert after.dates
     assert any("tackade nej till SIP" in r for r in after.reasons)
 
@@ -279,12 +290,16 @@ def test_declining_twice_or_by_a_municipality_is_refused(
     world: World, nurse: User, ready: Case
 ) -> None:
     with pytest.raises(Forbidden):
-        services.record_sip_declined(
+        svu_collaboration_acts.record_sip_declined(
             world.actor(world.bob), ready.pk, version(ready), timezone.now()
         )
-    services.record_sip_declined(world.actor(world.alice), ready.pk, version(ready), timezone.now())
+    svu_collaboration_acts.record_sip_declined(
+        world.actor(world.alice), ready.pk, version(ready), timezone.now()
+    )
     with pytest.raises(Conflict):
-        services.record_sip_declined(ward(world, nurse), ready.pk, version(ready), timezone.now())
+        svu_collaboration_acts.record_sip_declined(
+            ward(world, nurse), ready.pk, version(ready), timezone.now()
+        )
 
 
 def test_declining_is_refused_while_a_sip_follows_the_stay(
@@ -293,7 +308,7 @@ def test_declining_is_refused_while_a_sip_follows_the_stay(
     world.case.closed_at = timezone.now()  # the world's SIP would block a second active SIP
     world.case.close_reason = Case.CloseReason.OTHER
     world.case.save()
-    sip_services.open_case(
+    case_acts.open_case(
         world.actor(world.alice),
         world.person.pk,
         "after_discharge",
@@ -301,7 +316,9 @@ def test_declining_is_refused_while_a_sip_follows_the_stay(
         origin=Case.objects.get(pk=ready.pk),
     )
     with pytest.raises(Conflict) as caught:
-        services.record_sip_declined(ward(world, nurse), ready.pk, version(ready), timezone.now())
+        svu_collaboration_acts.record_sip_declined(
+            ward(world, nurse), ready.pk, version(ready), timezone.now()
+        )
     assert caught.value.code == "sip_open"
 
 
@@ -310,7 +327,7 @@ def test_death_during_the_stay_closes_the_stay_and_the_sip(
 ) -> None:
     """Seed 001 lines 931-934: "Det avslutar då vårdtillfället och eventuellt pågående
     samordnad individuell plan"."""
-    services.register_death(ward(world, nurse), ready.pk, timezone.localdate())
+    stays_acts.register_death(ward(world, nurse), ready.pk, timezone.localdate())
     for case in (ready, world.case):
         case.refresh_from_db()
         assert case.close_reason == Case.CloseReason.DECEASED
@@ -323,7 +340,7 @@ def test_a_death_date_outside_the_stay_is_refused(
     world: World, nurse: User, ready: Case, days: int
 ) -> None:
     with pytest.raises(ServiceError):
-        services.register_death(
+        stays_acts.register_death(
             ward(world, nurse), ready.pk, timezone.localdate() + dt.timedelta(days=days)
         )
     ready.refresh_from_db()
@@ -332,7 +349,7 @@ def test_a_death_date_outside_the_stay_is_refused(
 
 def test_only_the_ward_registers_a_death(world: World, nurse: User, ready: Case) -> None:
     with pytest.raises(Forbidden):
-        services.register_death(world.actor(world.alice), ready.pk, timezone.localdate())
+        stays_acts.register_death(world.actor(world.alice), ready.pk, timezone.localdate())
     assert not Notice.objects.filter(kind="discharge").exists()
 
 
@@ -357,18 +374,18 @@ def test_the_stays_deadlines_are_obligations_of_the_unit_that_must_act(
     notice_due = stay.obligations.get(kind="admission_notice")
     assert notice_due.due_at == assessed + dt.timedelta(hours=24)
     assert open_obligations(stay) == {("admission_notice", "sunderby-med5")}
-    notice = services.send_admission_notice(
-        actor, stay.pk, services.default_recipients(world.person)
+    notice = notices_acts.send_admission_notice(
+        actor, stay.pk, notices_acts.default_recipients(world.person)
     )
     assert open_obligations(stay) == {("planning_basis", "sunderby-med5")}
     assert stay.obligations.get(kind="planning_basis").due_at == notice.sent_at + dt.timedelta(
         hours=24
     )
-    services.answer_planning_basis(actor, stay.pk, {"mobility": (True, "")})
+    svu_collaboration_acts.answer_planning_basis(actor, stay.pk, {"mobility": (True, "")})
     assert open_obligations(stay) == set()
-    services.send_ready_notice(actor, stay.pk, version(stay), ready_data(stay))
+    notices_acts.send_ready_notice(actor, stay.pk, version(stay), ready_data(stay))
     assert open_obligations(stay) == {("sip_invitation", "hc-hertson")}
-    services.record_sip_declined(actor, stay.pk, version(stay), timezone.now())
+    svu_collaboration_acts.record_sip_declined(actor, stay.pk, version(stay), timezone.now())
     assert open_obligations(stay) == set()
 
 
@@ -380,7 +397,7 @@ def test_opening_the_sip_after_discharge_moves_the_invitation_deadline(
     world.case.close_reason = Case.CloseReason.OTHER
     world.case.save()
     origin = Case.objects.get(pk=ready.pk)
-    sip = sip_services.open_case(
+    sip = case_acts.open_case(
         world.actor(world.alice), world.person.pk, "after_discharge", timezone.now(), origin=origin
     )
     assert ("sip_invitation", "hc-hertson") not in open_obligations(ready)
@@ -396,16 +413,16 @@ def test_a_death_registered_later_ends_the_liability_on_the_date_of_death(
     admitted after it was ready whenever the run starts after 1 December 10:00."""
     tz = timezone.get_current_timezone()
     with time_machine.travel(dt.datetime(2026, 11, 30, 10, tzinfo=tz), tick=False):
-        sent = services.register_stay(ward(world, nurse), world.person.pk, stay_data())
-        services.send_admission_notice(
-            ward(world, nurse), sent.pk, services.default_recipients(world.person)
+        sent = stays_acts.register_stay(ward(world, nurse), world.person.pk, stay_data())
+        notices_acts.send_admission_notice(
+            ward(world, nurse), sent.pk, notices_acts.default_recipients(world.person)
         )
     with time_machine.travel(dt.datetime(2026, 12, 1, 10, tzinfo=tz), tick=False):
-        services.send_ready_notice(ward(world, nurse), sent.pk, version(sent), ready_data(sent))
+        notices_acts.send_ready_notice(ward(world, nurse), sent.pk, version(sent), ready_data(sent))
     Stay.objects.filter(pk=sent.pk).update(only_social_services=True)
     with time_machine.travel(dt.datetime(2026, 12, 9, 10, tzinfo=tz), tick=False):
-        services.register_death(ward(world, nurse), sent.pk, dt.date(2026, 12, 6))
-        result = services.assess(Case.objects.get(pk=sent.pk))
+        stays_acts.register_death(ward(world, nurse), sent.pk, dt.date(2026, 12, 6))
+        result = svu_liability_export_acts.assess(Case.objects.get(pk=sent.pk))
     assert result.dates == (dt.date(2026, 12, 4), dt.date(2026, 12, 5))
 
 
@@ -417,7 +434,7 @@ def test_a_unit_only_written_to_about_the_stay_is_not_one_of_its_recipients(
 ) -> None:
     """A message about the stay makes a unit take part, but only the notices' recipients
     answer the planning basis, reply, or (primary care) name the care contact."""
-    from samordna.messaging import services as messaging
+    from samordna.messaging.services import sending as message_sending
     from samordna.organisations.models import Unit
     from tests.conftest import make_user
 
@@ -425,17 +442,23 @@ def test_a_unit_only_written_to_about_the_stay_is_not_one_of_its_recipients(
         principal=world.region, code="hc-other", name="Annan hälsocentral", kind="primary_care"
     )
     olga = make_user("olga", other_care)
-    messaging.send(ward(world, nurse), [(other_care, "fyi")], case_pk=sent.pk, body="För kännedom")
+    message_sending.send(
+        ward(world, nurse), [(other_care, "fyi")], case_pk=sent.pk, body="För kännedom"
+    )
     data = {"care_contact_name": "X", "care_contact_phone": "1"}
     with pytest.raises(Forbidden):
-        services.designate_care_contact(world.actor(olga), sent.pk, version(sent), data)
+        svu_collaboration_acts.designate_care_contact(
+            world.actor(olga), sent.pk, version(sent), data
+        )
     with pytest.raises(Forbidden):
-        services.answer_planning_basis(world.actor(olga), sent.pk, {"known": (True, "")})
+        svu_collaboration_acts.answer_planning_basis(
+            world.actor(olga), sent.pk, {"known": (True, "")}
+        )
 
 
 def test_a_refusal_before_admission_is_refused(world: World, nurse: User, ready: Case) -> None:
     with pytest.raises(ServiceError) as caught:
-        services.record_sip_declined(
+        svu_collaboration_acts.record_sip_declined(
             ward(world, nurse),
             ready.pk,
             version(ready),
@@ -450,8 +473,10 @@ def test_a_refusal_after_the_invitation_deadline_does_not_mend_a_missed_invitati
     """Seed 001 lines 981-983 spare the invitation when the patient does not consent; a
     refusal recorded after the three days had passed does not."""
     with time_machine.travel(timezone.now() + dt.timedelta(days=5)):
-        services.record_sip_declined(ward(world, nurse), ready.pk, version(ready), timezone.now())
-        result = services.assess(Case.objects.get(pk=ready.pk))
+        svu_collaboration_acts.record_sip_declined(
+            ward(world, nurse), ready.pk, version(ready), timezone.now()
+        )
+        result = svu_liability_export_acts.assess(Case.objects.get(pk=ready.pk))
     assert not result.dates
     assert not any("tackade nej" in r for r in result.reasons)
 

@@ -13,8 +13,11 @@ from django.utils import timezone
 
 from samordna.audit.models import AccessLog
 from samordna.cases.models import Case, Delivery, Notice
-from samordna.discharge import services
 from samordna.discharge.models import DailyAmount, Stay
+from samordna.discharge.services import collaboration as svu_collaboration_acts
+from samordna.discharge.services import liability_export as svu_liability_export_acts
+from samordna.discharge.services import notices as notices_acts
+from samordna.discharge.services import stays as stays_acts
 from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
 from samordna.organisations.models import Unit, User
 from tests.conftest import World
@@ -50,7 +53,7 @@ def test_a_ward_registers_a_stay(world: World, nurse: User, stay: Case) -> None:
 
 def test_only_an_inpatient_ward_registers_a_stay(world: World) -> None:
     with pytest.raises(Forbidden) as caught:
-        services.register_stay(world.actor(world.alice), world.person.pk, stay_data())
+        stays_acts.register_stay(world.actor(world.alice), world.person.pk, stay_data())
     assert caught.value.code == "not_inpatient_ward"
     assert not Case.objects.filter(kind="discharge").exists()
 
@@ -58,7 +61,7 @@ def test_only_an_inpatient_ward_registers_a_stay(world: World) -> None:
 def test_a_second_active_stay_at_the_ward_is_refused(world: World, nurse: User, stay: Case) -> None:
     """One active discharge process per person and ward: a partial unique index."""
     with pytest.raises(Conflict) as caught:
-        services.register_stay(ward(world, nurse), world.person.pk, stay_data())
+        stays_acts.register_stay(ward(world, nurse), world.person.pk, stay_data())
     assert caught.value.code == "active_stay_exists" and str(stay.pk) in caught.value.message
     with pytest.raises(IntegrityError), transaction.atomic():
         Case.objects.create(
@@ -73,7 +76,7 @@ def test_a_second_active_stay_at_the_ward_is_refused(world: World, nurse: User, 
     )
     other_nurse = User.objects.create_user("otto")
     other_nurse.memberships.create(unit=other, role="nurse")
-    services.register_stay(world.actor(other_nurse, other), world.person.pk, stay_data())
+    stays_acts.register_stay(world.actor(other_nurse, other), world.person.pk, stay_data())
 
 
 @pytest.mark.parametrize(
@@ -95,7 +98,7 @@ def test_bad_registration_stores_nothing(
     world: World, nurse: User, extra: dict[str, object], code: str, field: str
 ) -> None:
     with pytest.raises(ServiceError) as caught:
-        services.register_stay(ward(world, nurse), world.person.pk, stay_data(**extra))
+        stays_acts.register_stay(ward(world, nurse), world.person.pk, stay_data(**extra))
     assert (caught.value.code, caught.value.field) == (code, field)
     assert not Case.objects.filter(kind="discharge").exists()
 
@@ -103,9 +106,9 @@ def test_bad_registration_stores_nothing(
 def test_editing_uses_optimistic_locking(world: World, nurse: User, stay: Case) -> None:
     actor = ward(world, nurse)
     v = version(stay)
-    services.update_stay(actor, stay.pk, v, stay_data(cause="Pneumoni"))
+    stays_acts.update_stay(actor, stay.pk, v, stay_data(cause="Pneumoni"))
     with pytest.raises(Conflict) as caught:  # the form was opened before that save
-        services.update_stay(actor, stay.pk, v, stay_data(cause="Fall"))
+        stays_acts.update_stay(actor, stay.pk, v, stay_data(cause="Fall"))
     assert caught.value.code == "edit_conflict" and caught.value.status == 409
     stay.stay.refresh_from_db()
     assert (stay.stay.cause, stay.stay.version) == ("Pneumoni", v + 1)
@@ -114,7 +117,7 @@ def test_editing_uses_optimistic_locking(world: World, nurse: User, stay: Case) 
 
 def test_only_the_ward_edits(world: World, nurse: User, sent: Case) -> None:
     with pytest.raises(Forbidden):
-        services.update_stay(world.actor(world.bob), sent.pk, version(sent), stay_data(cause="X"))
+        stays_acts.update_stay(world.actor(world.bob), sent.pk, version(sent), stay_data(cause="X"))
 
 
 # Default addressing and the admission notice (ORG-4, SVU-2, SVU-8) -------------------------------
@@ -137,7 +140,7 @@ def test_default_addressing(world: World) -> None:
     Unit.objects.create(  # another municipality's needs assessment
         principal=world.pitea, code="pitea-bistand", name="Piteå bistånd", kind="needs_assessment"
     )
-    proposed = services.default_recipients(world.person)
+    proposed = notices_acts.default_recipients(world.person)
     assert set(proposed[:2]) == {world.participant_unit, health}
     assert proposed[2:] == [world.owner_unit]
 
@@ -149,14 +152,14 @@ def test_municipal_health_care_needs_primary_care(world: World, nurse: User, sta
         principal=world.lulea, code="lulea-hsv", name="Luleå HSV", kind="municipal_health_care"
     )
     with pytest.raises(ServiceError) as caught:
-        services.send_admission_notice(ward(world, nurse), stay.pk, [health])
+        notices_acts.send_admission_notice(ward(world, nurse), stay.pk, [health])
     assert caught.value.code == "primary_care_required"
     unconnected = Unit.objects.create(
         principal=world.region, code="ext", name="Extern", kind="external", connected=False
     )
     for units, code in [([], "no_recipients"), ([unconnected], "invalid_recipient")]:
         with pytest.raises(ServiceError) as caught:
-            services.send_admission_notice(ward(world, nurse), stay.pk, units)
+            notices_acts.send_admission_notice(ward(world, nurse), stay.pk, units)
         assert caught.value.code == code
     assert not stay.notices.exists()
 
@@ -176,8 +179,8 @@ def test_acknowledgement_due_from_the_rule_set(
     world: World, nurse: User, stay: Case, sent_at: str, due: str
 ) -> None:
     with time_machine.travel(at(sent_at), tick=False):
-        notice = services.send_admission_notice(
-            ward(world, nurse), stay.pk, services.default_recipients(world.person)
+        notice = notices_acts.send_admission_notice(
+            ward(world, nurse), stay.pk, notices_acts.default_recipients(world.person)
         )
     assert {d.due_at for d in notice.deliveries.all()} == {at(due)}
     assert {d.mode for d in notice.deliveries.all()} == {Delivery.Mode.ACK}
@@ -188,8 +191,8 @@ def test_a_county_with_reading_times_on_working_days(world: World, nurse: User, 
     world.county.rules = world.county.default_rules_for("gavleborg")
     world.county.save()
     with time_machine.travel(at("2026-03-06 13:30"), tick=False):  # a Friday afternoon
-        notice = services.send_admission_notice(
-            ward(world, nurse), stay.pk, services.default_recipients(world.person)
+        notice = notices_acts.send_admission_notice(
+            ward(world, nurse), stay.pk, notices_acts.default_recipients(world.person)
         )
     assert {d.due_at for d in notice.deliveries.all()} == {at("2026-03-09 09:00")}
 
@@ -206,7 +209,7 @@ def test_the_admission_notice_makes_the_recipients_take_part(
     assert not Case.objects.visible_to(world.actor(world.charlie)).filter(pk=sent.pk).exists()
     assert sent.events.filter(kind="admission_notice_sent").exists()
     with pytest.raises(Conflict) as caught:
-        services.send_admission_notice(ward(world, nurse), sent.pk, [world.participant_unit])
+        notices_acts.send_admission_notice(ward(world, nurse), sent.pk, [world.participant_unit])
     assert caught.value.code == "already_sent"
 
 
@@ -217,7 +220,7 @@ def test_a_changed_expected_date_resends_the_admission_notice(
     uppdateras"."""
     old = sent.stay.expected_discharge_on
     new = old + dt.timedelta(days=2)
-    notice = services.change_expected_discharge(ward(world, nurse), sent.pk, version(sent), new)
+    notice = notices_acts.change_expected_discharge(ward(world, nurse), sent.pk, version(sent), new)
     assert notice is not None
     assert (
         notice.stay_notice.previous_expected_discharge_on,
@@ -226,17 +229,17 @@ def test_a_changed_expected_date_resends_the_admission_notice(
     assert {d.unit for d in notice.deliveries.all()} == {world.participant_unit, world.owner_unit}
     assert sent.notices.filter(kind="admission").count() == 2
     with pytest.raises(ServiceError) as caught:
-        services.change_expected_discharge(ward(world, nurse), sent.pk, version(sent), new)
+        notices_acts.change_expected_discharge(ward(world, nurse), sent.pk, version(sent), new)
     assert caught.value.code == "unchanged"
     with pytest.raises(Conflict):
-        services.change_expected_discharge(ward(world, nurse), sent.pk, 1, old)
+        notices_acts.change_expected_discharge(ward(world, nurse), sent.pk, 1, old)
 
 
 def test_a_changed_date_before_any_notice_sends_nothing(
     world: World, nurse: User, stay: Case
 ) -> None:
     new = stay.stay.expected_discharge_on + dt.timedelta(days=1)
-    assert services.change_expected_discharge(ward(world, nurse), stay.pk, 1, new) is None
+    assert notices_acts.change_expected_discharge(ward(world, nurse), stay.pk, 1, new) is None
     assert not stay.notices.exists()
 
 
@@ -248,14 +251,14 @@ def test_a_recipient_acknowledges_its_own_delivery(world: World, nurse: User, se
     other = sent.notices.get().deliveries.get(unit=world.owner_unit)
     bob = world.actor(world.bob)
     with pytest.raises(Forbidden) as caught:
-        services.acknowledge(bob, sent.pk, other.pk)
+        notices_acts.acknowledge(bob, sent.pk, other.pk)
     assert caught.value.code == "not_your_notice"
     with pytest.raises(Forbidden):  # the ward cannot acknowledge for a recipient
-        services.acknowledge(ward(world, nurse), sent.pk, own.pk)
-    acknowledged = services.acknowledge(bob, sent.pk, own.pk)
+        notices_acts.acknowledge(ward(world, nurse), sent.pk, own.pk)
+    acknowledged = notices_acts.acknowledge(bob, sent.pk, own.pk)
     assert acknowledged.acknowledged_by == world.bob and acknowledged.acknowledged_at
     with pytest.raises(ServiceError) as again:
-        services.acknowledge(bob, sent.pk, own.pk)
+        notices_acts.acknowledge(bob, sent.pk, own.pk)
     assert again.value.code == "already_acknowledged"
     event = sent.events.get(kind="notice_acknowledged")
     assert event.data == {"delivery": own.pk, "notice": "admission", "late": False}
@@ -263,15 +266,15 @@ def test_a_recipient_acknowledges_its_own_delivery(world: World, nurse: User, se
 
 def test_a_late_acknowledgement_is_recorded_as_late(world: World, nurse: User, stay: Case) -> None:
     with time_machine.travel(at("2026-03-02 13:00"), tick=False):
-        notice = services.send_admission_notice(
-            ward(world, nurse), stay.pk, services.default_recipients(world.person)
+        notice = notices_acts.send_admission_notice(
+            ward(world, nurse), stay.pk, notices_acts.default_recipients(world.person)
         )
     delivery = notice.deliveries.get(unit=world.participant_unit)
     with time_machine.travel(at("2026-03-03 12:30"), tick=False):
-        assert services.delivery_status(delivery, timezone.now()) == "overdue"
-        services.acknowledge(world.actor(world.bob), stay.pk, delivery.pk)
+        assert notices_acts.delivery_status(delivery, timezone.now()) == "overdue"
+        notices_acts.acknowledge(world.actor(world.bob), stay.pk, delivery.pk)
     delivery.refresh_from_db()
-    assert services.delivery_status(delivery, timezone.now()) == "late"
+    assert notices_acts.delivery_status(delivery, timezone.now()) == "late"
     assert stay.events.get(kind="notice_acknowledged").data["late"] is True
 
 
@@ -282,7 +285,7 @@ def test_ready_notice_goes_to_the_admission_recipients(
     world: World, nurse: User, sent: Case
 ) -> None:
     """Seed 001 lines 816-818: to "de aktörer som mottagit inskrivningsmeddelandet"."""
-    notice = services.send_ready_notice(
+    notice = notices_acts.send_ready_notice(
         ward(world, nurse), sent.pk, version(sent), ready_data(sent)
     )
     assert notice.kind == "ready"
@@ -291,7 +294,7 @@ def test_ready_notice_goes_to_the_admission_recipients(
     stay = Stay.objects.get(pk=sent.pk)
     assert stay.ready_nurse == "Anna Lind" and stay.version == 2
     with pytest.raises(Conflict) as caught:
-        services.send_ready_notice(ward(world, nurse), sent.pk, version(sent), ready_data(sent))
+        notices_acts.send_ready_notice(ward(world, nurse), sent.pk, version(sent), ready_data(sent))
     assert caught.value.code == "already_ready"
 
 
@@ -307,7 +310,7 @@ def test_bad_ready_notice_changes_nothing(
     world: World, nurse: User, sent: Case, extra: dict[str, object], code: str
 ) -> None:
     with pytest.raises(ServiceError) as caught:
-        services.send_ready_notice(ward(world, nurse), sent.pk, 1, ready_data(sent, **extra))
+        notices_acts.send_ready_notice(ward(world, nurse), sent.pk, 1, ready_data(sent, **extra))
     assert caught.value.code == code
     assert not sent.notices.filter(kind="ready").exists()
     assert Stay.objects.get(pk=sent.pk).ready_at is None
@@ -315,20 +318,22 @@ def test_bad_ready_notice_changes_nothing(
 
 def test_ready_needs_an_admission_notice_and_consent(world: World, nurse: User, stay: Case) -> None:
     with pytest.raises(ServiceError) as caught:
-        services.send_ready_notice(ward(world, nurse), stay.pk, 1, ready_data(stay))
+        notices_acts.send_ready_notice(ward(world, nurse), stay.pk, 1, ready_data(stay))
     assert caught.value.code == "no_admission_notice"
     Stay.objects.filter(pk=stay.pk).update(consent_to_transfer=False)
-    services.send_admission_notice(
-        ward(world, nurse), stay.pk, services.default_recipients(world.person)
+    notices_acts.send_admission_notice(
+        ward(world, nurse), stay.pk, notices_acts.default_recipients(world.person)
     )
     with pytest.raises(ServiceError) as caught:
-        services.send_ready_notice(ward(world, nurse), stay.pk, 1, ready_data(stay))
+        notices_acts.send_ready_notice(ward(world, nurse), stay.pk, 1, ready_data(stay))
     assert caught.value.code == "no_consent"  # seed 001 lines 656-657
 
 
 def test_discharge_notice_closes_the_stay(world: World, nurse: User, sent: Case) -> None:
     left = timezone.now() - dt.timedelta(minutes=10)
-    notice = services.send_discharge_notice(ward(world, nurse), sent.pk, version(sent), left, True)
+    notice = notices_acts.send_discharge_notice(
+        ward(world, nurse), sent.pk, version(sent), left, True
+    )
     assert notice is not None and notice.stay_notice.self_discharge
     assert {d.unit for d in notice.deliveries.all()} == {world.participant_unit, world.owner_unit}
     sent.refresh_from_db()
@@ -336,16 +341,18 @@ def test_discharge_notice_closes_the_stay(world: World, nurse: User, sent: Case)
     assert Stay.objects.get(pk=sent.pk).discharged_at == left
     # The recipients still see the closed stay and acknowledge the discharge notice.
     delivery = notice.deliveries.get(unit=world.participant_unit)
-    services.acknowledge(world.actor(world.bob), sent.pk, delivery.pk)
+    notices_acts.acknowledge(world.actor(world.bob), sent.pk, delivery.pk)
     with pytest.raises(ServiceError) as caught:
-        services.send_ready_notice(ward(world, nurse), sent.pk, version(sent), ready_data(sent))
+        notices_acts.send_ready_notice(ward(world, nurse), sent.pk, version(sent), ready_data(sent))
     assert caught.value.code == "case_closed"
 
 
 def test_a_future_discharge_is_refused(world: World, nurse: User, sent: Case) -> None:
     future = timezone.now() + dt.timedelta(hours=2)
     with pytest.raises(ServiceError) as caught:
-        services.send_discharge_notice(ward(world, nurse), sent.pk, version(sent), future, False)
+        notices_acts.send_discharge_notice(
+            ward(world, nurse), sent.pk, version(sent), future, False
+        )
     assert caught.value.code == "invalid_time"
     assert Case.objects.get(pk=sent.pk).is_active
 
@@ -356,10 +363,12 @@ def test_a_future_discharge_is_refused(world: World, nurse: User, sent: Case) ->
 def test_a_recipient_cannot_send_the_wards_notices(world: World, nurse: User, sent: Case) -> None:
     bob = world.actor(world.bob)
     for act in [
-        lambda: services.send_ready_notice(bob, sent.pk, 1, ready_data(sent)),
-        lambda: services.send_discharge_notice(bob, sent.pk, 1, timezone.now(), False),
-        lambda: services.change_expected_discharge(bob, sent.pk, 1, dt.date(2030, 1, 1)),
-        lambda: services.add_unavailable_period(bob, sent.pk, dt.date(2030, 1, 1), None, "x"),
+        lambda: notices_acts.send_ready_notice(bob, sent.pk, 1, ready_data(sent)),
+        lambda: notices_acts.send_discharge_notice(bob, sent.pk, 1, timezone.now(), False),
+        lambda: notices_acts.change_expected_discharge(bob, sent.pk, 1, dt.date(2030, 1, 1)),
+        lambda: svu_collaboration_acts.add_unavailable_period(
+            bob, sent.pk, dt.date(2030, 1, 1), None, "x"
+        ),
     ]:
         with pytest.raises(Forbidden):
             act()
@@ -371,14 +380,16 @@ def test_the_unrelated_unit_is_refused_every_act(world: World, nurse: User, sent
     delivery = sent.notices.get().deliveries.first()
     assert delivery is not None
     for act in [
-        lambda: services.get(charlie, sent.pk),
-        lambda: services.update_stay(charlie, sent.pk, 1, stay_data()),
-        lambda: services.send_admission_notice(charlie, sent.pk, [world.unrelated_unit]),
-        lambda: services.change_expected_discharge(charlie, sent.pk, 1, dt.date(2030, 1, 1)),
-        lambda: services.acknowledge(charlie, sent.pk, delivery.pk),
-        lambda: services.send_ready_notice(charlie, sent.pk, 1, ready_data(sent)),
-        lambda: services.send_discharge_notice(charlie, sent.pk, 1, timezone.now(), False),
-        lambda: services.add_unavailable_period(charlie, sent.pk, dt.date(2030, 1, 1), None, "x"),
+        lambda: stays_acts.get(charlie, sent.pk),
+        lambda: stays_acts.update_stay(charlie, sent.pk, 1, stay_data()),
+        lambda: notices_acts.send_admission_notice(charlie, sent.pk, [world.unrelated_unit]),
+        lambda: notices_acts.change_expected_discharge(charlie, sent.pk, 1, dt.date(2030, 1, 1)),
+        lambda: notices_acts.acknowledge(charlie, sent.pk, delivery.pk),
+        lambda: notices_acts.send_ready_notice(charlie, sent.pk, 1, ready_data(sent)),
+        lambda: notices_acts.send_discharge_notice(charlie, sent.pk, 1, timezone.now(), False),
+        lambda: svu_collaboration_acts.add_unavailable_period(
+            charlie, sent.pk, dt.date(2030, 1, 1), None, "x"
+        ),
     ]:
         with pytest.raises(NotFound):
             act()
@@ -395,22 +406,24 @@ def test_liability_from_the_stays_facts(world: World, nurse: User) -> None:
     1550-1553); SIP invitation recorded in time; two days unavailable are not counted."""
     actor = ward(world, nurse)
     with time_machine.travel(at("2026-03-02 09:00"), tick=False):
-        stay = services.register_stay(actor, world.person.pk, stay_data())
-        services.send_admission_notice(actor, stay.pk, services.default_recipients(world.person))
+        stay = stays_acts.register_stay(actor, world.person.pk, stay_data())
+        notices_acts.send_admission_notice(
+            actor, stay.pk, notices_acts.default_recipients(world.person)
+        )
     with time_machine.travel(at("2026-03-02 11:40"), tick=False):
-        services.send_ready_notice(actor, stay.pk, version(stay), ready_data(stay))
+        notices_acts.send_ready_notice(actor, stay.pk, version(stay), ready_data(stay))
     with time_machine.travel(at("2026-03-03 10:00"), tick=False):
         # What the SIP invitation records in the stay it follows (sip.meetings.send_invitation;
         # end to end in tests/discharge/test_after_registration.py).
         Stay.objects.filter(pk=stay.pk).update(sip_invited_at=timezone.now())
-        services.add_unavailable_period(
+        svu_collaboration_acts.add_unavailable_period(
             actor, stay.pk, dt.date(2026, 3, 6), dt.date(2026, 3, 7), "Hemsjukvård saknas"
         )
     DailyAmount.objects.create(year=2026, amount_sek=2000, source="test")
     with time_machine.travel(at("2026-03-10 08:00"), tick=False):
-        services.send_discharge_notice(actor, stay.pk, version(stay), timezone.now(), False)
-        case = services.get(actor, stay.pk)
-        result = services.assess(case)
+        notices_acts.send_discharge_notice(actor, stay.pk, version(stay), timezone.now(), False)
+        case = stays_acts.get(actor, stay.pk)
+        result = svu_liability_export_acts.assess(case)
     assert result.start == dt.date(2026, 3, 5)
     assert result.dates == (dt.date(2026, 3, 5), dt.date(2026, 3, 8), dt.date(2026, 3, 9))
     assert result.amount == 6000
@@ -422,9 +435,9 @@ def test_no_liability_without_an_admission_notice_to_the_municipality(
     """Seed 001 lines 1533-1534: the notice went only to primary care, not to the
     municipality."""
     actor = ward(world, nurse)
-    services.send_admission_notice(actor, stay.pk, [world.owner_unit])
-    services.send_ready_notice(actor, stay.pk, 1, ready_data(stay))
-    facts = services.facts_of(services.get(actor, stay.pk))
+    notices_acts.send_admission_notice(actor, stay.pk, [world.owner_unit])
+    notices_acts.send_ready_notice(actor, stay.pk, 1, ready_data(stay))
+    facts = svu_liability_export_acts.facts_of(stays_acts.get(actor, stay.pk))
     assert facts.ready_sent_at is not None and not facts.admission_notice_to_municipality
 
 
@@ -437,17 +450,19 @@ def test_the_migration_ships_only_cited_amounts(db: None) -> None:
 
 def test_liability_export_permissions(world: World, nurse: User, sent: Case) -> None:
     with pytest.raises(Forbidden):
-        services.liability_export(world.actor(world.charlie), "lulea", "2026-03")
+        svu_liability_export_acts.liability_export(world.actor(world.charlie), "lulea", "2026-03")
     with pytest.raises(Forbidden):  # a region unit is not the municipality
-        services.liability_export(world.actor(world.alice), "lulea", "2026-03")
+        svu_liability_export_acts.liability_export(world.actor(world.alice), "lulea", "2026-03")
     for code, month, error in [
         ("nowhere", "2026-03", "invalid_municipality"),
         ("lulea", "2026-13", "invalid_month"),
     ]:
         with pytest.raises(ServiceError) as caught:
-            services.liability_export(world.actor(world.bob), code, month)
+            svu_liability_export_acts.liability_export(world.actor(world.bob), code, month)
         assert caught.value.code == error
-    municipality, rows = services.liability_export(world.actor(world.bob), "2580", "2026-03")
+    municipality, rows = svu_liability_export_acts.liability_export(
+        world.actor(world.bob), "2580", "2026-03"
+    )
     assert municipality == world.lulea and rows == []
     assert AccessLog.objects.filter(
         user=world.bob, action="export", what="stay.liability_export: lulea 2026-03"

@@ -16,8 +16,10 @@ from django.utils import timezone
 
 from samordna.audit.models import AccessLog
 from samordna.cases.models import Case, Delivery
-from samordna.discharge import services
 from samordna.discharge.models import DailyAmount, Stay
+from samordna.discharge.services import collaboration as svu_collaboration_acts
+from samordna.discharge.services import notices as notices_acts
+from samordna.discharge.services import stays as stays_acts
 from samordna.organisations.models import Membership, User
 from samordna.people.models import Person
 from tests.conftest import World, make_user, valid_identity_number
@@ -52,7 +54,7 @@ def test_a_unit_sees_the_stay_only_once_it_is_a_recipient(
 ) -> None:
     url = reverse("discharge:stay", args=[stay.pk])
     assert login(world.bob).get(url).status_code == 404
-    services.send_admission_notice(ward(world, nurse), stay.pk, [world.participant_unit])
+    notices_acts.send_admission_notice(ward(world, nurse), stay.pk, [world.participant_unit])
     assert login(world.bob).get(url).status_code == 200
 
 
@@ -64,11 +66,11 @@ def test_without_consent_recipients_see_only_what_con4_allows(
     Person.objects.filter(pk=world.person.pk).update(
         street="Storgatan 1", postal_code="972 31", city="Luleå"
     )
-    case = services.register_stay(
+    case = stays_acts.register_stay(
         ward(world, nurse), world.person.pk, stay_data(consent_to_transfer=False)
     )
-    services.send_admission_notice(
-        ward(world, nurse), case.pk, services.default_recipients(world.person)
+    notices_acts.send_admission_notice(
+        ward(world, nurse), case.pk, notices_acts.default_recipients(world.person)
     )
     url = reverse("discharge:stay", args=[case.pk])
     expected = case.stay.expected_discharge_on.isoformat()
@@ -269,13 +271,13 @@ def test_late_and_missing_acknowledgements_are_shown_on_both_sides(
     login: Login, world: World, nurse: User
 ) -> None:
     with time_machine.travel(at("2026-03-02 09:00"), tick=False):
-        case = services.register_stay(ward(world, nurse), world.person.pk, stay_data())
-        services.send_admission_notice(
-            ward(world, nurse), case.pk, services.default_recipients(world.person)
+        case = stays_acts.register_stay(ward(world, nurse), world.person.pk, stay_data())
+        notices_acts.send_admission_notice(
+            ward(world, nurse), case.pk, notices_acts.default_recipients(world.person)
         )
     own = Delivery.objects.get(notice__case=case, unit=world.participant_unit)
     with time_machine.travel(at("2026-03-02 13:00"), tick=False):
-        services.acknowledge(world.actor(world.bob), case.pk, own.pk)
+        notices_acts.acknowledge(world.actor(world.bob), case.pk, own.pk)
         for user in (nurse, world.bob):
             html = login(user).get(reverse("discharge:stay", args=[case.pk])).content.decode()
             assert "2026-03-02 12:00" in html  # the due time from the rule set
@@ -297,8 +299,10 @@ def test_notices_list_is_unacknowledged_first_and_constant_in_queries(
                 last_name="Test",
                 municipality=world.lulea,
             )
-            case = services.register_stay(ward(world, nurse), person.pk, stay_data())
-            services.send_admission_notice(ward(world, nurse), case.pk, [world.participant_unit])
+            case = stays_acts.register_stay(ward(world, nurse), person.pk, stay_data())
+            notices_acts.send_admission_notice(
+                ward(world, nurse), case.pk, [world.participant_unit]
+            )
 
     client = login(world.bob)
     make_stays(2)
@@ -310,8 +314,8 @@ def test_notices_list_is_unacknowledged_first_and_constant_in_queries(
     assert html.count("<tr>") == 1 + 8
     first = Delivery.objects.filter(unit=world.participant_unit).order_by("pk").first()
     assert first is not None
-    services.acknowledge(world.actor(world.bob), first.notice.case_id, first.pk)
-    rows = list(services.notices_to(world.actor(world.bob)))
+    notices_acts.acknowledge(world.actor(world.bob), first.notice.case_id, first.pk)
+    rows = list(notices_acts.notices_to(world.actor(world.bob)))
     assert rows[-1].pk == first.pk  # acknowledged ones last
 
 
@@ -325,14 +329,18 @@ def test_the_wards_list_shows_its_active_stays(
 def test_liability_csv(login: Login, world: World, nurse: User) -> None:
     actor = ward(world, nurse)
     with time_machine.travel(at("2026-03-02 09:00"), tick=False):
-        case = services.register_stay(actor, world.person.pk, stay_data())
-        services.send_admission_notice(actor, case.pk, services.default_recipients(world.person))
+        case = stays_acts.register_stay(actor, world.person.pk, stay_data())
+        notices_acts.send_admission_notice(
+            actor, case.pk, notices_acts.default_recipients(world.person)
+        )
     with time_machine.travel(at("2026-03-02 13:00"), tick=False):  # after 12:00: from 03-06
-        services.send_ready_notice(actor, case.pk, version(case), ready_data(case))
+        notices_acts.send_ready_notice(actor, case.pk, version(case), ready_data(case))
     Stay.objects.filter(pk=case.pk).update(only_social_services=True)
     DailyAmount.objects.create(year=2026, amount_sek=2000, source="test")
     with time_machine.travel(at("2026-04-02 10:00"), tick=False):
-        services.send_discharge_notice(actor, case.pk, version(case), at("2026-03-09 10:00"), False)
+        notices_acts.send_discharge_notice(
+            actor, case.pk, version(case), at("2026-03-09 10:00"), False
+        )
         url = reverse("discharge:liability-csv") + "?municipality=lulea&month=2026-03"
         response = login(world.bob).get(url)
         assert response.status_code == 200
@@ -381,7 +389,8 @@ def test_collaboration_from_the_page(login: Login, world: World, nurse: User, se
     delivery.refresh_from_db()
     assert delivery.acknowledged_at is not None
     assert (
-        services.planning_basis(sent)[world.participant_unit.pk]["known"].comment == "Har hemtjänst"
+        svu_collaboration_acts.planning_basis(sent)[world.participant_unit.pk]["known"].comment
+        == "Har hemtjänst"
     )
 
     alice = login(world.alice)
@@ -399,7 +408,7 @@ def test_collaboration_from_the_page(login: Login, world: World, nurse: User, se
     )
     assert ok.status_code == 302
 
-    services.send_ready_notice(ward(world, nurse), sent.pk, version(sent), ready_data(sent))
+    notices_acts.send_ready_notice(ward(world, nurse), sent.pk, version(sent), ready_data(sent))
     reply = reverse("discharge:reply", args=[sent.pk])
     bob = login(world.bob)  # one client: log in again
     assert bob.post(reply, {"reply-can_receive_at": ""}).status_code == 400
@@ -505,16 +514,16 @@ def test_the_liability_csv_reads_a_constant_number_of_queries(
                 municipality=world.lulea,
             )
             with time_machine.travel(at("2026-03-02 09:00"), tick=False):
-                case = services.register_stay(actor, person.pk, stay_data())
-                services.send_admission_notice(actor, case.pk, [world.participant_unit])
+                case = stays_acts.register_stay(actor, person.pk, stay_data())
+                notices_acts.send_admission_notice(actor, case.pk, [world.participant_unit])
             with time_machine.travel(at("2026-03-02 13:00"), tick=False):
-                services.send_ready_notice(actor, case.pk, version(case), ready_data(case))
-                services.add_unavailable_period(
+                notices_acts.send_ready_notice(actor, case.pk, version(case), ready_data(case))
+                svu_collaboration_acts.add_unavailable_period(
                     actor, case.pk, dt.date(2026, 3, 7), dt.date(2026, 3, 7), "Plats saknas"
                 )
             Stay.objects.filter(pk=case.pk).update(only_social_services=True)
             with time_machine.travel(at("2026-03-09 12:00"), tick=False):
-                services.send_discharge_notice(
+                notices_acts.send_discharge_notice(
                     actor, case.pk, version(case), at("2026-03-09 10:00"), False
                 )
 

@@ -7,9 +7,10 @@ import pytest
 from django.utils import timezone
 
 from samordna.cases.models import Case
-from samordna.sip import meetings, services
-from samordna.sip.meetings import External, Invitees
 from samordna.sip.models import Meeting
+from samordna.sip.services import case as case_acts
+from samordna.sip.services import invitations as invitations_acts
+from samordna.sip.services.invitations import External, Invitees
 from tests.conftest import World
 from tests.discharge.conftest import nurse, sent, stay  # noqa: F401
 from tests.sip.plans import documented
@@ -26,7 +27,7 @@ def sip(world: World) -> Case:
     person = world.person
     person.street, person.postal_code, person.city = "Hertsövägen 12", "973 34", "Luleå"
     person.save()
-    case = services.open_case(world.actor(world.alice), person.pk, "outpatient", timezone.now())
+    case = case_acts.open_case(world.actor(world.alice), person.pk, "outpatient", timezone.now())
     case.participations.create(unit=world.participant_unit, role="participant")
     documented(world, case)
     return case
@@ -36,7 +37,7 @@ def sip(world: World) -> Case:
 def meeting(world: World, sip: Case) -> Meeting:
     """An invitation to bob's unit (in the system), Sture and Arbetsförmedlingen (by letter),
     the day after tomorrow 10-11."""
-    return meetings.send_invitation(
+    return invitations_acts.send_invitation(
         world.actor(world.alice),
         sip.pk,
         details(agenda="Hur blir det med hemtjänsten?"),

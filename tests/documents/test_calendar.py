@@ -12,8 +12,8 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from samordna.cases.models import Case
-from samordna.sip import meetings
 from samordna.sip.models import Meeting
+from samordna.sip.services import invitations as invitations_acts
 from tests.conftest import World
 from tests.sip.test_meetings import at, details
 
@@ -50,11 +50,11 @@ def test_summer_time_is_two_hours_ahead_of_utc(
     world: World, login: Callable[..., Client], sip: Case
 ) -> None:
     with time_machine.travel(at("2026-06-15T09:00"), tick=False):
-        meeting = meetings.send_invitation(
+        meeting = invitations_acts.send_invitation(
             world.actor(world.alice),
             sip.pk,
             details(),
-            meetings.Invitees(units=[world.participant_unit]),
+            invitations_acts.Invitees(units=[world.participant_unit]),
             True,
         )
         event = calendar(login(world.alice), meeting).events[0]
@@ -72,12 +72,12 @@ def test_a_changed_then_cancelled_meeting_keeps_its_uid_and_raises_the_sequence(
     alice = world.actor(world.alice)
     later = details(starts_at=meeting.starts_at + dt.timedelta(hours=3))
     later.ends_at = later.starts_at + dt.timedelta(hours=1)
-    meetings.change_invitation(alice, meeting.case_id, meeting.pk, 1, later)
+    invitations_acts.change_invitation(alice, meeting.case_id, meeting.pk, 1, later)
     changed = calendar(client, meeting).events[0]
     assert changed["UID"] == first["UID"]
     assert changed["SEQUENCE"] == 1
     assert changed.decoded("DTSTART").hour == 13
-    meetings.cancel_invitation(alice, meeting.case_id, meeting.pk, 2, "Sture är sjuk")
+    invitations_acts.cancel_invitation(alice, meeting.case_id, meeting.pk, 2, "Sture är sjuk")
     cancelled = calendar(client, meeting)
     assert cancelled["METHOD"] == "CANCEL"
     event = cancelled.events[0]

@@ -15,13 +15,14 @@ from pypdf import PdfReader
 
 from samordna.audit.models import AccessLog
 from samordna.cases.models import Case
-from samordna.discharge import services as discharge
+from samordna.discharge.services import collaboration as svu_collaboration_acts
+from samordna.discharge.services import notices as notices_acts
 from samordna.documents.pdf import clock, day, weekday_and_day
 from samordna.organisations.models import User
 from samordna.people.models import Person
-from samordna.sip import meetings
-from samordna.sip import services as sip_services
 from samordna.sip.models import Meeting, Participant
+from samordna.sip.services import case as case_acts
+from samordna.sip.services import invitations as invitations_acts
 from tests.conftest import World, valid_identity_number
 from tests.discharge.conftest import version, ward
 from tests.discharge.test_stay import ready_data
@@ -144,11 +145,13 @@ def test_the_letter_to_an_external_actor_names_the_individual_and_follows_change
     assert "Du kallas till ett möte om SIP för Sture Lundberg." in text
     assert "Kallelsen är ett arbetsmaterial och kasseras efter mötet." in text
     later = details(place="Luleå kommunhus, sal 2")
-    meetings.change_invitation(world.actor(world.alice), meeting.case_id, meeting.pk, 1, later)
+    invitations_acts.change_invitation(
+        world.actor(world.alice), meeting.case_id, meeting.pk, 1, later
+    )
     text = text_of(letter_for(client, meeting, Participant.Kind.EXTERNAL))
     assert "Ändrad kallelse till samordnad individuell planering (SIP)" in text
     assert "Plats Luleå kommunhus, sal 2" in text
-    meetings.cancel_invitation(world.actor(world.alice), meeting.case_id, meeting.pk, 2)
+    invitations_acts.cancel_invitation(world.actor(world.alice), meeting.case_id, meeting.pk, 2)
     text = text_of(letter_for(client, meeting, Participant.Kind.EXTERNAL))
     assert "Inställt möte om samordnad individuell plan (SIP)" in text
     assert f"{weekday_and_day(meeting.starts_at)}, kl. 10.00, är inställt." in text
@@ -202,7 +205,7 @@ def test_a_childs_consent_form_is_signed_by_the_guardians(
         registered_by=world.alice,
         registered_by_unit=world.owner_unit,
     )
-    case = sip_services.open_case(world.actor(world.alice), child.pk, "outpatient", timezone.now())
+    case = case_acts.open_case(world.actor(world.alice), child.pk, "outpatient", timezone.now())
     content = get(login(world.alice), "consent", case.pk)
     keep("consent-child", content)
     text = text_of(content)
@@ -219,12 +222,12 @@ def test_a_childs_consent_form_is_signed_by_the_guardians(
 def test_the_discharge_information_pdf_lists_what_starts_when_and_whom_to_call(
     world: World, login: Callable[..., Client], nurse: User, sent: Case
 ) -> None:
-    discharge.send_ready_notice(ward(world, nurse), sent.pk, version(sent), ready_data(sent))
+    notices_acts.send_ready_notice(ward(world, nurse), sent.pk, version(sent), ready_data(sent))
     starts = timezone.localtime() + dt.timedelta(days=1)
-    discharge.reply_to_ready(
+    svu_collaboration_acts.reply_to_ready(
         world.actor(world.bob), sent.pk, starts, "Hemtjänst morgon och kväll, trygghetslarm."
     )
-    discharge.designate_care_contact(
+    svu_collaboration_acts.designate_care_contact(
         world.actor(world.alice),
         sent.pk,
         version(sent),

@@ -14,8 +14,8 @@ import pytest
 
 from samordna.accounts.actor import Actor
 from samordna.cases.models import Delivery
-from samordna.messaging import services
 from samordna.messaging.models import Message
+from samordna.messaging.services import sending as message_sending
 from samordna.organisations.models import Membership, Unit, User
 from samordna.people.models import Person
 from tests.conftest import World, make_user, valid_identity_number
@@ -70,7 +70,7 @@ def send(world: World, **kwargs: Any) -> Message:
     }
     recipients = kwargs.pop("recipients", [(world.participant_unit, Delivery.Mode.ACK)])
     data.update(kwargs)
-    return services.send(alice(world), recipients, **data)
+    return message_sending.send(alice(world), recipients, **data)
 
 
 @pytest.fixture

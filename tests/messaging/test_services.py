@@ -13,10 +13,12 @@ from django.utils import timezone, translation
 from samordna.audit.models import AccessLog
 from samordna.cases.models import Case, Delivery, Event, Notice
 from samordna.core import deadlines
-from samordna.discharge import services as discharge
+from samordna.discharge.services import stays as stays_acts
 from samordna.errors import Forbidden, NotFound, ServiceError
-from samordna.messaging import content, services
+from samordna.messaging import content
 from samordna.messaging.models import Message, Template
+from samordna.messaging.services import reading as message_reading
+from samordna.messaging.services import sending as message_sending
 from samordna.organisations.models import Unit, User
 from samordna.people.models import Person
 from tests.conftest import World, make_user
@@ -279,7 +281,7 @@ def test_message_case_needs_consent(world: World, loner: Person) -> None:
 
 def test_no_message_about_an_individual_the_unit_cannot_see(world: World) -> None:
     with pytest.raises(NotFound):
-        services.send(
+        message_sending.send(
             charlie(world),
             [(world.owner_unit, Delivery.Mode.ACK)],
             person_pk=world.person.pk,
@@ -287,7 +289,7 @@ def test_no_message_about_an_individual_the_unit_cannot_see(world: World) -> Non
             consent_confirmed=True,
         )
     with pytest.raises(NotFound):
-        services.send(
+        message_sending.send(
             charlie(world), [(world.owner_unit, Delivery.Mode.ACK)], case_pk=world.case.pk, body="x"
         )
 
@@ -304,9 +306,9 @@ def test_stay_without_consent_sends_no_messages(world: World) -> None:
     """Seed 001_118551e475ece215.txt lines 656-657."""
     nurse = make_user("wanda", world.ward)
     ward = world.actor(nurse, world.ward)
-    stay = discharge.register_stay(ward, world.person.pk, stay_data(consent_to_transfer=False))
+    stay = stays_acts.register_stay(ward, world.person.pk, stay_data(consent_to_transfer=False))
     with pytest.raises(ServiceError) as raised:
-        services.send(
+        message_sending.send(
             ward, [(world.participant_unit, Delivery.Mode.ACK)], case_pk=stay.pk, body="x"
         )
     assert raised.value.code == "no_consent"
@@ -318,8 +320,8 @@ def test_stay_without_consent_sends_no_messages(world: World) -> None:
         registered_by=nurse,
         registered_by_unit=world.ward,
     )
-    ok = discharge.register_stay(ward, with_consent.pk, stay_data())
-    message = services.send(
+    ok = stays_acts.register_stay(ward, with_consent.pk, stay_data())
+    message = message_sending.send(
         ward, [(world.participant_unit, Delivery.Mode.ACK)], case_pk=ok.pk, body="Hemgång?"
     )
     assert message.notice.case == ok
@@ -332,14 +334,14 @@ def test_stay_without_consent_sends_no_messages(world: World) -> None:
 def test_charlie_sees_nothing(world: World, sent: Message, home_care: Unit) -> None:
     delivery = own(sent, world.participant_unit)
     with pytest.raises(NotFound):
-        services.thread(charlie(world), sent.pk)
+        message_reading.thread(charlie(world), sent.pk)
     with pytest.raises(NotFound):
-        services.acknowledge(charlie(world), delivery.pk)
+        message_sending.acknowledge(charlie(world), delivery.pk)
     with pytest.raises(NotFound):
-        services.reply(charlie(world), sent.pk, "Jag svarar ändå")
+        message_sending.reply(charlie(world), sent.pk, "Jag svarar ändå")
     with pytest.raises(NotFound):
-        services.forward(charlie(world), delivery.pk, home_care.pk, "fel")
-    assert not services.inbox(charlie(world)).exists()
+        message_sending.forward(charlie(world), delivery.pk, home_care.pk, "fel")
+    assert not message_reading.inbox(charlie(world)).exists()
     delivery.refresh_from_db()
     assert delivery.acknowledged_at is None
     assert Notice.objects.count() == 1
@@ -353,13 +355,13 @@ def test_a_unit_in_the_case_but_not_in_the_thread_cannot_read_it(
 
     take_part(world.case, home_care)
     with pytest.raises(NotFound):
-        services.thread(world.actor(dora), sent.pk)
-    assert services.of_case(world.actor(dora), world.case) == []
-    assert [m.pk for m in services.of_case(bob(world), world.case)] == [sent.pk]
+        message_reading.thread(world.actor(dora), sent.pk)
+    assert message_reading.of_case(world.actor(dora), world.case) == []
+    assert [m.pk for m in message_reading.of_case(bob(world), world.case)] == [sent.pk]
 
 
 def test_reading_a_thread_is_logged(world: World, sent: Message) -> None:
-    services.thread(bob(world), sent.pk)
+    message_reading.thread(bob(world), sent.pk)
     assert AccessLog.objects.filter(
         user=world.bob, what="message.read", person=world.person
     ).exists()
@@ -371,12 +373,12 @@ def test_reading_a_thread_is_logged(world: World, sent: Message) -> None:
 def test_acknowledgement_records_who_and_when(world: World, sent: Message) -> None:
     delivery = own(sent, world.participant_unit)
     with pytest.raises(Forbidden):
-        services.acknowledge(alice(world), delivery.pk)  # the sender's unit
-    done = services.acknowledge(bob(world), delivery.pk)
+        message_sending.acknowledge(alice(world), delivery.pk)  # the sender's unit
+    done = message_sending.acknowledge(bob(world), delivery.pk)
     assert done.acknowledged_by == world.bob
     assert done.acknowledged_at is not None
     with pytest.raises(ServiceError) as raised:
-        services.acknowledge(bob(world), delivery.pk)
+        message_sending.acknowledge(bob(world), delivery.pk)
     assert raised.value.code == "already_acknowledged"
     assert Event.objects.filter(kind="message_acknowledged", case=world.case).count() == 1
 
@@ -387,17 +389,17 @@ def test_for_information_needs_no_acknowledgement(world: World) -> None:
     message = send(world, recipients=[(world.participant_unit, Delivery.Mode.FYI)])
     delivery = own(message, world.participant_unit)
     assert delivery.due_at is None
-    assert services.status(delivery, timezone.now()) == "for_information"
+    assert message_reading.status(delivery, timezone.now()) == "for_information"
     with pytest.raises(ServiceError) as raised:
-        services.acknowledge(bob(world), delivery.pk)
+        message_sending.acknowledge(bob(world), delivery.pk)
     assert raised.value.code == "for_information"
-    services.thread(alice(world), message.pk)  # the sender reading marks nothing
+    message_reading.thread(alice(world), message.pk)  # the sender reading marks nothing
     delivery.refresh_from_db()
     assert delivery.acknowledged_at is None
-    services.thread(bob(world), message.pk)
+    message_reading.thread(bob(world), message.pk)
     delivery.refresh_from_db()
     assert delivery.acknowledged_by == world.bob
-    assert services.status(delivery, timezone.now()) == "read"
+    assert message_reading.status(delivery, timezone.now()) == "read"
 
 
 def test_acknowledged_late_after_the_reading_time(world: World) -> None:
@@ -405,33 +407,33 @@ def test_acknowledged_late_after_the_reading_time(world: World) -> None:
         message = send(world)
     with time_machine.travel(dt.datetime(2026, 11, 23, 13, 0, tzinfo=STOCKHOLM), tick=False):
         delivery = own(message, world.participant_unit)
-        assert services.status(delivery, timezone.now()) == "overdue"
-        done = services.acknowledge(bob(world), delivery.pk)
-        assert services.status(done, timezone.now()) == "late"
+        assert message_reading.status(delivery, timezone.now()) == "overdue"
+        done = message_sending.acknowledge(bob(world), delivery.pk)
+        assert message_reading.status(done, timezone.now()) == "late"
 
 
 # Replies and threads -------------------------------------------------------------------------
 
 
 def test_replies_go_to_the_other_party_and_form_a_thread(world: World, sent: Message) -> None:
-    answer = services.reply(bob(world), sent.pk, "Ring Lena, 0920-123 45.")
+    answer = message_sending.reply(bob(world), sent.pk, "Ring Lena, 0920-123 45.")
     assert answer.thread_id == sent.pk
     assert answer.in_reply_to == sent
     assert [d.unit for d in answer.notice.deliveries.all()] == [world.owner_unit]
     # Replying acknowledges bob's own delivery of the message answered.
     assert own(sent, world.participant_unit).acknowledged_by == world.bob
-    again = services.reply(alice(world), answer.pk, "Tack!", Delivery.Mode.FYI)
+    again = message_sending.reply(alice(world), answer.pk, "Tack!", Delivery.Mode.FYI)
     assert [(d.unit, d.mode) for d in again.notice.deliveries.all()] == [
         (world.participant_unit, Delivery.Mode.FYI)
     ]
-    found = services.thread(alice(world), again.pk)
+    found = message_reading.thread(alice(world), again.pk)
     assert [m.pk for m in found.messages] == [sent.pk, answer.pk, again.pk]
     assert found.subject == "Avstämning"
-    assert services.reply_to(bob(world), found.messages) == again
+    assert message_reading.reply_to(bob(world), found.messages) == again
 
 
 def test_the_sender_writing_again_reaches_the_recipients(world: World, sent: Message) -> None:
-    follow_up = services.reply(alice(world), sent.pk, "Påminnelse")
+    follow_up = message_sending.reply(alice(world), sent.pk, "Påminnelse")
     assert [d.unit for d in follow_up.notice.deliveries.all()] == [world.participant_unit]
 
 
@@ -440,28 +442,28 @@ def test_no_reply_in_a_closed_case(world: World, sent: Message) -> None:
 
     close(alice(world), world.case, Case.CloseReason.OTHER)
     with pytest.raises(ServiceError) as raised:
-        services.reply(bob(world), sent.pk, "Sent svar")
+        message_sending.reply(bob(world), sent.pk, "Sent svar")
     assert raised.value.code == "case_closed"
     # Acknowledging is still possible: the message may be unread.
-    services.acknowledge(bob(world), own(sent, world.participant_unit).pk)
+    message_sending.acknowledge(bob(world), own(sent, world.participant_unit).pk)
 
 
 def test_no_reply_about_a_stay_once_consent_to_information_transfer_is_gone(
     world: World,
 ) -> None:
     """Seed 001 lines 656-657: without consent only the admission and discharge notices."""
-    from samordna.discharge import services as discharge
     from samordna.discharge.models import Stay
+    from samordna.discharge.services import stays as stays_acts
     from tests.discharge.conftest import stay_data
 
     ward_nurse = make_user("wanda", world.ward)
-    case = discharge.register_stay(world.actor(ward_nurse), world.person.pk, stay_data())
-    message = services.send(
+    case = stays_acts.register_stay(world.actor(ward_nurse), world.person.pk, stay_data())
+    message = message_sending.send(
         world.actor(ward_nurse), [(world.participant_unit, "ack")], case_pk=case.pk, body="Hej"
     )
     Stay.objects.filter(pk=case.pk).update(consent_to_transfer=False)
     with pytest.raises(ServiceError) as raised:
-        services.reply(bob(world), message.pk, "Svar")
+        message_sending.reply(bob(world), message.pk, "Svar")
     assert raised.value.code == "no_consent"
 
 
@@ -473,30 +475,30 @@ def test_forwarding_passes_a_wrongly_addressed_message_on(
 ) -> None:
     delivery = own(contact, world.participant_unit)
     with pytest.raises(ServiceError) as raised:
-        services.forward(bob(world), delivery.pk, home_care.pk, "  ")
+        message_sending.forward(bob(world), delivery.pk, home_care.pk, "  ")
     assert raised.value.field == "note"
     with pytest.raises(ServiceError) as raised:
-        services.forward(bob(world), delivery.pk, world.owner_unit.pk, "tillbaka")
+        message_sending.forward(bob(world), delivery.pk, world.owner_unit.pk, "tillbaka")
     assert raised.value.code == "invalid_unit"
 
-    new = services.forward(bob(world), delivery.pk, home_care.pk, "Gäller hemsjukvården")
+    new = message_sending.forward(bob(world), delivery.pk, home_care.pk, "Gäller hemsjukvården")
     delivery.refresh_from_db()
     assert delivery.forwarded_to == new
     assert delivery.acknowledged_by == world.bob
     assert delivery.message_forwarding.note == "Gäller hemsjukvården"
-    assert services.status(delivery, timezone.now()) == "forwarded"
+    assert message_reading.status(delivery, timezone.now()) == "forwarded"
     assert new.unit == home_care
     assert new.mode == Delivery.Mode.ACK
     assert new.due_at is not None
     # The new unit takes part and can read and acknowledge.
-    services.thread(world.actor(dora), contact.pk)
-    services.acknowledge(world.actor(dora), new.pk)
+    message_reading.thread(world.actor(dora), contact.pk)
+    message_sending.acknowledge(world.actor(dora), new.pk)
     # Bob's unit is done with it.
     with pytest.raises(ServiceError) as raised:
-        services.forward(bob(world), delivery.pk, home_care.pk, "igen")
+        message_sending.forward(bob(world), delivery.pk, home_care.pk, "igen")
     assert raised.value.code == "forwarded"
     # The sender's next message goes to the unit it was forwarded to, not to bob's.
-    follow_up = services.reply(alice(world), contact.pk, "Välkommen")
+    follow_up = message_sending.reply(alice(world), contact.pk, "Välkommen")
     assert [d.unit for d in follow_up.notice.deliveries.all()] == [home_care]
 
 
@@ -507,11 +509,11 @@ def test_inbox_shows_unacknowledged_first(world: World) -> None:
     first = send(world, subject="Först")
     second = send(world, subject="Sedan")
     fyi = send(world, subject="För kännedom", recipients=[(world.participant_unit, "fyi")])
-    services.acknowledge(bob(world), own(second, world.participant_unit).pk)
-    services.thread(bob(world), fyi.pk)  # read
-    answer = services.reply(bob(world), second.pk, "Svar")
-    listed = [m.pk for m in services.inbox(bob(world))]
+    message_sending.acknowledge(bob(world), own(second, world.participant_unit).pk)
+    message_reading.thread(bob(world), fyi.pk)  # read
+    answer = message_sending.reply(bob(world), second.pk, "Svar")
+    listed = [m.pk for m in message_reading.inbox(bob(world))]
     assert listed[0] == first.pk
     assert set(listed) == {first.pk, second.pk, fyi.pk, answer.pk}
     # alice: bob's reply is hers to acknowledge, then what she sent, newest first.
-    assert services.inbox(alice(world))[0].pk == answer.pk
+    assert message_reading.inbox(alice(world))[0].pk == answer.pk

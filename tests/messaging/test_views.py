@@ -12,8 +12,9 @@ from django.test import Client
 from django.urls import reverse
 
 from samordna.cases.models import Case, Delivery, Notice
-from samordna.messaging import services, views
+from samordna.messaging import views
 from samordna.messaging.models import Message, Template
+from samordna.messaging.services import sending as message_sending
 from samordna.organisations.models import Unit, User
 from samordna.people.models import Person
 from tests.conftest import World, valid_identity_number
@@ -201,7 +202,7 @@ def test_inbox_query_count_is_constant(
                 registered_by_unit=world.owner_unit,
             )
             message = send(world, case_pk=None, person_pk=person.pk, consent_confirmed=True)
-            services.reply(bob(world), message.pk, "Svar")
+            message_sending.reply(bob(world), message.pk, "Svar")
 
     client = login(world.bob)
     make(2)
@@ -216,7 +217,7 @@ def test_inbox_query_count_is_constant(
 def test_inbox_lists_unacknowledged_first(login: Login, world: World, sent: Message) -> None:
     older = sent
     newer = send(world, subject="Nyare")
-    services.acknowledge(bob(world), own(newer, world.participant_unit).pk)
+    message_sending.acknowledge(bob(world), own(newer, world.participant_unit).pk)
     html = login(world.bob).get(reverse("messaging:inbox")).content.decode()
     assert html.index(f"/messages/{older.pk}/") < html.index(f"/messages/{newer.pk}/")
 

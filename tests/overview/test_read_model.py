@@ -26,15 +26,19 @@ from hypothesis import strategies as st
 from samordna.accounts.actor import Actor
 from samordna.cases.models import Case, Delivery, Notice
 from samordna.core.calendar import STOCKHOLM
-from samordna.discharge import services as discharge
+from samordna.discharge.services import notices as notices_acts
+from samordna.discharge.services import stays as stays_acts
 from samordna.errors import ServiceError
-from samordna.messaging import services as messaging
+from samordna.messaging.services import sending as message_sending
 from samordna.organisations.models import Membership, Unit
 from samordna.overview import readmodel
 from samordna.people.models import Person
-from samordna.sip import meetings
-from samordna.sip import services as sip
 from samordna.sip.models import Meeting
+from samordna.sip.services import case as case_acts
+from samordna.sip.services import consent as consent_acts
+from samordna.sip.services import invitation_answers as invitation_answers_acts
+from samordna.sip.services import invitations as invitations_acts
+from samordna.sip.services import meetings as meetings_acts
 from tests.conftest import World, make_user, valid_identity_number
 
 START = dt.datetime(2026, 11, 23, 8, 0, tzinfo=STOCKHOLM)
@@ -54,7 +58,7 @@ class Play:
         n = next(serial)
         self.sip_person = self._person(2 * n, "Sipsson")
         self.stay_person = self._person(2 * n + 1, "Vårdsson")
-        self.sip = sip.open_case(
+        self.sip = case_acts.open_case(
             self.alice, self.sip_person.pk, "outpatient", timezone.now() - dt.timedelta(hours=1)
         )
         self.stay: Case | None = None
@@ -100,7 +104,7 @@ class Play:
     # The acts ------------------------------------------------------------------------------------
 
     def consent(self) -> None:
-        sip.record_consent(
+        consent_acts.record_consent(
             self.alice,
             self.sip.pk,
             {
@@ -115,44 +119,44 @@ class Play:
 
     def invite(self) -> None:
         starts = timezone.now() + dt.timedelta(days=2)
-        meetings.send_invitation(
+        invitations_acts.send_invitation(
             self.alice,
             self.sip.pk,
-            meetings.Details(
+            invitations_acts.Details(
                 "establish", "in_person", starts, starts + dt.timedelta(hours=1), "Rum 1"
             ),
-            meetings.Invitees(units=[self.w.participant_unit], individual=True),
+            invitations_acts.Invitees(units=[self.w.participant_unit], individual=True),
             consent_confirmed=True,
         )
 
     def acknowledge_invitation(self) -> None:
         d = self._open(self.w.participant_unit, Notice.Kind.INVITATION, self.sip)
         if d is not None:
-            meetings.acknowledge(self.bob, d.pk)
+            invitation_answers_acts.acknowledge(self.bob, d.pk)
 
     def accept(self) -> None:
         d = Delivery.objects.filter(
             unit=self.w.participant_unit, notice__case=self.sip, notice__kind="invitation"
         ).last()
         if d is not None:
-            meetings.answer(self.bob, d.pk, "accepted")
+            invitation_answers_acts.answer(self.bob, d.pk, "accepted")
 
     def forward(self) -> None:
         d = self._open(self.w.participant_unit, Notice.Kind.INVITATION, self.sip)
         if d is not None:
-            meetings.forward(self.bob, d.pk, self.home_care.pk)
+            invitation_answers_acts.forward(self.bob, d.pk, self.home_care.pk)
 
     def change(self) -> None:
         if (m := self._meeting()) is not None:
             starts = m.starts_at + dt.timedelta(days=1)
-            details = meetings.Details(
+            details = invitations_acts.Details(
                 "establish", "in_person", starts, starts + dt.timedelta(hours=1), "Rum 2"
             )
-            meetings.change_invitation(self.alice, self.sip.pk, m.pk, m.version, details)
+            invitations_acts.change_invitation(self.alice, self.sip.pk, m.pk, m.version, details)
 
     def cancel(self) -> None:
         if (m := self._meeting()) is not None:
-            meetings.cancel_invitation(self.alice, self.sip.pk, m.pk, m.version, "Sjuk")
+            invitations_acts.cancel_invitation(self.alice, self.sip.pk, m.pk, m.version, "Sjuk")
 
     def record(self) -> None:
         m = self._meeting()
@@ -160,20 +164,20 @@ class Play:
             return
         if m.starts_at > timezone.now():
             self.traveller.move_to(m.starts_at + dt.timedelta(minutes=30))
-        attendance = {p.pk: "present" for p in meetings.expected(m)}
-        meetings.record_meeting(self.alice, self.sip.pk, m.pk, m.version, attendance, "A", "B")
+        attendance = {p.pk: "present" for p in meetings_acts.expected(m)}
+        meetings_acts.record_meeting(self.alice, self.sip.pk, m.pk, m.version, attendance, "A", "B")
 
     def hand_over(self) -> None:
-        sip.change_coordinator(
+        case_acts.change_coordinator(
             self.alice, self.sip.pk, self.w.bob.pk, self.w.participant_unit.pk, "Bättre lämpad"
         )
 
     def close(self) -> None:
-        sip.close_case(self.alice, self.sip.pk, "goals_met")
+        case_acts.close_case(self.alice, self.sip.pk, "goals_met")
 
     def register_stay(self) -> None:
         now = timezone.now()
-        self.stay = discharge.register_stay(
+        self.stay = stays_acts.register_stay(
             self.ward,
             self.stay_person.pk,
             {
@@ -190,7 +194,7 @@ class Play:
     def admission(self) -> None:
         if self.stay is not None:
             units = [self.w.owner_unit, self.w.participant_unit]
-            discharge.send_admission_notice(self.ward, self.stay.pk, units)
+            notices_acts.send_admission_notice(self.ward, self.stay.pk, units)
 
     def acknowledge_notice(self) -> None:
         if self.stay is not None:
@@ -199,13 +203,13 @@ class Play:
                     unit=actor.unit, notice__case=self.stay, acknowledged_at__isnull=True
                 ).first()
                 if d is not None:
-                    discharge.acknowledge(actor, self.stay.pk, d.pk)
+                    notices_acts.acknowledge(actor, self.stay.pk, d.pk)
                     return
 
     def expected(self) -> None:
         if self.stay is not None:
             day = timezone.localdate() + dt.timedelta(days=4)
-            discharge.change_expected_discharge(self.ward, self.stay.pk, self._version(), day)
+            notices_acts.change_expected_discharge(self.ward, self.stay.pk, self._version(), day)
 
     def ready(self) -> None:
         if self.stay is not None:
@@ -215,16 +219,16 @@ class Play:
                 "ready_nurse": "Anna Lind",
                 "medical_responsibility_to": "Johan Ek",
             }
-            discharge.send_ready_notice(self.ward, self.stay.pk, self._version(), data)
+            notices_acts.send_ready_notice(self.ward, self.stay.pk, self._version(), data)
 
     def leave(self) -> None:
         if self.stay is not None:
-            discharge.send_discharge_notice(
+            notices_acts.send_discharge_notice(
                 self.ward, self.stay.pk, self._version(), timezone.now(), False
             )
 
     def message(self) -> None:
-        messaging.send(
+        message_sending.send(
             self.alice,
             [(self.w.participant_unit, Delivery.Mode.ACK)],
             case_pk=self.sip.pk,
@@ -242,7 +246,7 @@ class Play:
             .first()
         )
         if d is not None:
-            messaging.acknowledge(self.bob, d.pk)
+            message_sending.acknowledge(self.bob, d.pk)
 
     def later(self) -> None:
         self.traveller.shift(dt.timedelta(hours=7))

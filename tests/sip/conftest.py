@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from samordna.cases.models import Case
-from samordna.sip import services
+from samordna.sip.services import case as case_acts
 from tests.conftest import World
 
 
@@ -19,7 +19,7 @@ def sip(world: World) -> Case:
     world.case.closed_at = timezone.now()
     world.case.close_reason = Case.CloseReason.OTHER
     world.case.save()
-    case = services.open_case(
+    case = case_acts.open_case(
         world.actor(world.alice),
         world.person.pk,
         "outpatient",

@@ -8,13 +8,15 @@ from typing import Any
 from django.utils import timezone
 
 from samordna.cases.models import Case
-from samordna.sip import plan, services
 from samordna.sip.models import PlanVersion
+from samordna.sip.services import consent as consent_acts
+from samordna.sip.services import plan as plan_acts
+from samordna.sip.services import plan_follow_up as plan_follow_up_acts
 from tests.conftest import World
 
 
 def give_consent(world: World, case: Case) -> None:
-    services.record_consent(
+    consent_acts.record_consent(
         world.actor(world.alice),
         case.pk,
         {
@@ -28,7 +30,7 @@ def give_consent(world: World, case: Case) -> None:
     )
 
 
-def draft(world: World, **changes: Any) -> plan.Draft:
+def draft(world: World, **changes: Any) -> plan_acts.Draft:
     """A complete draft: bob's unit (social services) helps in the morning, the individual
     takes his insulin himself (self-care), a relative shops, Pensionsmyndigheten decides."""
     values: dict[str, Any] = {
@@ -38,33 +40,37 @@ def draft(world: World, **changes: Any) -> plan.Draft:
         "time_plan": "Hemtjänst från december, uppföljning i februari.",
         "follow_up_on": timezone.localdate() + dt.timedelta(days=60),
         "follow_up_caller": "Karin Holm, Hertsöns hälsocentral",
-        "goals": [plan.GoalIn("Klara morgonrutinerna"), plan.GoalIn("Handla själv")],
+        "goals": [plan_acts.GoalIn("Klara morgonrutinerna"), plan_acts.GoalIn("Handla själv")],
         "actions": [
-            plan.ActionIn(
+            plan_acts.ActionIn(
                 "Hemtjänst hjälper till med dusch",
                 "unit",
                 "social_care",
                 unit=world.participant_unit.pk,
                 goal=0,
             ),
-            plan.ActionIn("Tar sitt insulin morgon och kväll", "individual", "self_care", goal=0),
-            plan.ActionIn(
+            plan_acts.ActionIn(
+                "Tar sitt insulin morgon och kväll", "individual", "self_care", goal=0
+            ),
+            plan_acts.ActionIn(
                 "Följer med och handlar", "relative", "other", name="Anna (dotter)", goal=1
             ),
-            plan.ActionIn(
+            plan_acts.ActionIn(
                 "Beslut om bostadstillägg", "external", "other", name="Pensionsmyndigheten"
             ),
         ],
-        "care_contacts": [plan.ContactIn("Karin Holm", "Hertsöns hälsocentral", "0920-123 45")],
+        "care_contacts": [
+            plan_acts.ContactIn("Karin Holm", "Hertsöns hälsocentral", "0920-123 45")
+        ],
     }
     values.update(changes)
-    return plan.Draft(**values)
+    return plan_acts.Draft(**values)
 
 
 def written(world: World, case: Case, **changes: Any) -> PlanVersion:
     """Version 1 started and saved by alice."""
-    started = plan.start_version(world.actor(world.alice), case.pk)
-    return plan.save_draft(
+    started = plan_acts.start_version(world.actor(world.alice), case.pk)
+    return plan_acts.save_draft(
         world.actor(world.alice), case.pk, started.number, started.version, draft(world, **changes)
     )
 
@@ -72,4 +78,6 @@ def written(world: World, case: Case, **changes: Any) -> PlanVersion:
 def documented(world: World, case: Case, **changes: Any) -> PlanVersion:
     give_consent(world, case)
     saved = written(world, case, **changes)
-    return plan.mark_documented(world.actor(world.alice), case.pk, saved.number, saved.version)
+    return plan_follow_up_acts.mark_documented(
+        world.actor(world.alice), case.pk, saved.number, saved.version
+    )

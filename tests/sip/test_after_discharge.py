@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from samordna.cases.models import Case, Obligation
 from samordna.core import deadlines
-from samordna.discharge import services as discharge
+from samordna.discharge.services import notices as notices_acts
+from samordna.discharge.services import stays as stays_acts
 from samordna.errors import ServiceError
 from samordna.organisations.models import User
-from samordna.sip import services
+from samordna.sip.services import case as case_acts
 from tests.conftest import World, make_user
 from tests.discharge.conftest import stay_data, version, ward
 from tests.discharge.test_stay import ready_data
@@ -36,17 +37,17 @@ def ready(world: World, nurse: User) -> Case:
     world.case.closed_at = timezone.now()
     world.case.close_reason = "other"
     world.case.save()
-    stay = discharge.register_stay(ward(world, nurse), world.person.pk, stay_data())
-    discharge.send_admission_notice(
-        ward(world, nurse), stay.pk, discharge.default_recipients(world.person)
+    stay = stays_acts.register_stay(ward(world, nurse), world.person.pk, stay_data())
+    notices_acts.send_admission_notice(
+        ward(world, nurse), stay.pk, notices_acts.default_recipients(world.person)
     )
-    discharge.send_ready_notice(ward(world, nurse), stay.pk, version(stay), ready_data(stay))
+    notices_acts.send_ready_notice(ward(world, nurse), stay.pk, version(stay), ready_data(stay))
     stay.refresh_from_db()
     return stay
 
 
 def test_opened_from_the_stay_counts_from_the_ready_notice(world: World, ready: Case) -> None:
-    sip = services.open_case(
+    sip = case_acts.open_case(
         world.actor(world.alice), world.person.pk, "after_discharge", timezone.now(), origin=ready
     )
     assert sip.sip.origin == ready
@@ -60,7 +61,7 @@ def test_opened_from_the_stay_counts_from_the_ready_notice(world: World, ready: 
 def test_invitation_is_recorded_on_the_stay_and_discharge_sets_the_plan_deadline(
     world: World, ready: Case, nurse: User
 ) -> None:
-    sip = services.open_case(
+    sip = case_acts.open_case(
         world.actor(world.alice), world.person.pk, "after_discharge", timezone.now(), origin=ready
     )
     give_consent(world, sip, [world.participant_unit])
@@ -68,7 +69,7 @@ def test_invitation_is_recorded_on_the_stay_and_discharge_sets_the_plan_deadline
     ready.stay.refresh_from_db()
     assert ready.stay.sip_invited_at is not None  # SVU-10 condition
     left = timezone.now() - dt.timedelta(minutes=1)
-    discharge.send_discharge_notice(ward(world, nurse), ready.pk, version(ready), left, False)
+    notices_acts.send_discharge_notice(ward(world, nurse), ready.pk, version(ready), left, False)
     plan_due = sip.obligations.get(kind=Obligation.Kind.PLAN_AFTER_DISCHARGE)
     # Seed 001 lines 606-611: a plan within 21 days after discharge.
     assert plan_due.due_at == deadlines.discharge_plan_due(left, world.county.rule_set)
@@ -85,15 +86,15 @@ def test_bad_origin_is_refused(
     world.case.closed_at = timezone.now()
     world.case.close_reason = "other"
     world.case.save()
-    stay = discharge.register_stay(ward(world, nurse), world.person.pk, stay_data())
+    stay = stays_acts.register_stay(ward(world, nurse), world.person.pk, stay_data())
     if ready_sent:
-        discharge.send_admission_notice(
-            ward(world, nurse), stay.pk, discharge.default_recipients(world.person)
+        notices_acts.send_admission_notice(
+            ward(world, nurse), stay.pk, notices_acts.default_recipients(world.person)
         )
-        discharge.send_ready_notice(ward(world, nurse), stay.pk, version(stay), ready_data(stay))
+        notices_acts.send_ready_notice(ward(world, nurse), stay.pk, version(stay), ready_data(stay))
         stay.refresh_from_db()
     with pytest.raises(ServiceError) as caught:
-        services.open_case(
+        case_acts.open_case(
             world.actor(world.alice), world.person.pk, type, timezone.now(), origin=stay
         )
     assert caught.value.code == code

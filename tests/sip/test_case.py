@@ -15,12 +15,13 @@ from django.utils import timezone
 from samordna.audit.models import AccessLog
 from samordna.cases import services as cases
 from samordna.cases.models import Case, Obligation
-from samordna.discharge import services as discharge
+from samordna.discharge.services import stays as stays_acts
 from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
 from samordna.organisations.models import Membership, Unit
 from samordna.people.models import Person, Relative
-from samordna.sip import services
 from samordna.sip.models import Consent, SipCase
+from samordna.sip.services import case as case_acts
+from samordna.sip.services import consent as consent_acts
 from tests.conftest import World, make_user, valid_identity_number
 from tests.discharge.conftest import stay_data
 
@@ -44,7 +45,7 @@ def consent(world: World, **extra: object) -> dict[str, object]:
 
 
 def test_opener_becomes_coordinator_and_the_unit_takes_part(world: World, sip: Case) -> None:
-    coordinator = services.current_coordinator(sip)
+    coordinator = case_acts.current_coordinator(sip)
     assert coordinator is not None
     assert (coordinator.user, coordinator.unit) == (world.alice, world.owner_unit)
     assert sip.owner_unit == world.owner_unit
@@ -55,11 +56,11 @@ def test_opener_becomes_coordinator_and_the_unit_takes_part(world: World, sip: C
 def test_a_second_active_sip_is_refused_by_the_database(world: World, sip: Case) -> None:
     """SIP-3, seed 000: "Ett SIP ärende åt gången kan vara aktivt per person."""
     with pytest.raises(Conflict) as caught:
-        services.open_case(world.actor(world.bob), world.person.pk, "outpatient", timezone.now())
+        case_acts.open_case(world.actor(world.bob), world.person.pk, "outpatient", timezone.now())
     assert caught.value.code == "active_sip_exists"
     assert str(sip.pk) in caught.value.message  # bob's unit takes part: the case is named
     with pytest.raises(Conflict) as hidden:
-        services.open_case(
+        case_acts.open_case(
             world.actor(world.charlie), world.person.pk, "outpatient", timezone.now()
         )
     assert str(sip.pk) not in hidden.value.message  # charlie may not learn which case
@@ -74,12 +75,12 @@ def test_a_stay_may_run_beside_the_sip(world: World, sip: Case) -> None:
     """Seed 000: "En person kan ha både ett pågående SVU ärende … och ett SIP ärende". A ward
     registers a stay while the SIP is active; both stay active, the SIP untouched."""
     nurse = make_user("wanda", world.ward, Membership.Role.NURSE)
-    stay = discharge.register_stay(world.actor(nurse, world.ward), world.person.pk, stay_data())
+    stay = stays_acts.register_stay(world.actor(nurse, world.ward), world.person.pk, stay_data())
     active = Case.objects.active().filter(person=world.person)
     assert sorted(active.values_list("pk", "kind")) == sorted(
         [(sip.pk, Case.Kind.SIP), (stay.pk, Case.Kind.DISCHARGE)]
     )
-    coordinator = services.current_coordinator(sip)
+    coordinator = case_acts.current_coordinator(sip)
     assert coordinator is not None and coordinator.user == world.alice
     assert list(sip.events.values_list("kind", flat=True)) == ["opened"]
 
@@ -102,7 +103,7 @@ def test_invitation_deadline_is_stored_on_the_case(
     world.case.close_reason = "other"
     world.case.save()
     with time_machine.travel(at(need_known) + dt.timedelta(hours=1), tick=False):
-        case = services.open_case(world.actor(world.alice), world.person.pk, type, at(need_known))
+        case = case_acts.open_case(world.actor(world.alice), world.person.pk, type, at(need_known))
     obligation = case.obligations.get(kind=Obligation.Kind.SIP_INVITATION)
     assert obligation.due_at == at(due)
     assert obligation.unit == world.owner_unit
@@ -129,7 +130,7 @@ def test_opening_with_bad_input_stores_nothing(
     args[field] = timezone.now() + dt.timedelta(days=1) if value == "future" else value
     before = Case.objects.count()
     with pytest.raises(ServiceError) as caught:
-        services.open_case(
+        case_acts.open_case(
             world.actor(world.bob), world.person.pk, str(args["type"]), args["need_known_at"]
         )  # type: ignore[arg-type]
     assert caught.value.code == code
@@ -137,7 +138,7 @@ def test_opening_with_bad_input_stores_nothing(
 
 
 def test_consent_given_is_recorded_with_scope(world: World, sip: Case) -> None:
-    recorded = services.record_consent(world.actor(world.bob), sip.pk, consent(world))
+    recorded = consent_acts.record_consent(world.actor(world.bob), sip.pk, consent(world))
     assert recorded.in_force
     assert list(recorded.units.all()) == [world.participant_unit]
     assert sip.events.filter(kind="consent_given").exists()
@@ -145,7 +146,9 @@ def test_consent_given_is_recorded_with_scope(world: World, sip: Case) -> None:
 
 def test_refusal_closes_the_case(world: World, sip: Case) -> None:
     """Seed 000: a refusal is recorded; the case goes no further."""
-    services.record_consent(world.actor(world.alice), sip.pk, consent(world, decision="refused"))
+    consent_acts.record_consent(
+        world.actor(world.alice), sip.pk, consent(world, decision="refused")
+    )
     sip.refresh_from_db()
     assert sip.close_reason == Case.CloseReason.CONSENT_REFUSED
     assert not sip.obligations.filter(met_at__isnull=True, cancelled_at__isnull=True).exists()
@@ -153,13 +156,13 @@ def test_refusal_closes_the_case(world: World, sip: Case) -> None:
 
 def test_withdrawal_closes_the_plan(world: World, sip: Case) -> None:
     """CON-2, seed 000: consent can be withdrawn at any time; the plan is closed."""
-    services.record_consent(world.actor(world.alice), sip.pk, consent(world))
-    services.withdraw_consent(world.actor(world.bob), sip.pk)
+    consent_acts.record_consent(world.actor(world.alice), sip.pk, consent(world))
+    consent_acts.withdraw_consent(world.actor(world.bob), sip.pk)
     sip.refresh_from_db()
     assert sip.close_reason == Case.CloseReason.CONSENT_WITHDRAWN
     assert Consent.objects.get(case=sip).withdrawn_by == world.bob
     with pytest.raises(ServiceError) as caught:
-        services.record_consent(world.actor(world.alice), sip.pk, consent(world))
+        consent_acts.record_consent(world.actor(world.alice), sip.pk, consent(world))
     assert caught.value.code == "case_closed"
 
 
@@ -177,7 +180,7 @@ def test_bad_consent_is_refused(
     world: World, sip: Case, extra: dict[str, object], code: str
 ) -> None:
     with pytest.raises(ServiceError) as caught:
-        services.record_consent(world.actor(world.alice), sip.pk, consent(world, **extra))
+        consent_acts.record_consent(world.actor(world.alice), sip.pk, consent(world, **extra))
     assert caught.value.code == code
     assert not Consent.objects.exists()
 
@@ -191,7 +194,7 @@ def child_sip(world: World) -> Case:
         registered_by_unit=world.owner_unit,
     )
     Relative.objects.create(person=child, name="Sture Lundberg", relation="pappa", is_guardian=True)
-    return services.open_case(world.actor(world.alice), child.pk, "outpatient", timezone.now())
+    return case_acts.open_case(world.actor(world.alice), child.pk, "outpatient", timezone.now())
 
 
 def test_a_child_cannot_consent_alone_and_the_childs_view_is_required(world: World) -> None:
@@ -199,12 +202,12 @@ def test_a_child_cannot_consent_alone_and_the_childs_view_is_required(world: Wor
     case = child_sip(world)
     actor = world.actor(world.alice)
     with pytest.raises(ServiceError) as caught:
-        services.record_consent(actor, case.pk, consent(world, giver="individual"))
+        consent_acts.record_consent(actor, case.pk, consent(world, giver="individual"))
     assert caught.value.code == "child_consent"
     with pytest.raises(ServiceError) as caught:
-        services.record_consent(actor, case.pk, consent(world, giver="guardians"))
+        consent_acts.record_consent(actor, case.pk, consent(world, giver="guardians"))
     assert caught.value.code == "child_view_required"
-    services.record_consent(
+    consent_acts.record_consent(
         actor, case.pk, consent(world, giver="guardians", child_view="Vill vara med")
     )
 
@@ -217,7 +220,7 @@ def test_childrens_consent_giver_is_kept_only_where_the_county_keeps_it(
     world.county.rules = world.county.default_rules_for(county)
     world.county.save()
     case = child_sip(world)
-    given = services.record_consent(
+    given = consent_acts.record_consent(
         world.actor(world.alice),
         case.pk,
         consent(world, giver="guardians", child_view="Vill vara med"),
@@ -227,7 +230,7 @@ def test_childrens_consent_giver_is_kept_only_where_the_county_keeps_it(
 
 def test_coordinator_change_keeps_history_and_moves_deadlines(world: World, sip: Case) -> None:
     """SIP-2, seeds 000 and 004: the change is recorded with who, when and why."""
-    services.change_coordinator(
+    case_acts.change_coordinator(
         world.actor(world.alice),
         sip.pk,
         world.bob.pk,
@@ -264,18 +267,18 @@ def test_bad_coordinator_change_is_refused(
     user = getattr(world, who)
     unit = user.memberships.first().unit
     with pytest.raises(ServiceError) as caught:
-        services.change_coordinator(world.actor(world.alice), sip.pk, user.pk, unit.pk, reason)
+        case_acts.change_coordinator(world.actor(world.alice), sip.pk, user.pk, unit.pk, reason)
     assert caught.value.code == code
     assert sip.coordinators.count() == 1
 
 
 def test_only_the_coordinators_unit_closes(world: World, sip: Case) -> None:
     with pytest.raises(Forbidden):
-        services.close_case(world.actor(world.bob), sip.pk, "goals_met")
+        case_acts.close_case(world.actor(world.bob), sip.pk, "goals_met")
     with pytest.raises(ServiceError) as caught:
-        services.close_case(world.actor(world.alice), sip.pk, "other", "")
+        case_acts.close_case(world.actor(world.alice), sip.pk, "other", "")
     assert caught.value.code == "required"
-    services.close_case(world.actor(world.alice), sip.pk, "goals_met")
+    case_acts.close_case(world.actor(world.alice), sip.pk, "goals_met")
     sip.refresh_from_db()
     assert sip.close_reason == "goals_met"
 
@@ -291,20 +294,20 @@ def test_death_closes_every_active_case(world: World, sip: Case) -> None:
         case.refresh_from_db()
         assert case.close_reason == Case.CloseReason.DECEASED
     with pytest.raises(ServiceError) as caught:
-        services.open_case(world.actor(world.alice), world.person.pk, "outpatient", timezone.now())
+        case_acts.open_case(world.actor(world.alice), world.person.pk, "outpatient", timezone.now())
     assert caught.value.code == "deceased"
 
 
 def test_unrelated_unit_is_refused_every_act(world: World, sip: Case) -> None:
     charlie = world.actor(world.charlie)
     for act in [
-        lambda: services.get(charlie, sip.pk),
-        lambda: services.record_consent(charlie, sip.pk, consent(world)),
-        lambda: services.withdraw_consent(charlie, sip.pk),
-        lambda: services.change_coordinator(
+        lambda: case_acts.get(charlie, sip.pk),
+        lambda: consent_acts.record_consent(charlie, sip.pk, consent(world)),
+        lambda: consent_acts.withdraw_consent(charlie, sip.pk),
+        lambda: case_acts.change_coordinator(
             charlie, sip.pk, world.charlie.pk, world.unrelated_unit.pk, "x"
         ),
-        lambda: services.close_case(charlie, sip.pk, "goals_met"),
+        lambda: case_acts.close_case(charlie, sip.pk, "goals_met"),
         lambda: cases.register_death(charlie, world.person.pk, timezone.localdate()),
     ]:
         with pytest.raises(NotFound):
@@ -389,7 +392,9 @@ def test_svp_is_opened_by_a_psychiatrist(world: World, kind: str, role: str, all
     world.case.save()
     unit = Unit.objects.create(principal=world.region, code=f"u-{kind}", name=kind, kind=kind)
     user = make_user(f"doc-{kind}-{role}", unit, role)
-    open_svp = lambda: services.open_case(world.actor(user), world.person.pk, "svp", timezone.now())  # noqa: E731
+    open_svp = lambda: case_acts.open_case(  # noqa: E731
+        world.actor(user), world.person.pk, "svp", timezone.now()
+    )
     if allowed:
         assert open_svp().sip.type == SipCase.Type.SVP
     else:
@@ -403,7 +408,7 @@ def test_an_actor_meeting_invitation_does_not_offer_the_individual(login, world:
     world.case.closed_at = timezone.now()
     world.case.close_reason = "other"
     world.case.save()
-    case = services.open_case(
+    case = case_acts.open_case(
         world.actor(world.alice), world.person.pk, "actor_meeting", timezone.now()
     )
     html = login(world.alice).get(reverse("sip:case", args=[case.pk])).content.decode()

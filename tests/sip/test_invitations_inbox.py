@@ -14,8 +14,8 @@ from django.utils import timezone
 from samordna.audit.models import AccessLog
 from samordna.cases.models import Case, Delivery
 from samordna.people.models import Person
-from samordna.sip import services
 from samordna.sip.models import Meeting
+from samordna.sip.services import case as case_acts
 from tests.conftest import World, valid_identity_number
 from tests.sip.test_meetings import bobs, give_consent, invite
 
@@ -35,7 +35,7 @@ def another_invitation(world: World, serial: int) -> Meeting:
         municipality=world.lulea,
         registered_by_unit=world.owner_unit,
     )
-    case = services.open_case(world.actor(world.alice), person.pk, "outpatient", timezone.now())
+    case = case_acts.open_case(world.actor(world.alice), person.pk, "outpatient", timezone.now())
     give_consent(world, case)
     return invite(world, case)
 
@@ -67,13 +67,13 @@ def test_the_menu_counts_the_invitations_to_acknowledge(
 
 
 def test_open_invitations_first_most_urgent_first(world: World, invited: Meeting) -> None:
-    from samordna.sip import meetings
+    from samordna.sip.services import invitation_answers as invitation_answers_acts
 
     second = another_invitation(world, 1)
-    meetings.acknowledge(world.actor(world.bob), bobs(invited, world).pk)
+    invitation_answers_acts.acknowledge(world.actor(world.bob), bobs(invited, world).pk)
     overdue = bobs(another_invitation(world, 2), world)
     Delivery.objects.filter(pk=overdue.pk).update(due_at=timezone.now() - timezone.timedelta(1))
-    order = [d.pk for d in meetings.invitations_page(world.actor(world.bob))]
+    order = [d.pk for d in invitation_answers_acts.invitations_page(world.actor(world.bob))]
     assert order == [overdue.pk, bobs(second, world).pk, bobs(invited, world).pk]
 
 
@@ -135,9 +135,9 @@ def test_another_units_invitation_is_refused(
 def test_the_late_acknowledgement_is_marked_for_the_coordinator(
     login: Any, world: World, invited: Meeting
 ) -> None:
-    from samordna.sip import meetings
+    from samordna.sip.services import invitation_answers as invitation_answers_acts
 
-    delivery = meetings.acknowledge(world.actor(world.bob), bobs(invited, world).pk)
+    delivery = invitation_answers_acts.acknowledge(world.actor(world.bob), bobs(invited, world).pk)
     Delivery.objects.filter(pk=delivery.pk).update(due_at=delivery.acknowledged_at)
     page = login(world.alice).get(reverse("sip:case", args=[invited.case_id])).content.decode()
     assert 'class="badge met_late"' in page

@@ -22,9 +22,14 @@ from samordna.deviations.models import Deviation
 from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
 from samordna.organisations.models import County, Unit
 from samordna.people.models import Person, Relative, Representative
-from samordna.sip import meetings, services
-from samordna.sip.meetings import Details, External, Invitees
 from samordna.sip.models import AssessmentEntry, Meeting, Participant
+from samordna.sip.services import assessment as assessment_acts
+from samordna.sip.services import case as case_acts
+from samordna.sip.services import consent as consent_acts
+from samordna.sip.services import invitation_answers as invitation_answers_acts
+from samordna.sip.services import invitations as invitations_acts
+from samordna.sip.services import meetings as meetings_acts
+from samordna.sip.services.invitations import Details, External, Invitees
 from tests.conftest import World, valid_identity_number
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -50,7 +55,7 @@ def details(**extra: Any) -> Details:
 
 
 def give_consent(world: World, case: Case, units: list[Unit] | None = None) -> None:
-    services.record_consent(
+    consent_acts.record_consent(
         world.actor(world.alice),
         case.pk,
         {
@@ -65,7 +70,7 @@ def give_consent(world: World, case: Case, units: list[Unit] | None = None) -> N
 
 
 def invite(world: World, case: Case, units: list[Unit] | None = None, **extra: Any) -> Meeting:
-    return meetings.send_invitation(
+    return invitations_acts.send_invitation(
         world.actor(world.alice),
         case.pk,
         details(**extra),
@@ -83,7 +88,7 @@ def attendance(meeting: Meeting, **by_kind: str) -> dict[int, str]:
     """Everyone in person unless named by kind (``unit_<unit pk>`` or the kind)."""
     return {
         p.pk: by_kind.get(f"unit_{p.unit_id}", by_kind.get(p.kind, "in_person"))
-        for p in meetings.expected(meeting)
+        for p in meetings_acts.expected(meeting)
     }
 
 
@@ -103,9 +108,13 @@ def invited(world: World, consented: Case) -> Meeting:
 
 def test_units_taking_part_add_signed_entries_by_area(world: World, sip: Case) -> None:
     """Seed 002 line 195: the invited "kan komplettera kartläggningen"."""
-    meetings.add_assessment(world.actor(world.alice), sip.pk, "mobility", "Går med rollator.")
-    meetings.add_assessment(world.actor(world.bob), sip.pk, "mobility", "Hemtjänst två gånger.")
-    meetings.add_assessment(world.actor(world.bob), sip.pk, "sbar_s", "Ökat hjälpbehov.")
+    assessment_acts.add_assessment(
+        world.actor(world.alice), sip.pk, "mobility", "Går med rollator."
+    )
+    assessment_acts.add_assessment(
+        world.actor(world.bob), sip.pk, "mobility", "Hemtjänst två gånger."
+    )
+    assessment_acts.add_assessment(world.actor(world.bob), sip.pk, "sbar_s", "Ökat hjälpbehov.")
     entries = list(AssessmentEntry.objects.filter(case=sip, area="mobility"))
     assert [(e.author, e.unit) for e in entries] == [
         (world.alice, world.owner_unit),
@@ -113,7 +122,7 @@ def test_units_taking_part_add_signed_entries_by_area(world: World, sip: Case) -
     ]
     assert sip.events.filter(kind="assessment_added").count() == 3
     with pytest.raises(NotFound):
-        meetings.add_assessment(world.actor(world.charlie), sip.pk, "mobility", "x")
+        assessment_acts.add_assessment(world.actor(world.charlie), sip.pk, "mobility", "x")
 
 
 @pytest.mark.parametrize(
@@ -124,7 +133,7 @@ def test_bad_assessment_input_is_refused(
     world: World, sip: Case, area: str, text: str, code: str
 ) -> None:
     with pytest.raises(ServiceError) as caught:
-        meetings.add_assessment(world.actor(world.alice), sip.pk, area, text)
+        assessment_acts.add_assessment(world.actor(world.alice), sip.pk, area, text)
     assert caught.value.code == code
     assert not AssessmentEntry.objects.exists()
 
@@ -146,11 +155,13 @@ def test_assessment_after_discharge_only_once_invited(
     world.case.closed_at = timezone.now()
     world.case.close_reason = "other"
     world.case.save()
-    case = services.open_case(world.actor(world.alice), world.person.pk, type, timezone.now())
+    case = case_acts.open_case(world.actor(world.alice), world.person.pk, type, timezone.now())
     if invited:
         give_consent(world, case)
         invite(world, case)
-    add = lambda: meetings.add_assessment(world.actor(world.alice), case.pk, "health", "Trött.")  # noqa: E731
+    add = lambda: assessment_acts.add_assessment(  # noqa: E731
+        world.actor(world.alice), case.pk, "health", "Trött."
+    )
     if allowed:
         add()
     else:
@@ -219,7 +230,7 @@ def test_no_consent_is_refused_and_nothing_is_stored(world: World, sip: Case) ->
     assert caught.value.code == "no_consent"
     give_consent(world, sip)
     with pytest.raises(ServiceError) as unconfirmed:
-        meetings.send_invitation(
+        invitations_acts.send_invitation(
             world.actor(world.alice), sip.pk, details(), Invitees(individual=True), False
         )
     assert unconfirmed.value.code == "consent_not_confirmed"
@@ -297,7 +308,7 @@ def test_letter_recipients_relatives_and_representatives(world: World, consented
     trustee = Representative.objects.create(
         person=world.person, kind="trustee", name="Eva God", street="Storgatan 1", city="Luleå"
     )
-    meeting = meetings.send_invitation(
+    meeting = invitations_acts.send_invitation(
         world.actor(world.alice),
         consented.pk,
         details(),
@@ -345,7 +356,9 @@ def test_bad_invitees_are_refused(
         chosen.relatives[0].save()
         code = "invalid_participant"
     with pytest.raises(ServiceError) as caught:
-        meetings.send_invitation(world.actor(world.alice), consented.pk, details(), chosen, True)
+        invitations_acts.send_invitation(
+            world.actor(world.alice), consented.pk, details(), chosen, True
+        )
     assert caught.value.code == code
     assert not Meeting.objects.exists()
 
@@ -356,10 +369,14 @@ def test_only_the_coordinators_unit_invites_changes_cancels_and_records(
     bob = world.actor(world.bob)
     case = invited.case_id
     for act in [
-        lambda: meetings.send_invitation(bob, case, details(), Invitees(individual=True), True),
-        lambda: meetings.change_invitation(bob, case, invited.pk, 1, details(place="Annat")),
-        lambda: meetings.cancel_invitation(bob, case, invited.pk, 1),
-        lambda: meetings.record_meeting(bob, case, invited.pk, 1, {}, "A", "B"),
+        lambda: invitations_acts.send_invitation(
+            bob, case, details(), Invitees(individual=True), True
+        ),
+        lambda: invitations_acts.change_invitation(
+            bob, case, invited.pk, 1, details(place="Annat")
+        ),
+        lambda: invitations_acts.cancel_invitation(bob, case, invited.pk, 1),
+        lambda: meetings_acts.record_meeting(bob, case, invited.pk, 1, {}, "A", "B"),
     ]:
         with pytest.raises(Forbidden):
             act()
@@ -368,9 +385,9 @@ def test_only_the_coordinators_unit_invites_changes_cancels_and_records(
 def test_change_raises_the_sequence_and_asks_the_recipients_again(
     world: World, invited: Meeting
 ) -> None:
-    meetings.answer(world.actor(world.bob), bobs(invited, world).pk, "accepted")
+    invitation_answers_acts.answer(world.actor(world.bob), bobs(invited, world).pk, "accepted")
     later = details().starts_at + dt.timedelta(days=1)
-    changed = meetings.change_invitation(
+    changed = invitations_acts.change_invitation(
         world.actor(world.alice),
         invited.case_id,
         invited.pk,
@@ -387,11 +404,15 @@ def test_change_raises_the_sequence_and_asks_the_recipients_again(
 
 def test_a_stale_change_is_refused_and_the_other_kept(world: World, invited: Meeting) -> None:
     alice = world.actor(world.alice)
-    meetings.change_invitation(alice, invited.case_id, invited.pk, 1, details(place="Rum 5"))
+    invitations_acts.change_invitation(
+        alice, invited.case_id, invited.pk, 1, details(place="Rum 5")
+    )
     with pytest.raises(Conflict):
-        meetings.change_invitation(alice, invited.case_id, invited.pk, 1, details(place="Rum 6"))
+        invitations_acts.change_invitation(
+            alice, invited.case_id, invited.pk, 1, details(place="Rum 6")
+        )
     with pytest.raises(Conflict):
-        meetings.cancel_invitation(alice, invited.case_id, invited.pk, 1)
+        invitations_acts.cancel_invitation(alice, invited.case_id, invited.pk, 1)
     invited.refresh_from_db()
     assert (invited.place, invited.cancelled_at) == ("Rum 5", None)
 
@@ -400,14 +421,18 @@ def test_cancelling_asks_for_acknowledgement_and_stops_answers(
     world: World, invited: Meeting
 ) -> None:
     delivery = bobs(invited, world)
-    meetings.acknowledge(world.actor(world.bob), delivery.pk)
-    meetings.cancel_invitation(world.actor(world.alice), invited.case_id, invited.pk, 1, "Sjuk")
+    invitation_answers_acts.acknowledge(world.actor(world.bob), delivery.pk)
+    invitations_acts.cancel_invitation(
+        world.actor(world.alice), invited.case_id, invited.pk, 1, "Sjuk"
+    )
     delivery.refresh_from_db()
     assert delivery.acknowledged_at is None
     with pytest.raises(ServiceError) as caught:
-        meetings.answer(world.actor(world.bob), delivery.pk, "accepted")
+        invitation_answers_acts.answer(world.actor(world.bob), delivery.pk, "accepted")
     assert caught.value.code == "cancelled"
-    meetings.acknowledge(world.actor(world.bob), delivery.pk)  # read the cancellation
+    invitation_answers_acts.acknowledge(
+        world.actor(world.bob), delivery.pk
+    )  # read the cancellation
 
 
 # Answers (SIP-6, MSG-2) --------------------------------------------------------------------------
@@ -418,14 +443,14 @@ def test_acknowledgement_records_who_and_when_and_lateness(world: World, invited
     delivery = bobs(invited, world)
     assert delivery.due_at is not None
     with time_machine.travel(delivery.due_at + dt.timedelta(minutes=1), tick=False):
-        meetings.acknowledge(world.actor(world.bob), delivery.pk)
+        invitation_answers_acts.acknowledge(world.actor(world.bob), delivery.pk)
     delivery.refresh_from_db()
     assert delivery.acknowledged_by == world.bob
     assert delivery.acknowledged_at == delivery.due_at + dt.timedelta(minutes=1)
     event = Case.objects.get(pk=invited.case_id).events.get(kind="invitation_acknowledged")
     assert event.data["late"] is True
     with pytest.raises(ServiceError) as again:
-        meetings.acknowledge(world.actor(world.bob), delivery.pk)
+        invitation_answers_acts.acknowledge(world.actor(world.bob), delivery.pk)
     assert again.value.code == "already_acknowledged"
 
 
@@ -445,7 +470,9 @@ def test_answers(
     world: World, invited: Meeting, answer: str, reason: str, code: str | None
 ) -> None:
     delivery = bobs(invited, world)
-    act = lambda: meetings.answer(world.actor(world.bob), delivery.pk, answer, reason)  # noqa: E731
+    act = lambda: invitation_answers_acts.answer(  # noqa: E731
+        world.actor(world.bob), delivery.pk, answer, reason
+    )
     if code:
         with pytest.raises(ServiceError) as caught:
             act()
@@ -464,7 +491,7 @@ def test_forwarding_a_wrongly_addressed_invitation(world: World, invited: Meetin
     """Seed 002 line 140: the invited unit must "förmedla kallelsen till rätt vårdnivå/enhet om
     den hamnat fel"."""
     original = bobs(invited, world)
-    new = meetings.forward(world.actor(world.bob), original.pk, world.ward.pk)
+    new = invitation_answers_acts.forward(world.actor(world.bob), original.pk, world.ward.pk)
     original.refresh_from_db()
     assert original.forwarded_to == new and original.acknowledged_by == world.bob
     assert (new.unit, new.mode, new.acknowledged_at) == (world.ward, "ack", None)
@@ -472,12 +499,12 @@ def test_forwarding_a_wrongly_addressed_invitation(world: World, invited: Meetin
     ward = world.actor(world.bob, world.ward)
     assert Case.objects.visible_to(ward).filter(pk=invited.case_id).exists()
     assert Case.objects.visible_to(world.actor(world.bob)).filter(pk=invited.case_id).exists()
-    assert [p.unit for p in meetings.expected(invited) if p.kind == "unit"] == [
+    assert [p.unit for p in meetings_acts.expected(invited) if p.kind == "unit"] == [
         world.owner_unit,
         world.ward,
     ]
     with pytest.raises(ServiceError) as twice:
-        meetings.forward(world.actor(world.bob), original.pk, world.ward.pk)
+        invitation_answers_acts.forward(world.actor(world.bob), original.pk, world.ward.pk)
     assert twice.value.code == "forwarded"
 
 
@@ -509,7 +536,7 @@ def test_bad_forwards_are_refused(world: World, sip: Case, target: str, code: st
         ),
     }[target]
     with pytest.raises(ServiceError) as caught:
-        meetings.forward(world.actor(world.bob), bobs(meeting, world).pk, unit.pk)
+        invitation_answers_acts.forward(world.actor(world.bob), bobs(meeting, world).pk, unit.pk)
     assert caught.value.code == code
     assert bobs(meeting, world).forwarded_to is None
 
@@ -522,9 +549,9 @@ def test_a_unit_acts_only_on_its_own_invitation(
     actor = world.actor(getattr(world, user))
     pk = bobs(invited, world).pk
     for act in [
-        lambda: meetings.acknowledge(actor, pk),
-        lambda: meetings.answer(actor, pk, "accepted"),
-        lambda: meetings.forward(actor, pk, world.ward.pk),
+        lambda: invitation_answers_acts.acknowledge(actor, pk),
+        lambda: invitation_answers_acts.answer(actor, pk, "accepted"),
+        lambda: invitation_answers_acts.forward(actor, pk, world.ward.pk),
     ]:
         with pytest.raises(error):
             act()
@@ -544,7 +571,7 @@ def record(world: World, meeting: Meeting, **extra: Any) -> Meeting:
         **extra,
     }
     with time_machine.travel(meeting.starts_at + dt.timedelta(minutes=50), tick=False):
-        return meetings.record_meeting(
+        return meetings_acts.record_meeting(
             world.actor(world.alice), meeting.case_id, meeting.pk, meeting.version, **args
         )
 
@@ -592,7 +619,7 @@ def test_a_meeting_cannot_be_recorded_before_it_starts_or_twice_from_one_version
     world: World, invited: Meeting
 ) -> None:
     with pytest.raises(ServiceError) as early:
-        meetings.record_meeting(
+        meetings_acts.record_meeting(
             world.actor(world.alice), invited.case_id, invited.pk, 1, attendance(invited), "A", "B"
         )
     assert early.value.code == "not_started"
@@ -601,7 +628,7 @@ def test_a_meeting_cannot_be_recorded_before_it_starts_or_twice_from_one_version
         time_machine.travel(invited.starts_at + dt.timedelta(hours=2), tick=False),
         pytest.raises(Conflict),
     ):
-        meetings.record_meeting(
+        meetings_acts.record_meeting(
             world.actor(world.alice), invited.case_id, invited.pk, 1, attendance(invited), "C", "D"
         )
     invited.refresh_from_db()
@@ -633,7 +660,7 @@ def test_digital_meeting_without_a_professional_with_the_individual_warns(
     )
     recorded = record(world, meeting, professional_with_individual=professional)
     assert recorded.held
-    assert meetings.lacks_professional_with_individual(recorded) is warning
+    assert meetings_acts.lacks_professional_with_individual(recorded) is warning
     event = consented.events.get(kind="meeting_recorded")
     assert event.data["no_professional_with_individual"] is warning
 
@@ -679,25 +706,27 @@ def test_charlie_is_refused_every_act(world: World, invited: Meeting) -> None:
     charlie = world.actor(world.charlie)
     case, pk = invited.case_id, invited.pk
     for act in [
-        lambda: meetings.add_assessment(charlie, case, "health", "x"),
-        lambda: meetings.send_invitation(charlie, case, details(), Invitees(individual=True), True),
-        lambda: meetings.change_invitation(charlie, case, pk, 1, details()),
-        lambda: meetings.cancel_invitation(charlie, case, pk, 1),
-        lambda: meetings.record_meeting(charlie, case, pk, 1, {}, "A", "B"),
+        lambda: assessment_acts.add_assessment(charlie, case, "health", "x"),
+        lambda: invitations_acts.send_invitation(
+            charlie, case, details(), Invitees(individual=True), True
+        ),
+        lambda: invitations_acts.change_invitation(charlie, case, pk, 1, details()),
+        lambda: invitations_acts.cancel_invitation(charlie, case, pk, 1),
+        lambda: meetings_acts.record_meeting(charlie, case, pk, 1, {}, "A", "B"),
     ]:
         with pytest.raises(NotFound):
             act()
-    assert not meetings.invitations_page(charlie).object_list
+    assert not invitation_answers_acts.invitations_page(charlie).object_list
 
 
 def test_every_act_is_logged(world: World, invited: Meeting) -> None:
     """SEC-2: every read and change of personal data is logged."""
     delivery = bobs(invited, world)
     bob = world.actor(world.bob)
-    meetings.acknowledge(bob, delivery.pk)
-    meetings.answer(bob, delivery.pk, "accepted")
-    meetings.add_assessment(bob, invited.case_id, "health", "Trött.")
-    meetings.invitations_page(bob)
+    invitation_answers_acts.acknowledge(bob, delivery.pk)
+    invitation_answers_acts.answer(bob, delivery.pk, "accepted")
+    assessment_acts.add_assessment(bob, invited.case_id, "health", "Trött.")
+    invitation_answers_acts.invitations_page(bob)
     record(world, invited)
     logged = set(AccessLog.objects.filter(person=world.person).values_list("what", flat=True))
     assert {
@@ -717,8 +746,12 @@ def test_every_act_is_logged(world: World, invited: Meeting) -> None:
 def test_case_page_shows_meetings_and_answers(
     login: Any, world: World, invited: Meeting, user: str, status: int
 ) -> None:
-    meetings.answer(world.actor(world.bob), bobs(invited, world).pk, "declined", "Ingen insats")
-    meetings.add_assessment(world.actor(world.bob), invited.case_id, "finances", "God man finns.")
+    invitation_answers_acts.answer(
+        world.actor(world.bob), bobs(invited, world).pk, "declined", "Ingen insats"
+    )
+    assessment_acts.add_assessment(
+        world.actor(world.bob), invited.case_id, "finances", "God man finns."
+    )
     response = login(getattr(world, user)).get(reverse("sip:case", args=[invited.case_id]))
     assert response.status_code == status
     read = AccessLog.objects.filter(user=getattr(world, user), what="sip.read", person=world.person)
@@ -810,7 +843,7 @@ def test_record_form_warns_and_shows_the_suggested_deviation(
     meeting = invite(world, consented, form="video", video_link="https://möte.example/sip")
     prefix = f"m{meeting.pk}"
     data = {f"{prefix}-version": "1", f"{prefix}-chair": "Karin", f"{prefix}-documenter": "Lena"}
-    for p in meetings.expected(meeting):
+    for p in meetings_acts.expected(meeting):
         data[f"{prefix}-attendance_{p.pk}"] = (
             "absent" if p.unit == world.participant_unit else "video"
         )
@@ -857,7 +890,7 @@ def test_a_childs_assessment_asks_for_the_childs_view(login: Any, world: World, 
         municipality=world.lulea,
         registered_by_unit=world.owner_unit,
     )
-    case = services.open_case(world.actor(world.alice), child.pk, "outpatient", timezone.now())
+    case = case_acts.open_case(world.actor(world.alice), child.pk, "outpatient", timezone.now())
     client = login(world.alice)
     hint = 'class="help child-view"'
     assert hint in client.get(reverse("sip:case", args=[case.pk])).content.decode()

@@ -16,9 +16,12 @@ from hypothesis import strategies as st
 from samordna.cases.models import Case, Event, Obligation
 from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
 from samordna.people.models import Person
-from samordna.sip import plan, services
 from samordna.sip.models import Evaluation, FollowUpComment, Meeting, PlanVersion
-from samordna.sip.plan_compare import Item, Snapshot, compare, snapshot, word_diff
+from samordna.sip.services import case as case_acts
+from samordna.sip.services import consent as consent_acts
+from samordna.sip.services import plan as plan_acts
+from samordna.sip.services import plan_follow_up as plan_follow_up_acts
+from samordna.sip.services.plan_compare import Item, Snapshot, compare, snapshot, word_diff
 from tests.conftest import World, valid_identity_number
 from tests.sip.plans import documented, draft, give_consent, written
 
@@ -30,7 +33,7 @@ def at(text: str) -> dt.datetime:
 
 
 def contents(case: Case, number: int) -> PlanVersion:
-    return plan.plan_version(case, number, contents=True)
+    return plan_acts.plan_version(case, number, contents=True)
 
 
 def meeting(case: Case, starts: dt.datetime) -> Meeting:
@@ -51,15 +54,15 @@ def test_first_version_takes_the_individuals_wish_for_paper_or_digital(
     world: World, sip: Case
 ) -> None:
     Person.objects.filter(pk=world.person.pk).update(preferred_plan_format="digital")
-    started = plan.start_version(world.actor(world.bob), sip.pk)
+    started = plan_acts.start_version(world.actor(world.bob), sip.pk)
     assert (started.number, started.plan_format, started.documented_at) == (1, "digital", None)
     assert sip.events.filter(kind="plan_version_started").exists()
 
 
 def test_any_unit_taking_part_writes_the_draft(world: World, sip: Case) -> None:
     """Seed 001 lines 516-517: the plan is "dokumenterad av deltagande aktörer"."""
-    started = plan.start_version(world.actor(world.alice), sip.pk)
-    saved = plan.save_draft(world.actor(world.bob), sip.pk, 1, started.version, draft(world))
+    started = plan_acts.start_version(world.actor(world.alice), sip.pk)
+    saved = plan_acts.save_draft(world.actor(world.bob), sip.pk, 1, started.version, draft(world))
     plan_ = contents(sip, 1)
     assert saved.version == started.version + 1
     assert [g.text for g in plan_.goals.all()] == ["Klara morgonrutinerna", "Handla själv"]
@@ -77,12 +80,18 @@ def test_unrelated_unit_can_do_nothing_with_the_plan(world: World, sip: Case) ->
     saved = written(world, sip)
     charlie = world.actor(world.charlie)
     for act in [
-        lambda: plan.start_version(charlie, sip.pk),
-        lambda: plan.save_draft(charlie, sip.pk, 1, saved.version, draft(world, main_goal="X")),
-        lambda: plan.mark_documented(charlie, sip.pk, 1, saved.version),
-        lambda: plan.mark_handed_over(charlie, sip.pk, 1),
-        lambda: plan.comment(charlie, sip.pk, 1, "X", goal_pk=saved.goals.first().pk),
-        lambda: plan.evaluate(charlie, sip.pk, 1, plan.Rating("met"), {}, True),
+        lambda: plan_acts.start_version(charlie, sip.pk),
+        lambda: plan_acts.save_draft(
+            charlie, sip.pk, 1, saved.version, draft(world, main_goal="X")
+        ),
+        lambda: plan_follow_up_acts.mark_documented(charlie, sip.pk, 1, saved.version),
+        lambda: plan_follow_up_acts.mark_handed_over(charlie, sip.pk, 1),
+        lambda: plan_follow_up_acts.comment(
+            charlie, sip.pk, 1, "X", goal_pk=saved.goals.first().pk
+        ),
+        lambda: plan_follow_up_acts.evaluate(
+            charlie, sip.pk, 1, plan_follow_up_acts.Rating("met"), {}, True
+        ),
     ]:
         with pytest.raises(NotFound):
             act()
@@ -91,8 +100,8 @@ def test_unrelated_unit_can_do_nothing_with_the_plan(world: World, sip: Case) ->
     assert sip.plans.count() == 1 and not FollowUpComment.objects.exists()
 
 
-def _action(world: World, **changes: object) -> plan.ActionIn:
-    base = plan.ActionIn("Hemtjänst", "unit", "social_care", unit=world.participant_unit.pk)
+def _action(world: World, **changes: object) -> plan_acts.ActionIn:
+    base = plan_acts.ActionIn("Hemtjänst", "unit", "social_care", unit=world.participant_unit.pk)
     return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
 
 
@@ -122,7 +131,7 @@ def test_bad_actions_are_refused_and_nothing_changes(
         change = {"unit": world.unrelated_unit.pk}
     bad = draft(world, actions=[_action(world, **change)])
     with pytest.raises(ServiceError) as caught:
-        plan.save_draft(world.actor(world.alice), sip.pk, 1, saved.version, bad)
+        plan_acts.save_draft(world.actor(world.alice), sip.pk, 1, saved.version, bad)
     assert (caught.value.code, caught.value.field, caught.value.status) == (code, field, 400)
     after = contents(sip, 1)
     assert after.version == saved.version and after.actions.count() == 4
@@ -133,8 +142,8 @@ def test_bad_actions_are_refused_and_nothing_changes(
     [
         ({"initiated_by": "x" * 201}, "initiated_by"),
         ({"plan_format": "fax"}, "plan_format"),
-        ({"goals": [plan.GoalIn("")]}, "goals.0.text"),
-        ({"care_contacts": [plan.ContactIn("Karin", "Hertsön", "")]}, "care_contacts.0.phone"),
+        ({"goals": [plan_acts.GoalIn("")]}, "goals.0.text"),
+        ({"care_contacts": [plan_acts.ContactIn("Karin", "Hertsön", "")]}, "care_contacts.0.phone"),
     ],
 )
 def test_bad_fields_are_refused(
@@ -142,7 +151,9 @@ def test_bad_fields_are_refused(
 ) -> None:
     saved = written(world, sip)
     with pytest.raises(ServiceError) as caught:
-        plan.save_draft(world.actor(world.alice), sip.pk, 1, saved.version, draft(world, **changes))
+        plan_acts.save_draft(
+            world.actor(world.alice), sip.pk, 1, saved.version, draft(world, **changes)
+        )
     assert caught.value.field == field
     assert contents(sip, 1).version == saved.version
 
@@ -150,12 +161,12 @@ def test_bad_fields_are_refused(
 def test_concurrent_edit_is_refused_and_the_first_write_kept(world: World, sip: Case) -> None:
     """Optimistic locking: alice and bob open version 1 at the same version; bob saves first,
     alice's save is refused with 409 and bob's text stays."""
-    started = plan.start_version(world.actor(world.alice), sip.pk)
-    plan.save_draft(
+    started = plan_acts.start_version(world.actor(world.alice), sip.pk)
+    plan_acts.save_draft(
         world.actor(world.bob), sip.pk, 1, started.version, draft(world, main_goal="Bobs text")
     )
     with pytest.raises(Conflict) as caught:
-        plan.save_draft(
+        plan_acts.save_draft(
             world.actor(world.alice), sip.pk, 1, started.version, draft(world, main_goal="Alice")
         )
     assert (caught.value.code, caught.value.status) == ("edit_conflict", 409)
@@ -169,12 +180,17 @@ def test_saving_updates_items_by_id_and_removes_the_rest(world: World, sip: Case
     actions = list(saved.actions.all())
     changed = draft(
         world,
-        goals=[plan.GoalIn("Handla själv, två gånger i veckan", goals[1].id), plan.GoalIn("Ny")],
+        goals=[
+            plan_acts.GoalIn("Handla själv, två gånger i veckan", goals[1].id),
+            plan_acts.GoalIn("Ny"),
+        ],
         actions=[
-            plan.ActionIn("Tar sitt insulin", "individual", "self_care", goal=0, id=actions[1].pk)
+            plan_acts.ActionIn(
+                "Tar sitt insulin", "individual", "self_care", goal=0, id=actions[1].pk
+            )
         ],
     )
-    plan.save_draft(world.actor(world.alice), sip.pk, 1, saved.version, changed)
+    plan_acts.save_draft(world.actor(world.alice), sip.pk, 1, saved.version, changed)
     after = contents(sip, 1)
     kept_goal, new_goal = after.goals.all()
     assert (kept_goal.pk, kept_goal.uid) == (goals[1].pk, goals[1].uid)
@@ -198,23 +214,23 @@ def test_documenting_is_the_coordinators_and_makes_the_plan_read_only(
     saved = written(world, sip)
     sip.obligations.create(unit=world.owner_unit, kind="plan_documented", due_at=timezone.now())
     with pytest.raises(Forbidden):
-        plan.mark_documented(world.actor(world.bob), sip.pk, 1, saved.version)
-    done = plan.mark_documented(world.actor(world.alice), sip.pk, 1, saved.version)
+        plan_follow_up_acts.mark_documented(world.actor(world.bob), sip.pk, 1, saved.version)
+    done = plan_follow_up_acts.mark_documented(world.actor(world.alice), sip.pk, 1, saved.version)
     assert done.documented_at is not None
     assert sip.obligations.get(kind="plan_documented").met_at is not None
     with pytest.raises(Conflict) as caught:
-        plan.save_draft(world.actor(world.bob), sip.pk, 1, done.version, draft(world))
+        plan_acts.save_draft(world.actor(world.bob), sip.pk, 1, done.version, draft(world))
     assert caught.value.code == "plan_documented"
     with pytest.raises(Conflict):
-        plan.mark_documented(world.actor(world.alice), sip.pk, 1, done.version)
+        plan_follow_up_acts.mark_documented(world.actor(world.alice), sip.pk, 1, done.version)
 
 
 def test_documenting_what_someone_changed_since_is_refused(world: World, sip: Case) -> None:
     give_consent(world, sip)
     saved = written(world, sip)
-    plan.save_draft(world.actor(world.bob), sip.pk, 1, saved.version, draft(world))
+    plan_acts.save_draft(world.actor(world.bob), sip.pk, 1, saved.version, draft(world))
     with pytest.raises(Conflict) as caught:
-        plan.mark_documented(world.actor(world.alice), sip.pk, 1, saved.version)
+        plan_follow_up_acts.mark_documented(world.actor(world.alice), sip.pk, 1, saved.version)
     assert caught.value.code == "edit_conflict"
     assert contents(sip, 1).documented_at is None
 
@@ -242,7 +258,7 @@ def test_an_incomplete_plan_cannot_be_documented(
         changes = {"follow_up_on": timezone.localdate() + dt.timedelta(days=366)}
     saved = written(world, sip, **changes)
     with pytest.raises(ServiceError) as caught:
-        plan.mark_documented(world.actor(world.alice), sip.pk, 1, saved.version)
+        plan_follow_up_acts.mark_documented(world.actor(world.alice), sip.pk, 1, saved.version)
     assert (caught.value.code, caught.value.field) == (code, field)
     assert contents(sip, 1).documented_at is None
 
@@ -251,21 +267,23 @@ def test_a_plan_follows_up_within_a_year_of_its_meeting(world: World, sip: Case)
     """Seed 001 lines 518-520: the year is counted from the meeting that agreed the plan."""
     give_consent(world, sip)
     agreed = meeting(sip, timezone.now() - dt.timedelta(days=2))
-    started = plan.start_version(world.actor(world.alice), sip.pk, agreed.pk)
+    started = plan_acts.start_version(world.actor(world.alice), sip.pk, agreed.pk)
     # From the meeting's own day: 48 hours before 00:30 on the day after a DST change is three
     # calendar days back, not two.
     last = timezone.localdate(agreed.starts_at) + dt.timedelta(days=365)
-    saved = plan.save_draft(
+    saved = plan_acts.save_draft(
         world.actor(world.alice), sip.pk, 1, started.version, draft(world, follow_up_on=last)
     )
-    assert plan.mark_documented(world.actor(world.alice), sip.pk, 1, saved.version).documented_at
+    assert plan_follow_up_acts.mark_documented(
+        world.actor(world.alice), sip.pk, 1, saved.version
+    ).documented_at
 
 
 def test_a_plan_is_documented_only_with_consent(world: World, sip: Case) -> None:
     """Seed 002 line 232, point 1: "Samtycket från individen" (CON-1)."""
     saved = written(world, sip)
     with pytest.raises(ServiceError) as caught:
-        plan.mark_documented(world.actor(world.alice), sip.pk, 1, saved.version)
+        plan_follow_up_acts.mark_documented(world.actor(world.alice), sip.pk, 1, saved.version)
     assert caught.value.code == "no_consent"
 
 
@@ -285,10 +303,10 @@ def test_a_childs_plan_states_the_child_perspective(
         registered_by_unit=world.owner_unit,
     )
     assert child.is_child()
-    case = services.open_case(
+    case = case_acts.open_case(
         world.actor(world.alice), child.pk, "outpatient", timezone.now() - dt.timedelta(hours=1)
     )
-    services.record_consent(
+    consent_acts.record_consent(
         world.actor(world.alice),
         case.pk,
         {
@@ -300,9 +318,9 @@ def test_a_childs_plan_states_the_child_perspective(
             "child_view": "Vill gå kvar i sin skola",
         },
     )
-    started = plan.start_version(world.actor(world.alice), case.pk)
-    actions = [plan.ActionIn("Elevhälsan träffar Ella", "individual", "other")]
-    saved = plan.save_draft(
+    started = plan_acts.start_version(world.actor(world.alice), case.pk)
+    actions = [plan_acts.ActionIn("Elevhälsan träffar Ella", "individual", "other")]
+    saved = plan_acts.save_draft(
         world.actor(world.alice),
         case.pk,
         1,
@@ -310,10 +328,12 @@ def test_a_childs_plan_states_the_child_perspective(
         draft(world, child_perspective=perspective, actions=actions, goals=[]),
     )
     if documented_ok:
-        assert plan.mark_documented(world.actor(world.alice), case.pk, 1, saved.version)
+        assert plan_follow_up_acts.mark_documented(
+            world.actor(world.alice), case.pk, 1, saved.version
+        )
     else:
         with pytest.raises(ServiceError) as caught:
-            plan.mark_documented(world.actor(world.alice), case.pk, 1, saved.version)
+            plan_follow_up_acts.mark_documented(world.actor(world.alice), case.pk, 1, saved.version)
         assert (caught.value.code, caught.value.field) == (
             "child_perspective_required",
             "child_perspective",
@@ -346,7 +366,7 @@ def test_follow_up_comments_are_due_the_day_before_the_follow_up(
     world.case.close_reason = "other"
     world.case.save()
     with time_machine.travel(at(today), tick=False):
-        case = services.open_case(
+        case = case_acts.open_case(
             world.actor(world.alice),
             world.person.pk,
             "outpatient",
@@ -376,7 +396,7 @@ def test_without_a_date_the_plan_is_followed_up_within_a_year(
     world.case.close_reason = "other"
     world.case.save()
     with time_machine.travel(at(meeting_at) + dt.timedelta(days=1), tick=False):
-        case = services.open_case(
+        case = case_acts.open_case(
             world.actor(world.alice),
             world.person.pk,
             "outpatient",
@@ -384,13 +404,13 @@ def test_without_a_date_the_plan_is_followed_up_within_a_year(
         )
         case.participations.create(unit=world.participant_unit, role="participant")
         give_consent(world, case)
-        started = plan.start_version(
+        started = plan_acts.start_version(
             world.actor(world.alice), case.pk, meeting(case, at(meeting_at)).pk
         )
-        saved = plan.save_draft(
+        saved = plan_acts.save_draft(
             world.actor(world.alice), case.pk, 1, started.version, draft(world, follow_up_on=None)
         )
-        plan.mark_documented(world.actor(world.alice), case.pk, 1, saved.version)
+        plan_follow_up_acts.mark_documented(world.actor(world.alice), case.pk, 1, saved.version)
     follow_up = case.obligations.get(kind=Obligation.Kind.FOLLOW_UP)
     assert (follow_up.unit, follow_up.due_at) == (world.owner_unit, at(due))
     assert not case.obligations.filter(kind=Obligation.Kind.FOLLOW_UP_COMMENT).exists()
@@ -401,12 +421,12 @@ def test_a_new_version_from_a_meeting_follows_up_the_one_before(world: World, si
     at that meeting, and the earlier version's comment deadlines give way to the new ones."""
     documented(world, sip)
     held = meeting(sip, timezone.now() - dt.timedelta(hours=2))
-    started = plan.start_version(world.actor(world.alice), sip.pk, held.pk)
-    only_own = [plan.ActionIn("Tar sitt insulin", "individual", "self_care")]
-    saved = plan.save_draft(
+    started = plan_acts.start_version(world.actor(world.alice), sip.pk, held.pk)
+    only_own = [plan_acts.ActionIn("Tar sitt insulin", "individual", "self_care")]
+    saved = plan_acts.save_draft(
         world.actor(world.alice), sip.pk, 2, started.version, draft(world, actions=only_own)
     )
-    plan.mark_documented(world.actor(world.alice), sip.pk, 2, saved.version)
+    plan_follow_up_acts.mark_documented(world.actor(world.alice), sip.pk, 2, saved.version)
     first, second = sip.obligations.filter(kind=Obligation.Kind.FOLLOW_UP).order_by("pk")
     assert first.met_at == held.starts_at
     assert second.met_at is None and second.cancelled_at is None  # the next follow-up is open
@@ -421,19 +441,19 @@ def test_handing_over_is_recorded_once_by_the_coordinators_unit(world: World, si
     """Seed 002 line 251: "patienten tillhanda inom tre dygn", the coordinator's task."""
     saved = written(world, sip)
     with pytest.raises(ServiceError) as not_yet:
-        plan.mark_handed_over(world.actor(world.alice), sip.pk, 1)
+        plan_follow_up_acts.mark_handed_over(world.actor(world.alice), sip.pk, 1)
     assert not_yet.value.code == "not_documented"
     give_consent(world, sip)
-    plan.mark_documented(world.actor(world.alice), sip.pk, 1, saved.version)
+    plan_follow_up_acts.mark_documented(world.actor(world.alice), sip.pk, 1, saved.version)
     sip.obligations.create(unit=world.owner_unit, kind="plan_handed_over", due_at=timezone.now())
     with pytest.raises(Forbidden):
-        plan.mark_handed_over(world.actor(world.bob), sip.pk, 1)
-    handed = plan.mark_handed_over(world.actor(world.alice), sip.pk, 1)
+        plan_follow_up_acts.mark_handed_over(world.actor(world.bob), sip.pk, 1)
+    handed = plan_follow_up_acts.mark_handed_over(world.actor(world.alice), sip.pk, 1)
     assert handed.handed_over_at is not None
     assert sip.obligations.get(kind="plan_handed_over").met_at is not None
     assert sip.events.get(kind="plan_handed_over").data == {"number": 1, "format": "paper"}
     with pytest.raises(Conflict):
-        plan.mark_handed_over(world.actor(world.alice), sip.pk, 1)
+        plan_follow_up_acts.mark_handed_over(world.actor(world.alice), sip.pk, 1)
 
 
 # Follow-up comments -------------------------------------------------------------------------------
@@ -464,12 +484,12 @@ def test_each_responsible_unit_comments_on_its_own_actions(
     target = {f"{kind}_pk": items[int(index)].pk}
     actor = world.actor(getattr(world, user))
     if allowed:
-        written_ = plan.comment(actor, sip.pk, 1, "Fungerar bra", **target)  # type: ignore[arg-type]
+        written_ = plan_follow_up_acts.comment(actor, sip.pk, 1, "Fungerar bra", **target)  # type: ignore[arg-type]
         assert written_.unit == actor.unit
         assert sip.events.filter(kind="follow_up_comment").exists()
     else:
         with pytest.raises(Forbidden) as caught:
-            plan.comment(actor, sip.pk, 1, "Fungerar bra", **target)  # type: ignore[arg-type]
+            plan_follow_up_acts.comment(actor, sip.pk, 1, "Fungerar bra", **target)  # type: ignore[arg-type]
         assert caught.value.code == "not_responsible"
         assert not FollowUpComment.objects.exists()
 
@@ -478,7 +498,9 @@ def test_a_comment_meets_the_units_deadline(world: World, sip: Case) -> None:
     documented(world, sip)
     action = contents(sip, 1).actions.first()
     assert action is not None
-    plan.comment(world.actor(world.bob), sip.pk, 1, "Dusch tisdag och fredag", action_pk=action.pk)
+    plan_follow_up_acts.comment(
+        world.actor(world.bob), sip.pk, 1, "Dusch tisdag och fredag", action_pk=action.pk
+    )
     obligation = sip.obligations.get(kind=Obligation.Kind.FOLLOW_UP_COMMENT)
     assert obligation.met_at is not None
 
@@ -506,7 +528,7 @@ def test_bad_comments_are_refused(
         "unknown": {"action_pk": 999_999},
     }[target]
     with pytest.raises(ServiceError) as caught:
-        plan.comment(world.actor(world.bob), sip.pk, 1, text, **ids)
+        plan_follow_up_acts.comment(world.actor(world.bob), sip.pk, 1, text, **ids)
     assert caught.value.code == code
     assert not FollowUpComment.objects.exists()
 
@@ -514,7 +536,9 @@ def test_bad_comments_are_refused(
 def test_drafts_are_not_followed_up(world: World, sip: Case) -> None:
     saved = contents(sip, written(world, sip).number)
     with pytest.raises(ServiceError) as caught:
-        plan.comment(world.actor(world.alice), sip.pk, 1, "X", goal_pk=saved.goals.first().pk)
+        plan_follow_up_acts.comment(
+            world.actor(world.alice), sip.pk, 1, "X", goal_pk=saved.goals.first().pk
+        )
     assert caught.value.code == "not_in_force"
 
 
@@ -532,10 +556,22 @@ def test_the_coordinator_rates_every_goal_with_the_individual(
     den enskilde utvärdera måluppfyllnad för huvudmålet"; seed 002 line 243, point 11."""
     documented(world, sip)
     goals = list(contents(sip, 1).goals.all())
-    ratings = {goals[0].pk: plan.Rating(first, "Klarar duschen"), goals[1].pk: plan.Rating(second)}
+    ratings = {
+        goals[0].pk: plan_follow_up_acts.Rating(first, "Klarar duschen"),
+        goals[1].pk: plan_follow_up_acts.Rating(second),
+    }
     with pytest.raises(Forbidden):
-        plan.evaluate(world.actor(world.bob), sip.pk, 1, plan.Rating(main), ratings, True)
-    plan.evaluate(world.actor(world.alice), sip.pk, 1, plan.Rating(main, "Bor kvar"), ratings, True)
+        plan_follow_up_acts.evaluate(
+            world.actor(world.bob), sip.pk, 1, plan_follow_up_acts.Rating(main), ratings, True
+        )
+    plan_follow_up_acts.evaluate(
+        world.actor(world.alice),
+        sip.pk,
+        1,
+        plan_follow_up_acts.Rating(main, "Bor kvar"),
+        ratings,
+        True,
+    )
     stored = {e.goal_id: (e.rating, e.comment) for e in Evaluation.objects.all()}
     assert stored == {
         None: (main, "Bor kvar"),
@@ -545,7 +581,9 @@ def test_the_coordinator_rates_every_goal_with_the_individual(
     assert sip.obligations.get(kind=Obligation.Kind.FOLLOW_UP).met_at is not None
     assert sip.events.get(kind="plan_evaluated").data["with_individual"] is True
     with pytest.raises(Conflict):
-        plan.evaluate(world.actor(world.alice), sip.pk, 1, plan.Rating(main), ratings, True)
+        plan_follow_up_acts.evaluate(
+            world.actor(world.alice), sip.pk, 1, plan_follow_up_acts.Rating(main), ratings, True
+        )
 
 
 @pytest.mark.parametrize(
@@ -562,16 +600,21 @@ def test_an_incomplete_evaluation_is_refused(
 ) -> None:
     documented(world, sip)
     first, second = contents(sip, 1).goals.all()
-    ratings = {first.pk: plan.Rating("met"), second.pk: plan.Rating("partly")}
-    main = plan.Rating("met")
+    ratings = {
+        first.pk: plan_follow_up_acts.Rating("met"),
+        second.pk: plan_follow_up_acts.Rating("partly"),
+    }
+    main = plan_follow_up_acts.Rating("met")
     if rated == "first":
         del ratings[second.pk]
     elif rated == "bad main":
-        main = plan.Rating("great")
+        main = plan_follow_up_acts.Rating("great")
     elif rated == "unknown":
-        ratings[999_999] = plan.Rating("met")
+        ratings[999_999] = plan_follow_up_acts.Rating("met")
     with pytest.raises(ServiceError) as caught:
-        plan.evaluate(world.actor(world.alice), sip.pk, 1, main, ratings, with_individual)
+        plan_follow_up_acts.evaluate(
+            world.actor(world.alice), sip.pk, 1, main, ratings, with_individual
+        )
     assert (caught.value.code, caught.value.field) == (code, field.format(second=second.pk))
     assert not Evaluation.objects.exists()
 
@@ -584,7 +627,7 @@ def test_a_new_version_copies_the_latest_and_compares_equal(world: World, sip: C
     skapas vid sittande möte". Version 1 stays as it was."""
     documented(world, sip, home_care_decision="Beslut av distriktsläkare Johan Ek 2026-11-20")
     held = meeting(sip, timezone.now() - dt.timedelta(hours=1))
-    second = plan.start_version(world.actor(world.bob), sip.pk, held.pk)
+    second = plan_acts.start_version(world.actor(world.bob), sip.pk, held.pk)
     one, two = contents(sip, 1), contents(sip, 2)
     assert (two.number, two.meeting, two.documented_at) == (2, held, None)
     assert [(g.uid, g.text) for g in one.goals.all()] == [(g.uid, g.text) for g in two.goals.all()]
@@ -594,21 +637,21 @@ def test_a_new_version_copies_the_latest_and_compares_equal(world: World, sip: C
     ]
     assert not compare(snapshot(one), snapshot(two))
     with pytest.raises(Conflict) as caught:
-        plan.start_version(world.actor(world.alice), sip.pk)
+        plan_acts.start_version(world.actor(world.alice), sip.pk)
     assert caught.value.code == "draft_exists"
 
 
 def test_compare_shows_what_changed(world: World, sip: Case) -> None:
     documented(world, sip)
-    started = plan.start_version(world.actor(world.alice), sip.pk)
+    started = plan_acts.start_version(world.actor(world.alice), sip.pk)
     two = contents(sip, 2)
     goals, actions = list(two.goals.all()), list(two.actions.all())
     changed = draft(
         world,
         main_goal="Att kunna bo kvar hemma.",
-        goals=[plan.GoalIn("Klara morgonrutinerna själv", goals[0].pk)],
+        goals=[plan_acts.GoalIn("Klara morgonrutinerna själv", goals[0].pk)],
         actions=[
-            plan.ActionIn(
+            plan_acts.ActionIn(
                 "Hemtjänst hjälper till med dusch",
                 "unit",
                 "social_care",
@@ -617,13 +660,13 @@ def test_compare_shows_what_changed(world: World, sip: Case) -> None:
                 id=actions[0].pk,
                 ends_on=dt.date(2027, 6, 30),
             ),
-            plan.ActionIn(
+            plan_acts.ActionIn(
                 "Träffar arbetsterapeut", "unit", "health_care", unit=world.owner_unit.pk
             ),
         ],
         care_contacts=[],
     )
-    plan.save_draft(world.actor(world.alice), sip.pk, 2, started.version, changed)
+    plan_acts.save_draft(world.actor(world.alice), sip.pk, 2, started.version, changed)
     with translation.override("en"):  # the labels are the UI's; compare in English
         result = compare(snapshot(contents(sip, 1)), snapshot(contents(sip, 2)))
     assert [(str(c.label), c.old, c.new) for c in result.fields] == [
@@ -664,21 +707,21 @@ def test_a_version_comes_from_one_meeting_of_the_case(world: World, sip: Case) -
         opened_by=world.alice,
     )
     with pytest.raises(ServiceError) as elsewhere:
-        plan.start_version(world.actor(world.alice), sip.pk, meeting(other, timezone.now()).pk)
+        plan_acts.start_version(world.actor(world.alice), sip.pk, meeting(other, timezone.now()).pk)
     assert elsewhere.value.code == "invalid_meeting"
     documented(world, sip)
     held = meeting(sip, timezone.now())
     PlanVersion.objects.filter(case=sip, number=1).update(meeting=held)
     with pytest.raises(Conflict) as twice:
-        plan.start_version(world.actor(world.alice), sip.pk, held.pk)
+        plan_acts.start_version(world.actor(world.alice), sip.pk, held.pk)
     assert twice.value.code == "meeting_has_plan"
 
 
 def test_nothing_is_done_in_a_closed_case(world: World, sip: Case) -> None:
     saved = written(world, sip)
-    services.close_case(world.actor(world.alice), sip.pk, "no_longer_needed")
+    case_acts.close_case(world.actor(world.alice), sip.pk, "no_longer_needed")
     with pytest.raises(ServiceError) as caught:
-        plan.save_draft(world.actor(world.alice), sip.pk, 1, saved.version, draft(world))
+        plan_acts.save_draft(world.actor(world.alice), sip.pk, 1, saved.version, draft(world))
     assert caught.value.code == "case_closed"
     assert Event.objects.filter(case=sip, kind="plan_saved").count() == 1
 
@@ -692,7 +735,7 @@ def test_external_actions_and_units_of_other_principals_are_listed_apart(
     world.participant_unit.principal.save()
     written(world, sip)
     actions = list(contents(sip, 1).actions.all())
-    assert [plan.by_others(a) for a in actions] == [True, False, False, True]
+    assert [plan_follow_up_acts.by_others(a) for a in actions] == [True, False, False, True]
 
 
 # Comparing, as properties -------------------------------------------------------------------------

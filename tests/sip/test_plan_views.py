@@ -14,14 +14,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samordna.cases.models import Case
-from samordna.sip import plan
 from samordna.sip.models import Evaluation, FollowUpComment, Meeting, PlanVersion
+from samordna.sip.services import plan as plan_acts
+from samordna.sip.services import plan_follow_up as plan_follow_up_acts
 from tests.conftest import World
 from tests.sip.plans import documented, draft, give_consent, written
 
 
 def contents(case: Case, number: int) -> PlanVersion:
-    return plan.plan_version(case, number, contents=True)
+    return plan_acts.plan_version(case, number, contents=True)
 
 
 def _date(value: dt.date | None) -> str:
@@ -33,7 +34,7 @@ def form_data(case: Case, number: int, **changes: Any) -> dict[str, Any]:
     p = contents(case, number)
     data: dict[str, Any] = {
         "version": p.version,
-        **{name: getattr(p, name) or "" for name in plan.PLAN_FIELDS},
+        **{name: getattr(p, name) or "" for name in plan_acts.PLAN_FIELDS},
         "follow_up_on": _date(p.follow_up_on),
         "evaluation_on": _date(p.evaluation_on),
     }
@@ -78,7 +79,7 @@ def form_data(case: Case, number: int, **changes: Any) -> dict[str, Any]:
 def two_versions(world: World, sip: Case) -> Case:
     """Version 1 documented, version 2 a draft being written."""
     documented(world, sip)
-    plan.start_version(world.actor(world.alice), sip.pk)
+    plan_acts.start_version(world.actor(world.alice), sip.pk)
     return sip
 
 
@@ -362,19 +363,19 @@ def test_plan_pages_use_a_bounded_number_of_queries(
     small = _queries(client, url)
     many = draft(
         world,
-        goals=[plan.GoalIn(f"Delmål {i}") for i in range(12)],
+        goals=[plan_acts.GoalIn(f"Delmål {i}") for i in range(12)],
         actions=[
-            plan.ActionIn(
+            plan_acts.ActionIn(
                 f"Insats {i}", "unit", "health_care", unit=world.participant_unit.pk, goal=i
             )
             for i in range(12)
         ],
     )
-    second = plan.start_version(world.actor(world.alice), sip.pk)
-    saved = plan.save_draft(world.actor(world.alice), sip.pk, 2, second.version, many)
-    plan.mark_documented(world.actor(world.alice), sip.pk, 2, saved.version)
+    second = plan_acts.start_version(world.actor(world.alice), sip.pk)
+    saved = plan_acts.save_draft(world.actor(world.alice), sip.pk, 2, second.version, many)
+    plan_follow_up_acts.mark_documented(world.actor(world.alice), sip.pk, 2, saved.version)
     for a in contents(sip, 2).actions.all()[:5]:
-        plan.comment(world.actor(world.bob), sip.pk, 2, "Bra", action_pk=a.pk)
+        plan_follow_up_acts.comment(world.actor(world.bob), sip.pk, 2, "Bra", action_pk=a.pk)
     url = reverse(name, args=[sip.pk, 2] if len(args) == 2 else args)
     assert _queries(client, url) == small
 

@@ -16,7 +16,8 @@ from ninja.responses import Status
 
 from samordna import validation
 from samordna.api.common import ERRORS, actor_of, answered_in_one_transaction, auth
-from samordna.api.discharge import router as discharge_router
+from samordna.api.discharge_notices import router as discharge_notices_router
+from samordna.api.discharge_stays import router as discharge_router
 from samordna.api.sip_cases import persons_router
 from samordna.api.sip_cases import router as sip_router
 from samordna.errors import ServiceError
@@ -234,6 +235,7 @@ api.add_router("/sip", "samordna.api.sip_meetings.router")  # first: /sip/invita
 api.add_router("/sip", sip_router)
 api.add_router("/sip", "samordna.api.sip_plans.router")
 api.add_router("/stays", discharge_router)
+api.add_router("/stays", discharge_notices_router)
 api.add_router("/persons", persons_router)
 api.add_router("/messages", "samordna.api.messaging.router")
 api.add_router("/overview", "samordna.api.overview.router")

@@ -18,8 +18,10 @@ from samordna.accounts.actor import Actor
 from samordna.api.common import ERRORS, actor_of, auth
 from samordna.cases.models import Delivery
 from samordna.errors import ServiceError
-from samordna.messaging import content, services
+from samordna.messaging import content
 from samordna.messaging.models import Message, Template
+from samordna.messaging.services import reading as message_reading
+from samordna.messaging.services import sending as message_sending
 from samordna.organisations.models import Unit
 from samordna.validation import Code, Limit, LongText, NoNul, Text
 
@@ -115,7 +117,7 @@ def _delivery(d: Delivery, now: dt.datetime) -> dict[str, Any]:
         "acknowledged_by": d.acknowledged_by.username if d.acknowledged_by else None,
         "forwarded_to": d.forwarded_to.unit.code if d.forwarded_to else None,
         "forward_note": forwarding.note if forwarding else None,
-        "status": services.status(d, now),
+        "status": message_reading.status(d, now),
     }
 
 
@@ -144,7 +146,7 @@ def message_out(m: Message) -> dict[str, Any]:
 
 
 def _thread(actor: Actor, pk: int) -> dict[str, Any]:
-    found = services.thread(actor, pk)
+    found = message_reading.thread(actor, pk)
     return {"subject": found.subject, "messages": [message_out(m) for m in found.messages]}
 
 
@@ -159,7 +161,7 @@ def _unit(code: str, field: str) -> Unit:
 def send(request: HttpRequest, payload: MessageIn) -> Any:
     """Send a message within a case (`case`) or about an individual (`person`)."""
     actor = actor_of(request)
-    message = services.send(
+    message = message_sending.send(
         actor,
         [(_unit(r.unit, "recipients"), r.mode) for r in payload.recipients],
         case_pk=payload.case,
@@ -177,7 +179,7 @@ def send(request: HttpRequest, payload: MessageIn) -> Any:
 def list_messages(request: HttpRequest, page: int = 1) -> Any:
     """The unit's messages, sent and received: to acknowledge or unread first, the most urgent
     first, then the newest; 25 a page."""
-    return [message_out(m) for m in services.inbox_page(actor_of(request), page)]
+    return [message_out(m) for m in message_reading.inbox_page(actor_of(request), page)]
 
 
 @router.get("/{message_id}", response={200: ThreadOut, **ERRORS})
@@ -191,14 +193,14 @@ def get_thread(request: HttpRequest, message_id: int) -> Any:
 def reply(request: HttpRequest, message_id: int, payload: MessageReplyIn) -> Any:
     """Reply to the other party of the message."""
     actor = actor_of(request)
-    answer = services.reply(actor, message_id, payload.body, payload.mode)
+    answer = message_sending.reply(actor, message_id, payload.body, payload.mode)
     return Status(201, _thread(actor, answer.pk))
 
 
 @router.post("/deliveries/{delivery_id}/acknowledge", response={200: ThreadOut, **ERRORS})
 def acknowledge(request: HttpRequest, delivery_id: int) -> Any:
     actor = actor_of(request)
-    delivery = services.acknowledge(actor, delivery_id)
+    delivery = message_sending.acknowledge(actor, delivery_id)
     return _thread(actor, delivery.notice_id)
 
 
@@ -206,5 +208,5 @@ def acknowledge(request: HttpRequest, delivery_id: int) -> Any:
 def forward(request: HttpRequest, delivery_id: int, payload: MessageForwardIn) -> Any:
     """Forward a wrongly addressed message; the new unit gets its own delivery."""
     actor = actor_of(request)
-    new = services.forward(actor, delivery_id, _unit(payload.unit, "unit").pk, payload.note)
+    new = message_sending.forward(actor, delivery_id, _unit(payload.unit, "unit").pk, payload.note)
     return _thread(actor, new.notice_id)

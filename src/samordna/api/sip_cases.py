@@ -19,8 +19,9 @@ from samordna.cases.models import Case
 from samordna.errors import NotFound, ServiceError
 from samordna.organisations.models import Unit, User
 from samordna.people.services import lookup
-from samordna.sip import services
 from samordna.sip.models import Consent, ConsentForm, SipCase
+from samordna.sip.services import case as case_acts
+from samordna.sip.services import consent as consent_acts
 from samordna.validation import Code, LifeDay, Limit, LongText, Moment, Text
 
 router = Router(tags=["sip"], auth=auth)
@@ -121,7 +122,7 @@ class PersonDeathIn(Schema):
 
 
 def _reread(actor: Actor, pk: int) -> Case:
-    return services.get(actor, pk)
+    return case_acts.get(actor, pk)
 
 
 @router.post("", response={201: SipOut, **ERRORS})
@@ -131,7 +132,7 @@ def open_sip(request: HttpRequest, payload: OpenIn) -> Any:
     found = lookup(actor, payload.identity_number)
     if found.person is None:
         raise NotFound("not_registered", "Individen är inte registrerad.", "identity_number")
-    case = services.open_case(
+    case = case_acts.open_case(
         actor, found.person.pk, payload.type, payload.need_known_at, payload.reason
     )
     return Status(201, _reread(actor, case.pk))
@@ -150,14 +151,14 @@ def record_consent(request: HttpRequest, case_id: int, payload: ConsentIn) -> An
     if len(units) != len(set(payload.units)):
         raise ServiceError("invalid_unit", "Okänd enhet i samtyckets omfattning.", "units")
     data["units"] = units
-    services.record_consent(actor, case_id, data)
+    consent_acts.record_consent(actor, case_id, data)
     return _reread(actor, case_id)
 
 
 @router.post("/{int:case_id}/consent/withdraw", response={200: SipOut, **ERRORS})
 def withdraw_consent(request: HttpRequest, case_id: int) -> Any:
     actor = actor_of(request)
-    services.withdraw_consent(actor, case_id)
+    consent_acts.withdraw_consent(actor, case_id)
     return _reread(actor, case_id)
 
 
@@ -166,7 +167,7 @@ def change_coordinator(request: HttpRequest, case_id: int, payload: CoordinatorI
     actor = actor_of(request)
     user = User.objects.filter(username=payload.username).first()
     unit = Unit.objects.filter(code=payload.unit).first()
-    services.change_coordinator(
+    case_acts.change_coordinator(
         actor, case_id, user.pk if user else 0, unit.pk if unit else 0, payload.reason
     )
     return _reread(actor, case_id)
@@ -175,7 +176,7 @@ def change_coordinator(request: HttpRequest, case_id: int, payload: CoordinatorI
 @router.post("/{int:case_id}/close", response={200: SipOut, **ERRORS})
 def close_sip(request: HttpRequest, case_id: int, payload: CloseIn) -> Any:
     actor = actor_of(request)
-    services.close_case(actor, case_id, payload.reason, payload.comment)
+    case_acts.close_case(actor, case_id, payload.reason, payload.comment)
     return _reread(actor, case_id)
 
 

@@ -18,8 +18,12 @@ from samordna.api.common import ERRORS, actor_of, auth
 from samordna.cases.models import Delivery
 from samordna.errors import NotFound, ServiceError
 from samordna.organisations.models import Unit
-from samordna.sip import meetings, services
 from samordna.sip.models import AssessmentEntry, LifeArea, Meeting, MeetingForm, Participant
+from samordna.sip.services import assessment as assessment_acts
+from samordna.sip.services import case as case_acts
+from samordna.sip.services import invitation_answers as invitation_answers_acts
+from samordna.sip.services import invitations as invitations_acts
+from samordna.sip.services import meetings as meetings_acts
 from samordna.validation import LONG_TEXT_MAX, Code, Limit, LongText, Moment, Text
 
 router = Router(tags=["sip meetings"], auth=auth)
@@ -50,8 +54,8 @@ class MeetingDetailsIn(Schema):
     phone_code: Annotated[str, Limit(40)] = ""
     agenda: LongText = ""
 
-    def details(self) -> meetings.Details:
-        return meetings.Details(**self.dict(include=set(MeetingDetailsIn.model_fields)))
+    def details(self) -> invitations_acts.Details:
+        return invitations_acts.Details(**self.dict(include=set(MeetingDetailsIn.model_fields)))
 
 
 class ExternalIn(Schema):
@@ -157,7 +161,7 @@ class MeetingOut(Schema):
 
     @staticmethod
     def resolve_no_professional_with_individual(obj: Meeting) -> bool:
-        return meetings.lacks_professional_with_individual(obj)
+        return meetings_acts.lacks_professional_with_individual(obj)
 
     @staticmethod
     def resolve_participants(obj: Meeting) -> list[Any]:
@@ -193,7 +197,7 @@ class InvitationPageOut(Schema):
 
 
 def _meeting(actor: Any, case_id: int, meeting_id: int) -> Meeting:
-    meeting = meetings.meetings_of(services.get(actor, case_id)).filter(pk=meeting_id).first()
+    meeting = meetings_acts.meetings_of(case_acts.get(actor, case_id)).filter(pk=meeting_id).first()
     if meeting is None:
         raise NotFound("not_found", _("The meeting was not found."))
     return meeting
@@ -208,14 +212,14 @@ def _units(codes: list[str]) -> list[Unit]:
 
 @router.get("/{case_id}/assessment", response={200: list[AssessmentOut], **ERRORS})
 def list_assessment(request: HttpRequest, case_id: int) -> Any:
-    case = services.get(actor_of(request), case_id, "sip.assessment.read")
+    case = case_acts.get(actor_of(request), case_id, "sip.assessment.read")
     return list(case.assessment.select_related("author", "unit"))
 
 
 @router.post("/{case_id}/assessment", response={201: AssessmentOut, **ERRORS})
 def add_assessment(request: HttpRequest, case_id: int, payload: AssessmentIn) -> Any:
     """Any unit taking part adds what it knows; after discharge only once invited (seed 000)."""
-    entry: AssessmentEntry = meetings.add_assessment(
+    entry: AssessmentEntry = assessment_acts.add_assessment(
         actor_of(request), case_id, payload.area, payload.text
     )
     return Status(201, entry)
@@ -223,8 +227,8 @@ def add_assessment(request: HttpRequest, case_id: int, payload: AssessmentIn) ->
 
 @router.get("/{case_id}/meetings", response={200: list[MeetingOut], **ERRORS})
 def list_meetings(request: HttpRequest, case_id: int) -> Any:
-    case = services.get(actor_of(request), case_id, "sip.meetings.read")
-    return list(meetings.meetings_of(case))
+    case = case_acts.get(actor_of(request), case_id, "sip.meetings.read")
+    return list(meetings_acts.meetings_of(case))
 
 
 @router.post("/{case_id}/invitations", response={201: MeetingOut, **ERRORS})
@@ -233,7 +237,7 @@ def send_invitation(request: HttpRequest, case_id: int, payload: InvitationIn) -
     others (the individual, relatives, representatives, external actors, unconnected units)
     are participants called by letter or phone."""
     actor = actor_of(request)
-    case = services.get(actor, case_id)
+    case = case_acts.get(actor, case_id)
     person = case.person
     relatives = list(person.relatives.filter(pk__in=payload.relatives))
     representatives = list(person.representatives.filter(pk__in=payload.representatives))
@@ -243,14 +247,14 @@ def send_invitation(request: HttpRequest, case_id: int, payload: InvitationIn) -
         raise ServiceError(
             "invalid_participant", _("Choose relatives and representatives of the individual.")
         )
-    invitees = meetings.Invitees(
+    invitees = invitations_acts.Invitees(
         units=_units(payload.units),
         individual=payload.individual,
         relatives=relatives,
         representatives=representatives,
-        externals=[meetings.External(**e.dict()) for e in payload.externals],
+        externals=[invitations_acts.External(**e.dict()) for e in payload.externals],
     )
-    meeting = meetings.send_invitation(
+    meeting = invitations_acts.send_invitation(
         actor, case_id, payload.details(), invitees, payload.consent_confirmed, payload.occurred_at
     )
     return Status(201, _meeting(actor, case_id, meeting.pk))
@@ -261,7 +265,9 @@ def change_invitation(
     request: HttpRequest, case_id: int, meeting_id: int, payload: ChangeIn
 ) -> Any:
     actor = actor_of(request)
-    meetings.change_invitation(actor, case_id, meeting_id, payload.version, payload.details())
+    invitations_acts.change_invitation(
+        actor, case_id, meeting_id, payload.version, payload.details()
+    )
     return _meeting(actor, case_id, meeting_id)
 
 
@@ -270,7 +276,7 @@ def cancel_invitation(
     request: HttpRequest, case_id: int, meeting_id: int, payload: CancelIn
 ) -> Any:
     actor = actor_of(request)
-    meetings.cancel_invitation(actor, case_id, meeting_id, payload.version, payload.reason)
+    invitations_acts.cancel_invitation(actor, case_id, meeting_id, payload.version, payload.reason)
     return _meeting(actor, case_id, meeting_id)
 
 
@@ -279,7 +285,7 @@ def record_meeting(request: HttpRequest, case_id: int, meeting_id: int, payload:
     """Attendance of every participant, chair and documenter. A digital meeting without a
     professional with the individual is recorded with ``no_professional_with_individual``."""
     actor = actor_of(request)
-    meetings.record_meeting(
+    meetings_acts.record_meeting(
         actor,
         case_id,
         meeting_id,
@@ -295,7 +301,7 @@ def record_meeting(request: HttpRequest, case_id: int, meeting_id: int, payload:
 @router.get("/invitations", response={200: InvitationPageOut, **ERRORS})
 def list_invitations(request: HttpRequest, page: int = 1) -> Any:
     """The token's unit's invitations: to acknowledge first, most urgent first."""
-    found = meetings.invitations_page(actor_of(request), page)
+    found = invitation_answers_acts.invitations_page(actor_of(request), page)
     return {
         "page": found.number,
         "pages": found.paginator.num_pages,
@@ -306,17 +312,21 @@ def list_invitations(request: HttpRequest, page: int = 1) -> Any:
 
 @router.post("/invitations/{delivery_id}/ack", response={200: InvitationOut, **ERRORS})
 def acknowledge(request: HttpRequest, delivery_id: int) -> Any:
-    return meetings.acknowledge(actor_of(request), delivery_id)
+    return invitation_answers_acts.acknowledge(actor_of(request), delivery_id)
 
 
 @router.post("/invitations/{delivery_id}/answer", response={200: InvitationOut, **ERRORS})
 def answer(request: HttpRequest, delivery_id: int, payload: InvitationAnswerIn) -> Any:
     """Accept, or decline with a reason."""
-    return meetings.answer(actor_of(request), delivery_id, payload.answer, payload.reason)
+    return invitation_answers_acts.answer(
+        actor_of(request), delivery_id, payload.answer, payload.reason
+    )
 
 
 @router.post("/invitations/{delivery_id}/forward", response={201: InvitationOut, **ERRORS})
 def forward(request: HttpRequest, delivery_id: int, payload: InvitationForwardIn) -> Any:
     """Forward a wrongly addressed invitation; the answer is the new unit's invitation."""
     unit = Unit.objects.filter(code=payload.unit).first()
-    return Status(201, meetings.forward(actor_of(request), delivery_id, unit.pk if unit else 0))
+    return Status(
+        201, invitation_answers_acts.forward(actor_of(request), delivery_id, unit.pk if unit else 0)
+    )

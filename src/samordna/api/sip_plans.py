@@ -18,9 +18,10 @@ from samordna.api.common import ERRORS, actor_of, auth
 from samordna.errors import ServiceError
 from samordna.organisations.models import Unit
 from samordna.people.models import PlanFormat
-from samordna.sip import plan as acts
-from samordna.sip import services
 from samordna.sip.models import Action, Evaluation, PlanVersion
+from samordna.sip.services import case as case_acts
+from samordna.sip.services import plan as plan_acts
+from samordna.sip.services import plan_follow_up as plan_follow_up_acts
 from samordna.validation import Code, Day, Limit, LongText, Text
 
 router = Router(tags=["sip plans"], auth=auth)
@@ -56,7 +57,7 @@ class ActionOut(Schema):
 
     @staticmethod
     def resolve_by_others(obj: Action) -> bool:
-        return acts.by_others(obj)
+        return plan_follow_up_acts.by_others(obj)
 
 
 class ContactOut(Schema):
@@ -202,8 +203,8 @@ class EvaluationIn(Schema):
 
 
 def _read(request: HttpRequest, case_id: int, number: int) -> PlanVersion:
-    case = services.get(actor_of(request), case_id, "sip.plan.read")
-    return acts.plan_version(case, number, contents=True)
+    case = case_acts.get(actor_of(request), case_id, "sip.plan.read")
+    return plan_acts.plan_version(case, number, contents=True)
 
 
 def _unit(code: str | None, at: str) -> int | None:
@@ -218,14 +219,14 @@ def _unit(code: str | None, at: str) -> int | None:
 @router.get("/{case_id}/plans", response={200: list[VersionOut], **ERRORS})
 def list_versions(request: HttpRequest, case_id: int) -> Any:
     """Every version of the plan, newest first; earlier versions stay readable (SIP-10)."""
-    case = services.get(actor_of(request), case_id, "sip.plan.read")
+    case = case_acts.get(actor_of(request), case_id, "sip.plan.read")
     return list(case.plans.order_by("-number"))
 
 
 @router.post("/{case_id}/plans", response={201: PlanOut, **ERRORS})
 def start_version(request: HttpRequest, case_id: int, payload: StartIn) -> Any:
     """Start the next version as a copy of the latest (SIP-10)."""
-    plan = acts.start_version(actor_of(request), case_id, payload.meeting)
+    plan = plan_acts.start_version(actor_of(request), case_id, payload.meeting)
     return Status(201, _read(request, case_id, plan.number))
 
 
@@ -239,11 +240,11 @@ def save_draft(request: HttpRequest, case_id: int, number: int, payload: DraftIn
     """Replace the draft. 409 `edit_conflict` if someone saved since `version`; 409
     `plan_documented` if the version is documented (start a new one)."""
     data = payload.dict(exclude={"version", "goals", "actions", "care_contacts"})
-    draft = acts.Draft(
+    draft = plan_acts.Draft(
         **data,
-        goals=[acts.GoalIn(g.text, g.id) for g in payload.goals],
+        goals=[plan_acts.GoalIn(g.text, g.id) for g in payload.goals],
         actions=[
-            acts.ActionIn(
+            plan_acts.ActionIn(
                 a.text,
                 a.responsible,
                 a.care_type,
@@ -256,22 +257,24 @@ def save_draft(request: HttpRequest, case_id: int, number: int, payload: DraftIn
             )
             for i, a in enumerate(payload.actions)
         ],
-        care_contacts=[acts.ContactIn(c.name, c.workplace, c.phone) for c in payload.care_contacts],
+        care_contacts=[
+            plan_acts.ContactIn(c.name, c.workplace, c.phone) for c in payload.care_contacts
+        ],
     )
-    acts.save_draft(actor_of(request), case_id, number, payload.version, draft)
+    plan_acts.save_draft(actor_of(request), case_id, number, payload.version, draft)
     return _read(request, case_id, number)
 
 
 @router.post("/{case_id}/plans/{number}/documented", response={200: PlanOut, **ERRORS})
 def mark_documented(request: HttpRequest, case_id: int, number: int, payload: DocumentedIn) -> Any:
     """The coordinator's unit marks the draft documented; it is read-only from then on."""
-    acts.mark_documented(actor_of(request), case_id, number, payload.version)
+    plan_follow_up_acts.mark_documented(actor_of(request), case_id, number, payload.version)
     return _read(request, case_id, number)
 
 
 @router.post("/{case_id}/plans/{number}/handed-over", response={200: PlanOut, **ERRORS})
 def mark_handed_over(request: HttpRequest, case_id: int, number: int) -> Any:
-    acts.mark_handed_over(actor_of(request), case_id, number)
+    plan_follow_up_acts.mark_handed_over(actor_of(request), case_id, number)
     return _read(request, case_id, number)
 
 
@@ -279,7 +282,7 @@ def mark_handed_over(request: HttpRequest, case_id: int, number: int) -> Any:
 def comment(request: HttpRequest, case_id: int, number: int, payload: CommentIn) -> Any:
     """A responsible unit's follow-up comment on its own action or sub-goal (SIP-11); 403
     `not_responsible` for another unit's."""
-    written = acts.comment(
+    written = plan_follow_up_acts.comment(
         actor_of(request), case_id, number, payload.text, payload.action, payload.goal
     )
     return Status(201, written)
@@ -288,12 +291,12 @@ def comment(request: HttpRequest, case_id: int, number: int, payload: CommentIn)
 @router.post("/{case_id}/plans/{number}/evaluation", response={200: PlanOut, **ERRORS})
 def evaluate(request: HttpRequest, case_id: int, number: int, payload: EvaluationIn) -> Any:
     """The coordinator's unit rates the main goal and every sub-goal with the individual."""
-    acts.evaluate(
+    plan_follow_up_acts.evaluate(
         actor_of(request),
         case_id,
         number,
-        acts.Rating(payload.main.rating, payload.main.comment),
-        {g.goal: acts.Rating(g.rating, g.comment) for g in payload.goals},
+        plan_follow_up_acts.Rating(payload.main.rating, payload.main.comment),
+        {g.goal: plan_follow_up_acts.Rating(g.rating, g.comment) for g in payload.goals},
         payload.with_individual,
     )
     return _read(request, case_id, number)

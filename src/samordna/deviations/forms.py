@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from samordna.deviations.models import Deviation
 from samordna.deviations.services import MAX_TEXT, TEXTS, Content, shows_case
 from samordna.organisations.models import Unit
-from samordna.sip.forms import LocalDateTimeInput
+from samordna.sip.forms.common import LocalDateTimeInput
 from samordna.validation import Form
 
 

@@ -2,8 +2,8 @@
 
 The reporting unit writes a deviation and sends it; the concerned unit marks it handled (seed
 000_106b8acbeb42519c.txt lines 258, 269-277). Suggestions come from the system (a meeting
-no-show, ``sip.meetings.record_meeting``; a missed acknowledgement, ``deviations.jobs``) and
-are confirmed into a draft or dismissed by the reporting unit.
+no-show, ``sip.services.meetings.record_meeting``; a missed acknowledgement,
+``deviations.jobs``) and are confirmed into a draft or dismissed by the reporting unit.
 
 A deviation is not appended to the case timeline on purpose: every unit taking part in the case
 reads the timeline, while a deviation is a matter between the reporting and the concerned unit

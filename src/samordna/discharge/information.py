@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from samordna.accounts.actor import Actor
 from samordna.cases.models import Case
-from samordna.discharge import services
 from samordna.discharge.models import RecipientPlan, Stay
+from samordna.discharge.services import collaboration as svu_collaboration_acts
+from samordna.discharge.services import stays as stays_acts
 from samordna.organisations.models import Unit
 from samordna.people.models import Person
 from samordna.sip.models import Meeting
@@ -45,9 +46,9 @@ class DischargeInformation:
 
 def discharge_information(actor: Actor, pk: int) -> DischargeInformation:
     """For the ward, and for recipients when the patient consented to information transfer."""
-    case = services.get(actor, pk, "stay.information.read")
-    if not services.sees_everything(actor, case):
-        services.require_ward(actor, case)
+    case = stays_acts.get(actor, pk, "stay.information.read")
+    if not stays_acts.sees_everything(actor, case):
+        stays_acts.require_ward(actor, case)
     stay: Stay = case.stay
     contact = None
     if stay.care_contact_name:
@@ -74,7 +75,7 @@ def discharge_information(actor: Actor, pk: int) -> DischargeInformation:
         ward=case.owner_unit,
         county=case.owner_unit.principal.county.name,
         stay=stay,
-        interventions=services.recipient_plans(case),
+        interventions=svu_collaboration_acts.recipient_plans(case),
         care_contact=contact,
         sip_meeting=meeting,
         made_at=timezone.now(),

@@ -1,9 +1,9 @@
 """Calendar files for SIP meetings (DOC-2), RFC 5545.
 
 The event keeps one UID for the meeting's whole life and carries the meeting's ``sequence``,
-which ``sip.meetings`` raises on every change and on cancellation, so a calendar that already
-has the meeting updates it instead of adding a second one. A cancelled meeting is sent as
-METHOD:CANCEL with STATUS:CANCELLED. Times are local Stockholm times with the zone's rules in
+which ``sip.services.invitations`` raises on every change and on cancellation, so a calendar
+that already has the meeting updates it instead of adding a second one. A cancelled meeting is sent
+as METHOD:CANCEL with STATUS:CANCELLED. Times are local Stockholm times with the zone's rules in
 a VTIMEZONE, as Outlook and other calendars expect.
 
 The file is a calendar entry that may end up in shared calendars, so it names no individual:

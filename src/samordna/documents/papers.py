@@ -18,7 +18,7 @@ from samordna.documents.pdf import Sheet, clock, day, weekday_and_day
 from samordna.organisations.models import Unit
 from samordna.people.models import Person
 from samordna.sip.models import Action, Coordinator, Meeting, Participant, PlanVersion
-from samordna.sip.views_plan import layout
+from samordna.sip.views.plan_section import layout
 
 # The right-hand window (H2) of Swedish C4 and C5 window envelopes: the address field starts
 # 118 mm from the left edge and 50 mm from the top of the A4 sheet, 80 × 35 mm; an A4 folded

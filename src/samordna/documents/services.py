@@ -20,10 +20,11 @@ from samordna.documents import ics, papers
 from samordna.documents.pdf import Sheet
 from samordna.errors import NotFound
 from samordna.organisations.models import Unit
-from samordna.sip import plan as plans
-from samordna.sip import services as sip
 from samordna.sip.models import Meeting
-from samordna.sip.views_plan import next_meeting
+from samordna.sip.services import case as case_acts
+from samordna.sip.services import consent as consent_acts
+from samordna.sip.services import plan as plan_acts
+from samordna.sip.views.plan_section import next_meeting
 
 PDF = "application/pdf"
 CALENDAR = "text/calendar; charset=utf-8"
@@ -51,16 +52,16 @@ def _meeting(case: Case, meeting_pk: int) -> Meeting:
 def plan_for_individual(actor: Actor, case_pk: int) -> Download:
     """The plan in force, as the individual gets it on paper (DOC-1, PAT-1): only a documented
     version is handed over (seed 002_ca8314ba67d4fca6.txt line 251)."""
-    case = sip.get(actor, case_pk, "documents.plan.read")
-    in_force = plans.in_force(case)
+    case = case_acts.get(actor, case_pk, "documents.plan.read")
+    in_force = plan_acts.in_force(case)
     if in_force is None:
         raise NotFound(
             "plan_not_documented",
             _("No plan version is documented yet, so there is no plan to print."),
         )
-    plan = plans.plan_version(case, in_force.number, contents=True)
+    plan = plan_acts.plan_version(case, in_force.number, contents=True)
     content = papers.plan(
-        county_name(case), case, plan, sip.current_coordinator(case), next_meeting(case)
+        county_name(case), case, plan, case_acts.current_coordinator(case), next_meeting(case)
     )
     return Download(f"sip-{case.pk}-plan-{plan.number}.pdf", PDF, content)
 
@@ -70,8 +71,8 @@ def invitation_letter(actor: Actor, case_pk: int, meeting_pk: int, participant_p
     """The letter to someone invited outside the system; the coordinator's unit sends it
     ("Deltagare utanför Lifecare SP kallas av samordningsansvarig via telefon eller brev", seed
     000_106b8acbeb42519c.txt line 202). Connected units get the invitation in Samordna."""
-    case = sip.get(actor, case_pk, "documents.invitation_letter.read")
-    sip.require_coordinator_unit(actor, case)
+    case = case_acts.get(actor, case_pk, "documents.invitation_letter.read")
+    case_acts.require_coordinator_unit(actor, case)
     meeting = _meeting(case, meeting_pk)
     participant = (
         meeting.participants.filter(pk=participant_pk, delivery__isnull=True)
@@ -83,7 +84,7 @@ def invitation_letter(actor: Actor, case_pk: int, meeting_pk: int, participant_p
             "not_found", _("This participant was not invited by letter, so there is no letter.")
         )
     content = papers.letter(
-        county_name(case), case, meeting, participant, sip.current_coordinator(case)
+        county_name(case), case, meeting, participant, case_acts.current_coordinator(case)
     )
     return Download(f"sip-{case.pk}-kallelse-{meeting.pk}-{participant.pk}.pdf", PDF, content)
 
@@ -92,8 +93,8 @@ def invitation_letter(actor: Actor, case_pk: int, meeting_pk: int, participant_p
 def consent_form(actor: Actor, case_pk: int) -> Download:
     """The consent form filled in for the individual: signed by the guardians for a child
     (CON-3). It lists the units taking part and those the consent in force names, to tick."""
-    case = sip.get(actor, case_pk, "documents.consent_form.read")
-    consent = sip.consent_in_force(case)
+    case = case_acts.get(actor, case_pk, "documents.consent_form.read")
+    consent = consent_acts.consent_in_force(case)
     named = [u.pk for u in consent.units.all()] if consent else []
     taking_part = Q(participations__case=case, participations__until__isnull=True)
     units = list(
@@ -115,7 +116,7 @@ def consent_form(actor: Actor, case_pk: int) -> Download:
 @act
 def meeting_calendar(actor: Actor, case_pk: int, meeting_pk: int) -> Download:
     """The meeting as a calendar file for everyone taking part in the case (DOC-2)."""
-    case = sip.get(actor, case_pk, "documents.meeting_calendar.read")
+    case = case_acts.get(actor, case_pk, "documents.meeting_calendar.read")
     meeting = _meeting(case, meeting_pk)
     county = case.owner_unit.principal.county
     content = ics.calendar(meeting, county.code, case.owner_unit.name)

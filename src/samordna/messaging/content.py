@@ -15,7 +15,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from samordna.discharge.forms import DateInput
+from samordna.discharge.forms.stays import DateInput
 from samordna.errors import ServiceError
 from samordna.messaging.models import Template
 from samordna.validation import Form

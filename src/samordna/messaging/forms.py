@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samordna.cases.models import Delivery
-from samordna.discharge.forms import UnitsField
+from samordna.discharge.forms.notices import UnitsField
 from samordna.organisations.models import Unit
 from samordna.validation import Form
 

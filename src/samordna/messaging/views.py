@@ -20,11 +20,13 @@ from samordna.accounts.actor import Actor, UnitRequest
 from samordna.accounts.decorators import unit_required
 from samordna.cases.models import Case, Delivery, Notice
 from samordna.cases.views import run_act
-from samordna.discharge.services import recipient_choices
+from samordna.discharge.services.notices import recipient_choices
 from samordna.errors import ServiceError
-from samordna.messaging import content, services
+from samordna.messaging import content
 from samordna.messaging.forms import ComposeForm, ForwardForm, ReplyForm
 from samordna.messaging.models import Message, Template
+from samordna.messaging.services import reading as message_reading
+from samordna.messaging.services import sending as message_sending
 from samordna.people import services as people
 
 
@@ -63,7 +65,7 @@ def compose(request: UnitRequest) -> HttpResponse:
             )
             return redirect("messaging:inbox")
         person_pk = found.person.pk
-    where = services.target(actor, case_pk, person_pk)
+    where = message_sending.target(actor, case_pk, person_pk)
     template = request.GET.get("template", Template.GENERAL)
     if template not in Template.values:
         template = Template.GENERAL
@@ -82,7 +84,7 @@ def compose(request: UnitRequest) -> HttpResponse:
         fields_ok = fields_form is None or fields_form.is_valid()
         if form.is_valid() and fields_ok:
             try:
-                message = services.send(
+                message = message_sending.send(
                     actor,
                     form.recipients(),
                     case_pk=where.case.pk if where.case else None,
@@ -174,7 +176,7 @@ def render_thread(
     forward_form: tuple[int, ForwardForm] | None = None,
 ) -> HttpResponse:
     actor = request.actor
-    found = services.thread(actor, pk)
+    found = message_reading.thread(actor, pk)
     now = timezone.now()
     units = [(u.pk, u.name) for u in recipient_choices(actor)]
     rows = []
@@ -182,11 +184,11 @@ def render_thread(
         row = Row(
             m,
             content.rows(m.template, m.fields),
-            [(d, services.status(d, now)) for d in m.notice.deliveries.all()],
+            [(d, message_reading.status(d, now)) for d in m.notice.deliveries.all()],
             content.suggests_home_care(m.template, m.fields),
             content.suggests_sip(m.template, m.fields),
         )
-        own = services.own_delivery(actor, m)
+        own = message_reading.own_delivery(actor, m)
         row.own = own if own is not None and own.forwarded_to_id is None else None
         if row.own is not None and found.case.is_active:
             bound = forward_form if forward_form and forward_form[0] == row.own.pk else None
@@ -199,7 +201,7 @@ def render_thread(
                 )
             )
         rows.append(row)
-    answered = services.reply_to(actor, found.messages) if found.case.is_active else None
+    answered = message_reading.reply_to(actor, found.messages) if found.case.is_active else None
     return render(
         request,
         "messaging/thread.html",
@@ -230,7 +232,9 @@ def reply(request: UnitRequest, pk: int) -> HttpResponse:
     return run_act(
         request,
         form,
-        lambda f: services.reply(request.actor, pk, f.cleaned_data["body"], f.cleaned_data["mode"]),
+        lambda f: message_sending.reply(
+            request.actor, pk, f.cleaned_data["body"], f.cleaned_data["mode"]
+        ),
         _("The reply is sent."),
         reverse("messaging:message", args=[pk]) + "#reply-h",
         lambda status: render_thread(request, pk, status, reply_form=form),
@@ -259,7 +263,7 @@ def _message_of(actor: Actor, delivery_pk: int) -> int:
 def acknowledge(request: UnitRequest, delivery_pk: int) -> HttpResponse:
     """From the thread or the message list (``back``); a refusal is shown as a message."""
     try:
-        services.acknowledge(request.actor, delivery_pk)
+        message_sending.acknowledge(request.actor, delivery_pk)
     except ServiceError as error:
         if error.status == 404:
             raise
@@ -281,7 +285,7 @@ def forward(request: UnitRequest, delivery_pk: int) -> HttpResponse:
     return run_act(
         request,
         form,
-        lambda f: services.forward(
+        lambda f: message_sending.forward(
             request.actor, delivery_pk, f.cleaned_data["unit"], f.cleaned_data["note"]
         ),
         _("The message is forwarded."),
@@ -294,11 +298,11 @@ def forward(request: UnitRequest, delivery_pk: int) -> HttpResponse:
 def inbox(request: UnitRequest) -> HttpResponse:
     """The unit's messages, received and sent: to acknowledge or unread first."""
     actor = request.actor
-    page = services.inbox_page(actor, request.GET.get("page"))
+    page = message_reading.inbox_page(actor, request.GET.get("page"))
     now = timezone.now()
     rows = []
     for m in page:
-        own = services.own_delivery(actor, m)
+        own = message_reading.own_delivery(actor, m)
         to = ", ".join(d.unit.name for d in m.notice.deliveries.all())
-        rows.append((m, own, services.status(own, now) if own else "sent", to))
+        rows.append((m, own, message_reading.status(own, now) if own else "sent", to))
     return render(request, "messaging/inbox.html", {"page": page, "rows": rows})

@@ -133,8 +133,10 @@ def load_stays() -> int:
     from django.utils import timezone
 
     from samordna.cases.models import Delivery
-    from samordna.discharge import services
     from samordna.discharge.models import Stay
+    from samordna.discharge.services import collaboration as svu_collaboration_acts
+    from samordna.discharge.services import notices as notices_acts
+    from samordna.discharge.services import stays as stays_acts
 
     anna, lena, karin = (
         _actor("anna", "sunderby-med5"),
@@ -154,14 +156,14 @@ def load_stays() -> int:
             "needs_assessed_at": admitted + dt.timedelta(hours=2),
             "consent_to_transfer": True,
         }
-        return person, services.register_stay(anna, person.pk, data)
+        return person, stays_acts.register_stay(anna, person.pk, data)
 
     def version(case: Any) -> int:
         return int(Stay.objects.get(pk=case.pk).version)
 
     person, ready = stay("192304069285", 3, "Höftfraktur efter fall i hemmet, opererad.", 0)
-    services.send_admission_notice(anna, ready.pk, services.default_recipients(person))
-    services.answer_planning_basis(
+    notices_acts.send_admission_notice(anna, ready.pk, notices_acts.default_recipients(person))
+    svu_collaboration_acts.answer_planning_basis(
         anna,
         ready.pk,
         {
@@ -175,14 +177,14 @@ def load_stays() -> int:
     )
     for actor in (lena, karin):
         delivery = Delivery.objects.get(notice__case=ready, unit=actor.unit)
-        services.acknowledge(actor, ready.pk, delivery.pk, {"known": (True, "")})
-    services.designate_care_contact(
+        notices_acts.acknowledge(actor, ready.pk, delivery.pk, {"known": (True, "")})
+    svu_collaboration_acts.designate_care_contact(
         karin,
         ready.pk,
         version(ready),
         {"care_contact_name": "Karin Holm", "care_contact_phone": "0920-45 67 00"},
     )
-    services.send_ready_notice(
+    notices_acts.send_ready_notice(
         anna,
         ready.pk,
         version(ready),
@@ -193,13 +195,13 @@ def load_stays() -> int:
             "medical_responsibility_to": "Johan Ek, Hertsöns hälsocentral",
         },
     )
-    services.reply_to_ready(
+    svu_collaboration_acts.reply_to_ready(
         lena,
         ready.pk,
         now + dt.timedelta(hours=4),
         "Hemtjänst kommer morgon och kväll för dusch, påklädning och tillsyn. Trygghetslarm.",
     )
     person, waiting = stay("194007189196", 1, "Pneumoni.", 4)
-    services.send_admission_notice(anna, waiting.pk, services.default_recipients(person))
+    notices_acts.send_admission_notice(anna, waiting.pk, notices_acts.default_recipients(person))
     stay("193109259287", 0, "Förvirring, utredning pågår.", 6)
     return 3

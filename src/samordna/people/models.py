@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -40,8 +41,8 @@ class PersonQuerySet(models.QuerySet["Person"]):
 
         A unit sees a person it registered, or one in whose case it currently takes part.
         """
-        from samordna.cases.models import Participation
-
+        # By name through the app registry: cases.models imports this module (no import circle).
+        Participation = apps.get_model("cases", "Participation")
         now = timezone.now()
         takes_part = Participation.objects.filter(
             case__person=OuterRef("pk"), unit=actor.unit

@@ -1,15 +1,62 @@
 from django.urls import path
 
-from samordna.sip import views, views_meetings, views_plan
+from samordna.sip.views import assessment as assessment_views
+from samordna.sip.views import case as case_views
+from samordna.sip.views import consent as consent_views
+from samordna.sip.views import invitation_answers as answer_views
+from samordna.sip.views import invitations as invitation_views
+from samordna.sip.views import meetings as meeting_views
+from samordna.sip.views import plan as plan_views
+from samordna.sip.views import plan_follow_up as follow_up_views
 
 app_name = "sip"
 urlpatterns = [
-    path("new/", views.open_case, name="open"),
-    path("<int:pk>/", views.case, name="case"),
-    path("<int:pk>/consent/", views.consent, name="consent"),
-    path("<int:pk>/consent/withdraw/", views.withdraw_consent, name="withdraw-consent"),
-    path("<int:pk>/coordinator/", views.change_coordinator, name="coordinator"),
-    path("<int:pk>/close/", views.close, name="close"),
-    *views_meetings.urlpatterns,
-    *views_plan.urlpatterns,
+    path("new/", case_views.open_case, name="open"),
+    path("<int:pk>/", case_views.case, name="case"),
+    path("<int:pk>/consent/", consent_views.consent, name="consent"),
+    path("<int:pk>/consent/withdraw/", consent_views.withdraw_consent, name="withdraw-consent"),
+    path("<int:pk>/coordinator/", case_views.change_coordinator, name="coordinator"),
+    path("<int:pk>/close/", case_views.close, name="close"),
+    path("<int:pk>/assessment/", assessment_views.assessment, name="assessment"),
+    path("<int:pk>/invite/", invitation_views.invite, name="invite"),
+    path(
+        "<int:pk>/meetings/<int:meeting_pk>/change/",
+        invitation_views.change,
+        name="change-invitation",
+    ),
+    path(
+        "<int:pk>/meetings/<int:meeting_pk>/cancel/",
+        invitation_views.cancel,
+        name="cancel-invitation",
+    ),
+    path(
+        "<int:pk>/meetings/<int:meeting_pk>/record/",
+        meeting_views.record_meeting,
+        name="record-meeting",
+    ),
+    path("invitations/", answer_views.invitations, name="invitations"),
+    path("invitations/<int:delivery_pk>/ack/", answer_views.ack, name="ack"),
+    path("invitations/<int:delivery_pk>/answer/", answer_views.answer, name="answer"),
+    path("invitations/<int:delivery_pk>/forward/", answer_views.forward, name="forward"),
+    path("<int:pk>/plans/new/", plan_views.start_version, name="plan-new"),
+    path("<int:pk>/plans/compare/", plan_views.compare_versions, name="plan-compare"),
+    path("<int:pk>/plans/<int:number>/", plan_views.version, name="plan-version"),
+    path("<int:pk>/plans/<int:number>/edit/", plan_views.edit, name="plan-edit"),
+    path(
+        "<int:pk>/plans/<int:number>/documented/",
+        follow_up_views.documented,
+        name="plan-documented",
+    ),
+    path(
+        "<int:pk>/plans/<int:number>/handed-over/",
+        follow_up_views.handed_over,
+        name="plan-handed-over",
+    ),
+    path(
+        "<int:pk>/plans/<int:number>/follow-up/",
+        follow_up_views.follow_up,
+        name="follow-up-comment",
+    ),
+    path("<int:pk>/plans/<int:number>/evaluation/", follow_up_views.evaluate, name="evaluate"),
+    path("<int:pk>/for-the-individual/", plan_views.for_individual, name="for-individual"),
 ]

@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from samordna.cases.models import Case
-from samordna.messaging import services
+from samordna.messaging.services import reading as message_reading
 
 register = template.Library()
 
@@ -17,4 +17,4 @@ def case_messages(context: dict[str, Any], case: Case) -> dict[str, Any]:
     """The threads of the case the unit is party to, and a link to write a new one. The page
     has already read the case through the choke point."""
     actor = context["request"].actor
-    return {"case": case, "threads": services.of_case(actor, case), "actor": actor}
+    return {"case": case, "threads": message_reading.of_case(actor, case), "actor": actor}

@@ -1,6 +1,7 @@
-"""Discharge collaboration over REST (API-1): hospital record systems register stays and send
-the notices; recipients acknowledge them. Same services, visibility and CON-4 rule as the
-screens; errors are the API's ``{"code", "message", "field"}``.
+"""API: stays (SVU): register, read, update, death, discharge information, payment liability.
+
+The endpoints keep the operation ids they had in ``api/discharge.py`` (clients generate code
+from them).
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ from pydantic import ConfigDict
 from samordna.accounts.actor import Actor
 from samordna.api.common import ERRORS, actor_of, auth
 from samordna.cases.models import Case, Delivery
-from samordna.discharge import information, planning, services
+from samordna.discharge import information
 from samordna.discharge.models import Stay
-from samordna.errors import NotFound, ServiceError
-from samordna.organisations.models import Unit
+from samordna.discharge.services import collaboration as svu_collaboration_acts
+from samordna.discharge.services import liability_export as svu_liability_export_acts
+from samordna.discharge.services import notices as notices_acts
+from samordna.discharge.services import stays as stays_acts
+from samordna.errors import NotFound
 from samordna.people.services import lookup
 from samordna.validation import Code, Day, LifeDay, Limit, Moment, Text
 
@@ -111,12 +115,12 @@ class DetailsOut(Schema):
 
     @staticmethod
     def resolve_planning_basis(obj: Stay) -> list[Any]:
-        basis = services.planning_basis(obj.case)
+        basis = svu_collaboration_acts.planning_basis(obj.case)
         return [a for answers in basis.values() for a in answers.values()]
 
     @staticmethod
     def resolve_replies(obj: Stay) -> list[Any]:
-        return services.recipient_plans(obj.case)
+        return svu_collaboration_acts.recipient_plans(obj.case)
 
 
 class StayOut(Schema):
@@ -152,7 +156,7 @@ def stay_out(actor: Actor, case: Case) -> dict[str, Any]:
     cause and ready-for-discharge fields for recipients without consent."""
     stay: Stay = case.stay
     person = case.person
-    full = services.sees_everything(actor, case)
+    full = stays_acts.sees_everything(actor, case)
     now = timezone.now()
     notices = []
     # The stay's own notices; a message in the case is a notice without stay content.
@@ -184,7 +188,7 @@ def stay_out(actor: Actor, case: Case) -> dict[str, Any]:
                         if d.acknowledged_by
                         else None,
                         "acknowledgement_registered_at": d.acknowledgement_registered_at,
-                        "status": services.delivery_status(d, now),
+                        "status": notices_acts.delivery_status(d, now),
                     }
                     for d in deliveries
                 ],
@@ -221,7 +225,7 @@ def _full_notice(content: Any) -> dict[str, Any]:
 
 
 def _reread(actor: Actor, pk: int) -> dict[str, Any]:
-    return stay_out(actor, services.get(actor, pk))
+    return stay_out(actor, stays_acts.get(actor, pk))
 
 
 class StayIn(Schema):
@@ -259,85 +263,8 @@ class DetailsIn(Schema):
     only_social_services: bool = Field(OMITTED)
 
 
-class AdmissionIn(Schema):
-    recipients: list[Code] | None = Field(
-        None, description="Unit codes; omitted: the default addressing (ORG-4)"
-    )
-    occurred_at: Moment | None = Field(
-        None, description="DOC-3: the real time of an act done on paper during downtime"
-    )
-
-
-class ExpectedIn(Schema):
-    version: int
-    expected_discharge_on: Day
-
-
-class ReadyIn(Schema):
-    version: int
-    ready_at: Moment
-    ready_physician: Text
-    ready_nurse: Text
-    medical_responsibility_to: Text
-    occurred_at: Moment | None = Field(
-        None, description="DOC-3: the real time of an act done on paper during downtime"
-    )
-
-
-class DischargeIn(Schema):
-    version: int
-    discharged_at: Moment
-    self_discharge: bool = False
-    occurred_at: Moment | None = Field(
-        None, description="DOC-3: the real time of an act done on paper during downtime"
-    )
-
-
-class PeriodIn(Schema):
-    starts_on: Day
-    ends_on: Day | None = None
-    reason: Annotated[str, Limit(300)]
-
-
-class AnswerIn(Schema):
-    question: Code = Field(..., description="A key of the planning basis questions")
-    answer: bool | None = None
-    comment: Annotated[str, Limit(2000)] = ""
-
-
-class AnswersIn(Schema):
-    answers: list[AnswerIn] = []
-    occurred_at: Moment | None = Field(
-        None, description="DOC-3: the real time of an act done on paper during downtime"
-    )
-
-
-class CareContactIn(Schema):
-    version: int
-    name: Text
-    workplace: Text = Field("", description="Empty: the token's unit")
-    phone: Annotated[str, Limit(40)]
-
-
-class ReplyIn(Schema):
-    can_receive_at: Moment
-    interventions: Annotated[str, Limit(4000)] = ""
-
-
-class DeclinedIn(Schema):
-    version: int
-    declined_at: Moment
-
-
 class DeathIn(Schema):
     died_on: LifeDay
-
-
-class QuestionOut(Schema):
-    key: str
-    text: str
-    group: str
-    asked_of: str = Field(..., description="ward or recipient")
 
 
 class InterventionsOut(Schema):
@@ -372,167 +299,57 @@ class InformationOut(Schema):
     sip_meeting: SipMeetingOut | None
 
 
-def _answers(payload: AnswersIn) -> services.Answers:
-    return {a.question: (a.answer, a.comment) for a in payload.answers}
-
-
-@router.post("", response={201: StayOut, **ERRORS})
+@router.post(
+    "", response={201: StayOut, **ERRORS}, operation_id="samordna_api_discharge_register_stay"
+)
 def register_stay(request: HttpRequest, payload: RegisterIn) -> Any:
     """Register a stay at the token's inpatient ward (SVU-1) for a registered individual."""
     actor = actor_of(request)
     found = lookup(actor, payload.identity_number)
     if found.person is None:
         raise NotFound("not_registered", "Individen är inte registrerad.", "identity_number")
-    case = services.register_stay(actor, found.person.pk, payload.dict())
+    case = stays_acts.register_stay(actor, found.person.pk, payload.dict())
     return Status(201, _reread(actor, case.pk))
 
 
-@router.get("/{stay_id}", response={200: StayOut, **ERRORS})
+@router.get(
+    "/{stay_id}", response={200: StayOut, **ERRORS}, operation_id="samordna_api_discharge_get_stay"
+)
 def get_stay(request: HttpRequest, stay_id: int) -> Any:
     return _reread(actor_of(request), stay_id)
 
 
-@router.post("/{stay_id}/details", response={200: StayOut, **ERRORS})
+@router.post(
+    "/{stay_id}/details",
+    response={200: StayOut, **ERRORS},
+    operation_id="samordna_api_discharge_update_stay",
+)
 def update_stay(request: HttpRequest, stay_id: int, payload: DetailsIn) -> Any:
     """Correct the stay's details: only the fields given change. 409 `edit_conflict` when
     ``version`` is not the current."""
     actor = actor_of(request)
     given = {name: getattr(payload, name) for name in payload.model_fields_set}
-    services.update_stay(actor, stay_id, payload.version, given)
+    stays_acts.update_stay(actor, stay_id, payload.version, given)
     return _reread(actor, stay_id)
 
 
-@router.post("/{stay_id}/admission-notice", response={200: StayOut, **ERRORS})
-def send_admission_notice(request: HttpRequest, stay_id: int, payload: AdmissionIn) -> Any:
-    """SVU-2: to the given units, or to the default addressing when none are given."""
-    actor = actor_of(request)
-    if payload.recipients is None:
-        units = services.default_recipients(services.get(actor, stay_id).person)
-    else:
-        units = list(Unit.objects.filter(code__in=payload.recipients))
-        if len(units) != len(set(payload.recipients)):
-            raise ServiceError("invalid_recipient", "Okänd mottagare.", "recipients")
-    services.send_admission_notice(actor, stay_id, units, payload.occurred_at)
-    return _reread(actor, stay_id)
-
-
-@router.post("/{stay_id}/expected-discharge", response={200: StayOut, **ERRORS})
-def change_expected_discharge(request: HttpRequest, stay_id: int, payload: ExpectedIn) -> Any:
-    """SVU-2: re-sends the admission notice to the same recipients when it was sent."""
-    actor = actor_of(request)
-    services.change_expected_discharge(
-        actor, stay_id, payload.version, payload.expected_discharge_on
-    )
-    return _reread(actor, stay_id)
-
-
-@router.post("/{stay_id}/ready-notice", response={200: StayOut, **ERRORS})
-def send_ready_notice(request: HttpRequest, stay_id: int, payload: ReadyIn) -> Any:
-    actor = actor_of(request)
-    services.send_ready_notice(actor, stay_id, payload.version, payload.dict(), payload.occurred_at)
-    return _reread(actor, stay_id)
-
-
-@router.post("/{stay_id}/discharge-notice", response={200: StayOut, **ERRORS})
-def send_discharge_notice(request: HttpRequest, stay_id: int, payload: DischargeIn) -> Any:
-    """SVU-7: closes the stay as discharged."""
-    actor = actor_of(request)
-    services.send_discharge_notice(
-        actor,
-        stay_id,
-        payload.version,
-        payload.discharged_at,
-        payload.self_discharge,
-        payload.occurred_at,
-    )
-    return _reread(actor, stay_id)
-
-
-@router.post("/{stay_id}/unavailable", response={200: StayOut, **ERRORS})
-def add_unavailable_period(request: HttpRequest, stay_id: int, payload: PeriodIn) -> Any:
-    actor = actor_of(request)
-    services.add_unavailable_period(
-        actor, stay_id, payload.starts_on, payload.ends_on, payload.reason
-    )
-    return _reread(actor, stay_id)
-
-
-@router.post("/{stay_id}/deliveries/{delivery_id}/acknowledge", response={200: StayOut, **ERRORS})
-def acknowledge(
-    request: HttpRequest, stay_id: int, delivery_id: int, payload: AnswersIn | None = None
-) -> Any:
-    """SVU-8: only the unit the notice was sent to acknowledges it. With an admission notice
-    the recipient may add its answers to the planning basis (SVU-3)."""
-    actor = actor_of(request)
-    services.acknowledge(
-        actor,
-        stay_id,
-        delivery_id,
-        _answers(payload) if payload else None,
-        payload.occurred_at if payload else None,
-    )
-    return _reread(actor, stay_id)
-
-
-@router.get("/planning-basis/questions", response={200: list[QuestionOut], **ERRORS})
-def planning_questions(request: HttpRequest) -> Any:
-    """The planning basis questions (SVU-3): the ward's, and the recipients' own."""
-    return [
-        {"key": q.key, "text": str(q.text), "group": str(q.group), "asked_of": asked_of}
-        for asked_of, questions in (
-            ("ward", planning.WARD_QUESTIONS),
-            ("recipient", planning.RECIPIENT_QUESTIONS),
-        )
-        for q in questions
-    ]
-
-
-@router.post("/{stay_id}/planning-basis", response={200: StayOut, **ERRORS})
-def answer_planning_basis(request: HttpRequest, stay_id: int, payload: AnswersIn) -> Any:
-    """SVU-3: only changed answers are stored; every earlier answer is kept."""
-    actor = actor_of(request)
-    services.answer_planning_basis(actor, stay_id, _answers(payload))
-    return _reread(actor, stay_id)
-
-
-@router.post("/{stay_id}/care-contact", response={200: StayOut, **ERRORS})
-def designate_care_contact(request: HttpRequest, stay_id: int, payload: CareContactIn) -> Any:
-    """SVU-4: the primary care centre that received the notices names the care contact."""
-    actor = actor_of(request)
-    data = {
-        "care_contact_name": payload.name,
-        "care_contact_workplace": payload.workplace,
-        "care_contact_phone": payload.phone,
-    }
-    services.designate_care_contact(actor, stay_id, payload.version, data)
-    return _reread(actor, stay_id)
-
-
-@router.post("/{stay_id}/replies", response={200: StayOut, **ERRORS})
-def reply_to_ready(request: HttpRequest, stay_id: int, payload: ReplyIn) -> Any:
-    """SVU-5 and SVU-6: when the recipient can receive the patient, and what it plans."""
-    actor = actor_of(request)
-    services.reply_to_ready(actor, stay_id, payload.can_receive_at, payload.interventions)
-    return _reread(actor, stay_id)
-
-
-@router.post("/{stay_id}/sip-declined", response={200: StayOut, **ERRORS})
-def record_sip_declined(request: HttpRequest, stay_id: int, payload: DeclinedIn) -> Any:
-    """SVU-9: the patient declined a SIP; no invitation is then needed."""
-    actor = actor_of(request)
-    services.record_sip_declined(actor, stay_id, payload.version, payload.declined_at)
-    return _reread(actor, stay_id)
-
-
-@router.post("/{stay_id}/death", response={200: StayOut, **ERRORS})
+@router.post(
+    "/{stay_id}/death",
+    response={200: StayOut, **ERRORS},
+    operation_id="samordna_api_discharge_register_death",
+)
 def register_death(request: HttpRequest, stay_id: int, payload: DeathIn) -> Any:
     """SVU-9: the patient died during the stay; the stay and any SIP are closed."""
     actor = actor_of(request)
-    services.register_death(actor, stay_id, payload.died_on)
+    stays_acts.register_death(actor, stay_id, payload.died_on)
     return _reread(actor, stay_id)
 
 
-@router.get("/{stay_id}/discharge-information", response={200: InformationOut, **ERRORS})
+@router.get(
+    "/{stay_id}/discharge-information",
+    response={200: InformationOut, **ERRORS},
+    operation_id="samordna_api_discharge_discharge_information",
+)
 def discharge_information(request: HttpRequest, stay_id: int) -> Any:
     """SVU-6: what the patient is given at discharge."""
     info = information.discharge_information(actor_of(request), stay_id)
@@ -565,10 +382,14 @@ def discharge_information(request: HttpRequest, stay_id: int) -> Any:
     }
 
 
-@router.get("/{stay_id}/liability", response={200: LiabilityOut, **ERRORS})
+@router.get(
+    "/{stay_id}/liability",
+    response={200: LiabilityOut, **ERRORS},
+    operation_id="samordna_api_discharge_payment_liability",
+)
 def payment_liability(request: HttpRequest, stay_id: int) -> Any:
     """SVU-10: start, liable days and amount, with the reasoning."""
-    result = services.assess(services.get(actor_of(request), stay_id))
+    result = svu_liability_export_acts.assess(stays_acts.get(actor_of(request), stay_id))
     return {
         "start": result.start,
         "days": result.days,

@@ -1,42 +1,31 @@
-"""Acts on messages (SPEC MSG-1 to MSG-3): send, reply, acknowledge, forward, read.
-
-A message belongs to a case and is read through ``cases.services.get_case`` (visibility SEC-1,
-access log SEC-2). Within that case a thread is shown only to its parties: the units that sent
-or received one of its messages. A unit outside the thread gets NotFound, as for an unknown id.
-
-Seed 000_106b8acbeb42519c.txt lines 247-250: messages carry administrative information only;
-notes about the individual belong in the needs assessment and the plan.
-"""
+"""Acts on messages: send, reply, acknowledge, forward (MSG-1, MSG-2)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.paginator import Page, Paginator
-from django.db import IntegrityError, models, transaction
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samordna.accounts.actor import Actor
 from samordna.audit.models import AccessLog
-from samordna.audit.services import log, log_many
+from samordna.audit.services import log
 from samordna.cases import services as cases
 from samordna.cases.acts import act
 from samordna.cases.models import Case, Delivery, Notice, Participation
 from samordna.core import deadlines
-from samordna.discharge.services import recipient_choices
+from samordna.discharge.services.notices import recipient_choices
 from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
 from samordna.messaging import content
 from samordna.messaging.models import Forwarding, Message, Template
 from samordna.organisations.models import Unit
 from samordna.people import services as people
 from samordna.people.models import Person
-from samordna.sip.services import consent_in_force
+from samordna.sip.services.consent import consent_in_force
 
-MESSAGES_PER_PAGE = 25
 MODES = tuple(Delivery.Mode.values)
 
 
@@ -44,9 +33,6 @@ def _not_found() -> NotFound:
     return NotFound(
         "not_found", _("The message was not found, or your unit does not take part in it.")
     )
-
-
-# Where a message goes: the case ----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -256,9 +242,6 @@ def send(
     return message
 
 
-# A thread and its parties -----------------------------------------------------------------------
-
-
 def _is_party(unit: Unit, thread_id: int) -> bool:
     return (
         Message.objects.filter(thread_id=thread_id)
@@ -418,137 +401,3 @@ def forward(actor: Actor, delivery_pk: int, unit_pk: int | None, note: str) -> D
     Forwarding.objects.create(delivery=delivery, note=note)
     cases.record(actor, case, "message_forwarded", {"delivery": delivery.pk, "to_unit": unit.pk})
     return new
-
-
-# Reading ---------------------------------------------------------------------------------------
-
-
-def _with_deliveries(messages: QuerySet[Message]) -> QuerySet[Message]:
-    return messages.select_related(
-        "notice__sender", "notice__sender_unit", "notice__case__person"
-    ).prefetch_related(
-        Prefetch(
-            "notice__deliveries",
-            Delivery.objects.select_related(
-                "unit", "acknowledged_by", "forwarded_to__unit", "message_forwarding"
-            ).order_by("unit__name"),
-        )
-    )
-
-
-@dataclass
-class Thread:
-    case: Case
-    message: Message
-    messages: list[Message]
-
-    @property
-    def subject(self) -> str:
-        return self.messages[0].notice.subject
-
-
-@act
-def thread(actor: Actor, message_pk: int) -> Thread:
-    """A message with its whole thread, oldest first. Opening it records that the unit has read
-    what was sent to it for information ("tar bara del av meddelande om det är för kännedom",
-    seed 004_2b6a4bde1435f963.txt line 64)."""
-    case, message = _message(actor, message_pk, "message.read")
-    Delivery.objects.filter(
-        notice__message__thread_id=message.thread_id,
-        unit=actor.unit,
-        mode=Delivery.Mode.FYI,
-        acknowledged_at__isnull=True,
-    ).update(acknowledged_at=timezone.now(), acknowledged_by=actor.user)
-    messages = list(
-        _with_deliveries(Message.objects.filter(thread_id=message.thread_id)).order_by(
-            "notice__sent_at", "pk"
-        )
-    )
-    return Thread(case, message, messages)
-
-
-def reply_to(actor: Actor, messages: list[Message]) -> Message | None:
-    """Which message a reply at the end of a thread answers: the latest the unit sent or
-    received (and did not forward)."""
-    for message in reversed(messages):
-        notice = message.notice
-        if notice.sender_unit_id == actor.unit.pk or any(
-            d.unit_id == actor.unit.pk and d.forwarded_to_id is None
-            for d in notice.deliveries.all()
-        ):
-            return message
-    return None
-
-
-def _mine(actor: Actor) -> QuerySet[Delivery]:
-    return Delivery.objects.filter(notice=OuterRef("notice"), unit=actor.unit)
-
-
-def inbox(actor: Actor) -> QuerySet[Message]:
-    """The messages the unit sent or received, in cases it takes part in: what it has not
-    acknowledged or read first, the most urgent first; then the newest (BOX-1)."""
-    mine = _mine(actor)
-    return (
-        _with_deliveries(
-            Message.objects.filter(notice__case__in=Case.objects.visible_to(actor)).filter(
-                Q(notice__sender_unit=actor.unit) | Exists(mine)
-            )
-        )
-        .annotate(
-            open=Exists(mine.filter(acknowledged_at__isnull=True)),
-            due_at=Subquery(mine.filter(acknowledged_at__isnull=True).values("due_at")[:1]),
-        )
-        .order_by(
-            F("open").desc(),
-            F("due_at").asc(nulls_last=True),
-            "-notice__sent_at",
-            "-pk",
-        )
-    )
-
-
-def inbox_page(actor: Actor, number: int | str | None = 1) -> Page[Message]:
-    """One page of ``inbox``; a constant number of queries, the individuals shown logged in
-    one INSERT (SEC-2)."""
-    page = Paginator(inbox(actor), MESSAGES_PER_PAGE).get_page(number)
-    log_many(
-        actor,
-        AccessLog.Action.READ,
-        "messages.read",
-        list({m.notice.case.person_id: m.notice.case.person for m in page}.values()),
-    )
-    return page
-
-
-def of_case(actor: Actor, case: Case) -> list[Message]:
-    """The first message of each thread of the case the unit is party to, newest first, for
-    the stay and SIP pages (the case itself is read by the page)."""
-    party = Message.objects.filter(
-        Q(notice__sender_unit=actor.unit) | Q(notice__deliveries__unit=actor.unit)
-    ).values("thread_id")
-    return list(
-        _with_deliveries(
-            Message.objects.filter(
-                notice__case=case, in_reply_to__isnull=True, thread_id__in=party
-            ).annotate(replies_count=models.Count("thread_messages", distinct=True) - 1)
-        ).order_by("-notice__sent_at", "-pk")
-    )
-
-
-def own_delivery(actor: Actor, message: Message) -> Delivery | None:
-    """The unit's delivery of a message, from the prefetched deliveries."""
-    return next((d for d in message.notice.deliveries.all() if d.unit_id == actor.unit.pk), None)
-
-
-def status(delivery: Delivery, now: dt.datetime) -> str:
-    """forwarded, for_information, read, acknowledged, late, overdue or due."""
-    if delivery.forwarded_to_id is not None:
-        return "forwarded"
-    if delivery.mode == Delivery.Mode.FYI:
-        return "read" if delivery.acknowledged_at else "for_information"
-    if delivery.acknowledged_at is not None:
-        late = delivery.due_at is not None and delivery.acknowledged_at >= delivery.due_at
-        return "late" if late else "acknowledged"
-    if delivery.due_at is not None and now >= delivery.due_at:
-        return "overdue"
-    return "due"

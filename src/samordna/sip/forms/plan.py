@@ -1,8 +1,4 @@
-"""Forms for writing the plan, following it up and evaluating it (SIP-9 to SIP-12).
-
-The forms check what a browser can get wrong (types, a name for a relative, end before start);
-the rules of the routine live in ``sip.plan``.
-"""
+"""Forms drafting a plan version."""
 
 from __future__ import annotations
 
@@ -16,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from samordna.organisations.models import Unit
 from samordna.people.models import PlanFormat
-from samordna.sip.models import Action, Evaluation, Goal, Meeting
+from samordna.sip.models import Action, Goal, Meeting
 from samordna.validation import Form
 
 NAMED = (Action.Responsible.RELATIVE, Action.Responsible.EXTERNAL)
@@ -179,7 +175,11 @@ class ContactForm(Form):
 
 # One empty row each: saving gives a new one, which keeps the page short during a meeting.
 GoalFormSet = formset_factory(GoalForm, extra=1, can_delete=True, can_order=True)
+
+
 ActionFormSet = formset_factory(ActionForm, extra=1, can_delete=True, can_order=True)
+
+
 ContactFormSet = formset_factory(ContactForm, extra=1, can_delete=True)
 
 
@@ -198,37 +198,3 @@ class StartVersionForm(Form):
             (str(m.pk), f"{m.get_purpose_display()}, {m.starts_at:%Y-%m-%d %H:%M}")
             for m in meetings
         ]
-
-
-class CommentForm(Form):
-    item = forms.RegexField(regex=r"^(action|goal):\d+$", widget=forms.HiddenInput)
-    text = forms.CharField(label=_("Follow-up comment"), widget=_area())
-
-    def target(self) -> tuple[int | None, int | None]:
-        """(action pk, goal pk) of the commented item."""
-        kind, pk = self.cleaned_data["item"].split(":")
-        return (int(pk), None) if kind == "action" else (None, int(pk))
-
-
-class EvaluationForm(Form):
-    """The main goal and each sub-goal: met, partly met or not met, with a comment (SIP-12)."""
-
-    with_individual = forms.BooleanField(
-        label=_("The goals were evaluated together with the individual"), required=False
-    )
-
-    def __init__(self, *args: Any, goals: Sequence[Goal] = (), **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.keys = ["main"] + [f"goal_{g.pk}" for g in goals]
-        for key in self.keys:
-            self.fields[f"{key}_rating"] = forms.ChoiceField(
-                label=_("Rating"), choices=Evaluation.Rating.choices, widget=forms.RadioSelect
-            )
-            self.fields[f"{key}_comment"] = forms.CharField(
-                label=_("Comment"), widget=_area(2), required=False
-            )
-        self.order_fields([f for f in self.fields if f != "with_individual"] + ["with_individual"])
-
-    def pairs(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
-        """(rating, comment) fields of the main goal, then of each sub-goal in order."""
-        return [(self[f"{k}_rating"], self[f"{k}_comment"]) for k in self.keys]

@@ -1,13 +1,12 @@
-"""Acts on a SIP case (SPEC SIP-1 to SIP-3, SIP-7, SIP-13, CON-1 to CON-3).
+"""Acts on a SIP case itself: open, coordinator, follow a discharge, close (SIP-1..SIP-4).
 
-Each public function is one act: it checks visibility through ``cases.services.get_case``, runs
-in one transaction, appends to the case timeline and keeps the case's deadlines up to date.
+Each public function is one act in one transaction; ``get`` is the visibility choke point for
+SIP cases (SEC-1, SEC-2).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -23,7 +22,7 @@ from samordna.core import deadlines
 from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
 from samordna.organisations.models import Membership, Unit, User
 from samordna.people.models import Person
-from samordna.sip.models import Consent, Coordinator, SipCase
+from samordna.sip.models import Coordinator, SipCase
 
 
 def get(actor: Actor, pk: int, what: str = "sip.read", lock: bool = False) -> Case:
@@ -34,10 +33,6 @@ def current_coordinator(case: Case) -> Coordinator | None:
     return (
         case.coordinators.filter(renounced_at__isnull=True).select_related("user", "unit").first()
     )
-
-
-def consent_in_force(case: Case) -> Consent | None:
-    return next((c for c in case.consents.all() if c.in_force), None)
 
 
 def require_coordinator_unit(actor: Actor, case: Case) -> None:
@@ -178,85 +173,6 @@ def follow_discharge(stay_case: Case, discharged_at: dt.datetime) -> None:
 
 
 @act
-def record_consent(actor: Actor, pk: int, data: dict[str, Any]) -> Consent:
-    """CON-1 to CON-3. A refusal closes the case: it goes no further (the individual keeps the
-    right to the interventions, seed 000)."""
-    case = get(actor, pk, "sip.consent", lock=True)
-    cases.require_active(case)
-    if consent_in_force(case) is not None:
-        raise Conflict("consent_exists", _("Consent is already recorded; withdraw it first."))
-    decision = data.get("decision")
-    giver = data.get("giver")
-    if decision not in Consent.Decision.values:
-        raise ServiceError("invalid_decision", _("Choose whether consent was given."), "decision")
-    if giver not in Consent.Giver.values:
-        raise ServiceError("invalid_giver", _("Choose who gave the consent."), "giver")
-    if data.get("form") not in Consent.Form.values:
-        raise ServiceError("invalid_form", _("Choose oral or written."), "form")
-    given_at = data.get("given_at")
-    if not isinstance(given_at, dt.datetime) or given_at > timezone.now():
-        raise ServiceError(
-            "invalid_time", _("Give when consent was given (not in the future)."), "given_at"
-        )
-    person = case.person
-    child = person.is_child(timezone.localdate(given_at))
-    rules = case.owner_unit.principal.county.rule_set
-    if child and giver == Consent.Giver.INDIVIDUAL:
-        raise ServiceError(
-            "child_consent",
-            _("For a child, the guardians or a legal representative consent."),
-            "giver",
-        )
-    giver_name = str(data.get("giver_name", "")).strip()
-    if child and not rules.children_consent_stored:
-        giver_name = ""  # the county keeps children's consent outside the system (seed 001)
-    elif not giver_name:
-        raise ServiceError(
-            "required", _("Give the name of the person who gave consent."), "giver_name"
-        )
-    child_view = str(data.get("child_view", "")).strip()
-    if child and decision == Consent.Decision.GIVEN and not child_view:
-        raise ServiceError("child_view_required", _("Record the child's own view."), "child_view")
-    units = list(data.get("units") or [])
-    consent = Consent.objects.create(
-        case=case,
-        decision=decision,
-        giver=giver,
-        giver_name=giver_name,
-        form=data["form"],
-        given_at=given_at,
-        child_view=child_view,
-        recorded_by=actor.user,
-    )
-    consent.units.set(units)
-    cases.record(
-        actor,
-        case,
-        f"consent_{decision}",
-        {"giver": giver, "units": [u.pk for u in units]},
-        occurred_at=given_at,
-    )
-    if decision == Consent.Decision.REFUSED:
-        cases.close(actor, case, Case.CloseReason.CONSENT_REFUSED)
-    return consent
-
-
-@act
-def withdraw_consent(actor: Actor, pk: int) -> None:
-    """CON-2: consent can be withdrawn at any time; the plan is closed with that reason."""
-    case = get(actor, pk, "sip.consent_withdraw", lock=True)
-    cases.require_active(case)
-    consent = consent_in_force(case)
-    if consent is None:
-        raise ServiceError("no_consent", _("There is no consent in force to withdraw."))
-    consent.withdrawn_at = timezone.now()
-    consent.withdrawn_by = actor.user
-    consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
-    cases.record(actor, case, "consent_withdrawn")
-    cases.close(actor, case, Case.CloseReason.CONSENT_WITHDRAWN)
-
-
-@act
 def change_coordinator(
     actor: Actor, pk: int, user_pk: int, unit_pk: int, reason: str
 ) -> Coordinator:
@@ -324,6 +240,7 @@ COORDINATOR_DEADLINES = [
     Obligation.Kind.FOLLOW_UP,
     Obligation.Kind.PLAN_AFTER_DISCHARGE,
 ]
+
 
 CLOSE_REASONS = [
     Case.CloseReason.GOALS_MET,

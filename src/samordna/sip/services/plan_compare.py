@@ -1,10 +1,4 @@
-"""What changed between two plan versions (SIP-10), for people reading them side by side.
-
-A version is first turned into a ``Snapshot`` of display values (labels and texts as a reader
-sees them); ``compare`` then works on snapshots only, so it is a pure function. Sub-goals and
-actions are matched across versions by their ``uid`` (kept when a version is copied), designated
-care contacts by name.
-"""
+"""Comparison of two plan versions, field by field and word by word (SIP-7)."""
 
 from __future__ import annotations
 
@@ -15,9 +9,9 @@ from dataclasses import dataclass
 
 from django import forms
 
-from samordna.sip.forms_plan import ActionForm, ContactForm, GoalForm, PlanForm
+from samordna.sip.forms.plan import ActionForm, ContactForm, GoalForm, PlanForm
 from samordna.sip.models import Action, PlanVersion
-from samordna.sip.plan import PLAN_FIELDS
+from samordna.sip.services.plan import PLAN_FIELDS
 
 Values = tuple[tuple[str, str], ...]
 

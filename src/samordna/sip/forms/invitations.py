@@ -1,7 +1,4 @@
-"""Forms of the assessment, invitation, answer and meeting-record screens (SIP-5, SIP-6, SIP-8).
-
-Forms parse and type the input; the rules live in ``sip.meetings`` so the API shares them.
-"""
+"""Forms sending, changing and cancelling invitations."""
 
 from __future__ import annotations
 
@@ -12,30 +9,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samordna.cases.models import Case, Delivery
+from samordna.cases.models import Case
 from samordna.organisations.models import Unit
 from samordna.people.models import Relative, Representative
-from samordna.sip.forms import CasePageForm, real_time_field
-from samordna.sip.meetings import LIFE_AREAS, SBAR_AREAS, Details, External, Invitees
-from samordna.sip.models import Meeting, Participant, SipCase
+from samordna.sip.forms.common import real_time_field
+from samordna.sip.models import Meeting, SipCase
+from samordna.sip.services.invitations import Details, External, Invitees
 from samordna.validation import Form, Window
-
-
-class AssessmentForm(CasePageForm):
-    id_prefix = "assessment"
-    area = forms.ChoiceField(
-        label=_("Area"),
-        choices=[
-            ("", "—"),
-            (_("Life areas"), [(a.value, a.label) for a in LIFE_AREAS]),
-            (_("SBAR (optional)"), [(a.value, a.label) for a in SBAR_AREAS]),
-        ],
-    )
-    text = forms.CharField(
-        label=_("What your unit knows"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Relevant for the participants to prepare; written with the individual."),
-    )
 
 
 class DateInput(forms.DateInput):
@@ -225,75 +205,3 @@ class ChangeForm(VersionForm, DetailsForm):
 
 class CancelForm(VersionForm):
     reason = forms.CharField(label=_("Reason for cancelling"), max_length=300, required=False)
-
-
-class RecordForm(VersionForm):
-    """Attendance per participant, chair and documenter; and for a digital meeting whether a
-    professional was with the individual (seed 000_106b8acbeb42519c.txt lines 212-214)."""
-
-    chair = forms.CharField(
-        label=_("Chair"),
-        max_length=200,
-        help_text=_("Preferably the professional who is with the individual."),
-    )
-    documenter = forms.CharField(label=_("Documenter"), max_length=200)
-    professional_with_individual = forms.BooleanField(
-        label=_("A professional from the region or municipality was with the individual in person"),
-        required=False,
-    )
-
-    def __init__(self, *args: Any, meeting: Meeting, participants: list[Participant], **kw: Any):
-        super().__init__(*args, **kw)
-        self.participants = participants
-        choices = [("", "—")] + [
-            c for c in Participant.Attendance.choices if c[0] != Participant.Attendance.UNKNOWN
-        ]
-        for p in participants:
-            declined = p.delivery is not None and p.delivery.answer == Delivery.Answer.DECLINED
-            self.fields[f"attendance_{p.pk}"] = forms.ChoiceField(
-                label=p.name,
-                choices=choices,
-                # A unit that declined gave notice of its absence (seed 002 line 140).
-                initial=p.attendance
-                or (Participant.Attendance.ABSENT_WITH_NOTICE if declined else ""),
-            )
-        if meeting.form not in (Meeting.Form.VIDEO, Meeting.Form.PHONE):
-            del self.fields["professional_with_individual"]
-        if not self.is_bound:
-            self.initial.update(
-                version=meeting.version,
-                chair=meeting.chair,
-                documenter=meeting.documenter,
-                professional_with_individual=meeting.professional_with_individual,
-            )
-
-    def attendance(self) -> dict[int, str]:
-        return {p.pk: self.cleaned_data[f"attendance_{p.pk}"] for p in self.participants}
-
-
-class AckForm(Form):
-    """Acknowledging takes no input; the form carries a refusal back to its row."""
-
-
-class AnswerForm(Form):
-    answer = forms.ChoiceField(
-        label=_("Answer"),
-        choices=[(Delivery.Answer.ACCEPTED, _("Accept")), (Delivery.Answer.DECLINED, _("Decline"))],
-        widget=forms.RadioSelect,
-    )
-    reason = forms.CharField(
-        label=_("Reason or comment"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        help_text=_("Required when declining."),
-    )
-
-
-class ForwardForm(Form):
-    unit = forms.TypedChoiceField(label=_("Forward to"), coerce=int)
-
-    def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["unit"]
-        assert isinstance(field, forms.TypedChoiceField)
-        field.choices = [("", "—"), *units]

@@ -1,0 +1,49 @@
+"""Views recording and withdrawing consent."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from samordna.accounts.actor import UnitRequest
+from samordna.accounts.decorators import unit_required
+from samordna.errors import ServiceError
+from samordna.sip.forms.consent import ConsentForm
+from samordna.sip.services import case as case_acts
+from samordna.sip.services import consent as consent_acts
+from samordna.sip.views.case_page import act
+from samordna.sip.views.meetings_section import county_units
+
+
+@unit_required()
+@require_POST
+def consent(request: UnitRequest, pk: int) -> HttpResponse:
+    case_ = case_acts.get(request.actor, pk)
+    form = ConsentForm(
+        request.POST, county_units=county_units(request.actor), child=case_.person.is_child()
+    )
+    return act(
+        request,
+        pk,
+        form,
+        lambda f: consent_acts.record_consent(request.actor, pk, f.cleaned_data),
+        _("The consent decision is recorded."),
+        "consent_form",
+    )
+
+
+@unit_required()
+@require_POST
+def withdraw_consent(request: UnitRequest, pk: int) -> HttpResponse:
+    try:
+        consent_acts.withdraw_consent(request.actor, pk)
+    except ServiceError as error:
+        if error.status == 404:
+            raise
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Consent is withdrawn and the plan is closed."))
+    return redirect("sip:case", pk=pk)

@@ -1,0 +1,339 @@
+"""Plan views: a version, start, edit, compare, the individual's copy.
+
+Thin: each POST calls one act of ``sip.services.plan``; a refused act shows its page again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from samordna.accounts.actor import UnitRequest
+from samordna.accounts.decorators import unit_required
+from samordna.cases.models import Case
+from samordna.errors import ServiceError
+from samordna.sip.forms.plan import (
+    ActionFormSet,
+    ContactFormSet,
+    GoalFormSet,
+    PlanForm,
+)
+from samordna.sip.models import Action, PlanVersion
+from samordna.sip.services import case as case_acts
+from samordna.sip.services import plan as plan_acts
+from samordna.sip.services import plan_follow_up as plan_follow_up_acts
+from samordna.sip.services.plan_compare import compare, snapshot
+from samordna.sip.views.case_page import render_case
+from samordna.sip.views.plan_section import READ, _plan_page, _start_form, layout, next_meeting
+
+
+def _version_context(request: UnitRequest, case: Case, number: int) -> dict[str, Any]:
+    plan = plan_acts.plan_version(case, number, contents=True)
+    versions = list(case.plans.select_related("meeting").order_by("-number"))
+    force = next((p for p in versions if p.documented_at), None)
+    comments = list(plan.follow_up_comments.select_related("author", "unit"))
+    evaluations = list(plan.evaluations.select_related("author"))
+    context = _plan_page(case, plan)
+    context.update(
+        {
+            "blocks": layout(plan, comments),
+            "comments": comments,
+            "versions": versions,
+            "in_force": force is not None and force.pk == plan.pk,
+            "is_coordinator_unit": case.owner_unit_id == request.actor.unit.pk,
+            "blockers": plan_follow_up_acts.blockers(case, plan)
+            if plan.documented_at is None
+            else [],
+            "main_evaluation": next((e for e in evaluations if e.goal_id is None), None),
+            "goal_evaluations": [
+                (g, next((e for e in evaluations if e.goal_id == g.pk), None))
+                for g in plan.goals.all()
+            ],
+            "start_version_form": _start_form(case, versions),
+        }
+    )
+    return context
+
+
+@unit_required()
+def version(request: UnitRequest, pk: int, number: int) -> HttpResponse:
+    case = case_acts.get(request.actor, pk, READ)
+    return render(request, "sip/plan_version.html", _version_context(request, case, number))
+
+
+def _button(
+    request: UnitRequest, pk: int, number: int, run: Callable[[], object], done: str
+) -> HttpResponse:
+    """Run a one-button act; when refused, show the version page with why."""
+    try:
+        run()
+    except ServiceError as error:
+        if error.status == 404:
+            raise
+        case = case_acts.get(request.actor, pk, READ)
+        context = _version_context(request, case, number)
+        context["error"] = error.message
+        return render(request, "sip/plan_version.html", context, status=error.status)
+    messages.success(request, done)
+    return redirect("sip:plan-version", pk=pk, number=number)
+
+
+@unit_required()
+@require_POST
+def start_version(request: UnitRequest, pk: int) -> HttpResponse:
+    meeting = request.POST.get("meeting", "")
+    if meeting and not meeting.isdigit():
+        meeting = "0"
+    try:
+        plan = plan_acts.start_version(request.actor, pk, int(meeting) if meeting else None)
+    except ServiceError as error:
+        if error.status == 404:
+            raise
+        messages.error(request, error.message)
+        return render_case(request, case_acts.get(request.actor, pk), status=error.status)
+    messages.success(request, _("Plan version %(number)s is started.") % {"number": plan.number})
+    return redirect("sip:plan-edit", pk=pk, number=plan.number)
+
+
+@dataclass
+class EditForms:
+    plan: PlanForm
+    goals: Any
+    actions: Any
+    contacts: Any
+
+    def all_valid(self) -> bool:
+        return all(
+            [
+                self.plan.is_valid(),
+                self.goals.is_valid(),
+                self.actions.is_valid(),
+                self.contacts.is_valid(),
+            ]
+        )
+
+
+def _edit_forms(data: Any, case: Case, plan: PlanVersion) -> EditForms:
+    now = timezone.now()
+    units = [
+        p.unit
+        for p in case.participations.filter(Q(until__isnull=True) | Q(until__gt=now))
+        .select_related("unit")
+        .order_by("unit__name")
+    ]
+    goals = list(plan.goals.all())
+    return EditForms(
+        PlanForm(
+            data,
+            initial={name: getattr(plan, name) for name in plan_acts.PLAN_FIELDS},
+            child=case.person.is_child(),
+        ),
+        GoalFormSet(
+            data,
+            prefix="goals",
+            initial=[{"id": g.pk, "text": g.text, "ORDER": i} for i, g in enumerate(goals, 1)],
+        ),
+        ActionFormSet(
+            data,
+            prefix="actions",
+            form_kwargs={"units": units, "goals": goals},
+            initial=[_action_initial(a, i) for i, a in enumerate(plan.actions.all(), 1)],
+        ),
+        ContactFormSet(
+            data,
+            prefix="contacts",
+            initial=[
+                {"name": c.name, "workplace": c.workplace, "phone": c.phone}
+                for c in plan.care_contacts.all()
+            ],
+        ),
+    )
+
+
+def _action_initial(a: Action, order: int) -> dict[str, Any]:
+    responsible = f"unit:{a.responsible_unit_id}" if a.responsible_unit_id else a.responsible
+    return {
+        "id": a.pk,
+        "text": a.text,
+        "goal": str(a.goal_id or ""),
+        "responsible": responsible,
+        "responsible_name": a.responsible_name,
+        "care_type": a.care_type,
+        "starts_on": a.starts_on,
+        "ends_on": a.ends_on,
+        "ORDER": order,
+    }
+
+
+def _kept(formset: Any) -> list[forms.Form]:
+    """Filled-in rows that are not removed, in the order the writer gave; a row given the same
+    number as another comes first if its number was just typed."""
+    rows = [
+        (f.cleaned_data.get("ORDER") or len(formset.forms) + i, "ORDER" not in f.changed_data, i, f)
+        for i, f in enumerate(formset.forms)
+        if f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ]
+    return [row[-1] for row in sorted(rows, key=lambda row: row[:3])]
+
+
+def _draft(edit: EditForms) -> tuple[plan_acts.Draft, dict[str, list[forms.Form]]] | None:
+    """The submitted draft, and which form each submitted row came from (to place errors)."""
+    if not edit.all_valid():
+        return None
+    goals, actions, contacts = _kept(edit.goals), _kept(edit.actions), _kept(edit.contacts)
+    index = {f.cleaned_data["id"]: i for i, f in enumerate(goals) if f.cleaned_data.get("id")}
+    action_rows = []
+    for f in actions:
+        d = f.cleaned_data
+        goal = index.get(int(d["goal"])) if d["goal"] else None
+        if d["goal"] and goal is None:
+            f.add_error("goal", _("This sub-goal is being removed: choose another or none."))
+        kind, unit = f.responsible_unit()  # type: ignore[attr-defined]
+        action_rows.append(
+            plan_acts.ActionIn(
+                d["text"],
+                kind,
+                d["care_type"],
+                unit,
+                d["responsible_name"],
+                goal,
+                d["starts_on"],
+                d["ends_on"],
+                d.get("id"),
+            )
+        )
+    if any(f.errors for f in actions):
+        return None
+    draft = plan_acts.Draft(
+        **edit.plan.cleaned_data,
+        goals=[plan_acts.GoalIn(f.cleaned_data["text"], f.cleaned_data.get("id")) for f in goals],
+        actions=action_rows,
+        care_contacts=[
+            plan_acts.ContactIn(
+                f.cleaned_data["name"], f.cleaned_data["workplace"], f.cleaned_data["phone"]
+            )
+            for f in contacts
+        ],
+    )
+    return draft, {"goals": goals, "actions": actions, "care_contacts": contacts}
+
+
+FORM_FIELDS = {"unit": "responsible", "name": "responsible_name"}
+
+
+def _place(error: ServiceError, main: forms.Form, rows: dict[str, list[forms.Form]]) -> None:
+    """Show a refused act's message at the field it is about: ``actions.2.unit`` is the third
+    submitted action's responsible."""
+    target, name = main, error.field or ""
+    kind, _sep, rest = name.partition(".")
+    if kind in rows and rest:
+        position, _sep, name = rest.partition(".")
+        if position.isdigit() and int(position) < len(rows[kind]):
+            target = rows[kind][int(position)]
+        name = FORM_FIELDS.get(name, name)
+    target.add_error(name if name in target.fields else None, error.message)
+
+
+@unit_required()
+@require_http_methods(["GET", "POST"])
+def edit(request: UnitRequest, pk: int, number: int) -> HttpResponse:
+    """The whole draft on one page, saved at once; a second writer's text is shown back."""
+    actor = request.actor
+    case = case_acts.get(actor, pk, READ)
+    plan = plan_acts.plan_version(case, number, contents=True)
+    if plan.documented_at is not None or not case.is_active:
+        messages.info(request, _("This version can no longer be changed."))
+        return redirect("sip:plan-version", pk=pk, number=number)
+    edit_forms = _edit_forms(request.POST if request.method == "POST" else None, case, plan)
+    status = 200
+    if request.method == "POST":
+        submitted = _draft(edit_forms)
+        version = request.POST.get("version", "")
+        if submitted is None or not version.isdigit():
+            status = 400
+        else:
+            draft, rows = submitted
+            try:
+                plan_acts.save_draft(actor, pk, number, int(version), draft)
+            except ServiceError as error:
+                if error.status == 404:
+                    raise
+                status = error.status
+                _place(error, edit_forms.plan, rows)
+            else:
+                messages.success(request, _("The draft is saved."))
+                return redirect("sip:plan-edit", pk=pk, number=number)
+        plan = plan_acts.plan_version(case, number, contents=True)
+    context = _plan_page(case, plan)
+    context.update(
+        {
+            "form": edit_forms.plan,
+            "goal_formset": edit_forms.goals,
+            "action_formset": edit_forms.actions,
+            "contact_formset": edit_forms.contacts,
+            "conflict": status == 409,
+            "blocks": layout(plan),
+            "blockers": plan_follow_up_acts.blockers(case, plan),
+        }
+    )
+    return render(request, "sip/plan_edit.html", context, status=status)
+
+
+@unit_required()
+def compare_versions(request: UnitRequest, pk: int) -> HttpResponse:
+    case = case_acts.get(request.actor, pk, READ)
+    numbers = list(case.plans.order_by("-number").values_list("number", flat=True))
+    if not numbers:
+        return redirect("sip:case", pk=pk)
+    new = _number(request.GET.get("new"), numbers[0])
+    old = _number(request.GET.get("old"), max(new - 1, 1))
+    if old not in numbers or new not in numbers:
+        context = {"case": case, "person": case.person, "numbers": numbers, "old": old, "new": new}
+        context["error"] = _("Choose two versions of this plan.")
+        return render(request, "sip/plan_compare.html", context, status=400)
+    plans = {p.number: p for p in plan_acts.with_contents(case.plans.filter(number__in=[old, new]))}
+    comparison = compare(snapshot(plans[old]), snapshot(plans[new]))
+    context = {
+        "case": case,
+        "person": case.person,
+        "numbers": numbers,
+        "old": old,
+        "new": new,
+        "old_plan": plans[old],
+        "new_plan": plans[new],
+        "comparison": comparison,
+        "sections": [
+            (_("Sub-goals"), comparison.goals),
+            (_("Actions"), comparison.actions),
+            (_("Designated care contacts"), comparison.care_contacts),
+        ],
+    }
+    return render(request, "sip/plan_compare.html", context)
+
+
+def _number(raw: str | None, default: int) -> int:
+    return int(raw) if raw and raw.isdigit() else default
+
+
+@unit_required()
+def for_individual(request: UnitRequest, pk: int) -> HttpResponse:
+    """PAT-1: the current plan in plain words, to show the individual on screen or on paper."""
+    case = case_acts.get(request.actor, pk, "sip.individual_view.read")
+    shown = plan_acts.current(case)
+    context: dict[str, Any] = {"case": case, "person": case.person, "plan": None}
+    if shown is not None:
+        context = _plan_page(case, plan_acts.plan_version(case, shown.number, contents=True))
+        context["blocks"] = layout(context["plan"])
+    context["meeting"] = next_meeting(case)
+    context["coordinator"] = case_acts.current_coordinator(case)
+    return render(request, "sip/plan_individual.html", context)
