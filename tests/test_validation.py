@@ -359,6 +359,20 @@ def test_form_fields(data: dict[str, str], field: str, code: str | None) -> None
     assert form_errors(**data).get(field, [None])[0] == code
 
 
+@time_machine.travel(dt.datetime(2026, 10, 25, 2, 30, tzinfo=STOCKHOLM), tick=False)
+def test_the_hour_that_happens_twice_in_october_is_a_time_and_the_skipped_march_hour_is_not() -> (
+    None
+):
+    """A ward open all night records "now" at 02:30 on the night summer time ends (Django alone
+    refuses it as ambiguous): the first 02:30 (summer time) is taken. 02:30 on the March night
+    does not exist and is refused."""
+    form = Sample({"name": "Erik", "at": "2026-10-25T02:30"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["at"] == dt.datetime(2026, 10, 25, 0, 30, tzinfo=dt.UTC)
+    assert form_errors(at="2027-03-28T02:30") == {"at": ["ambiguous_timezone"]}
+    assert form_errors(at="2027-03-28T03:00") == {}
+
+
 @pytest.mark.django_db
 def test_a_nul_in_a_choice_never_reaches_the_database() -> None:
     with CaptureQueriesContext(connection) as queries:

@@ -54,6 +54,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from pydantic import (
@@ -298,6 +300,33 @@ def _guard_nul(field: forms.Field) -> None:
     field.to_python = to_python  # type: ignore[method-assign]
 
 
+def _local_time_of_the_october_night(field: forms.DateTimeField) -> None:
+    """Accept a local time of the hour that happens twice when summer time ends (02:00-02:59 on
+    the last Sunday of October), which Django refuses as ambiguous: a ward open all night must
+    be able to record "now" then. The first of the two is taken (summer time); no deadline
+    turns on that hour (they run in days with a 12:00 cut-off). A time that does not exist
+    (the skipped hour in March) is still refused with Django's message."""
+    original = field.to_python
+
+    def to_python(value: Any) -> Any:
+        try:
+            return original(value)
+        except ValidationError as error:
+            if error.code != "ambiguous_timezone":
+                raise
+            naive = value if isinstance(value, dt.datetime) else parse_datetime(str(value).strip())
+            if naive is None or naive.tzinfo is not None:
+                raise
+            zone = timezone.get_current_timezone()
+            first = naive.replace(tzinfo=zone, fold=0)
+            if first.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != naive:
+                raise  # the skipped hour: no such time
+            # In UTC: Python never finds an ambiguous local time equal to one in another zone.
+            return first.astimezone(dt.UTC)
+
+    field.to_python = to_python  # type: ignore[method-assign]
+
+
 def harden(field: forms.Field, window: Window | None = None) -> forms.Field:
     """Give a form field the boundary's rules by its type (once): text gets a length limit when
     it has none (10,000 for a text area, else 200) besides Django's own NUL check; a datetime the
@@ -318,6 +347,7 @@ def harden(field: forms.Field, window: Window | None = None) -> forms.Field:
         ]
         field.validators.append(_django(check_text, field.max_length))
     elif isinstance(field, forms.DateTimeField):
+        _local_time_of_the_october_night(field)
         field.validators.append(_django(check_moment, window or Window.ACT))
     elif isinstance(field, forms.DateField):
         field.validators.append(_django(check_day, window or Window.PLAN))
