@@ -49,6 +49,10 @@ class WorkItem(models.Model):
     # When the notice of a delivery to the unit was sent (what is new, for the digest).
     sent_at = models.DateTimeField(null=True)
     listed = models.BooleanField(default=True, help_text="Shown as an item (not only counted).")
+    # Shown only within a window of time (an awaited acknowledgement for 14 days after its due
+    # time, a meeting until it starts): kept out of the main index, so rows whose window has
+    # passed are never scanned on the way to a page.
+    windowed = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -58,12 +62,20 @@ class WorkItem(models.Model):
         ]
         indexes = [
             models.Index(
-                fields=["unit", "due_at"], condition=Q(listed=True), name="workitem_unit_due_idx"
+                fields=["unit", "due_at"],
+                condition=Q(listed=True, windowed=False),
+                name="workitem_unit_due_idx",
             ),
             models.Index(
                 fields=["unit", "kind", "due_at"],
                 condition=Q(listed=True),
                 name="workitem_unit_kind_due_idx",
+            ),
+            # What is new for the digest: deliveries to the unit sent after its last one.
+            models.Index(
+                fields=["unit", "sent_at"],
+                condition=Q(sent_at__isnull=False),
+                name="workitem_unit_sent_idx",
             ),
         ]
 

@@ -161,6 +161,9 @@ def _stored(case_ids: set[int]) -> dict[tuple[int, str, str, int], tuple[int, Ro
     }
 
 
+WINDOWED = {AWAITING, MEETING}
+
+
 def _item(row: Row) -> WorkItem:
     return WorkItem(
         unit_id=row.unit_id,
@@ -172,6 +175,7 @@ def _item(row: Row) -> WorkItem:
         day=day_of(row.due_at),
         sent_at=row.sent_at,
         listed=row.listed,
+        windowed=row.kind in WINDOWED,
     )
 
 

@@ -113,15 +113,16 @@ class Overview:
         return self.counts.of(self.kind, self.when)
 
 
-def _shown(m: Moment) -> Q:
-    """Rows that are items now: acknowledgements awaited within the deviation job's look-back
-    (older ones are suggestions in the deviation register, and listing them for ever would bury
-    the rest), meetings still to come, everything else while it is a row."""
-    return (
-        ~Q(kind__in=[AWAITING, MEETING])
-        | Q(kind=AWAITING, due_at__gt=m.now - LOOKBACK, due_at__lte=m.now)
-        | Q(kind=MEETING, due_at__gt=m.now)
-    )
+def _parts(m: Moment) -> list[Q]:
+    """The unit's rows that are items now, as three index ranges: everything that is an item
+    while it is a row; acknowledgements awaited within the deviation job's look-back (older
+    ones are suggestions in the deviation register, and listing them for ever would bury the
+    rest); meetings still to come."""
+    return [
+        Q(listed=True, windowed=False),
+        Q(listed=True, kind=AWAITING, due_at__gt=m.now - LOOKBACK, due_at__lte=m.now),
+        Q(listed=True, kind=MEETING, due_at__gt=m.now),
+    ]
 
 
 def _when(when: str | None, m: Moment) -> Q:
@@ -160,10 +161,13 @@ def counts(actor: Actor, now: dt.datetime) -> Counts:
         summed[(kind, part)] += n
     start_today = end_of_day(m.today - dt.timedelta(days=1))
     edges = (
-        WorkItem.objects.filter(unit=actor.unit, listed=True)
+        WorkItem.objects.filter(unit=actor.unit)
         .filter(
-            Q(due_at__gt=start_today, due_at__lte=m.end_of_today)
+            Q(listed=True, windowed=False, due_at__gt=start_today, due_at__lte=m.end_of_today)
+            | Q(listed=True, kind=MEETING, due_at__gt=start_today, due_at__lte=m.end_of_today)
+            | Q(listed=True, kind=AWAITING, due_at__gt=start_today, due_at__lte=m.end_of_today)
             | Q(
+                listed=True,
                 kind=AWAITING,
                 due_at__gt=end_of_day(first - dt.timedelta(days=1)),
                 due_at__lte=end_of_day(first),
@@ -213,20 +217,27 @@ def collect(
     for the digest). One index range of the read model and one query per kind of source row on
     the page, whatever the volume. Not logged: callers that show individuals log them (``show``)."""
     m = Moment.at(now)
-    rows = WorkItem.objects.filter(_shown(m), _when(when, m), unit=actor.unit, listed=True)
-    if kind is not None:
-        rows = rows.filter(kind=kind)
-    if sent_after is not None:
-        rows = rows.filter(kind__in=INCOMING, sent_at__gt=sent_after)
     rank = models.Case(
         *(models.When(kind=k, then=models.Value(r)) for k, r in RANK.items()),
         default=models.Value(len(RANK)),
     )
-    page = list(
-        rows.select_related("case__person", "case__owner_unit").order_by(
+    always, awaited, coming = _parts(m)
+    parts = {AWAITING: [awaited], MEETING: [coming]}.get(kind or "", [always])
+    if kind is None and sent_after is None:
+        parts = [always, awaited, coming]
+    page: list[WorkItem] = []
+    for part in parts:
+        rows = WorkItem.objects.filter(part, _when(when, m), unit=actor.unit)
+        if kind is not None:
+            rows = rows.filter(kind=kind)
+        if sent_after is not None:
+            rows = rows.filter(kind__in=INCOMING, sent_at__gt=sent_after)
+        page += rows.select_related("case__person", "case__owner_unit").order_by(
             models.F("due_at").asc(nulls_last=True), rank, "ref"
         )[:limit]
-    )
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+    page.sort(key=lambda r: (r.due_at is None, r.due_at or far, RANK.get(r.kind, 0), r.ref))
+    page = page[:limit]
     refs: dict[str, list[int]] = {}
     for row in page:
         refs.setdefault(row.source, []).append(row.ref)
