@@ -94,15 +94,34 @@ class Item:
         return str(WHEN[self.status])
 
 
+# Labels looked up directly: Model.get_FOO_display() hashes every lazy choice on each call,
+# which for a page of a hundred items costs more than its queries.
+NOTICE_KINDS = dict(Notice.Kind.choices)
+OBLIGATION_KINDS = dict(Obligation.Kind.choices)
+PURPOSES = dict(Meeting.Purpose.choices)
+FORMS = dict(Meeting.Form.choices)
+
+_SENTINEL = 987654321987
+_patterns: dict[str, str] = {}
+
+
+def _url(name: str, pk: int) -> str:
+    """``reverse(name, args=[pk])`` for a URL with one number, its pattern resolved once per
+    process: a page of a hundred items would otherwise resolve a hundred URLs."""
+    if name not in _patterns:
+        _patterns[name] = reverse(name, args=[_SENTINEL]).replace(str(_SENTINEL), "{}")
+    return _patterns[name].format(pk)
+
+
 def message_url(notice_pk: int) -> str:
-    return reverse("messaging:message", args=[notice_pk])
+    return _url("messaging:message", notice_pk)
 
 
 def case_url(case: Case) -> str | None:
     if case.kind == Case.Kind.SIP:
-        return reverse("sip:case", args=[case.pk])
+        return _url("sip:case", case.pk)
     if case.kind == Case.Kind.DISCHARGE:
-        return reverse("discharge:stay", args=[case.pk])
+        return _url("discharge:stay", case.pk)
     return None
 
 
@@ -116,7 +135,7 @@ def _notice_url(delivery: Delivery, case: Case, incoming: bool) -> str | None:
         meeting = getattr(notice, "meeting", None)
         url = case_url(case)
         return f"{url}#meeting-{meeting.pk}" if url and meeting else url
-    return reverse("discharge:stay", args=[case.pk]) + f"#notice-{notice.pk}"
+    return _url("discharge:stay", case.pk) + f"#notice-{notice.pk}"
 
 
 def _local(moment: dt.datetime) -> str:
@@ -140,7 +159,7 @@ def incoming(d: Delivery, case: Case, m: Moment) -> Item:
         kinds.get(notice.kind, NOTICE),
         d.due_at,
         m.bucket(d.due_at),
-        notice.get_kind_display(),
+        str(NOTICE_KINDS.get(notice.kind, notice.kind)),
         party,
         detail,
         case,
@@ -154,7 +173,7 @@ def awaiting(d: Delivery, case: Case, m: Moment) -> Item:
         AWAITING,
         d.due_at,
         m.bucket(d.due_at),
-        d.notice.get_kind_display(),
+        str(NOTICE_KINDS.get(d.notice.kind, d.notice.kind)),
         _("Not acknowledged by %(unit)s") % {"unit": d.unit.name},
         "",
         case,
@@ -169,7 +188,7 @@ def obligation(o: Obligation, case: Case, m: Moment) -> Item:
         kind,
         o.due_at,
         m.bucket(o.due_at),
-        o.get_kind_display(),
+        str(OBLIGATION_KINDS.get(o.kind, o.kind)),
         "",
         o.note,
         case,
@@ -184,9 +203,9 @@ def meeting(meeting: Meeting, case: Case, m: Moment) -> Item:
         MEETING,
         meeting.starts_at,
         m.bucket(meeting.starts_at),
-        _("SIP meeting: %(purpose)s") % {"purpose": meeting.get_purpose_display()},
+        _("SIP meeting: %(purpose)s") % {"purpose": PURPOSES.get(meeting.purpose, meeting.purpose)},
         case.owner_unit.name,
-        ", ".join(filter(None, [meeting.get_form_display(), meeting.place])),
+        ", ".join(filter(None, [str(FORMS.get(meeting.form, meeting.form)), meeting.place])),
         case,
         f"{url}#meeting-{meeting.pk}" if url else None,
         meeting.pk,

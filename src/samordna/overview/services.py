@@ -20,6 +20,7 @@ import datetime as dt
 import hashlib
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -225,19 +226,22 @@ def collect(
     parts = {AWAITING: [awaited], MEETING: [coming]}.get(kind or "", [always])
     if kind is None and sent_after is None:
         parts = [always, awaited, coming]
-    page: list[WorkItem] = []
+    # First only the keys of each range (no joins, no model instances), then the page itself.
+    keys: list[tuple[Any, ...]] = []
     for part in parts:
         rows = WorkItem.objects.filter(part, _when(when, m), unit=actor.unit)
         if kind is not None:
             rows = rows.filter(kind=kind)
         if sent_after is not None:
             rows = rows.filter(kind__in=INCOMING, sent_at__gt=sent_after)
-        page += rows.select_related("case__person", "case__owner_unit").order_by(
-            models.F("due_at").asc(nulls_last=True), rank, "ref"
+        keys += rows.order_by(models.F("due_at").asc(nulls_last=True), rank, "ref").values_list(
+            "due_at", "kind", "ref", "pk"
         )[:limit]
     far = dt.datetime.max.replace(tzinfo=dt.UTC)
-    page.sort(key=lambda r: (r.due_at is None, r.due_at or far, RANK.get(r.kind, 0), r.ref))
-    page = page[:limit]
+    keys.sort(key=lambda k: (k[0] is None, k[0] or far, RANK.get(k[1], 0), k[2]))
+    chosen = [k[3] for k in keys[:limit]]
+    found_rows = WorkItem.objects.select_related("case__person", "case__owner_unit").in_bulk(chosen)
+    page = [found_rows[pk] for pk in chosen if pk in found_rows]
     refs: dict[str, list[int]] = {}
     for row in page:
         refs.setdefault(row.source, []).append(row.ref)
