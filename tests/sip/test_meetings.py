@@ -792,6 +792,21 @@ def test_charlie_gets_404_from_every_case_form(
     assert world.person.last_name not in response.content.decode()
 
 
+@pytest.mark.parametrize("name", ["sip:ack", "sip:answer", "sip:forward"])
+@pytest.mark.parametrize("back", ["case", "inbox"])
+def test_charlie_gets_404_from_every_invitation_form(
+    login: Any, world: World, invited: Meeting, name: str, back: str
+) -> None:
+    """SEC-1: the invitation forms find the case of a delivery only through the choke point,
+    so charlie gets a 404 even when his form is invalid, never his own list as a 400."""
+    delivery = bobs(invited, world)
+    response = login(world.charlie).post(reverse(name, args=[delivery.pk]), {"back": back})
+    assert response.status_code == 404
+    assert world.person.last_name not in response.content.decode()
+    delivery.refresh_from_db()
+    assert delivery.acknowledged_at is None and delivery.forwarded_to_id is None
+
+
 def form_data(**extra: Any) -> dict[str, Any]:
     starts = details().starts_at
     return {

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from samordna.accounts.actor import UnitRequest
 from samordna.accounts.decorators import unit_required
-from samordna.cases.models import Delivery
+from samordna.cases.models import Case, Delivery, Notice
 from samordna.sip.forms.invitation_answers import AckForm, AnswerForm, ForwardForm
 from samordna.sip.services import invitation_answers as invitation_answers_acts
 from samordna.sip.views.case_page import _case_page, _run
@@ -61,18 +61,28 @@ def _delivery_act(
     act: Callable[[], Any],
     done: str,
 ) -> HttpResponse:
-    """Acts on the unit's own invitation, from its list or from the case page (``back``)."""
+    """Acts on the unit's own invitation, from its list or from the case page (``back``). The
+    delivery's case is found only through the choke point: a unit outside it gets a 404 before
+    anything else, whatever it posted (SEC-1)."""
+    case_pk = (
+        Delivery.objects.filter(
+            pk=delivery_pk,
+            notice__kind=Notice.Kind.INVITATION,
+            notice__case__in=Case.objects.visible_to(request.actor),
+        )
+        .values_list("notice__case_id", flat=True)
+        .first()
+    )
+    if case_pk is None:
+        raise Http404
     status = _run(form, act)
     from_case = request.POST.get("back") == "case"
-    case_pk = (
-        Delivery.objects.filter(pk=delivery_pk).values_list("notice__case_id", flat=True).first()
-    )
     if not status:
         messages.success(request, done)
-        if from_case and case_pk is not None:
+        if from_case:
             return redirect(reverse("sip:case", args=[case_pk]) + "#meetings-h")
         return redirect("sip:invitations")
-    if from_case and case_pk is not None:
+    if from_case:
 
         def place(context: dict[str, Any]) -> None:
             for row in context["meeting_rows"]:
