@@ -253,7 +253,11 @@ def _is_party(unit: Unit, thread_id: int) -> bool:
 def _message(actor: Actor, pk: int, what: str) -> tuple[Case, Message]:
     """A message of a thread the actor's unit is party to, its case read through the choke
     point (which logs the read)."""
-    message = Message.objects.select_related("notice__sender_unit").filter(pk=pk).first()
+    message = (
+        Message.objects.select_related("notice__sender_unit")
+        .filter(pk=pk, notice__case__in=Case.objects.visible_to(actor))
+        .first()
+    )
     if message is None or not _is_party(actor.unit, message.thread_id):
         raise _not_found()
     try:
@@ -309,7 +313,11 @@ def _own_delivery(actor: Actor, delivery_pk: int, what: str) -> tuple[Case, Deli
     """The actor's unit's delivery of a message, locked. A unit outside the thread gets
     NotFound; another party of it gets Forbidden."""
     message_pk = (
-        Delivery.objects.filter(pk=delivery_pk, notice__kind=Notice.Kind.MESSAGE)
+        Delivery.objects.filter(
+            pk=delivery_pk,
+            notice__kind=Notice.Kind.MESSAGE,
+            notice__case__in=Case.objects.visible_to(actor),
+        )
         .values_list("notice_id", flat=True)
         .first()
     )

@@ -36,7 +36,11 @@ def _delivery(actor: Actor, delivery_pk: int, what: str) -> tuple[Case, Delivery
     Another unit taking part gets Forbidden; a unit outside the case gets NotFound (SEC-1).
     """
     case_pk = (
-        Delivery.objects.filter(pk=delivery_pk, notice__kind=Notice.Kind.INVITATION)
+        Delivery.objects.filter(
+            pk=delivery_pk,
+            notice__kind=Notice.Kind.INVITATION,
+            notice__case__in=Case.objects.visible_to(actor),
+        )
         .values_list("notice__case_id", flat=True)
         .first()
     )
