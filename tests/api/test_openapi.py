@@ -220,3 +220,13 @@ def test_answers_match_the_document(demo: None) -> None:
     assert wrong == []
     assert answered >= ANSWERED, sorted(ANSWERED - answered)
     assert checked[404] > 10, dict(checked)
+
+
+@pytest.mark.parametrize("method", ["get", "post", "put", "delete"])
+def test_an_unknown_path_answers_the_json_error(db: None, method: str) -> None:
+    """Found by scripts/fuzz-api: a POST to a path whose id does not parse got Django's HTML
+    CSRF 403, not the API's JSON 404 (the API authenticates by token, never by cookie)."""
+    client = Client(enforce_csrf_checks=True)
+    response = getattr(client, method)(f"{PREFIX}/sip/null%2Cnull/close")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"

@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.responses import Status
@@ -74,6 +75,7 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(request, 404, "not_found", "Finns inte.")
 
 
+@csrf_exempt  # like every API operation (token auth): else a POST got the HTML CSRF 403
 def unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Every path under the API that no endpoint takes, or whose path parameter does not parse
     (``/sip/null%2Cnull``), answers the API's JSON error rather than the screens' HTML 404."""
