@@ -462,7 +462,7 @@ def test_a_year_one_date_on_a_sent_stay_is_refused_and_other_units_still_load(
     nurse = User.objects.create_user("wanda")
     world.ward.memberships.create(user=nurse, role="nurse")
     ward = world.actor(nurse, world.ward)
-    case = stays_acts.register_stay(ward, world.person.pk, stay_data())
+    case = stays_acts.register_stay(ward, world.person.identity_number, stay_data())
     notices_acts.send_admission_notice(ward, case.pk, notices_acts.default_recipients(world.person))
     stay = Stay.objects.get(pk=case.pk)
     client = login(nurse, world.ward)

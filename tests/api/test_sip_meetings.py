@@ -55,7 +55,7 @@ def consented(world: World) -> Case:
     world.case.close_reason = "other"
     world.case.save()
     case = case_acts.open_case(
-        world.actor(world.alice), world.person.pk, "outpatient", timezone.now()
+        world.actor(world.alice), world.person.identity_number, "outpatient", timezone.now()
     )
     case.participations.create(unit=world.participant_unit, role="participant")
     give_consent(world, case)

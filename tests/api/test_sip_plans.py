@@ -26,7 +26,7 @@ def sip(world: World) -> Case:
     world.case.save()
     case = case_acts.open_case(
         world.actor(world.alice),
-        world.person.pk,
+        world.person.identity_number,
         "outpatient",
         timezone.now() - dt.timedelta(hours=1),
     )

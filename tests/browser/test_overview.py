@@ -28,7 +28,7 @@ def test_items_by_urgency_and_a_count_that_follows_the_other_unit(
     page: Page, browser: Browser, live_server: Any, world: World, nurse: User
 ) -> None:
     now = timezone.now()
-    case = stays_acts.register_stay(ward(world, nurse), world.person.pk, stay_data())
+    case = stays_acts.register_stay(ward(world, nurse), world.person.identity_number, stay_data())
     notice = notices_acts.send_admission_notice(
         ward(world, nurse), case.pk, [world.participant_unit]
     )

@@ -23,7 +23,7 @@ def test_writing_and_reading_the_plan(page: Page, world: World) -> None:
     world.case.save()
     case = case_acts.open_case(
         world.actor(world.alice),
-        world.person.pk,
+        world.person.identity_number,
         "outpatient",
         timezone.now() - dt.timedelta(days=1),
     )

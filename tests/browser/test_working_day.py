@@ -41,7 +41,7 @@ def test_a_working_day(
 ) -> None:
     User.objects.filter(pk=world.bob.pk).update(email="bob@lulea.example")
     ward_actor = ward(world, nurse)
-    case = stays_acts.register_stay(ward_actor, world.person.pk, stay_data())
+    case = stays_acts.register_stay(ward_actor, world.person.identity_number, stay_data())
     notice = notices_acts.send_admission_notice(ward_actor, case.pk, [world.participant_unit])
     # The reading time passed without an acknowledgement.
     Delivery.objects.filter(notice=notice).update(due_at=timezone.now() - dt.timedelta(hours=2))

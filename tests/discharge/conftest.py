@@ -49,7 +49,7 @@ def stay_data(**extra: Any) -> dict[str, Any]:
 @pytest.fixture
 def stay(world: World, nurse: User) -> Case:
     """A stay at the ward with consent; no notice sent yet."""
-    return stays_acts.register_stay(ward(world, nurse), world.person.pk, stay_data())
+    return stays_acts.register_stay(ward(world, nurse), world.person.identity_number, stay_data())
 
 
 @pytest.fixture

@@ -53,7 +53,9 @@ def ready_data(ready_at: dt.datetime) -> dict[str, object]:
 def notified(world: World, nurse: User, sent_at: str, **extra: object) -> Case:
     """A stay at the ward whose admission notice went out at ``sent_at`` (live)."""
     with time_machine.travel(at(sent_at), tick=False):
-        case = stays_acts.register_stay(ward(world, nurse), world.person.pk, stay_data(**extra))
+        case = stays_acts.register_stay(
+            ward(world, nurse), world.person.identity_number, stay_data(**extra)
+        )
         notices_acts.send_admission_notice(
             ward(world, nurse), case.pk, notices_acts.default_recipients(world.person)
         )
@@ -170,7 +172,7 @@ def test_an_after_registered_sip_invitation_meets_the_liability_condition_in_tim
     with time_machine.travel(at("2027-03-05 09:00"), tick=False):
         sip = case_acts.open_case(
             alice,
-            world.person.pk,
+            world.person.identity_number,
             "after_discharge",
             at("2027-03-01 10:00"),
             origin=Case.objects.get(pk=case.pk),

@@ -310,7 +310,7 @@ def test_declining_is_refused_while_a_sip_follows_the_stay(
     world.case.save()
     case_acts.open_case(
         world.actor(world.alice),
-        world.person.pk,
+        world.person.identity_number,
         "after_discharge",
         timezone.now(),
         origin=Case.objects.get(pk=ready.pk),
@@ -398,7 +398,11 @@ def test_opening_the_sip_after_discharge_moves_the_invitation_deadline(
     world.case.save()
     origin = Case.objects.get(pk=ready.pk)
     sip = case_acts.open_case(
-        world.actor(world.alice), world.person.pk, "after_discharge", timezone.now(), origin=origin
+        world.actor(world.alice),
+        world.person.identity_number,
+        "after_discharge",
+        timezone.now(),
+        origin=origin,
     )
     assert ("sip_invitation", "hc-hertson") not in open_obligations(ready)
     assert ("sip_invitation", "hc-hertson") in open_obligations(sip)
@@ -413,7 +417,9 @@ def test_a_death_registered_later_ends_the_liability_on_the_date_of_death(
     admitted after it was ready whenever the run starts after 1 December 10:00."""
     tz = timezone.get_current_timezone()
     with time_machine.travel(dt.datetime(2026, 11, 30, 10, tzinfo=tz), tick=False):
-        sent = stays_acts.register_stay(ward(world, nurse), world.person.pk, stay_data())
+        sent = stays_acts.register_stay(
+            ward(world, nurse), world.person.identity_number, stay_data()
+        )
         notices_acts.send_admission_notice(
             ward(world, nurse), sent.pk, notices_acts.default_recipients(world.person)
         )

@@ -20,6 +20,7 @@ from samordna.discharge.services import notices as notices_acts
 from samordna.discharge.services import stays as stays_acts
 from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
 from samordna.organisations.models import Unit, User
+from samordna.people.models import Person
 from tests.conftest import World
 from tests.discharge.conftest import stay_data, version, ward
 
@@ -51,9 +52,29 @@ def test_a_ward_registers_a_stay(world: World, nurse: User, stay: Case) -> None:
     assert AccessLog.objects.filter(what="stay.register", person=world.person).exists()
 
 
+def test_a_stay_is_registered_from_the_identity_number_never_from_a_guessed_id(
+    world: World, nurse: User
+) -> None:
+    """SEC-1: the ward sees nothing of world.person (alice's unit registered them). An id it
+    guessed registers nothing; the exact identity number, the lookup's door, does. (charlie's
+    unit is no ward and is refused before the individual is read.)"""
+    assert not Person.objects.visible_to(ward(world, nurse)).exists()
+    with pytest.raises(NotFound):
+        stays_acts.register_stay(ward(world, nurse), str(world.person.pk), stay_data())
+    assert not Case.objects.filter(kind="discharge").exists()
+    with pytest.raises(Forbidden):
+        stays_acts.register_stay(
+            world.actor(world.charlie), world.person.identity_number, stay_data()
+        )
+    stay = stays_acts.register_stay(ward(world, nurse), world.person.identity_number, stay_data())
+    assert stay.person == world.person
+
+
 def test_only_an_inpatient_ward_registers_a_stay(world: World) -> None:
     with pytest.raises(Forbidden) as caught:
-        stays_acts.register_stay(world.actor(world.alice), world.person.pk, stay_data())
+        stays_acts.register_stay(
+            world.actor(world.alice), world.person.identity_number, stay_data()
+        )
     assert caught.value.code == "not_inpatient_ward"
     assert not Case.objects.filter(kind="discharge").exists()
 
@@ -61,7 +82,7 @@ def test_only_an_inpatient_ward_registers_a_stay(world: World) -> None:
 def test_a_second_active_stay_at_the_ward_is_refused(world: World, nurse: User, stay: Case) -> None:
     """One active discharge process per person and ward: a partial unique index."""
     with pytest.raises(Conflict) as caught:
-        stays_acts.register_stay(ward(world, nurse), world.person.pk, stay_data())
+        stays_acts.register_stay(ward(world, nurse), world.person.identity_number, stay_data())
     assert caught.value.code == "active_stay_exists" and str(stay.pk) in caught.value.message
     with pytest.raises(IntegrityError), transaction.atomic():
         Case.objects.create(
@@ -76,7 +97,9 @@ def test_a_second_active_stay_at_the_ward_is_refused(world: World, nurse: User, 
     )
     other_nurse = User.objects.create_user("otto")
     other_nurse.memberships.create(unit=other, role="nurse")
-    stays_acts.register_stay(world.actor(other_nurse, other), world.person.pk, stay_data())
+    stays_acts.register_stay(
+        world.actor(other_nurse, other), world.person.identity_number, stay_data()
+    )
 
 
 @pytest.mark.parametrize(
@@ -98,7 +121,9 @@ def test_bad_registration_stores_nothing(
     world: World, nurse: User, extra: dict[str, object], code: str, field: str
 ) -> None:
     with pytest.raises(ServiceError) as caught:
-        stays_acts.register_stay(ward(world, nurse), world.person.pk, stay_data(**extra))
+        stays_acts.register_stay(
+            ward(world, nurse), world.person.identity_number, stay_data(**extra)
+        )
     assert (caught.value.code, caught.value.field) == (code, field)
     assert not Case.objects.filter(kind="discharge").exists()
 
@@ -406,7 +431,7 @@ def test_liability_from_the_stays_facts(world: World, nurse: User) -> None:
     1550-1553); SIP invitation recorded in time; two days unavailable are not counted."""
     actor = ward(world, nurse)
     with time_machine.travel(at("2026-03-02 09:00"), tick=False):
-        stay = stays_acts.register_stay(actor, world.person.pk, stay_data())
+        stay = stays_acts.register_stay(actor, world.person.identity_number, stay_data())
         notices_acts.send_admission_notice(
             actor, stay.pk, notices_acts.default_recipients(world.person)
         )

@@ -67,7 +67,7 @@ def test_without_consent_recipients_see_only_what_con4_allows(
         street="Storgatan 1", postal_code="972 31", city="Luleå"
     )
     case = stays_acts.register_stay(
-        ward(world, nurse), world.person.pk, stay_data(consent_to_transfer=False)
+        ward(world, nurse), world.person.identity_number, stay_data(consent_to_transfer=False)
     )
     notices_acts.send_admission_notice(
         ward(world, nurse), case.pk, notices_acts.default_recipients(world.person)
@@ -271,7 +271,9 @@ def test_late_and_missing_acknowledgements_are_shown_on_both_sides(
     login: Login, world: World, nurse: User
 ) -> None:
     with time_machine.travel(at("2026-03-02 09:00"), tick=False):
-        case = stays_acts.register_stay(ward(world, nurse), world.person.pk, stay_data())
+        case = stays_acts.register_stay(
+            ward(world, nurse), world.person.identity_number, stay_data()
+        )
         notices_acts.send_admission_notice(
             ward(world, nurse), case.pk, notices_acts.default_recipients(world.person)
         )
@@ -299,7 +301,7 @@ def test_notices_list_is_unacknowledged_first_and_constant_in_queries(
                 last_name="Test",
                 municipality=world.lulea,
             )
-            case = stays_acts.register_stay(ward(world, nurse), person.pk, stay_data())
+            case = stays_acts.register_stay(ward(world, nurse), person.identity_number, stay_data())
             notices_acts.send_admission_notice(
                 ward(world, nurse), case.pk, [world.participant_unit]
             )
@@ -329,7 +331,7 @@ def test_the_wards_list_shows_its_active_stays(
 def test_liability_csv(login: Login, world: World, nurse: User) -> None:
     actor = ward(world, nurse)
     with time_machine.travel(at("2026-03-02 09:00"), tick=False):
-        case = stays_acts.register_stay(actor, world.person.pk, stay_data())
+        case = stays_acts.register_stay(actor, world.person.identity_number, stay_data())
         notices_acts.send_admission_notice(
             actor, case.pk, notices_acts.default_recipients(world.person)
         )
@@ -514,7 +516,7 @@ def test_the_liability_csv_reads_a_constant_number_of_queries(
                 municipality=world.lulea,
             )
             with time_machine.travel(at("2026-03-02 09:00"), tick=False):
-                case = stays_acts.register_stay(actor, person.pk, stay_data())
+                case = stays_acts.register_stay(actor, person.identity_number, stay_data())
                 notices_acts.send_admission_notice(actor, case.pk, [world.participant_unit])
             with time_machine.travel(at("2026-03-02 13:00"), tick=False):
                 notices_acts.send_ready_notice(actor, case.pk, version(case), ready_data(case))

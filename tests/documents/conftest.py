@@ -27,7 +27,9 @@ def sip(world: World) -> Case:
     person = world.person
     person.street, person.postal_code, person.city = "Hertsövägen 12", "973 34", "Luleå"
     person.save()
-    case = case_acts.open_case(world.actor(world.alice), person.pk, "outpatient", timezone.now())
+    case = case_acts.open_case(
+        world.actor(world.alice), person.identity_number, "outpatient", timezone.now()
+    )
     case.participations.create(unit=world.participant_unit, role="participant")
     documented(world, case)
     return case

@@ -205,7 +205,9 @@ def test_a_childs_consent_form_is_signed_by_the_guardians(
         registered_by=world.alice,
         registered_by_unit=world.owner_unit,
     )
-    case = case_acts.open_case(world.actor(world.alice), child.pk, "outpatient", timezone.now())
+    case = case_acts.open_case(
+        world.actor(world.alice), child.identity_number, "outpatient", timezone.now()
+    )
     content = get(login(world.alice), "consent", case.pk)
     keep("consent-child", content)
     text = text_of(content)

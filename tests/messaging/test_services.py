@@ -306,7 +306,9 @@ def test_stay_without_consent_sends_no_messages(world: World) -> None:
     """Seed 001_118551e475ece215.txt lines 656-657."""
     nurse = make_user("wanda", world.ward)
     ward = world.actor(nurse, world.ward)
-    stay = stays_acts.register_stay(ward, world.person.pk, stay_data(consent_to_transfer=False))
+    stay = stays_acts.register_stay(
+        ward, world.person.identity_number, stay_data(consent_to_transfer=False)
+    )
     with pytest.raises(ServiceError) as raised:
         message_sending.send(
             ward, [(world.participant_unit, Delivery.Mode.ACK)], case_pk=stay.pk, body="x"
@@ -320,7 +322,7 @@ def test_stay_without_consent_sends_no_messages(world: World) -> None:
         registered_by=nurse,
         registered_by_unit=world.ward,
     )
-    ok = stays_acts.register_stay(ward, with_consent.pk, stay_data())
+    ok = stays_acts.register_stay(ward, with_consent.identity_number, stay_data())
     message = message_sending.send(
         ward, [(world.participant_unit, Delivery.Mode.ACK)], case_pk=ok.pk, body="Hemgång?"
     )
@@ -457,7 +459,9 @@ def test_no_reply_about_a_stay_once_consent_to_information_transfer_is_gone(
     from tests.discharge.conftest import stay_data
 
     ward_nurse = make_user("wanda", world.ward)
-    case = stays_acts.register_stay(world.actor(ward_nurse), world.person.pk, stay_data())
+    case = stays_acts.register_stay(
+        world.actor(ward_nurse), world.person.identity_number, stay_data()
+    )
     message = message_sending.send(
         world.actor(ward_nurse), [(world.participant_unit, "ack")], case_pk=case.pk, body="Hej"
     )

@@ -59,7 +59,10 @@ class Play:
         self.sip_person = self._person(2 * n, "Sipsson")
         self.stay_person = self._person(2 * n + 1, "Vårdsson")
         self.sip = case_acts.open_case(
-            self.alice, self.sip_person.pk, "outpatient", timezone.now() - dt.timedelta(hours=1)
+            self.alice,
+            self.sip_person.identity_number,
+            "outpatient",
+            timezone.now() - dt.timedelta(hours=1),
         )
         self.stay: Case | None = None
 
@@ -179,7 +182,7 @@ class Play:
         now = timezone.now()
         self.stay = stays_acts.register_stay(
             self.ward,
-            self.stay_person.pk,
+            self.stay_person.identity_number,
             {
                 "admitted_at": now - dt.timedelta(hours=5),
                 "cause": "Fall",

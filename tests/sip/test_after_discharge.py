@@ -37,7 +37,7 @@ def ready(world: World, nurse: User) -> Case:
     world.case.closed_at = timezone.now()
     world.case.close_reason = "other"
     world.case.save()
-    stay = stays_acts.register_stay(ward(world, nurse), world.person.pk, stay_data())
+    stay = stays_acts.register_stay(ward(world, nurse), world.person.identity_number, stay_data())
     notices_acts.send_admission_notice(
         ward(world, nurse), stay.pk, notices_acts.default_recipients(world.person)
     )
@@ -48,7 +48,11 @@ def ready(world: World, nurse: User) -> Case:
 
 def test_opened_from_the_stay_counts_from_the_ready_notice(world: World, ready: Case) -> None:
     sip = case_acts.open_case(
-        world.actor(world.alice), world.person.pk, "after_discharge", timezone.now(), origin=ready
+        world.actor(world.alice),
+        world.person.identity_number,
+        "after_discharge",
+        timezone.now(),
+        origin=ready,
     )
     assert sip.sip.origin == ready
     assert sip.sip.need_known_at == ready.stay.ready_at
@@ -62,7 +66,11 @@ def test_invitation_is_recorded_on_the_stay_and_discharge_sets_the_plan_deadline
     world: World, ready: Case, nurse: User
 ) -> None:
     sip = case_acts.open_case(
-        world.actor(world.alice), world.person.pk, "after_discharge", timezone.now(), origin=ready
+        world.actor(world.alice),
+        world.person.identity_number,
+        "after_discharge",
+        timezone.now(),
+        origin=ready,
     )
     give_consent(world, sip, [world.participant_unit])
     invite(world, sip)
@@ -86,7 +94,7 @@ def test_bad_origin_is_refused(
     world.case.closed_at = timezone.now()
     world.case.close_reason = "other"
     world.case.save()
-    stay = stays_acts.register_stay(ward(world, nurse), world.person.pk, stay_data())
+    stay = stays_acts.register_stay(ward(world, nurse), world.person.identity_number, stay_data())
     if ready_sent:
         notices_acts.send_admission_notice(
             ward(world, nurse), stay.pk, notices_acts.default_recipients(world.person)
@@ -95,7 +103,11 @@ def test_bad_origin_is_refused(
         stay.refresh_from_db()
     with pytest.raises(ServiceError) as caught:
         case_acts.open_case(
-            world.actor(world.alice), world.person.pk, type, timezone.now(), origin=stay
+            world.actor(world.alice),
+            world.person.identity_number,
+            type,
+            timezone.now(),
+            origin=stay,
         )
     assert caught.value.code == code
 

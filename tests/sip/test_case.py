@@ -53,15 +53,32 @@ def test_opener_becomes_coordinator_and_the_unit_takes_part(world: World, sip: C
     assert sip.events.get().kind == "opened"
 
 
+def test_a_sip_is_opened_from_the_identity_number_never_from_a_guessed_id(world: World) -> None:
+    """SEC-1: charlie's unit sees nothing of world.person. An id it guessed opens nothing (and
+    so gives it nothing to see); the exact identity number, the lookup's door, does."""
+    world.case.closed_at = timezone.now()
+    world.case.close_reason = Case.CloseReason.OTHER
+    world.case.save()
+    charlie = world.actor(world.charlie)
+    with pytest.raises(NotFound):
+        case_acts.open_case(charlie, str(world.person.pk), "outpatient", timezone.now())
+    assert not Case.objects.active().filter(person=world.person).exists()
+    assert not Person.objects.visible_to(charlie).exists()
+    case = case_acts.open_case(charlie, world.person.identity_number, "outpatient", timezone.now())
+    assert case.person == world.person and case.owner_unit == world.unrelated_unit
+
+
 def test_a_second_active_sip_is_refused_by_the_database(world: World, sip: Case) -> None:
     """SIP-3, seed 000: "Ett SIP ärende åt gången kan vara aktivt per person."""
     with pytest.raises(Conflict) as caught:
-        case_acts.open_case(world.actor(world.bob), world.person.pk, "outpatient", timezone.now())
+        case_acts.open_case(
+            world.actor(world.bob), world.person.identity_number, "outpatient", timezone.now()
+        )
     assert caught.value.code == "active_sip_exists"
     assert str(sip.pk) in caught.value.message  # bob's unit takes part: the case is named
     with pytest.raises(Conflict) as hidden:
         case_acts.open_case(
-            world.actor(world.charlie), world.person.pk, "outpatient", timezone.now()
+            world.actor(world.charlie), world.person.identity_number, "outpatient", timezone.now()
         )
     assert str(sip.pk) not in hidden.value.message  # charlie may not learn which case
     # The invariant holds without the service too.
@@ -75,7 +92,9 @@ def test_a_stay_may_run_beside_the_sip(world: World, sip: Case) -> None:
     """Seed 000: "En person kan ha både ett pågående SVU ärende … och ett SIP ärende". A ward
     registers a stay while the SIP is active; both stay active, the SIP untouched."""
     nurse = make_user("wanda", world.ward, Membership.Role.NURSE)
-    stay = stays_acts.register_stay(world.actor(nurse, world.ward), world.person.pk, stay_data())
+    stay = stays_acts.register_stay(
+        world.actor(nurse, world.ward), world.person.identity_number, stay_data()
+    )
     active = Case.objects.active().filter(person=world.person)
     assert sorted(active.values_list("pk", "kind")) == sorted(
         [(sip.pk, Case.Kind.SIP), (stay.pk, Case.Kind.DISCHARGE)]
@@ -103,7 +122,9 @@ def test_invitation_deadline_is_stored_on_the_case(
     world.case.close_reason = "other"
     world.case.save()
     with time_machine.travel(at(need_known) + dt.timedelta(hours=1), tick=False):
-        case = case_acts.open_case(world.actor(world.alice), world.person.pk, type, at(need_known))
+        case = case_acts.open_case(
+            world.actor(world.alice), world.person.identity_number, type, at(need_known)
+        )
     obligation = case.obligations.get(kind=Obligation.Kind.SIP_INVITATION)
     assert obligation.due_at == at(due)
     assert obligation.unit == world.owner_unit
@@ -131,7 +152,10 @@ def test_opening_with_bad_input_stores_nothing(
     before = Case.objects.count()
     with pytest.raises(ServiceError) as caught:
         case_acts.open_case(
-            world.actor(world.bob), world.person.pk, str(args["type"]), args["need_known_at"]
+            world.actor(world.bob),
+            world.person.identity_number,
+            str(args["type"]),
+            args["need_known_at"],
         )  # type: ignore[arg-type]
     assert caught.value.code == code
     assert Case.objects.count() == before
@@ -194,7 +218,9 @@ def child_sip(world: World) -> Case:
         registered_by_unit=world.owner_unit,
     )
     Relative.objects.create(person=child, name="Sture Lundberg", relation="pappa", is_guardian=True)
-    return case_acts.open_case(world.actor(world.alice), child.pk, "outpatient", timezone.now())
+    return case_acts.open_case(
+        world.actor(world.alice), child.identity_number, "outpatient", timezone.now()
+    )
 
 
 def test_a_child_cannot_consent_alone_and_the_childs_view_is_required(world: World) -> None:
@@ -294,7 +320,9 @@ def test_death_closes_every_active_case(world: World, sip: Case) -> None:
         case.refresh_from_db()
         assert case.close_reason == Case.CloseReason.DECEASED
     with pytest.raises(ServiceError) as caught:
-        case_acts.open_case(world.actor(world.alice), world.person.pk, "outpatient", timezone.now())
+        case_acts.open_case(
+            world.actor(world.alice), world.person.identity_number, "outpatient", timezone.now()
+        )
     assert caught.value.code == "deceased"
 
 
@@ -396,7 +424,7 @@ def test_svp_is_opened_by_a_psychiatrist(world: World, kind: str, role: str, all
     unit = Unit.objects.create(principal=world.region, code=f"u-{kind}", name=kind, kind=kind)
     user = make_user(f"doc-{kind}-{role}", unit, role)
     open_svp = lambda: case_acts.open_case(  # noqa: E731
-        world.actor(user), world.person.pk, "svp", timezone.now()
+        world.actor(user), world.person.identity_number, "svp", timezone.now()
     )
     if allowed:
         assert open_svp().sip.type == SipCase.Type.SVP
@@ -412,7 +440,7 @@ def test_an_actor_meeting_invitation_does_not_offer_the_individual(login, world:
     world.case.close_reason = "other"
     world.case.save()
     case = case_acts.open_case(
-        world.actor(world.alice), world.person.pk, "actor_meeting", timezone.now()
+        world.actor(world.alice), world.person.identity_number, "actor_meeting", timezone.now()
     )
     html = login(world.alice).get(reverse("sip:case", args=[case.pk])).content.decode()
     assert 'name="individual"' not in html

@@ -35,7 +35,9 @@ def another_invitation(world: World, serial: int) -> Meeting:
         municipality=world.lulea,
         registered_by_unit=world.owner_unit,
     )
-    case = case_acts.open_case(world.actor(world.alice), person.pk, "outpatient", timezone.now())
+    case = case_acts.open_case(
+        world.actor(world.alice), person.identity_number, "outpatient", timezone.now()
+    )
     give_consent(world, case)
     return invite(world, case)
 

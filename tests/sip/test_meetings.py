@@ -155,7 +155,9 @@ def test_assessment_after_discharge_only_once_invited(
     world.case.closed_at = timezone.now()
     world.case.close_reason = "other"
     world.case.save()
-    case = case_acts.open_case(world.actor(world.alice), world.person.pk, type, timezone.now())
+    case = case_acts.open_case(
+        world.actor(world.alice), world.person.identity_number, type, timezone.now()
+    )
     if invited:
         give_consent(world, case)
         invite(world, case)
@@ -905,7 +907,9 @@ def test_a_childs_assessment_asks_for_the_childs_view(login: Any, world: World, 
         municipality=world.lulea,
         registered_by_unit=world.owner_unit,
     )
-    case = case_acts.open_case(world.actor(world.alice), child.pk, "outpatient", timezone.now())
+    case = case_acts.open_case(
+        world.actor(world.alice), child.identity_number, "outpatient", timezone.now()
+    )
     client = login(world.alice)
     hint = 'class="help child-view"'
     assert hint in client.get(reverse("sip:case", args=[case.pk])).content.decode()

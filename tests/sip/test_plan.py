@@ -304,7 +304,10 @@ def test_a_childs_plan_states_the_child_perspective(
     )
     assert child.is_child()
     case = case_acts.open_case(
-        world.actor(world.alice), child.pk, "outpatient", timezone.now() - dt.timedelta(hours=1)
+        world.actor(world.alice),
+        child.identity_number,
+        "outpatient",
+        timezone.now() - dt.timedelta(hours=1),
     )
     consent_acts.record_consent(
         world.actor(world.alice),
@@ -368,7 +371,7 @@ def test_follow_up_comments_are_due_the_day_before_the_follow_up(
     with time_machine.travel(at(today), tick=False):
         case = case_acts.open_case(
             world.actor(world.alice),
-            world.person.pk,
+            world.person.identity_number,
             "outpatient",
             at(today) - dt.timedelta(hours=1),
         )
@@ -398,7 +401,7 @@ def test_without_a_date_the_plan_is_followed_up_within_a_year(
     with time_machine.travel(at(meeting_at) + dt.timedelta(days=1), tick=False):
         case = case_acts.open_case(
             world.actor(world.alice),
-            world.person.pk,
+            world.person.identity_number,
             "outpatient",
             at(meeting_at) - dt.timedelta(days=5),
         )

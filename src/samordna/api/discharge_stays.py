@@ -308,7 +308,7 @@ def register_stay(request: HttpRequest, payload: RegisterIn) -> Any:
     found = lookup(actor, payload.identity_number)
     if found.person is None:
         raise NotFound("not_registered", "Individen är inte registrerad.", "identity_number")
-    case = stays_acts.register_stay(actor, found.person.pk, payload.dict())
+    case = stays_acts.register_stay(actor, found.person.identity_number, payload.dict())
     return Status(201, _reread(actor, case.pk))
 
 

@@ -133,7 +133,7 @@ def open_sip(request: HttpRequest, payload: OpenIn) -> Any:
     if found.person is None:
         raise NotFound("not_registered", "Individen är inte registrerad.", "identity_number")
     case = case_acts.open_case(
-        actor, found.person.pk, payload.type, payload.need_known_at, payload.reason
+        actor, found.person.identity_number, payload.type, payload.need_known_at, payload.reason
     )
     return Status(201, _reread(actor, case.pk))
 

@@ -156,7 +156,7 @@ def load_stays() -> int:
             "needs_assessed_at": admitted + dt.timedelta(hours=2),
             "consent_to_transfer": True,
         }
-        return person, stays_acts.register_stay(anna, person.pk, data)
+        return person, stays_acts.register_stay(anna, person.identity_number, data)
 
     def version(case: Any) -> int:
         return int(Stay.objects.get(pk=case.pk).version)

@@ -86,12 +86,16 @@ def _required(data: dict[str, Any], field: str, message: str) -> str:
 
 
 @act
-def register_stay(actor: Actor, person_pk: int, data: dict[str, Any]) -> Case:
+def register_stay(actor: Actor, identity_number: str, data: dict[str, Any]) -> Case:
     """An inpatient ward opens the discharge process of a stay. One active stay per person and
-    ward is a partial unique index; a stay may run beside a SIP (seed 000)."""
+    ward is a partial unique index; a stay may run beside a SIP (seed 000).
+
+    The patient is named by the exact identity number, the door by which any staff member may
+    start a process (``people.services.lookup``), never by a database id: an id can be
+    guessed, and the stay would then give the ward an individual it may not see (SEC-1)."""
     if actor.unit.kind != Unit.Kind.INPATIENT_WARD:
         raise Forbidden("not_inpatient_ward", _("Only an inpatient ward can register a stay."))
-    person = Person.objects.filter(pk=person_pk).first()
+    person = Person.objects.filter(identity_number=identity_number).first()
     if person is None:
         raise NotFound("not_found", _("The individual was not found."))
     if person.deceased_on:

@@ -40,7 +40,9 @@ def register(request: UnitRequest) -> HttpResponse:
         status = 400
         if form.is_valid():
             try:
-                case = stays_acts.register_stay(request.actor, person.pk, form.cleaned_data)
+                case = stays_acts.register_stay(
+                    request.actor, person.identity_number, form.cleaned_data
+                )
             except ServiceError as error:
                 status = error.status
                 form.add_error(error.field if error.field in form.fields else None, error.message)

@@ -53,7 +53,7 @@ def _invitation_due(sip: SipCase, case: Case) -> dt.datetime:
 @act
 def open_case(
     actor: Actor,
-    person_pk: int,
+    identity_number: str,
     type: str,
     need_known_at: dt.datetime,
     reason: str = "",
@@ -61,9 +61,14 @@ def open_case(
 ) -> Case:
     """Whoever opens the case becomes coordinator (SIP-2, seed 000); one active SIP per person
     is enforced by the database (SIP-3). A SIP after discharge names the stay it follows
-    (``origin``): its invitation deadline runs from the ready-for-discharge notice."""
+    (``origin``): its invitation deadline runs from the ready-for-discharge notice.
+
+    The individual is named by the exact identity number, the door by which any staff member
+    may start a process (``people.services.lookup``), never by a database id: an id can be
+    guessed, and opening the SIP would then give the unit an individual it may not see
+    (SEC-1)."""
     if origin is not None:
-        need_known_at = _check_origin(origin, person_pk, type)
+        need_known_at = _check_origin(origin, identity_number, type)
     if type not in SipCase.Type.values:
         raise ServiceError("invalid_type", _("Choose a kind of SIP."), "type")
     if type == SipCase.Type.SVP and not (
@@ -81,7 +86,7 @@ def open_case(
         raise ServiceError(
             "future_date", _("The need cannot become known in the future."), "need_known_at"
         )
-    person = Person.objects.filter(pk=person_pk).first()
+    person = Person.objects.filter(identity_number=identity_number).first()
     if person is None:
         raise NotFound("not_found", _("The individual was not found."))
     if person.deceased_on:
@@ -136,13 +141,13 @@ def open_case(
     return case
 
 
-def _check_origin(origin: Case, person_pk: int, type: str) -> dt.datetime:
+def _check_origin(origin: Case, identity_number: str, type: str) -> dt.datetime:
     """The stay a SIP after discharge follows: same individual, ready for discharge sent."""
     if type != SipCase.Type.AFTER_DISCHARGE or origin.kind != Case.Kind.DISCHARGE:
         raise ServiceError(
             "invalid_type", _("A SIP that follows a stay is a SIP after discharge."), "type"
         )
-    if origin.person_id != person_pk:
+    if origin.person.identity_number != identity_number:
         raise ServiceError("other_individual", _("The stay is another individual's."))
     ready_at = origin.stay.ready_at
     if ready_at is None:

@@ -45,7 +45,7 @@ def open_case(request: UnitRequest) -> HttpResponse:
         try:
             case = case_acts.open_case(
                 request.actor,
-                person.pk,
+                person.identity_number,
                 form.cleaned_data["type"],
                 form.cleaned_data["need_known_at"],
                 form.cleaned_data["reason"],
