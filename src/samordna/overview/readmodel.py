@@ -228,24 +228,115 @@ def _count(delta: Counter[tuple[int, str, dt.date]]) -> None:
 
 
 def rebuild(chunk: int = CHUNK) -> int:
-    """Compute the whole read model again from the facts; returns the number of rows."""
-    total = 0
+    """Compute the whole read model again from the facts; returns the number of rows.
+
+    On PostgreSQL one INSERT ... SELECT per kind of source row (the same definition as
+    ``rows``, in SQL: a county of a million cases takes seconds, not the Python loop's
+    minutes); elsewhere ``rows`` in chunks of cases."""
     with transaction.atomic():
-        WorkItem.objects.all().delete()
-        WorkCount.objects.all().delete()
-        bounds = Case.objects.aggregate(lo=Min("pk"), hi=Max("pk"))
-        lo, hi = bounds["lo"], bounds["hi"]
-        counts: Counter[tuple[int, str, dt.date]] = Counter()
-        if lo is not None and hi is not None:
-            for start in range(lo, hi + 1, chunk):
-                found = list(rows({"pk__gte": start, "pk__lt": start + chunk}))
-                WorkItem.objects.bulk_create((_item(row) for row in found), batch_size=2000)
-                counts.update(row.counter for row in found)
-                total += len(found)
-        WorkCount.objects.bulk_create(
-            (WorkCount(unit_id=u, kind=k, day=d, n=n) for (u, k, d), n in counts.items()),
-            batch_size=2000,
+        if connection.vendor == "postgresql":
+            total = _rebuild_in_sql()
+        else:
+            WorkItem.objects.all().delete()
+            WorkCount.objects.all().delete()
+            total = _rebuild_in_chunks(chunk)
+    return total
+
+
+def _rebuild_in_chunks(chunk: int) -> int:
+    total = 0
+    bounds = Case.objects.aggregate(lo=Min("pk"), hi=Max("pk"))
+    lo, hi = bounds["lo"], bounds["hi"]
+    counts: Counter[tuple[int, str, dt.date]] = Counter()
+    if lo is not None and hi is not None:
+        for start in range(lo, hi + 1, chunk):
+            found = list(rows({"pk__gte": start, "pk__lt": start + chunk}))
+            WorkItem.objects.bulk_create((_item(row) for row in found), batch_size=2000)
+            counts.update(row.counter for row in found)
+            total += len(found)
+    WorkCount.objects.bulk_create(
+        (WorkCount(unit_id=u, kind=k, day=d, n=n) for (u, k, d), n in counts.items()),
+        batch_size=2000,
+    )
+    return total
+
+
+# ``rows`` in SQL (PostgreSQL). A unit takes part while its participation has no end; a due
+# time's day is the local day of the instant just before it (see ``day_of``).
+_TAKES_PART = (
+    "EXISTS (SELECT 1 FROM cases_participation p WHERE p.case_id = {case} "
+    "AND p.unit_id = {unit} AND p.until IS NULL)"
+)
+_DAY = (
+    "COALESCE(((({due}) - interval '1 microsecond') AT TIME ZONE 'Europe/Stockholm')::date, "
+    "DATE '9999-12-31')"
+)
+_COLUMNS = "unit_id, case_id, kind, source, ref, due_at, day, sent_at, listed, windowed"
+_SOURCES = [
+    # Deliveries to the unit not yet acknowledged.
+    f"""SELECT d.unit_id, n.case_id,
+        CASE n.kind WHEN 'invitation' THEN 'invitation' WHEN 'message' THEN 'message'
+        ELSE 'notice' END, 'delivery', d.id, d.due_at, {_DAY.format(due="d.due_at")},
+        n.sent_at, TRUE, FALSE
+    FROM cases_delivery d JOIN cases_notice n ON n.id = d.notice_id
+    WHERE d.acknowledged_at IS NULL AND {_TAKES_PART.format(case="n.case_id", unit="d.unit_id")}""",
+    # Acknowledgements the sending unit awaits from others.
+    f"""SELECT n.sender_unit_id, n.case_id, 'awaiting', 'delivery', d.id, d.due_at,
+        {_DAY.format(due="d.due_at")}, NULL, TRUE, TRUE
+    FROM cases_delivery d JOIN cases_notice n ON n.id = d.notice_id
+    WHERE d.acknowledged_at IS NULL AND d.mode = 'ack' AND d.due_at IS NOT NULL
+        AND n.sender_unit_id <> d.unit_id
+        AND {_TAKES_PART.format(case="n.case_id", unit="n.sender_unit_id")}""",
+    # Open deadlines.
+    f"""SELECT o.unit_id, o.case_id,
+        CASE o.kind WHEN 'follow_up' THEN 'follow_up' ELSE 'deadline' END, 'obligation', o.id,
+        o.due_at, {_DAY.format(due="o.due_at")}, NULL, TRUE, FALSE
+    FROM cases_obligation o
+    WHERE o.met_at IS NULL AND o.cancelled_at IS NULL
+        AND {_TAKES_PART.format(case="o.case_id", unit="o.unit_id")}""",
+    # Meetings not held or cancelled, for the units invited and the one that holds them.
+    f"""SELECT u.unit_id, m.case_id, 'meeting', 'meeting', m.id, m.starts_at,
+        {_DAY.format(due="m.starts_at")}, NULL, TRUE, TRUE
+    FROM sip_meeting m JOIN (
+        SELECT meeting_id, unit_id FROM sip_participant WHERE unit_id IS NOT NULL
+        UNION SELECT mm.id, c.owner_unit_id
+        FROM sip_meeting mm JOIN cases_case c ON c.id = mm.case_id
+    ) u ON u.meeting_id = m.id
+    WHERE m.cancelled_at IS NULL AND NOT m.held
+        AND {_TAKES_PART.format(case="m.case_id", unit="u.unit_id")}""",
+    # Expected discharges of active stays, for every unit taking part.
+    """SELECT p.unit_id, s.case_id, 'discharge', 'stay', s.case_id,
+        ((s.expected_discharge_on + 1)::timestamp AT TIME ZONE 'Europe/Stockholm'),
+        s.expected_discharge_on, NULL, TRUE, FALSE
+    FROM discharge_stay s JOIN cases_case c ON c.id = s.case_id
+        JOIN cases_participation p ON p.case_id = s.case_id AND p.until IS NULL
+    WHERE c.closed_at IS NULL AND s.discharged_at IS NULL""",
+    # Active cases, counted per unit taking part.
+    """SELECT p.unit_id, c.id,
+        CASE c.kind WHEN 'sip' THEN 'active_sip' ELSE 'active_stay' END, 'case', c.id, NULL,
+        DATE '9999-12-31', NULL, FALSE, FALSE
+    FROM cases_case c JOIN cases_participation p ON p.case_id = c.id AND p.until IS NULL
+    WHERE c.closed_at IS NULL AND c.kind IN ('sip', 'discharge')""",
+]
+
+
+def _rebuild_in_sql() -> int:
+    items, counts = WorkItem._meta.db_table, WorkCount._meta.db_table
+    total = 0
+    with connection.cursor() as cursor:
+        # Foreign keys are checked at commit: fire what is pending, or TRUNCATE is refused.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"TRUNCATE {items}, {counts}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for select in _SOURCES:
+            cursor.execute(f"INSERT INTO {items} ({_COLUMNS}) {select}")
+            total += cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO {counts} (unit_id, kind, day, n) "
+            f"SELECT unit_id, kind, day, COUNT(*) FROM {items} GROUP BY unit_id, kind, day"
         )
+        cursor.execute(f"ANALYZE {items}")
+        cursor.execute(f"ANALYZE {counts}")
     return total
 
 
