@@ -1,23 +1,34 @@
-"""Bad input never makes a server error: every screen and every API endpoint, posted empty and
-with garbage and requested with garbage query strings, as a ward nurse and a municipal case
-officer of the demo county, answers with a page or a 4xx. New routes are covered as they are
-added, because the routes are read from the URL configuration and the OpenAPI schema."""
+"""Bad input never makes a server error and never changes anything: every screen and every API
+endpoint, posted empty and with garbage (a NUL byte, a 100,000-character text, year-0001 dates,
+an offset of -17:00, ``0`` for a datetime) and requested with garbage query strings, as a ward
+nurse and a municipal case officer of the demo county, answers with a page or a 4xx; and after
+each request every table holds what it held before (issue 10 item 3). The only changes allowed
+are the acts a screen does on an empty post, listed in ``ACTS_WITHOUT_INPUT``.
+New routes and fields are covered as they are added: the routes are read from the URL
+configuration and the OpenAPI schema, the field names from the apps' forms and the schema."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from django import forms
+from django.apps import apps
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.urls import URLResolver, get_resolver
 
 from samordna.accounts.middleware import SESSION_KEY
 from samordna.api.models import ApiToken
+from samordna.audit.models import AccessLog
 from samordna.cases.models import Case, Delivery
 from samordna.organisations.models import Unit, User
+from tests.test_validation import all_form_classes
 
 USERS = [("anna", "sunderby-med5"), ("lena", "lulea-bistand")]
 GARBAGE_FORM = {
@@ -44,6 +55,60 @@ GARBAGE_JSON = [
     "not json",
     json.dumps({"occurred_at": "2026-01-01T10:00:00", "version": "x", "answers": "y"}),
 ]
+NUL = "a\x00b"
+LONG = "x" * 100_000
+# The bad value of each kind of field, one variant per kind of garbage (issue 10 item 7).
+VARIANTS: list[dict[str, Any]] = [
+    {"text": NUL, "moment": NUL, "day": NUL},
+    {"text": LONG},
+    {"moment": "0001-01-01T00:00", "day": "0001-01-01"},
+    {"moment": "2026-11-30T10:00:00-17:00"},
+    {"moment": 0, "day": 0},
+]
+# The only screens whose form is complete when posted empty: an empty post is their act, and it
+# answers with a redirect. Any other change by any other request fails the test.
+ACTS_WITHOUT_INPUT = {
+    "/persons/<int:pk>/relatives/<int:item>/remove/",  # the remove button has no fields
+    "/stays/<int:pk>/planning-basis/",  # every question may be left unanswered (SVU-5)
+}
+# Tables a request may change although it changes nothing: every read of personal data is
+# logged by design (SEC-1), and the session is the client's own.
+NOT_COMPARED = {AccessLog._meta.db_table, "django_session"}
+
+
+def snapshot() -> dict[str, tuple[int, str]]:
+    """Every table of every model (also the many-to-many tables): its row count and a digest
+    of its content, independent of the order the database returns the rows in."""
+    out = {}
+    with connection.cursor() as cursor:
+        for model in apps.get_models(include_auto_created=True):
+            table = model._meta.db_table
+            if table in NOT_COMPARED or table in out:
+                continue
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            rows = sorted(repr(row) for row in cursor.fetchall())
+            out[table] = (len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest())
+    return out
+
+
+class Watch:
+    """Takes a snapshot after each request and compares it with the one before."""
+
+    def __init__(self) -> None:
+        self.before = snapshot()
+        self.server_errors: list[str] = []
+        self.changed: list[str] = []
+
+    def check(self, response: Any, what: str, may_act: bool = False) -> None:
+        if response.status_code >= 500:
+            self.server_errors.append(what)
+        after = snapshot()
+        differs = sorted(t for t in after if after[t] != self.before.get(t))
+        method = response.request["REQUEST_METHOD"]
+        accepted_act = method == "POST" and response.status_code < 400 and may_act
+        if differs and not accepted_act:
+            self.changed.append(f"{what} -> {response.status_code}: {', '.join(differs)}")
+        self.before = after
 
 
 def web_routes(resolver: URLResolver | None = None, prefix: str = "") -> Iterator[str]:
@@ -62,6 +127,42 @@ def fill(route: str, case: int, delivery: int) -> str:
     return re.sub(r"<\w+:?\w*>", "x", route)
 
 
+def form_fields() -> dict[str, str]:
+    """Every field name of the apps' forms, plain and with the prefixes the screens use, by
+    kind: text, moment, day or other."""
+    prefixes = {""}
+    kinds: dict[str, str] = {}
+    for cls in all_form_classes():
+        for attr in ("prefix", "id_prefix"):
+            if isinstance(getattr(cls, attr, None), str):
+                prefixes.add(getattr(cls, attr) + "-")
+        for name, field in cls.base_fields.items():
+            kind = (
+                "moment"
+                if isinstance(field, forms.DateTimeField)
+                else "day"
+                if isinstance(field, forms.DateField)
+                else "text"
+                if isinstance(field, forms.CharField)
+                else "other"
+            )
+            kinds.setdefault(name, kind)
+    for literal in ("edit", "unavailable", "death", "declined", "reply", "ack", "cc", "pb"):
+        prefixes.add(literal + "-")
+    return {p + name: kind for p in prefixes for name, kind in kinds.items()}
+
+
+def web_garbage() -> list[dict[str, Any]]:
+    """Each variant fills every field of its kinds with the bad value and the others with a
+    plausible one, so the bad value is what the form has to refuse."""
+    plausible = {"text": "x", "other": "1", "moment": "2026-11-30T10:00", "day": "2026-11-30"}
+    fields = form_fields()
+    return [
+        {name: variant.get(kind, plausible[kind]) for name, kind in fields.items()}
+        for variant in VARIANTS
+    ]
+
+
 @pytest.fixture
 def demo(db: None) -> tuple[list[int], int]:
     call_command("load_demo", verbosity=0)
@@ -71,7 +172,7 @@ def demo(db: None) -> tuple[list[int], int]:
 
 
 @pytest.mark.parametrize(("username", "code"), USERS)
-def test_no_screen_answers_bad_input_with_a_server_error(
+def test_no_screen_answers_bad_input_with_a_server_error_or_a_change(
     demo: tuple[list[int], int], username: str, code: str
 ) -> None:
     cases, delivery = demo
@@ -80,22 +181,61 @@ def test_no_screen_answers_bad_input_with_a_server_error(
     session = client.session
     session[SESSION_KEY] = Unit.objects.get(code=code).pk
     session.save()
-    failures = []
+    garbage = web_garbage()
+    watch = Watch()
     for route in web_routes():
         for case in cases:
             url = fill(route, case, delivery)
-            for response in (
-                client.post(url, {}),
-                client.post(url, GARBAGE_FORM),
-                client.get(url, GARBAGE_QUERY),
-            ):
-                if response.status_code >= 500:
-                    failures.append(f"{response.request['REQUEST_METHOD']} {url}")
-    assert not failures
+            watch.check(client.post(url, {}), f"POST {url} {{}}", route in ACTS_WITHOUT_INPUT)
+            watch.check(client.post(url, GARBAGE_FORM), f"POST {url} garbage")
+            watch.check(client.get(url, GARBAGE_QUERY), f"GET {url}")
+        url = fill(route, cases[0], delivery)
+        for n, data in enumerate(garbage):
+            watch.check(client.post(url, data), f"POST {url} variant {n}")
+        watch.check(client.get(url, {"q": NUL, "month": NUL}), f"GET {url} NUL")
+    assert not watch.server_errors
+    assert not watch.changed
+
+
+def api_bodies(schema: dict[str, Any], operation: dict[str, Any]) -> list[str]:
+    """The garbage variants of an operation's JSON body, from its schema in the document."""
+    content = operation.get("requestBody", {}).get("content", {})
+    ref = content.get("application/json", {}).get("schema", {}).get("$ref")
+    if not ref:
+        return []
+    components = schema["components"]["schemas"]
+    body = components[ref.rsplit("/", 1)[-1]]
+
+    def kind(prop: dict[str, Any]) -> str:
+        for v in prop.get("anyOf", [prop]):
+            if v.get("format") == "date-time":
+                return "moment"
+            if v.get("format") == "date":
+                return "day"
+            if v.get("type") == "string" and "enum" not in v:
+                return "text"
+            if v.get("type") == "array":
+                return "texts"
+        return "other"
+
+    plausible = {"text": "x", "moment": "2026-11-30T10:00:00+01:00", "day": "2026-11-30"}
+    bodies = []
+    for variant in VARIANTS:
+        data: dict[str, Any] = {}
+        for name, prop in body.get("properties", {}).items():
+            k = kind(prop)
+            if k == "texts":
+                data[name] = [variant.get("text", "x")]
+            elif k in plausible:
+                data[name] = variant.get(k, plausible[k])
+            elif prop.get("type") == "integer" or name == "version":
+                data[name] = 1
+        bodies.append(json.dumps(data))
+    return bodies
 
 
 @pytest.mark.parametrize(("username", "code"), USERS)
-def test_no_api_endpoint_answers_bad_input_with_a_server_error(
+def test_no_api_endpoint_answers_bad_input_with_a_server_error_or_a_change(
     demo: tuple[list[int], int], username: str, code: str
 ) -> None:
     cases, delivery = demo
@@ -104,20 +244,22 @@ def test_no_api_endpoint_answers_bad_input_with_a_server_error(
         "test", User.objects.get(username=username), Unit.objects.get(code=code)
     )
     auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-    failures = []
-    for path, operations in client.get("/api/v1/schema").json()["paths"].items():
-        for method in operations:
+    document = client.get("/api/v1/schema").json()
+    watch = Watch()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            call = getattr(client, method)
             for case in cases:
                 url = "/api/v1" + re.sub(r"\{\w*delivery\w*\}", str(delivery), path)
                 url = re.sub(r"\{[^}]+\}", str(case), url)
-                bodies = GARBAGE_JSON if method in ("post", "put", "patch") else [None]
-                for body in bodies:
-                    call = getattr(client, method)
-                    response = (
-                        call(url, body, content_type="application/json", **auth)
-                        if body is not None
-                        else call(url, GARBAGE_QUERY, **auth)
-                    )
-                    if response.status_code >= 500:
-                        failures.append(f"{method.upper()} {url} {body}")
-    assert not failures
+                if method in ("post", "put", "patch"):
+                    extra = api_bodies(document, operation) if case == cases[0] else []
+                    bodies = GARBAGE_JSON + extra
+                    for body in bodies:
+                        response = call(url, body, content_type="application/json", **auth)
+                        watch.check(response, f"{method.upper()} {url} {body[:80]!r}")
+                else:
+                    watch.check(call(url, GARBAGE_QUERY, **auth), f"{method.upper()} {url}")
+                    watch.check(call(url, {"q": NUL}, **auth), f"{method.upper()} {url} NUL")
+    assert not watch.server_errors
+    assert not watch.changed
