@@ -27,6 +27,7 @@ from samordna.cases.models import Case
 from samordna.core.calendar import STOCKHOLM
 from samordna.deviations.models import Deviation
 from samordna.discharge.models import Stay
+from samordna.errors import ServiceError
 from samordna.organisations.models import Unit, User
 from samordna.people.models import Person
 from samordna.validation import (
@@ -483,3 +484,26 @@ def test_a_year_one_date_on_a_sent_stay_is_refused_and_other_units_still_load(
     assert client.get(reverse("discharge:stay", args=[case.pk])).status_code == 200
     assert login(world.bob).get(reverse("overview:overview")).status_code == 200
     assert Case.objects.filter(pk=case.pk, closed_at__isnull=True).exists()
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        dt.datetime(1, 1, 1, 0, 0, tzinfo=STOCKHOLM),  # 1 BC in UTC
+        dt.datetime(2026, 11, 30, 10, 0, tzinfo=tz(-17)),
+        dt.datetime(9999, 12, 31, 23, 0, tzinfo=tz(-2)),  # year 10000 in UTC
+    ],
+)
+def test_no_model_saves_a_datetime_no_later_read_would_survive(
+    world: World, moment: dt.datetime
+) -> None:
+    """Defense in depth: a service that bypasses the forms and schemas still cannot store it."""
+    before = Case.objects.get(pk=world.case.pk).opened_at
+    world.case.opened_at = moment
+    with pytest.raises(ServiceError) as refused:
+        world.case.save()
+    assert (refused.value.code, refused.value.field) in {
+        ("out_of_range", "opened_at"),
+        ("offset_out_of_range", "opened_at"),
+    }
+    assert Case.objects.get(pk=world.case.pk).opened_at == before

@@ -53,6 +53,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import models
+from django.db.models import signals
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -68,6 +69,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError, core_schema
 
 from samordna.core.calendar import STOCKHOLM
+from samordna.errors import ServiceError
 
 NAME_MAX = 200
 CODE_MAX = 100
@@ -379,6 +381,46 @@ class Form(BoundaryMixin, forms.Form):
 
 class ModelForm(BoundaryMixin, forms.ModelForm[_M], Generic[_M]):
     pass
+
+
+# The last line: what is saved --------------------------------------------------------------------
+
+
+def check_storable(value: dt.datetime) -> dt.datetime:
+    """An aware datetime PostgreSQL stores and Python reads back: an offset below 16 hours and a
+    UTC time inside Python's years 1 to 9999 (``0001-01-01 00:00+01:00`` is 1 BC in UTC, which
+    PostgreSQL stores and no read of the row survives)."""
+    offset = value.utcoffset()
+    if offset is not None and abs(offset) >= MAX_OFFSET:
+        raise Refused(BAD_OFFSET, _("The time zone offset must be less than 16 hours."))
+    try:
+        value.astimezone(dt.UTC)
+    except OverflowError:
+        raise Refused(
+            OUT_OF_RANGE,
+            _("The date must be between %(first)s and %(last)s.")
+            % {"first": "0001-01-02", "last": "9999-12-30"},
+        ) from None
+    return value
+
+
+def _refuse_unstorable(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return
+    for field in sender._meta.concrete_fields:
+        if isinstance(field, models.DateTimeField):
+            value = getattr(instance, field.attname)
+            if isinstance(value, dt.datetime) and value.tzinfo is not None:
+                try:
+                    check_storable(value)
+                except Refused as refused:
+                    raise ServiceError(refused.code, refused.message, field.name) from None
+
+
+def guard_storage() -> None:
+    """Defense in depth (issue 10 item 7): whatever bypasses a form or a schema, no model saves a
+    datetime that would break every later read of its row, and of every page listing it."""
+    signals.pre_save.connect(_refuse_unstorable, dispatch_uid="samordna.validation.storable")
 
 
 # Query strings and posted forms ------------------------------------------------------------------
