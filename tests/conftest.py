@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.test import Client
+from django.conf import settings
+from django.test import Client, override_settings
 
 from samordna.accounts.actor import Actor
 from samordna.accounts.middleware import SESSION_KEY
@@ -205,6 +206,20 @@ def login(client: Client) -> Callable[[User, Unit | None], Client]:
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True, scope="session")
+def static_files_without_collectstatic() -> Iterator[None]:
+    """Production serves hashed names from the manifest `samordna serve` writes with
+    collectstatic (tests/test_server.py runs that end to end). The test run does not collect: its
+    pages name the source files, which the browser tests' live server finds in the package."""
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # what WhiteNoise scans at start
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(STORAGES=storages):
+        yield
 
 
 @pytest.fixture(autouse=True)

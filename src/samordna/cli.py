@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 
 
@@ -14,14 +15,44 @@ def _django() -> None:
     django.setup()
 
 
-def _demo_worker() -> None:
-    """The demo runs the worker's jobs (digest, deviation suggestions) beside the server, so
-    one command shows everything; production runs `samordna worker` as its own process."""
-    import threading
+def _end_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Linux: the child gets SIGTERM when the server dies, even by SIGKILL."""
+    import contextlib
+    import ctypes
+    import signal
 
-    from samordna.notifications import worker
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
-    threading.Thread(target=worker.run_forever, name="worker", daemon=True).start()
+
+def _demo_worker() -> subprocess.Popen[bytes]:
+    """The demo runs the worker's jobs (digest, deviation suggestions) beside the server, so one
+    command shows everything. It is the production `samordna worker`, as a child process: a
+    thread in gunicorn's master would be copied half-way into every forked web worker."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "samordna.cli", "worker"],
+        preexec_fn=_end_with_parent if sys.platform == "linux" else None,
+    )
+
+
+def _serve(args: argparse.Namespace) -> None:
+    from django.core.management import call_command
+
+    from samordna import server
+
+    settings = server.options(args.bind, args.workers, args.threads)  # bad numbers stop here
+    call_command("migrate", interactive=False, verbosity=0)
+    server.collect_static()
+    if not args.demo:
+        server.run(settings)
+        return
+    call_command("load_demo", if_empty=True)
+    jobs = _demo_worker()
+    try:
+        server.run(settings)
+    finally:
+        jobs.terminate()
+        jobs.wait(timeout=10)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,11 +60,29 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="samordna", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="apply migrations, then serve on 127.0.0.1:8000")
-    serve.add_argument(
-        "--demo", action="store_true", help="load the demo county into an empty database first"
+    serve = commands.add_parser(
+        "serve",
+        help="apply migrations, collect static files, then run the production server (gunicorn)",
     )
-    serve.add_argument("--addr", default="127.0.0.1:8000")
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="load the demo county into an empty database first and run the worker beside it",
+    )
+    serve.add_argument(
+        "--bind",
+        "--addr",
+        dest="bind",
+        help="address:port (env SAMORDNA_BIND; default 127.0.0.1:8000)",
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        help="worker processes (env SAMORDNA_WORKERS; default one per core, at least 2)",
+    )
+    serve.add_argument(
+        "--threads", type=int, help="threads per worker (env SAMORDNA_THREADS; default 4)"
+    )
 
     demo = commands.add_parser("demo", help="load the demo county (or reset it)")
     demo.add_argument("--reset", action="store_true", help="delete all data first")
@@ -60,11 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command, execute_from_command_line
 
     if args.command == "serve":
-        call_command("migrate", interactive=False, verbosity=0)
-        if args.demo:
-            call_command("load_demo", if_empty=True)
-            _demo_worker()
-        call_command("runserver", args.addr, use_reloader=False, insecure_serving=True)
+        _serve(args)
     elif args.command == "demo":
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_demo", reset=args.reset)
@@ -76,7 +121,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.once:
             print(worker.run_once(timezone.now()))
         else:
-            worker.run_forever()
+            try:
+                worker.run_forever()
+            except KeyboardInterrupt:  # Ctrl-C in a terminal: stop between jobs, quietly
+                return 0
     elif args.command == "createadmin":
         call_command("createsuperuser")
     elif args.command == "import-units":

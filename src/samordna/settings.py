@@ -63,10 +63,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "samordna.validation.NulGuardMiddleware",
     "csp.middleware.CSPMiddleware",
     "samordna.operations.middleware.WithoutSessionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "samordna.accounts.sessions.SlidingSessionMiddleware",
     "samordna.accounts.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -130,9 +132,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Idle timeout: the session lives 30 minutes after the last request (sliding expiry).
+# Idle timeout: the session lives 30 minutes after the last request (sliding expiry), renewed
+# in the database at most once a minute by accounts.sessions.SlidingSessionMiddleware.
 SESSION_COOKIE_AGE = int(os.environ.get("SAMORDNA_IDLE_TIMEOUT_SECONDS", 30 * 60))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -165,9 +168,16 @@ USE_I18N = True
 TIME_ZONE = "Europe/Stockholm"
 USE_TZ = True
 
+# `samordna serve` collects the static files into the data folder (or SAMORDNA_STATIC_ROOT);
+# WhiteNoise serves them with a content hash in the name, gzip-compressed, hashed files with an
+# immutable ten-year Cache-Control, so a browser asks for the CSS and htmx once per release.
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("SAMORDNA_STATIC_ROOT") or DATA_DIR / "static").resolve()
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "samordna.staticfiles.ManifestStaticFilesStorage"},
+}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
