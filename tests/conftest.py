@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -21,6 +22,7 @@ from django.test import Client, override_settings
 
 from samordna.accounts.actor import Actor
 from samordna.accounts.middleware import SESSION_KEY
+from samordna.accounts.sessions import REFRESHED_KEY
 from samordna.cases.models import Case, Participation
 from samordna.organisations.models import County, Membership, Principal, Unit, User
 from samordna.people.models import Person
@@ -195,13 +197,15 @@ def world(db: None) -> World:
 
 @pytest.fixture
 def login(client: Client) -> Callable[[User, Unit | None], Client]:
-    """Log a user in with an active unit, as the unit-choice page would."""
+    """Log a user in with an active unit, as the unit-choice page would (whose save renews the
+    idle timeout, so the next requests need not)."""
 
     def _login(user: User, unit: Unit | None = None) -> Client:
         client.force_login(user)
         unit = unit or Unit.objects.filter(memberships__user=user).first()
         session = client.session
         session[SESSION_KEY] = unit.pk if unit else None
+        session[REFRESHED_KEY] = int(time.time())
         session.save()
         return client
 
