@@ -7,9 +7,11 @@ Usage:  .venv/bin/pip install -e '.[bench]'
 
 1. The county: PostgreSQL database ``samordna_load_<size>`` on 127.0.0.1:5432 (one per size, so
    it is reused): migrated, the demo county loaded and grown with ``generate_county`` to CASES
-   generated cases when it has fewer.
-2. The server, started as the README says (``samordna serve --bind --workers``; gunicorn directly
-   while ``serve`` has no ``--workers``), on 127.0.0.1 only, and stopped at the end.
+   generated cases when it has fewer (``LOAD_DB=name``: another database, e.g. a copy made with
+   ``CREATE DATABASE name TEMPLATE samordna_load_100k`` to compare two checkouts on equal data).
+2. The server, started as the README says (``samordna serve --bind --workers [--threads]``;
+   plain gunicorn on a checkout whose ``serve`` has no ``--workers``), on 127.0.0.1 only, and
+   stopped at the end.
 3. The users: the demo staff, each working for one of their units, with a session stored in the
    database (as a login makes it) for the pages and an API token for the writes. Their targets
    are read from the database: SIP cases and stays their unit takes part in, message threads it
@@ -85,6 +87,7 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=5, help="server worker processes")
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients")
     parser.add_argument("--duration", type=float, default=15, help="seconds per phase")
+    parser.add_argument("--threads", type=int, help="threads per worker (serve's default)")
     parser.add_argument("--port", type=int, default=8711)
     parser.add_argument("--repeat", type=int, default=7, help="single requests per role and page")
     parser.add_argument("--admissions", type=int, default=300, help="stays made for notices")
@@ -92,7 +95,7 @@ def parse() -> argparse.Namespace:
 
 
 args = parse()
-NAME = f"samordna_load_{SIZES.get(args.cases, str(args.cases))}"
+NAME = os.environ.get("LOAD_DB") or f"samordna_load_{SIZES.get(args.cases, str(args.cases))}"
 ENV = {
     **os.environ,
     "DATABASE_URL": f"{PG}/{NAME}",
@@ -138,13 +141,13 @@ from samordna.accounts.actor import Actor  # noqa: E402
 from samordna.accounts.middleware import SESSION_KEY as UNIT_KEY  # noqa: E402
 from samordna.api.models import ApiToken  # noqa: E402
 from samordna.cases.models import Case, Delivery, Notice, Participation  # noqa: E402
-from samordna.discharge import services as discharge  # noqa: E402
+from samordna.discharge.services import notices, stays  # noqa: E402
 from samordna.messaging.models import Message  # noqa: E402
 from samordna.organisations.models import Membership, Unit, User  # noqa: E402
 from samordna.overview.dataset import generate  # noqa: E402
 from samordna.people.models import Person  # noqa: E402
-from samordna.sip import plan as plans  # noqa: E402
 from samordna.sip.models import PlanVersion  # noqa: E402
+from samordna.sip.services import plan as plans  # noqa: E402
 
 # The county ------------------------------------------------------------------------------------
 
@@ -199,7 +202,9 @@ def staff() -> list[Who]:
         _record, who.token = ApiToken.issue(f"load benchmark {username}", user, unit)
         taking_part = Participation.objects.filter(unit=unit, until__isnull=True)
         sips = taking_part.filter(case__kind=Case.Kind.SIP, case__closed_at__isnull=True)
-        stays = taking_part.filter(case__kind=Case.Kind.DISCHARGE, case__closed_at__isnull=True)
+        open_stays = taking_part.filter(
+            case__kind=Case.Kind.DISCHARGE, case__closed_at__isnull=True
+        )
         threads = Message.objects.filter(
             Q(notice__sender_unit=unit) | Q(notice__deliveries__unit=unit)
         ).values_list("thread_id", flat=True)
@@ -207,7 +212,7 @@ def staff() -> list[Who]:
             "overview": ["/overview/"],
             "counts": ["/overview/counts/"],
             "sip case": [f"/sip/{pk}/" for pk in sips.values_list("case_id", flat=True)[:300]],
-            "stay": [f"/stays/{pk}/" for pk in stays.values_list("case_id", flat=True)[:300]],
+            "stay": [f"/stays/{pk}/" for pk in open_stays.values_list("case_id", flat=True)[:300]],
             "message thread": [f"/messages/{pk}/" for pk in threads.distinct()[:300]],
             "search": [f"/persons/?q={prefix}" for prefix in PREFIXES],
         }
@@ -284,10 +289,10 @@ class Pools:
             Person.objects.filter(deceased_on__isnull=True, listed_primary_care__isnull=False)
             .exclude(pk__in=active.values("person_id"))
             .order_by("-pk")
-            .values_list("pk", flat=True)[: args.admissions]
+            .values_list("identity_number", flat=True)[: args.admissions]
         )
         now = timezone.now()
-        for i, person_pk in enumerate(candidates):
+        for i, identity_number in enumerate(candidates):
             who = wards[i % len(wards)]
             actor = Actor.for_unit(User.objects.get(username=who.username), who.unit)
             data = {
@@ -299,13 +304,13 @@ class Pools:
                 "only_social_services": False,
                 "expected_discharge_on": (now + dt.timedelta(days=7)).date(),
             }
-            case = discharge.register_stay(actor, person_pk, data)
+            case = stays.register_stay(actor, identity_number, data)
             kinds = {
                 Unit.Kind.NEEDS_ASSESSMENT,
                 Unit.Kind.MUNICIPAL_HEALTH_CARE,
                 Unit.Kind.PRIMARY_CARE,
             }
-            units = [u for u in discharge.default_recipients(case.person) if u.kind in kinds]
+            units = [u for u in notices.default_recipients(case.person) if u.kind in kinds]
             if len(units) == 3:
                 codes = [u.code for u in units]
                 path = f"/api/v1/stays/{case.pk}/admission-notice"
@@ -384,6 +389,8 @@ def start_server() -> subprocess.Popen[bytes]:
     ).stdout
     if "--workers" in serve_help:
         command = [str(BIN / "samordna"), "serve", "--bind", bind, "--workers", str(args.workers)]
+        if args.threads:
+            command += ["--threads", str(args.threads)]
     elif shutil.which("gunicorn", path=str(BIN)):
         command = [str(BIN / "gunicorn"), "samordna.wsgi", "--bind", bind]
         command += ["--workers", str(args.workers), "--log-level", "warning"]
