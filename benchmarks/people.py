@@ -13,8 +13,7 @@ median and 95th percentile over repeated requests and the SQL queries per reques
   with first name and surname, and on a surname none of whose bearers the unit may see (so the
   similar-names search runs too);
 * the similar-names search (a typo: "Lindkvist" for the 1-in-16 "Lindqvist", and a part of a
-  name), answered by the trigram index: its cost follows the number of similar names in the
-  county (62,500 Lindqvists at 1 M), not the page;
+  name): the similar surnames from the distinct surnames, then a page of their bearers;
 * the exact identity-number lookup, and the person page.
 """
 

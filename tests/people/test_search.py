@@ -255,3 +255,36 @@ def test_identity_number_lookup_is_one_indexed_query_and_logged(world: World) ->
     by_number = [q["sql"] for q in queries if "identity_number" in q["sql"]]
     assert len(by_number) == 1 and "193603239090" in by_number[0]
     assert AccessLog.objects.filter(user=world.charlie, what="person.lookup").count() == 1
+
+
+def test_the_surnames_are_kept_by_the_database_however_rows_are_written(world: World) -> None:
+    from samordna.people.models import Surname
+
+    person(world, "Åsa", "Öhman")
+    Person.objects.bulk_create(
+        [
+            Person(
+                identity_number=valid_identity_number("19480303", 1),
+                first_name="Bo",
+                last_name="Ärlig",
+                municipality=world.lulea,
+            )
+        ]
+    )
+    Person.objects.filter(pk=world.person.pk).update(last_name="Lindkvist")
+    texts = set(Surname.objects.values_list("text", flat=True))
+    assert {"lundberg", "öhman", "ärlig", "lindkvist"} <= texts
+    assert Surname.objects.get(text="öhman").key == name_search.key("Öhman")
+
+
+def test_a_typo_of_a_common_surname_shows_a_page_of_its_bearers_in_list_order(
+    world: World,
+) -> None:
+    for i in range(55):
+        person(world, f"Nr{i:02d}", "Lindqvist")
+    person(world, "Kalle", "Lindgren")
+    found = services.search_page(world.actor(world.alice), "Lindkvist")
+    assert found.mode == "similar"
+    assert [p.first_name for p in found.results] == [f"Nr{i:02d}" for i in range(50)]
+    two_words = services.search(world.actor(world.alice), "Nr07 Lindkvist")
+    assert names(two_words) == ["Nr07 Lindqvist"]

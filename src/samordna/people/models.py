@@ -184,3 +184,19 @@ class Representative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display()})"
+
+
+class Surname(models.Model):
+    """Every surname key in use, once: what the similar-names search compares a query with.
+
+    Kept by database triggers on people_person (migration 0004), whichever way a row is written;
+    a surname whose last bearer is renamed stays (it only costs an empty index range). Searching
+    the distinct surnames instead of the individuals makes a typo of a common surname cost the
+    few similar surnames plus a page, not every individual bearing one (62,500 Lindqvists).
+    """
+
+    key = SearchKeyField(max_length=100, unique=True)
+    text = SearchTextField()  # the readable folded surname, for trigrams
+
+    def __str__(self) -> str:
+        return self.text
