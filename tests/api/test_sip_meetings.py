@@ -79,7 +79,7 @@ def test_invite_answer_and_record_over_the_api(
         consented.pk,
         world.person.identity_number,
     )
-    assert client.get("/api/v1/sip/invitations", **alice).json()["count"] == 0
+    assert client.get("/api/v1/sip/invitations", **alice).json()["items"] == []
 
     declined = post(
         client, f"/api/v1/sip/invitations/{item['id']}/answer", {"answer": "declined"}, bob

@@ -157,4 +157,4 @@ def test_the_list_uses_a_bounded_number_of_queries(
         response = client.get(reverse("sip:invitations"))
     assert response.content.decode().count('class="card invitation') == 13
     assert len(many) == len(one)  # no query per invitation
-    assert len(many) <= 14
+    assert len(many) <= 15  # the open part, the rest and the page's rows: three for the list

@@ -191,8 +191,7 @@ class InvitationOut(Schema):
 
 class InvitationPageOut(Schema):
     page: int
-    pages: int
-    count: int
+    has_next: bool = Field(..., description="Whether a next page follows (the list is not counted)")
     items: list[InvitationOut]
 
 
@@ -304,8 +303,7 @@ def list_invitations(request: HttpRequest, page: int = 1) -> Any:
     found = invitation_answers_acts.invitations_page(actor_of(request), page)
     return {
         "page": found.number,
-        "pages": found.paginator.num_pages,
-        "count": found.paginator.count,
+        "has_next": found.has_next,
         "items": list(found),
     }
 

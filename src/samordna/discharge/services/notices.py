@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,7 @@ from samordna.cases import services as cases
 from samordna.cases.acts import act
 from samordna.cases.models import Case, Delivery, Notice, Obligation, Participation
 from samordna.core import deadlines
+from samordna.core.paging import Window, segmented
 from samordna.deviations.models import Deviation
 from samordna.discharge import liability
 from samordna.discharge.models import (
@@ -428,6 +429,23 @@ def notices_to(actor: Actor) -> QuerySet[Delivery]:
             "notice__stay_notice",
             "acknowledged_by",
         )
+    )
+
+
+def notices_page(actor: Actor, number: int | str | None = 1) -> Window[Delivery]:
+    """One page of ``notices_to`` in O(page): each part an index range with LIMIT
+    (``Delivery.objects.inbox_segments``), no COUNT of the unit's history (issue 11 item 3)."""
+    about_stays = Q(notice__case__kind=Case.Kind.DISCHARGE)
+    return segmented(
+        [part.filter(about_stays) for part in Delivery.objects.inbox_segments(actor)],
+        lambda keys: Delivery.objects.filter(pk__in=keys).select_related(
+            "notice__case__person",
+            "notice__sender_unit",
+            "notice__stay_notice",
+            "acknowledged_by",
+        ),
+        number,
+        NOTICES_PER_PAGE,
     )
 
 

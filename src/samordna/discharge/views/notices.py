@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -137,9 +136,7 @@ def acknowledge(request: UnitRequest, pk: int, delivery_pk: int) -> HttpResponse
 @unit_required()
 def notices(request: UnitRequest) -> HttpResponse:
     """SVU-8: the unit's notices about stays, unacknowledged first, overdue marked."""
-    page = Paginator(
-        notices_acts.notices_to(request.actor), notices_acts.NOTICES_PER_PAGE
-    ).get_page(request.GET.get("page"))
+    page = notices_acts.notices_page(request.actor, request.GET.get("page"))
     now = timezone.now()
     rows = [(d, notices_acts.delivery_status(d, now)) for d in page]
     stays = stays_acts.ward_stays(request.actor)

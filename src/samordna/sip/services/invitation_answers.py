@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.paginator import Page, Paginator
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,7 @@ from samordna.audit.services import log_many
 from samordna.cases import services as cases
 from samordna.cases.acts import act
 from samordna.cases.models import Case, Delivery, Notice
+from samordna.core.paging import Window, segmented
 from samordna.errors import Forbidden, NotFound, ServiceError
 from samordna.organisations.models import Unit
 from samordna.sip.models import (
@@ -169,16 +170,17 @@ def forward(actor: Actor, delivery_pk: int, unit_pk: int) -> Delivery:
     return new
 
 
-def invitations_page(actor: Actor, number: int | str | None = 1) -> Page[Delivery]:
+def invitations_page(actor: Actor, number: int | str | None = 1) -> Window[Delivery]:
     """The unit's invitations: to acknowledge first, most urgent first, then the newest.
 
-    A constant number of queries whatever the volume (BOX-1); the individuals shown are logged
-    in one INSERT (SEC-2).
+    O(page) whatever the unit's history (BOX-1, issue 11 item 3): each part is an index range
+    with LIMIT (``Delivery.objects.inbox_segments``), no COUNT; the individuals shown are
+    logged in one INSERT (SEC-2).
     """
-    deliveries = (
-        Delivery.objects.inbox_for(actor)
-        .filter(notice__kind=Notice.Kind.INVITATION)
-        .select_related(
+    invitations = Q(notice__kind=Notice.Kind.INVITATION)
+    page = segmented(
+        [part.filter(invitations) for part in Delivery.objects.inbox_segments(actor)],
+        lambda keys: Delivery.objects.filter(pk__in=keys).select_related(
             "notice__case__person",
             "notice__case__sip",
             "notice__meeting",
@@ -186,9 +188,10 @@ def invitations_page(actor: Actor, number: int | str | None = 1) -> Page[Deliver
             "notice__sender_unit",
             "acknowledged_by",
             "forwarded_to__unit",
-        )
+        ),
+        number,
+        INVITATIONS_PER_PAGE,
     )
-    page = Paginator(deliveries, INVITATIONS_PER_PAGE).get_page(number)
     log_many(
         actor,
         AccessLog.Action.READ,

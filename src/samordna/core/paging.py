@@ -1,0 +1,124 @@
+"""Pages of a list without counting the whole list (BOX-1, issue 11 item 3).
+
+Django's ``Paginator`` runs ``COUNT(*)`` over everything a list selects and, for "page N of
+M", needs the whole set sorted: O(the unit's history). A ``Window`` is page N fetched with
+``LIMIT per_page + 1`` from an index range: the extra row says whether there is a next page.
+It answers the same questions the pager partial (``_pager.html``) asks of a ``Page``; the
+total is known only when a counter kept elsewhere gives it (``total``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Generic, TypeVar
+
+from django.db.models import Model, QuerySet
+
+T = TypeVar("T")
+M = TypeVar("M", bound=Model)
+
+# A page number past this is answered as this page: OFFSET stays bounded whatever is asked.
+MAX_PAGE = 1000
+
+
+def page_number(number: int | str | None) -> int:
+    """The page asked for: anything that is not a whole number from 1 is page 1."""
+    try:
+        value = int(str(number).strip())
+    except (TypeError, ValueError):
+        return 1
+    return min(max(value, 1), MAX_PAGE)
+
+
+class Window(Generic[T]):
+    """One page of a list: its rows, its number and whether there are pages around it."""
+
+    def __init__(
+        self, rows: Sequence[T], number: int, per_page: int, more: bool, total: int | None = None
+    ) -> None:
+        self.object_list = list(rows)
+        self.number = number
+        self.per_page = per_page
+        self.has_next = more
+        self.has_previous = number > 1
+        self.total = total
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    def __getitem__(self, index: int) -> T:
+        return self.object_list[index]
+
+    def __bool__(self) -> bool:
+        return bool(self.object_list)
+
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def start_index(self) -> int:
+        return (self.number - 1) * self.per_page + 1 if self.object_list else 0
+
+    @property
+    def num_pages(self) -> int | None:
+        """Pages in all, when a total is known."""
+        if self.total is None:
+            return None
+        return max(1, -(-self.total // self.per_page))
+
+
+def offset(number: int, per_page: int) -> int:
+    return (number - 1) * per_page
+
+
+def window(
+    found: QuerySet[M], number: int | str | None, per_page: int, total: int | None = None
+) -> Window[M]:
+    """Page ``number`` of an ordered queryset, by ``LIMIT per_page + 1`` (no COUNT)."""
+    n = page_number(number)
+    start = offset(n, per_page)
+    rows = list(found[start : start + per_page + 1])
+    return Window(rows[:per_page], n, per_page, len(rows) > per_page, total)
+
+
+def segmented(
+    segments: Iterable[QuerySet[M]],
+    load: Callable[[list[int]], Iterable[M]],
+    number: int | str | None,
+    per_page: int,
+) -> Window[M]:
+    """Page ``number`` of lists shown one after the other (what is open, then the rest).
+
+    Each segment is an ordered queryset that an index serves; only primary keys are fetched
+    from them, at most ``offset + per_page + 1`` of each, and only as far as the page reaches.
+    ``load`` then reads the page's rows by primary key (in any order) with what they show."""
+    n = page_number(number)
+    skip = offset(n, per_page)
+    want = per_page + 1
+    keys: list[int] = []
+    for segment in segments:
+        ids = list(segment.values_list("pk", flat=True)[skip : skip + want - len(keys)])
+        keys.extend(ids)
+        if len(keys) >= want:
+            break
+        # This segment ended before the page did: how many of it lay before the page.
+        skip = max(0, skip - _length(segment, skip, ids))
+    shown = keys[:per_page]
+    rows = {row.pk: row for row in load(shown)}
+    return Window([rows[k] for k in shown if k in rows], n, per_page, len(keys) > per_page)
+
+
+def _length(segment: QuerySet[M], skip: int, ids: list[int]) -> int:
+    """The length of a segment known to end before ``skip + len(ids)`` rows."""
+    if ids:
+        return skip + len(ids)
+    # The page starts past the segment's end: count it, bounded by the offset.
+    return len(segment.values_list("pk", flat=True)[:skip])
