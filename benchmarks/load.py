@@ -360,9 +360,9 @@ class Pools:
         self.exhausted[kind] = self.exhausted.get(kind, 0) + 1
         return None
 
-    def _acknowledge_later(self, answer: dict[str, Any]) -> None:
+    def _acknowledge_later(self, answer: dict[str, Any] | None) -> None:
         """The recipient of a message sent here can acknowledge it: one more delivery to use."""
-        for message in answer.get("messages", []):
+        for message in (answer or {}).get("messages", []):
             for d in message["deliveries"]:
                 who = next((w for w in self.by_unit.values() if w.unit.code == d["unit"]), None)
                 if who is not None and d["acknowledged_at"] is None and d["mode"] == "ack":
@@ -382,8 +382,19 @@ class Pools:
 # The server ------------------------------------------------------------------------------------
 
 
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as answer:
+            return bool(answer.status == 200)
+    except OSError:
+        return False
+
+
 def start_server() -> subprocess.Popen[bytes]:
     bind = f"{HOST}:{args.port}"
+    if _answers(f"http://{bind}/health"):
+        # Another server (another run of this script?) would get the load and its figures.
+        sys.exit(f"something already serves {bind}: stop it or choose another --port")
     serve_help = subprocess.run(
         [BIN / "samordna", "serve", "--help"], capture_output=True, text=True, env=ENV
     ).stdout
@@ -396,16 +407,17 @@ def start_server() -> subprocess.Popen[bytes]:
         command += ["--workers", str(args.workers), "--log-level", "warning"]
     else:
         sys.exit("no production server: samordna serve has no --workers and gunicorn is missing")
-    print("# server:", " ".join(Path(c).name if "/" in c else c for c in command))
-    server = subprocess.Popen(command, env=ENV, start_new_session=True, cwd=ROOT)
+    log = Path(ENV["SAMORDNA_DATA_DIR"]) / "server.log"
+    print("# server:", " ".join(Path(c).name if "/" in c else c for c in command), f"(log: {log})")
+    with log.open("ab") as out:
+        server = subprocess.Popen(
+            command, env=ENV, start_new_session=True, cwd=ROOT, stdout=out, stderr=out
+        )
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://{bind}/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return server
-        except OSError:
-            time.sleep(0.5)
+        if _answers(f"http://{bind}/health"):
+            return server
+        time.sleep(0.5)
         if server.poll() is not None:
             sys.exit(f"the server stopped: {server.returncode}")
     stop_server(server)
