@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
 from samordna.cases.models import Case
 from tests.api.test_persons import bearer
-from tests.conftest import World
+from tests.conftest import STOCKHOLM, World
 
 
 def post(client: Client, url: str, body: object, headers: dict[str, str]):  # type: ignore[no-untyped-def]
@@ -144,6 +146,8 @@ def test_unrelated_unit_gets_404_for_every_act(
     assert Case.objects.get(pk=case_id).is_active
 
 
+# Dead on 1 November, registered on 23 November: the death date must not be in the future.
+@time_machine.travel(dt.datetime(2026, 11, 23, 9, tzinfo=STOCKHOLM), tick=True)
 def test_death_over_the_api(client: Client, world: World, no_active_sip: None) -> None:
     open_sip(client, world)
     response = post(
