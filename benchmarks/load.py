@@ -28,7 +28,7 @@ Usage:  .venv/bin/pip install -e '.[bench]'
    - ``pgbench -S`` (select only) and ``pgbench -N`` (simple update) on a scratch database
      ``samordna_load_pgbench`` of the same PostgreSQL, with the ratio of each write to -N.
    For each kind of request: count, requests per second, p50/p95/p99 in ms and errors (an answer
-   other than 2xx/3xx, or no answer).
+   other than 2xx/3xx, a redirect to the login form, or no answer).
 
 The load generator is one asyncio process (aiohttp), a few percent of a core at a few hundred
 requests per second, so most of the machine is left to the server and PostgreSQL.
@@ -505,7 +505,8 @@ async def request(
             allow_redirects=False,
         ) as answer:
             content = await answer.read()
-            ok = answer.status < 400
+            # A page that sends to the login form did not serve the user: the session failed.
+            ok = answer.status < 400 and "login" not in answer.headers.get("Location", "")
             stats.add(
                 kind,
                 (time.perf_counter() - started) * 1000,
