@@ -135,6 +135,7 @@ def service_median(actor: Actor, url: str, repeat: int = 30) -> str:
 
 def main(sizes: list[int]) -> None:
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # pages use hashed names
     if not Unit.objects.exists():
         call_command("load_demo", verbosity=0)
     unit = Unit.objects.get(code="hc-hertson")
