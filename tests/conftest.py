@@ -19,6 +19,8 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.test import Client, override_settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from samordna.accounts.actor import Actor
 from samordna.accounts.middleware import SESSION_KEY
@@ -29,6 +31,13 @@ from samordna.people.models import Person
 from samordna.sip.models import SipCase
 
 PASSWORD = "correct horse battery staple"
+
+# No timed asserts: Hypothesis's per-example deadline and its "input generation is slow" check
+# fail on a loaded machine (CI shares two cores), whatever the code does.
+hypothesis_settings.register_profile(
+    "samordna", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("samordna")
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 START_AT_ENV = "SAMORDNA_TEST_START"
 
