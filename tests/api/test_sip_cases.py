@@ -10,6 +10,7 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
+from samordna.cases.acts import touch
 from samordna.cases.models import Case
 from tests.api.test_persons import bearer
 from tests.conftest import STOCKHOLM, World
@@ -24,6 +25,7 @@ def no_active_sip(world: World) -> None:
     world.case.closed_at = timezone.now()
     world.case.close_reason = "other"
     world.case.save()
+    touch(world.case.pk)  # closed by hand: the read model follows
 
 
 def open_sip(client: Client, world: World, user: str = "alice"):  # type: ignore[no-untyped-def]

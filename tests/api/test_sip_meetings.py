@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from samordna.audit.models import AccessLog
+from samordna.cases.acts import touch
 from samordna.cases.models import Case
 from samordna.deviations.models import Deviation
 from samordna.sip.models import Meeting
@@ -54,6 +55,7 @@ def consented(world: World) -> Case:
     world.case.closed_at = timezone.now()
     world.case.close_reason = "other"
     world.case.save()
+    touch(world.case.pk)  # closed by hand: the read model follows
     case = case_acts.open_case(
         world.actor(world.alice), world.person.identity_number, "outpatient", timezone.now()
     )

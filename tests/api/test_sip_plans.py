@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from samordna.cases.acts import touch
 from samordna.cases.models import Case
 from samordna.sip.models import Evaluation, FollowUpComment
 from samordna.sip.services import case as case_acts
@@ -24,6 +25,7 @@ def sip(world: World) -> Case:
     world.case.closed_at = timezone.now()
     world.case.close_reason = "other"
     world.case.save()
+    touch(world.case.pk)  # closed by hand: the read model follows
     case = case_acts.open_case(
         world.actor(world.alice),
         world.person.identity_number,

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
+from samordna.cases.acts import touch
 from samordna.cases.models import Delivery, Notice, Obligation
 from samordna.discharge.services import notices as notices_acts
 from samordna.discharge.services import stays as stays_acts
@@ -34,6 +35,7 @@ def test_items_by_urgency_and_a_count_that_follows_the_other_unit(
     )
     # Luleå biståndshandläggning let the reading time pass without acknowledging.
     Delivery.objects.filter(notice=notice).update(due_at=now - dt.timedelta(hours=2))
+    touch(case.pk)  # a fact changed by hand, outside an act
     Obligation.objects.create(
         case=world.case,
         unit=world.participant_unit,
@@ -50,6 +52,7 @@ def test_items_by_urgency_and_a_count_that_follows_the_other_unit(
         mode=Delivery.Mode.FYI,
         subject="Hemtjänsten startar på måndag",
     )
+    touch(world.case.pk)  # facts written by hand, outside an act
     sender = world.actor(nurse, world.ward)
     before = services.counts(sender, now).urgent
     assert before >= 1

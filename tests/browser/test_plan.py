@@ -10,6 +10,7 @@ import re
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from samordna.cases.acts import touch
 from samordna.sip.services import case as case_acts
 from samordna.sip.services import plan as plan_acts
 from tests.browser.conftest import check, log_in
@@ -21,6 +22,7 @@ def test_writing_and_reading_the_plan(page: Page, world: World) -> None:
     world.case.closed_at = timezone.now()
     world.case.close_reason = "other"
     world.case.save()
+    touch(world.case.pk)  # closed by hand: the read model follows
     case = case_acts.open_case(
         world.actor(world.alice),
         world.person.identity_number,

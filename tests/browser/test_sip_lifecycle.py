@@ -14,6 +14,7 @@ import time_machine
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
+from samordna.cases.acts import touch
 from samordna.cases.models import Case
 from samordna.organisations.models import Unit
 from samordna.sip.models import Action, Meeting
@@ -73,6 +74,7 @@ def test_sip_lifecycle(page: Page, world: World) -> None:
     world.case.closed_at = timezone.now()
     world.case.close_reason = "other"
     world.case.save()
+    touch(world.case.pk)  # closed by hand: the read model follows
     psychiatry = Unit.objects.create(
         principal=world.region,
         code="psyk-lulea",

@@ -12,6 +12,7 @@ import time_machine
 from django.utils import timezone
 
 from samordna.audit.models import AccessLog
+from samordna.cases.acts import touch
 from samordna.cases.models import Case, Delivery, Notice, Participation
 from samordna.discharge.information import discharge_information
 from samordna.discharge.models import PlanningAnswer, RecipientPlan, Stay
@@ -308,6 +309,7 @@ def test_declining_is_refused_while_a_sip_follows_the_stay(
     world.case.closed_at = timezone.now()  # the world's SIP would block a second active SIP
     world.case.close_reason = Case.CloseReason.OTHER
     world.case.save()
+    touch(world.case.pk)  # closed by hand: the read model follows
     case_acts.open_case(
         world.actor(world.alice),
         world.person.identity_number,
@@ -396,6 +398,7 @@ def test_opening_the_sip_after_discharge_moves_the_invitation_deadline(
     world.case.closed_at = timezone.now()
     world.case.close_reason = Case.CloseReason.OTHER
     world.case.save()
+    touch(world.case.pk)  # closed by hand: the read model follows
     origin = Case.objects.get(pk=ready.pk)
     sip = case_acts.open_case(
         world.actor(world.alice),

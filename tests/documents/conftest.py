@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from samordna.cases.acts import touch
 from samordna.cases.models import Case
 from samordna.sip.models import Meeting
 from samordna.sip.services import case as case_acts
@@ -24,6 +25,7 @@ def sip(world: World) -> Case:
     world.case.closed_at = timezone.now()
     world.case.close_reason = Case.CloseReason.OTHER
     world.case.save()
+    touch(world.case.pk)  # closed by hand: the read model follows
     person = world.person
     person.street, person.postal_code, person.city = "Hertsövägen 12", "973 34", "Luleå"
     person.save()

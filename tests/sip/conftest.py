@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from samordna.cases.acts import touch
 from samordna.cases.models import Case
 from samordna.sip.services import case as case_acts
 from tests.conftest import World
@@ -19,6 +20,7 @@ def sip(world: World) -> Case:
     world.case.closed_at = timezone.now()
     world.case.close_reason = Case.CloseReason.OTHER
     world.case.save()
+    touch(world.case.pk)  # closed by hand: the read model follows
     case = case_acts.open_case(
         world.actor(world.alice),
         world.person.identity_number,

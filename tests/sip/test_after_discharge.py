@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from samordna.cases.acts import touch
 from samordna.cases.models import Case, Obligation
 from samordna.core import deadlines
 from samordna.discharge.services import notices as notices_acts
@@ -37,6 +38,7 @@ def ready(world: World, nurse: User) -> Case:
     world.case.closed_at = timezone.now()
     world.case.close_reason = "other"
     world.case.save()
+    touch(world.case.pk)  # closed by hand: the read model follows
     stay = stays_acts.register_stay(ward(world, nurse), world.person.identity_number, stay_data())
     notices_acts.send_admission_notice(
         ward(world, nurse), stay.pk, notices_acts.default_recipients(world.person)
@@ -94,6 +96,7 @@ def test_bad_origin_is_refused(
     world.case.closed_at = timezone.now()
     world.case.close_reason = "other"
     world.case.save()
+    touch(world.case.pk)  # closed by hand: the read model follows
     stay = stays_acts.register_stay(ward(world, nurse), world.person.identity_number, stay_data())
     if ready_sent:
         notices_acts.send_admission_notice(

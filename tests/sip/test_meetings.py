@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samordna.audit.models import AccessLog
+from samordna.cases.acts import touch
 from samordna.cases.models import Case, Delivery, Notice, Obligation
 from samordna.deviations.models import Deviation
 from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
@@ -155,6 +156,7 @@ def test_assessment_after_discharge_only_once_invited(
     world.case.closed_at = timezone.now()
     world.case.close_reason = "other"
     world.case.save()
+    touch(world.case.pk)  # closed by hand: the read model follows
     case = case_acts.open_case(
         world.actor(world.alice), world.person.identity_number, type, timezone.now()
     )

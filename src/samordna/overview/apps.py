@@ -1,5 +1,20 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def fill_read_model(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
+    """An installation that has cases but no read model yet (one upgraded from before it)
+    gets it computed from the facts once every migration has run, with the code that matches
+    the schema (a data migration would run today's code against an older schema)."""
+    from samordna.cases.models import Case
+    from samordna.overview import readmodel
+    from samordna.overview.models import WorkItem
+
+    if Case.objects.using(using).exists() and not WorkItem.objects.using(using).exists():
+        readmodel.rebuild()
 
 
 class OverviewConfig(AppConfig):
@@ -12,3 +27,4 @@ class OverviewConfig(AppConfig):
 
         # The overview's rows are kept by every act, in the act's transaction (issue 11).
         acts.register(readmodel.update)
+        post_migrate.connect(fill_read_model, sender=self)

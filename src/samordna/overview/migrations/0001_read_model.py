@@ -4,16 +4,6 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def fill(apps, schema_editor):  # type: ignore[no-untyped-def]
-    """An installation with cases gets its read model computed from them (an empty one, such
-    as a new database, has nothing to compute)."""
-    if not apps.get_model("cases", "Case").objects.exists():
-        return
-    from samordna.overview import readmodel
-
-    readmodel.rebuild()
-
-
 class Migration(migrations.Migration):
     initial = True
 
@@ -130,5 +120,4 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
     ]
