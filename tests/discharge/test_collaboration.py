@@ -490,14 +490,14 @@ def test_a_refusal_after_the_invitation_deadline_does_not_mend_a_missed_invitati
     assert not any("tackade nej" in r for r in result.reasons)
 
 
-def test_the_discharge_information_shows_a_sip_meeting_only_to_a_unit_in_that_sip(
+def test_the_discharge_information_shows_only_the_meeting_of_the_sip_that_follows_the_stay(
     world: World, nurse: User, ready: Case
 ) -> None:
-    """SEC-1: the SIP that follows the stay is read through the choke point. The ward does not
-    take part in world.case (alice's and bob's SIP), so it must not learn of its meeting."""
-    sip = world.case.sip
-    sip.origin = ready
-    sip.save()
+    """SVU-6: the patient information the ward prints gives "tidpunkt för när samordnad
+    individuell planering avses genomföras" (seed 001_118551e475ece215.txt lines 881-885,
+    1021-1024), so the ward reads the time and place of the next meeting of the SIP that
+    follows its stay, though it does not take part in that SIP. A SIP of the individual that
+    does not follow the stay stays out of sight (SEC-1)."""
     starts = timezone.now() + dt.timedelta(days=3)
     meeting = Meeting.objects.create(
         case=world.case,
@@ -507,7 +507,9 @@ def test_the_discharge_information_shows_a_sip_meeting_only_to_a_unit_in_that_si
         ends_at=starts + dt.timedelta(hours=1),
     )
     assert discharge_information(ward(world, nurse), ready.pk).sip_meeting is None
-    Participation.objects.create(
-        case=world.case, unit=world.ward, role=Participation.Role.PARTICIPANT
-    )
-    assert discharge_information(ward(world, nurse), ready.pk).sip_meeting == meeting
+    sip = world.case.sip
+    sip.origin = ready
+    sip.save()
+    assert not Participation.objects.filter(case=world.case, unit=world.ward).exists()
+    shown = discharge_information(ward(world, nurse), ready.pk).sip_meeting
+    assert shown == meeting and shown.starts_at == starts

@@ -55,12 +55,14 @@ def discharge_information(actor: Actor, pk: int) -> DischargeInformation:
         contact = CareContact(
             stay.care_contact_name, stay.care_contact_workplace, stay.care_contact_phone
         )
-    # The SIP that follows the stay is another case: its meeting is read only through the
-    # choke point, so a ward (or recipient) that does not take part in that SIP learns nothing
-    # of it (SEC-1).
+    # The SIP that follows the stay is another case, which the ward usually does not take part
+    # in (SEC-1). Only the time and place of its next meeting are read, and only for the
+    # discharge information of the stay it follows: "ska patienten även få uppgifter om ...
+    # tidpunkt för när samordnad individuell planering avses genomföras. Patientinformationen
+    # ska skrivas ut av slutenvården" (seed 001_118551e475ece215.txt lines 881-885, and lines
+    # 1021-1024: the care contact documents that time in the patient information).
     meeting = (
         Meeting.objects.filter(
-            case__in=Case.objects.visible_to(actor),
             case__sip__origin=case,
             case__closed_at__isnull=True,
             cancelled_at__isnull=True,
