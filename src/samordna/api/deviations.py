@@ -132,12 +132,13 @@ def list_deviations(request: HttpRequest, status: str = "", side: str = "", page
     handled or dismissed; ``side``: reported (by the unit) or concerning (sent to it)."""
     actor = actor_of(request)
     filters = services.Filters.of(status, side)
-    found = services.page(actor, filters, page)
+    counts = services.counts(actor, filters)
+    found = services.page(actor, filters, page, counts[filters.status or "all"])
     return {
-        "count": found.paginator.count,
+        "count": found.total,
         "page": found.number,
-        "pages": found.paginator.num_pages,
-        "counts": services.counts(actor, filters),
+        "pages": found.num_pages,
+        "counts": counts,
         "items": [deviation_out(d) for d in found],
     }
 

@@ -21,7 +21,6 @@ import re
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, Field, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +31,7 @@ from samordna.audit.services import log, log_many
 from samordna.cases.acts import act
 from samordna.cases.models import Case
 from samordna.core.identity import IdentityNumberError, parse_identity_number
+from samordna.core.paging import Window, window
 from samordna.deviations.models import Deviation
 from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
 from samordna.organisations.models import Unit
@@ -119,9 +119,12 @@ def _log_shown(actor: Actor, what: str, deviations: list[Deviation]) -> None:
     log_many(actor, AccessLog.Action.READ, what, list(persons.values()))
 
 
-def page(actor: Actor, filters: Filters, number: int | str | None = 1) -> Page[Deviation]:
-    """The unit's deviations, newest event first, in a constant number of queries."""
-    found = Paginator(_filtered(actor, filters), PER_PAGE).get_page(number)
+def page(
+    actor: Actor, filters: Filters, number: int | str | None = 1, total: int | None = None
+) -> Window[Deviation]:
+    """The unit's deviations, newest event first, in a constant number of queries: the page
+    by LIMIT (no COUNT); ``total``, when given, is what ``counts`` found for the filters."""
+    found = window(_filtered(actor, filters), number, PER_PAGE, total)
     _log_shown(actor, "deviations.list", list(found))
     return found
 

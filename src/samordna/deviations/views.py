@@ -49,7 +49,9 @@ def register(request: UnitRequest) -> HttpResponse:
         request,
         "deviations/list.html",
         {
-            "page": services.page(request.actor, filters, request.GET.get("page")),
+            "page": services.page(
+                request.actor, filters, request.GET.get("page"), counts[filters.status or "all"]
+            ),
             "filters": filters,
             "statuses": statuses,
             "sides": SIDES,
