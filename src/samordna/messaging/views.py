@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from samordna.accounts.actor import Actor, UnitRequest
 from samordna.accounts.decorators import unit_required
-from samordna.cases.models import Case, Delivery, Notice
+from samordna.cases.models import Case, Delivery
 from samordna.cases.views import run_act
 from samordna.discharge.services.notices import recipient_choices
 from samordna.errors import ServiceError
@@ -242,17 +242,7 @@ def reply(request: UnitRequest, pk: int) -> HttpResponse:
 
 
 def _message_of(actor: Actor, delivery_pk: int) -> int:
-    """The message a delivery belongs to, found only in a case the actor's unit takes part in
-    (SEC-1): a unit outside it gets a 404 and learns nothing of the delivery."""
-    pk = (
-        Delivery.objects.filter(
-            pk=delivery_pk,
-            notice__kind=Notice.Kind.MESSAGE,
-            notice__case__in=Case.objects.visible_to(actor),
-        )
-        .values_list("notice_id", flat=True)
-        .first()
-    )
+    pk = message_sending.message_of(actor, delivery_pk)
     if pk is None:
         raise Http404
     return pk

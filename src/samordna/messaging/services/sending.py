@@ -309,10 +309,10 @@ def reply(actor: Actor, message_pk: int, body: str, mode: str = Delivery.Mode.AC
     return answer
 
 
-def _own_delivery(actor: Actor, delivery_pk: int, what: str) -> tuple[Case, Delivery]:
-    """The actor's unit's delivery of a message, locked. A unit outside the thread gets
-    NotFound; another party of it gets Forbidden."""
-    message_pk = (
+def message_of(actor: Actor, delivery_pk: int) -> int | None:
+    """The message a delivery belongs to, found only in a case the actor's unit takes part in
+    (SEC-1): for a unit outside it, None, and nothing is learnt of the delivery."""
+    found: int | None = (
         Delivery.objects.filter(
             pk=delivery_pk,
             notice__kind=Notice.Kind.MESSAGE,
@@ -321,6 +321,13 @@ def _own_delivery(actor: Actor, delivery_pk: int, what: str) -> tuple[Case, Deli
         .values_list("notice_id", flat=True)
         .first()
     )
+    return found
+
+
+def _own_delivery(actor: Actor, delivery_pk: int, what: str) -> tuple[Case, Delivery]:
+    """The actor's unit's delivery of a message, locked. A unit outside the thread gets
+    NotFound; another party of it gets Forbidden."""
+    message_pk = message_of(actor, delivery_pk)
     if message_pk is None:
         raise _not_found()
     case = _message(actor, message_pk, what)[0]
