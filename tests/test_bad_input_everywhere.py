@@ -23,6 +23,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import URLResolver, get_resolver
 
+from samordna import validation
 from samordna.accounts.middleware import SESSION_KEY
 from samordna.api.models import ApiToken
 from samordna.audit.models import AccessLog
@@ -157,9 +158,15 @@ def web_garbage() -> list[dict[str, Any]]:
     plausible one, so the bad value is what the form has to refuse."""
     plausible = {"text": "x", "other": "1", "moment": "2026-11-30T10:00", "day": "2026-11-30"}
     fields = form_fields()
+
+    def value(variant: dict[str, Any], name: str, kind: str) -> Any:
+        bad = variant.get(kind, plausible[kind])
+        if bad is LONG and "-" in name:  # a prefixed copy: past the longest limit is enough,
+            return LONG[: validation.LONG_TEXT_MAX + 1]  # and keeps the body a few megabytes
+        return bad
+
     return [
-        {name: variant.get(kind, plausible[kind]) for name, kind in fields.items()}
-        for variant in VARIANTS
+        {name: value(variant, name, kind) for name, kind in fields.items()} for variant in VARIANTS
     ]
 
 
