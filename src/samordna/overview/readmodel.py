@@ -78,9 +78,12 @@ class Row(NamedTuple):
         return (self.unit_id, self.kind, day_of(self.due_at))
 
 
-def rows(cases: dict[str, Any]) -> Iterator[Row]:
+def rows(cases: dict[str, Any], kinds: set[str] | None = None) -> Iterator[Row]:
     """Every row of the cases chosen by ``cases``: lookups on the case's primary key, such as
-    ``{"pk__in": ids}`` or ``{"pk__gte": first, "pk__lt": end}``."""
+    ``{"pk__in": ids}`` or ``{"pk__gte": first, "pk__lt": end}``. ``kinds``, when known, are
+    the kinds of those cases: meetings are looked for only in SIP cases, stays only in
+    discharge processes."""
+    kinds = kinds if kinds is not None else set(Case.Kind.values)
 
     def on(prefix: str) -> Q:
         return Q(**{f"{prefix}{lookup}": value for lookup, value in cases.items()})
@@ -120,12 +123,18 @@ def rows(cases: dict[str, Any]) -> Iterator[Row]:
 
     meetings = Meeting.objects.filter(on("case__"), cancelled_at__isnull=True, held=False)
     invited: dict[int, set[int]] = {}
-    for meeting, unit in Participant.objects.filter(
-        on("meeting__case__"),
-        meeting__cancelled_at__isnull=True,
-        meeting__held=False,
-        unit__isnull=False,
-    ).values_list("meeting_id", "unit_id"):
+    if Case.Kind.SIP not in kinds:
+        meetings = meetings.none()
+    for meeting, unit in (
+        Participant.objects.filter(
+            on("meeting__case__"),
+            meeting__cancelled_at__isnull=True,
+            meeting__held=False,
+            unit__isnull=False,
+        ).values_list("meeting_id", "unit_id")
+        if Case.Kind.SIP in kinds
+        else []
+    ):
         invited.setdefault(meeting, set()).add(unit)
     for pk, case, starts, owner in meetings.values_list(
         "pk", "case_id", "starts_at", "case__owner_unit_id"
@@ -137,7 +146,11 @@ def rows(cases: dict[str, Any]) -> Iterator[Row]:
     stays = Stay.objects.filter(
         on("case__"), case__closed_at__isnull=True, discharged_at__isnull=True
     )
-    expected = dict(stays.values_list("case_id", "expected_discharge_on"))
+    expected = (
+        dict(stays.values_list("case_id", "expected_discharge_on"))
+        if Case.Kind.DISCHARGE in kinds
+        else {}
+    )
     active = dict(
         Case.objects.filter(on(""), closed_at__isnull=True, kind__in=list(ACTIVE)).values_list(
             "pk", "kind"
@@ -186,8 +199,13 @@ def update(case_ids: set[int]) -> None:
     its rows from each other's half; the counters are changed last, in key order, in one
     statement, so concurrent acts never wait on each other in a circle."""
     ids = sorted(case_ids)
-    list(Case.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
-    wanted = {row.key: row for row in rows({"pk__in": ids})}
+    kinds = set(
+        Case.objects.select_for_update()
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("kind", flat=True)
+    )
+    wanted = {row.key: row for row in rows({"pk__in": ids}, kinds)}
     stored = _stored(set(ids))
     gone = [pk for key, (pk, row) in stored.items() if wanted.get(key) != row]
     new = [row for key, row in wanted.items() if key not in stored or stored[key][1] != row]
@@ -221,9 +239,10 @@ def _count(delta: Counter[tuple[int, str, dt.date]]) -> None:
             f"ON CONFLICT (unit_id, kind, day) DO UPDATE SET n = {table}.n + excluded.n",
             params,
         )
-        cursor.executemany(
-            f"DELETE FROM {table} WHERE unit_id = %s AND kind = %s AND day = %s AND n = 0",
-            [key for key, _n in changes],
+        keys = ", ".join(["(%s, %s, %s)"] * len(changes))
+        cursor.execute(
+            f"DELETE FROM {table} WHERE n = 0 AND (unit_id, kind, day) IN (VALUES {keys})",
+            [part for key, _n in changes for part in key],
         )
 
 
