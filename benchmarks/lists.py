@@ -24,6 +24,7 @@ import django
 django.setup()
 
 from _client import client_for, measure  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 
 from samordna.organisations.models import Unit  # noqa: E402
 
@@ -41,6 +42,7 @@ LISTS = [
 
 def main() -> None:
     repeat = int(sys.argv[1]) if len(sys.argv) > 1 else 20
+    call_command("collectstatic", interactive=False, verbosity=0)  # pages use hashed names
     print(f"{'list':<12} {'user':<6} {'page':>4} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
     for name, user, unit, url in LISTS:
         client = client_for(user, Unit.objects.get(code=unit))

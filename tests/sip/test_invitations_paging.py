@@ -88,9 +88,8 @@ def test_the_queries_of_a_page_do_not_grow_with_the_history(world: World) -> Non
             invitation_answers_acts.invitations_page(world.actor(world.bob), number)
         return len(captured)
 
-    # A page reads the open part, the acknowledged part only when the open part ends on it,
-    # then the page's rows (and, for a page that starts past the open part, how far that
-    # part reaches): at most four queries for the list, whatever the history.
+    # A page reads each part it reaches as an index range and a lookup of the keys read from
+    # it, then the page's rows: a handful of queries whatever the history.
     for delivery in deliveries(world, 3):
         invitation_answers_acts.acknowledge(world.actor(world.bob), delivery.pk)
     deliveries(world, 1, first=10)

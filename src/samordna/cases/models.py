@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samordna.core.paging import Segment
 from samordna.organisations.models import Unit, User
 from samordna.people.models import Person
 
@@ -248,18 +249,23 @@ class DeliveryQuerySet(models.QuerySet["Delivery"]):
             "-pk",
         )
 
-    def inbox_segments(self, actor: Actor) -> tuple[DeliveryQuerySet, DeliveryQuerySet]:
-        """``inbox_for`` as two lists that an index each serves, shown one after the other:
+    def inbox_segments(self, actor: Actor, keep: Q) -> list[Segment[Delivery]]:
+        """``inbox_for`` (narrowed by ``keep``) as two index ranges shown one after the other:
         the unacknowledged, most urgent first (``delivery_open_by_unit_idx``), then the
         acknowledged, the newest delivered first (``delivery_done_by_unit_idx``). Paged with
-        ``samordna.core.paging.segmented``, a page costs O(page), not O(the unit's history)."""
-        mine = self.filter(unit=actor.unit, notice__case__in=Case.objects.visible_to(actor))
-        return (
-            mine.filter(acknowledged_at__isnull=True).order_by(
-                models.F("due_at").asc(nulls_last=True), "-notice__sent_at", "-pk"
+        ``samordna.core.paging.segmented``, a page costs O(page), not O(the unit's history):
+        the ranges are read without joins, what the list shows is asked of their keys only."""
+        mine = self.filter(unit=actor.unit)
+        shown = keep & Q(notice__case__in=Case.objects.visible_to(actor))
+        return [
+            Segment(
+                mine.filter(acknowledged_at__isnull=True).order_by(
+                    models.F("due_at").asc(nulls_last=True), "-pk"
+                ),
+                shown,
             ),
-            mine.filter(acknowledged_at__isnull=False).order_by("-pk"),
-        )
+            Segment(mine.filter(acknowledged_at__isnull=False).order_by("-pk"), shown),
+        ]
 
 
 class Delivery(models.Model):

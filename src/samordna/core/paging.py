@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Generic, TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Model)
@@ -89,36 +89,58 @@ def window(
     return Window(rows[:per_page], n, per_page, len(rows) > per_page, total)
 
 
+class Segment(Generic[M]):
+    """One part of a segmented list: ``order`` is a queryset that an index range serves alone
+    (no joins: the unit's rows in index order), ``keep`` what of it the list shows (joins
+    allowed: it is asked only of the primary keys already read from the range)."""
+
+    def __init__(self, order: QuerySet[M], keep: Q) -> None:
+        self.order = order
+        self.keep = keep
+
+    def first(self, limit: int) -> tuple[list[int], bool]:
+        """The primary keys of the first ``limit`` rows kept, in order, and whether the
+        segment ended before that many. The range is read in growing batches, each batch
+        one index range with LIMIT and one lookup by primary key."""
+        found: list[int] = []
+        start, size = 0, max(2 * limit, 64)
+        while True:
+            batch = list(self.order.values_list("pk", flat=True)[start : start + size])
+            if batch:
+                kept = set(
+                    self.order.model._default_manager.filter(pk__in=batch)
+                    .filter(self.keep)
+                    .values_list("pk", flat=True)
+                )
+                found.extend(pk for pk in batch if pk in kept)
+            if len(found) >= limit:
+                return found[:limit], False
+            if len(batch) < size:
+                return found, True
+            start, size = start + size, size * 2
+
+
 def segmented(
-    segments: Iterable[QuerySet[M]],
+    segments: Iterable[Segment[M]],
     load: Callable[[list[int]], Iterable[M]],
     number: int | str | None,
     per_page: int,
 ) -> Window[M]:
     """Page ``number`` of lists shown one after the other (what is open, then the rest).
 
-    Each segment is an ordered queryset that an index serves; only primary keys are fetched
-    from them, at most ``offset + per_page + 1`` of each, and only as far as the page reaches.
-    ``load`` then reads the page's rows by primary key (in any order) with what they show."""
+    Only primary keys are read from the segments, at most ``offset + per_page + 1`` kept rows
+    of each and only as far as the page reaches; ``load`` then reads the page's rows by primary
+    key (in any order) with what they show."""
     n = page_number(number)
     skip = offset(n, per_page)
     want = per_page + 1
     keys: list[int] = []
     for segment in segments:
-        ids = list(segment.values_list("pk", flat=True)[skip : skip + want - len(keys)])
-        keys.extend(ids)
-        if len(keys) >= want:
+        ids, ended = segment.first(skip + want - len(keys))
+        keys.extend(ids[skip:])
+        if not ended:
             break
-        # This segment ended before the page did: how many of it lay before the page.
-        skip = max(0, skip - _length(segment, skip, ids))
+        skip = max(0, skip - len(ids))  # how many of this segment lay before the page
     shown = keys[:per_page]
     rows = {row.pk: row for row in load(shown)}
     return Window([rows[k] for k in shown if k in rows], n, per_page, len(keys) > per_page)
-
-
-def _length(segment: QuerySet[M], skip: int, ids: list[int]) -> int:
-    """The length of a segment known to end before ``skip + len(ids)`` rows."""
-    if ids:
-        return skip + len(ids)
-    # The page starts past the segment's end: count it, bounded by the offset.
-    return len(segment.values_list("pk", flat=True)[:skip])

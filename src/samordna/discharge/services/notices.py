@@ -437,7 +437,7 @@ def notices_page(actor: Actor, number: int | str | None = 1) -> Window[Delivery]
     (``Delivery.objects.inbox_segments``), no COUNT of the unit's history (issue 11 item 3)."""
     about_stays = Q(notice__case__kind=Case.Kind.DISCHARGE)
     return segmented(
-        [part.filter(about_stays) for part in Delivery.objects.inbox_segments(actor)],
+        Delivery.objects.inbox_segments(actor, about_stays),
         lambda keys: Delivery.objects.filter(pk__in=keys).select_related(
             "notice__case__person",
             "notice__sender_unit",

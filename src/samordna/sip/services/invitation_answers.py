@@ -179,7 +179,7 @@ def invitations_page(actor: Actor, number: int | str | None = 1) -> Window[Deliv
     """
     invitations = Q(notice__kind=Notice.Kind.INVITATION)
     page = segmented(
-        [part.filter(invitations) for part in Delivery.objects.inbox_segments(actor)],
+        Delivery.objects.inbox_segments(actor, invitations),
         lambda keys: Delivery.objects.filter(pk__in=keys).select_related(
             "notice__case__person",
             "notice__case__sip",
