@@ -143,6 +143,10 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Reverse proxies whose X-Forwarded-For names the client for the access log (accounts.middleware).
+TRUSTED_PROXIES = [
+    ip.strip() for ip in os.environ.get("SAMORDNA_TRUSTED_PROXIES", "").split(",") if ip.strip()
+]
 if os.environ.get("SAMORDNA_HTTPS") == "1":
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import time_machine
 from django.conf import settings
 from django.contrib.auth.hashers import identify_hasher
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
+from samordna.accounts.middleware import client_ip
 from tests.conftest import PASSWORD, World
 
 
@@ -61,3 +64,15 @@ def test_swedish_whatever_the_browser_asks_english_only_when_chosen(client: Clie
     assert "Log in to Samordna" in client.get(reverse("accounts:login")).content.decode()
     client.cookies["django_language"] = "xx"  # unknown: back to Swedish
     assert "Logga in i Samordna" in client.get(reverse("accounts:login")).content.decode()
+
+
+def test_the_access_log_names_the_client_behind_a_trusted_proxy(settings: Any) -> None:
+    factory = RequestFactory()
+    direct = factory.get("/", REMOTE_ADDR="10.0.0.7", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert client_ip(direct) == "10.0.0.7"  # not a proxy: the header is anyone's to forge
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    proxied = factory.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.10")
+    assert client_ip(proxied) == "192.0.2.10"  # what the proxy wrote, not what came before
+    garbled = factory.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="not-an-address")
+    assert client_ip(garbled) == "127.0.0.1"
+    assert client_ip(factory.get("/", REMOTE_ADDR="127.0.0.1")) == "127.0.0.1"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from samordna.accounts.actor import Actor
@@ -13,7 +15,17 @@ SESSION_KEY = "active_unit_id"
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    """The address the access log records. Behind a reverse proxy every request comes from the
+    proxy, so when the peer is one of ``settings.TRUSTED_PROXIES`` the client is the last entry
+    of its ``X-Forwarded-For`` (the one that proxy wrote; earlier ones the client may forge)."""
+    peer = request.META.get("REMOTE_ADDR")
+    if peer and peer in settings.TRUSTED_PROXIES:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        try:
+            return str(ipaddress.ip_address(forwarded))
+        except ValueError:
+            return peer
+    return peer
 
 
 class ActiveUnitMiddleware:
