@@ -15,6 +15,7 @@ from samordna.accounts.actor import UnitRequest
 from samordna.accounts.decorators import unit_required
 from samordna.overview import services
 from samordna.overview.forms import FilterForm
+from samordna.replicas import reads_from_replica
 
 CHANGED = "overviewChanged"  # the event that makes an open overview reload its list
 STOP_POLLING = 286  # htmx stops polling on this status
@@ -31,6 +32,7 @@ def header_counts(request: HttpRequest) -> services.Counts | None:
     return counts
 
 
+@reads_from_replica
 @unit_required()
 @require_GET
 def overview(request: UnitRequest) -> HttpResponse:
@@ -69,6 +71,7 @@ def idle(request: HttpRequest) -> bool:
     return True
 
 
+@reads_from_replica
 @require_GET
 def counts(request: HttpRequest) -> HttpResponse:
     """The header's count; when it differs from what the page last saw, an open overview is

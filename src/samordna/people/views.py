@@ -26,6 +26,7 @@ from samordna.people.forms import (
     RelativeForm,
     RepresentativeForm,
 )
+from samordna.replicas import reads_from_replica
 
 
 def _show_error(form: forms.BaseForm, error: ServiceError) -> None:
@@ -43,6 +44,7 @@ def start_from_number(request: UnitRequest, identity_number: str) -> services.Lo
         return redirect("people:search")
 
 
+@reads_from_replica
 @unit_required()
 def search(request: UnitRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
