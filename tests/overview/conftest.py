@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pytest
 import time_machine
 
+from samordna.cases.acts import touch
 from samordna.cases.models import Case, Delivery, Notice, Obligation, Participation
 from samordna.core.calendar import STOCKHOLM
 from samordna.discharge.models import Stay
@@ -46,7 +47,9 @@ def deliver(
         sent_at=(due or NOW) - dt.timedelta(hours=20),
         subject=subject,
     )
-    return Delivery.objects.create(notice=notice, unit=to, mode=mode, due_at=due)
+    delivery = Delivery.objects.create(notice=notice, unit=to, mode=mode, due_at=due)
+    touch(case.pk)  # written by hand, outside an act: the read model follows
+    return delivery
 
 
 @dataclass
