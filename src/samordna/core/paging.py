@@ -100,11 +100,16 @@ class Segment(Generic[M]):
 
     def first(self, limit: int) -> tuple[list[int], bool]:
         """The primary keys of the first ``limit`` rows kept, in order, and whether the
-        segment ended before that many. The range is read in growing batches, each batch
-        one index range with LIMIT and one lookup by primary key."""
+        segment ended before that many.
+
+        Where most of the range is kept (a unit's invitations among its deliveries) two
+        batches, each one index range with LIMIT and one lookup by primary key, find them.
+        Where little is (a ward's few invitations), the rest is asked of the database in
+        one query with the filter joined in, so a sparse list never walks the whole range
+        batch by batch."""
         found: list[int] = []
-        start, size = 0, max(2 * limit, 64)
-        while True:
+        start = 0
+        for size in (max(2 * limit, 64), max(4 * limit, 128)):
             batch = list(self.order.values_list("pk", flat=True)[start : start + size])
             if batch:
                 kept = set(
@@ -117,7 +122,11 @@ class Segment(Generic[M]):
                 return found[:limit], False
             if len(batch) < size:
                 return found, True
-            start, size = start + size, size * 2
+            start += size
+        rest, seen = limit - len(found), len(found)
+        joined = self.order.filter(self.keep).values_list("pk", flat=True)
+        more = list(joined[seen : seen + rest])
+        return found + more, len(more) < rest
 
 
 def segmented(
