@@ -509,3 +509,14 @@ def test_no_model_saves_a_datetime_no_later_read_would_survive(
         ("offset_out_of_range", "opened_at"),
     }
     assert Case.objects.get(pk=world.case.pk).opened_at == before
+
+
+def test_a_multipart_body_that_cannot_be_read_is_a_structured_400(client: Any) -> None:
+    """The NUL guard reads posted forms; a multipart body without its boundary cannot be read
+    and is refused like any other bad input (JSON in the API), not with Django's HTML page."""
+    response = client.post("/api/v1/persons", data=b"x", content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_body"
+    screen = client.post("/login/", data=b"x", content_type="multipart/form-data")
+    assert screen.status_code == 400
+    assert screen["Content-Type"].startswith("text/plain")

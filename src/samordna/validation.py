@@ -55,6 +55,7 @@ from django.core.validators import MaxLengthValidator, ProhibitNullCharactersVal
 from django.db import models
 from django.db.models import signals
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -438,10 +439,15 @@ class NulGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if self._has_nul(request):
-            message = _("The request contains a NUL character, which cannot be stored.")
+        try:
+            refused = self._has_nul(request)
+            code, message = NUL, _("The request contains a NUL character, which cannot be stored.")
+        except MultiPartParserError:
+            # A multipart body without a boundary, or cut short: nothing can be read from it.
+            refused, code, message = True, "invalid_body", _("The request could not be read.")
+        if refused:
             if request.path.startswith("/api/"):
-                return JsonResponse({"code": NUL, "message": message, "field": None}, status=400)
+                return JsonResponse({"code": code, "message": message, "field": None}, status=400)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
