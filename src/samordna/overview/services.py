@@ -63,7 +63,8 @@ from samordna.overview.readmodel import (
 from samordna.sip.models import Meeting
 
 # One page of the most urgent items; the filters reach the rest (and the counts say how many).
-LIMIT = 100
+# Fifty, not a hundred: rendering a row costs more than reading it (issue 11, profile).
+LIMIT = 50
 RANK = {kind: rank for rank, kind in enumerate(KINDS)}
 
 
