@@ -135,7 +135,7 @@ class AccessLog(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.user_id} {self.what}"
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M:%S} {self.user_id} {self.what}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

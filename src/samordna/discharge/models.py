@@ -175,7 +175,7 @@ class RecipientPlan(models.Model):
         indexes = [models.Index(fields=["stay", "unit", "recorded_at"], name="recipient_plan_idx")]
 
     def __str__(self) -> str:
-        return f"{self.unit_id} from {self.can_receive_at:%Y-%m-%d %H:%M}"
+        return f"{self.unit_id} from {timezone.localtime(self.can_receive_at):%Y-%m-%d %H:%M}"
 
 
 class DailyAmount(models.Model):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.forms import formset_factory
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -183,6 +185,10 @@ ActionFormSet = formset_factory(ActionForm, extra=1, can_delete=True, can_order=
 ContactFormSet = formset_factory(ContactForm, extra=1, can_delete=True)
 
 
+def _local(moment: dt.datetime) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
+
+
 class StartVersionForm(Form):
     meeting = forms.ChoiceField(
         label=_("From the meeting"),
@@ -195,6 +201,5 @@ class StartVersionForm(Form):
         field = self.fields["meeting"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", _("No meeting"))] + [
-            (str(m.pk), f"{m.get_purpose_display()}, {m.starts_at:%Y-%m-%d %H:%M}")
-            for m in meetings
+            (str(m.pk), f"{m.get_purpose_display()}, {_local(m.starts_at)}") for m in meetings
         ]
