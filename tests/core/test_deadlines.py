@@ -17,6 +17,7 @@ from samordna.core.deadlines import (
     discharge_plan_due,
     end_of_day,
     follow_up_comment_due,
+    invitation_acknowledgement_due,
     is_reading_day,
     latest_follow_up,
     liable_days,
@@ -443,3 +444,23 @@ def test_reading_time_on_a_non_working_day_is_only_day_3() -> None:
     assert [is_reading_day(d, GAVLEBORG_RULES) for d in easter] == [False, False, True, False]
     assert all(is_reading_day(d, NORRBOTTEN_RULES) for d in easter)
     assert not any(is_reading_day(d, VASTERBOTTEN_RULES) for d in easter)
+
+
+@given(
+    aware_datetimes,
+    st.timedeltas(min_value=timedelta(minutes=-600), max_value=timedelta(days=30)),
+    any_rule_set,
+)
+def test_an_invitation_is_due_by_the_reading_time_or_the_meeting_whichever_is_first(
+    sent: datetime, until_meeting: timedelta, rules: RuleSet
+) -> None:
+    """Issue 18 item 8, on the reading-time rule of seed 001_118551e475ece215.txt lines 689-690."""
+    starts = sent + until_meeting
+    due = invitation_acknowledgement_due(sent, starts, rules)
+    reading = acknowledgement_due(sent, rules)
+    assert utc(due) > utc(sent)
+    assert utc(due) <= utc(reading)
+    if utc(starts) > utc(sent):
+        assert utc(due) == min(utc(reading), utc(starts))
+    else:  # the meeting has started (a cancellation): the reading time alone
+        assert due == reading

@@ -223,8 +223,43 @@ def test_acknowledgement_is_due_at_the_countys_next_reading_time(
     world.county.rules = County.default_rules_for(county)
     world.county.save()
     with time_machine.travel(at(sent), tick=False):
-        meeting = invite(world, consented)
+        # A meeting well after the reading time, so the reading time alone decides.
+        starts = timezone.localtime() + dt.timedelta(days=10)
+        meeting = invite(world, consented, starts_at=starts, ends_at=starts + dt.timedelta(hours=1))
     assert bobs(meeting, world).due_at == at(due)
+
+
+@pytest.mark.parametrize(
+    ("sent", "starts", "due"),
+    [
+        # Norrbotten reads at 12:00 (seed 001_118551e475ece215.txt lines 689-690); a 07:30 meeting
+        # the next morning can't wait for it: the invitation is due when the meeting starts.
+        ("2026-12-07 16:00", "2026-12-08 07:30", "2026-12-08 07:30"),
+        ("2026-12-07 16:00", "2026-12-08 11:59", "2026-12-08 11:59"),
+        ("2026-12-07 16:00", "2026-12-08 12:00", "2026-12-08 12:00"),
+        ("2026-12-07 16:00", "2026-12-08 13:00", "2026-12-08 12:00"),  # the reading time first
+        ("2026-12-07 09:00", "2026-12-07 11:00", "2026-12-07 11:00"),  # the same morning
+    ],
+)
+def test_an_invitation_is_due_by_the_reading_time_but_never_after_the_meeting_starts(
+    world: World, consented: Case, sent: str, starts: str, due: str
+) -> None:
+    with time_machine.travel(at(sent), tick=False):
+        meeting = invite(
+            world, consented, starts_at=at(starts), ends_at=at(starts) + dt.timedelta(hours=1)
+        )
+    assert bobs(meeting, world).due_at == at(due)
+    # Moving the meeting earlier asks again, with the new start as the limit.
+    with time_machine.travel(at(sent) + dt.timedelta(minutes=10), tick=False):
+        earlier = at(starts) - dt.timedelta(minutes=30)
+        invitations_acts.change_invitation(
+            world.actor(world.alice),
+            consented.pk,
+            meeting.pk,
+            meeting.version,
+            details(starts_at=earlier, ends_at=earlier + dt.timedelta(hours=1)),
+        )
+    assert bobs(meeting, world).due_at == min(at(due), earlier)
 
 
 def test_no_consent_is_refused_and_nothing_is_stored(world: World, sip: Case) -> None:
@@ -881,6 +916,29 @@ def test_record_form_warns_and_shows_the_suggested_deviation(
     assert 'class="message warning"' in page
     assert Deviation.objects.get().concerned_unit == world.participant_unit
     assert world.participant_unit.name in page and 'id="deviations-h"' in page
+
+
+@pytest.mark.parametrize(("minutes", "early"), [(5, True), (59, True), (60, False), (90, False)])
+def test_a_meeting_can_be_recorded_from_its_start_with_a_warning_before_its_end(
+    login: Any, world: World, invited: Meeting, minutes: int, early: bool
+) -> None:
+    """Issue 18 item 8: a meeting that ended early may be recorded at once, but the form says
+    when it is booked until, and recording it before then is pointed out."""
+    prefix = f"m{invited.pk}"
+    data = {f"{prefix}-version": "1", f"{prefix}-chair": "Karin", f"{prefix}-documenter": "Lena"}
+    for p in meetings_acts.expected(invited):
+        data[f"{prefix}-attendance_{p.pk}"] = "in_person"
+    with time_machine.travel(invited.starts_at + dt.timedelta(minutes=minutes), tick=False):
+        client = login(world.alice)
+        form = client.get(reverse("sip:case", args=[invited.case_id])).content.decode()
+        assert (f'id="meeting-{invited.pk}-early"' in form) is early
+        done = client.post(
+            reverse("sip:record-meeting", args=[invited.case_id, invited.pk]), data, follow=True
+        )
+    page = done.content.decode()
+    assert done.status_code == 200 and "Mötet är dokumenterat" in page
+    assert ("dokumenterades före sin bokade sluttid (11:00)" in page) is early
+    assert f'id="meeting-{invited.pk}-early"' not in page  # held: no longer asked
 
 
 def test_the_case_page_needs_no_query_per_meeting(

@@ -113,6 +113,23 @@ def acknowledgement_due(sent_at: datetime, rules: RuleSet) -> datetime:
     return next_reading_time(sent_at, rules)
 
 
+def invitation_acknowledgement_due(
+    sent_at: datetime, meeting_starts_at: datetime, rules: RuleSet
+) -> datetime:
+    """An invitation is acknowledged by the county's reading time, but never after the meeting
+    it invites to has started: a 07:30 meeting can't wait for the 12:00 reading (issue 18 item 8).
+    The reading-time rule is ``acknowledgement_due``'s (seed 001_118551e475ece215.txt lines
+    689-690); the invitation itself has to reach the unit before the meeting (lines 389-392).
+    Sent once the meeting has started (a cancellation of a meeting never held), the reading
+    time alone applies: a deadline can't lie before the notice it is for."""
+    reading = acknowledgement_due(sent_at, rules)
+    # Compared as instants: Python compares two datetimes of one zone by the wall clock, which
+    # is wrong in the repeated hour of the autumn DST change.
+    if meeting_starts_at.timestamp() <= sent_at.timestamp():
+        return reading
+    return min(reading, meeting_starts_at, key=lambda moment: moment.timestamp())
+
+
 # SIP (SIP-7, SIP-10, SIP-11) ---------------------------------------------------------------------
 
 

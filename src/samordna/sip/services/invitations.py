@@ -190,7 +190,7 @@ def _deliver(
         notice=notice,
         unit=unit,
         mode=Delivery.Mode.ACK,
-        due_at=deadlines.acknowledgement_due(now, _rules(case)),
+        due_at=deadlines.invitation_acknowledgement_due(now, meeting.starts_at, _rules(case)),
     )
     Participant.objects.create(
         meeting=meeting, kind=Participant.Kind.UNIT, unit=unit, delivery=delivery, name=unit.name
@@ -321,7 +321,7 @@ def _ask_again(case: Case, meeting: Meeting, now: dt.datetime) -> None:
         answer_reason="",
         answered_at=None,
         answered_by=None,
-        due_at=deadlines.acknowledgement_due(now, _rules(case)),
+        due_at=deadlines.invitation_acknowledgement_due(now, meeting.starts_at, _rules(case)),
     )
 
 

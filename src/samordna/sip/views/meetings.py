@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -56,6 +57,12 @@ def record_meeting(request: UnitRequest, pk: int, meeting_pk: int) -> HttpRespon
     status = _run(form, act)
     if not status:
         messages.success(request, _("The meeting is recorded."))
+        if recorded[0].ends_at > timezone.now():
+            messages.warning(
+                request,
+                _("The meeting was recorded before its booked end (%(end)s).")
+                % {"end": f"{timezone.localtime(recorded[0].ends_at):%H:%M}"},
+            )
         if meetings_acts.lacks_professional_with_individual(recorded[0]):
             messages.warning(request, str(NO_PROFESSIONAL_WARNING))
         return _to_meeting(pk, meeting_pk)
