@@ -214,6 +214,42 @@ def test_recipients_reply_when_they_can_receive_the_patient(
     assert RecipientPlan.objects.count() == 2  # the earlier reply is kept
 
 
+def test_a_reply_acknowledges_the_ready_notice_it_answers(
+    world: World, nurse: User, ready: Case
+) -> None:
+    """Seed 001_118551e475ece215.txt lines 866-871: the recipient acknowledges the ready notice
+    and tells the ward when it can receive the patient; a reply is proof it was read (issue 18
+    item 4: the demo showed "Kan ta emot från …" beside "För kvittering")."""
+    mine = Delivery.objects.get(
+        notice__case=ready, notice__kind="ready", unit=world.participant_unit
+    )
+    others = list(
+        Delivery.objects.filter(notice__case=ready)
+        .exclude(pk=mine.pk)
+        .values_list("pk", "acknowledged_at")
+    )
+    assert mine.acknowledged_at is None
+    bob = world.actor(world.bob)
+    svu_collaboration_acts.reply_to_ready(bob, ready.pk, timezone.now() + dt.timedelta(hours=3))
+    mine.refresh_from_db()
+    assert mine.acknowledged_by == world.bob and mine.acknowledged_at is not None
+    first = mine.acknowledged_at
+    # Another unit's notices are its own to acknowledge; a second reply changes nothing here.
+    assert (
+        list(
+            Delivery.objects.filter(notice__case=ready)
+            .exclude(pk=mine.pk)
+            .values_list("pk", "acknowledged_at")
+        )
+        == others
+    )
+    svu_collaboration_acts.reply_to_ready(bob, ready.pk, timezone.now() + dt.timedelta(hours=5))
+    mine.refresh_from_db()
+    assert mine.acknowledged_at == first
+    acknowledged = ready.events.filter(kind="notice_acknowledged")
+    assert [e.data["by_reply"] for e in acknowledged] == [True]
+
+
 @pytest.mark.parametrize(
     ("when", "code"),
     [

@@ -197,7 +197,34 @@ def reply_to_ready(
         recorded_by=actor.user,
     )
     cases.record(actor, case, "recipient_replied", {"can_receive_at": can_receive_at.isoformat()})
+    _acknowledged_by_reply(actor, case)
     return plan
+
+
+def _acknowledged_by_reply(actor: Actor, case: Case) -> None:
+    """Replying to the ready notice shows it was read: the unit's unacknowledged ready notice is
+    acknowledged now, by the one who replied (seed 001_118551e475ece215.txt lines 866-871: the
+    recipient acknowledges, then tells the ward when the patient can come home). Without it the
+    ward saw "Kan ta emot från …" next to "För kvittering" (issue 18 item 4)."""
+    now = timezone.now()
+    pending = Delivery.objects.select_for_update(of=("self",)).filter(
+        notice__case=case,
+        notice__kind=Notice.Kind.READY,
+        unit=actor.unit,
+        acknowledged_at__isnull=True,
+        forwarded_to__isnull=True,
+    )
+    for delivery in pending:
+        delivery.acknowledged_at = now
+        delivery.acknowledged_by = actor.user
+        delivery.save(update_fields=["acknowledged_at", "acknowledged_by"])
+        late = delivery.due_at is not None and now >= delivery.due_at
+        cases.record(
+            actor,
+            case,
+            "notice_acknowledged",
+            {"delivery": delivery.pk, "notice": Notice.Kind.READY, "late": late, "by_reply": True},
+        )
 
 
 @act
