@@ -79,6 +79,23 @@ def test_the_plan_pdf_says_the_plan_in_plain_words_with_contacts_and_next_meetin
     assert logged(world.alice, "documents.plan.read", world.person)
 
 
+def test_the_coordinator_has_one_phone_number_on_screen_and_on_paper(
+    world: World, login: Callable[..., Client], sip: Case, meeting: Meeting
+) -> None:
+    """Issue 18 item 15: the plain-language page gave the unit's number, the PDF the person's."""
+    User.objects.filter(pk=world.alice.pk).update(phone="070-123 45 67")
+    world.owner_unit.phone = "0920-999 99"
+    world.owner_unit.save()
+    client = login(world.alice)
+    paper = text_of(get(client, "plan", sip.pk))
+    screen = client.get(reverse("sip:for-individual", args=[sip.pk])).content.decode()
+    for text in (paper, screen):
+        assert "070-123 45 67" in text
+        assert "0920-999 99" not in text
+    assert "Din samordningsansvariga: håller ihop planen" in paper
+    assert "Din samordningsansvariga: håller ihop planen" in screen
+
+
 def test_the_plan_pdf_is_for_units_taking_part_once_a_version_is_documented(
     world: World, login: Callable[..., Client], sip: Case
 ) -> None:
@@ -126,7 +143,9 @@ def test_the_letter_to_the_individual_has_the_address_in_the_envelope_window(
     assert f"Tid {clock(meeting.starts_at, meeting.ends_at)}" in text
     assert "Plats Hertsöns hälsocentral, rum 4" in text
     assert "Hur blir det med hemtjänsten?" in text
-    assert "Sture Lundberg har samtyckt till mötet." in text
+    # Issue 18 item 15: a letter to the individual speaks to them, not of them.
+    assert "Du har samtyckt till mötet." in text
+    assert "Sture Lundberg har samtyckt" not in text
     assert "Kan du inte komma? Meddela den som kallar så snart som möjligt." in text
     assert "arbetsmaterial" not in text
     # The right-hand window of a Swedish C5/C4 window envelope: 118 mm in, 50-85 mm down.
@@ -143,6 +162,7 @@ def test_the_letter_to_an_external_actor_names_the_individual_and_follows_change
     text = text_of(letter_for(client, meeting, Participant.Kind.EXTERNAL))
     assert "Arbetsförmedlingen Luleå Storgatan 9 972 31 Luleå" in text
     assert "Du kallas till ett möte om SIP för Sture Lundberg." in text
+    assert "Sture Lundberg har samtyckt till mötet." in text
     assert "Kallelsen är ett arbetsmaterial och kasseras efter mötet." in text
     later = details(place="Luleå kommunhus, sal 2")
     invitations_acts.change_invitation(

@@ -49,7 +49,7 @@ def swedish(meeting: Meeting, field: str) -> str:
 def contact_line(coordinator: Coordinator | None) -> str:
     if coordinator is None:
         return ""
-    phone = coordinator.user.phone or coordinator.unit.phone
+    phone = coordinator.phone
     name = coordinator.user.get_full_name() or coordinator.user.username
     return f"{name}, {coordinator.unit.name}" + (f", telefon {phone}" if phone else "")
 
@@ -126,7 +126,7 @@ def plan(
     sheet.heading("Vem du kan ringa", 2)
     if coordinator is not None:
         sheet.para(contact_line(coordinator), bold=True)
-        sheet.para("Din samordnare: håller ihop planen och kallar till möten.", size=12)
+        sheet.para("Din samordningsansvariga: håller ihop planen och kallar till möten.", size=12)
         sheet.gap()
     for contact in plan.care_contacts.all():
         sheet.para(f"{contact.name}, {contact.workplace}, telefon {contact.phone}", bold=True)
@@ -223,8 +223,12 @@ def letter(
             sheet.heading("Dagordning och kommentar", 2)
             sheet.para(meeting.agenda)
         sheet.gap()
-        if meeting.consent_confirmed:
-            sheet.para(f"{person.full_name} har samtyckt till mötet.")
+        if meeting.consent_confirmed:  # the letter speaks to the individual, never of them
+            sheet.para(
+                "Du har samtyckt till mötet."
+                if yours
+                else f"{person.full_name} har samtyckt till mötet."
+            )
         sheet.para(ABSENCE_TEXT)
     if coordinator is not None:
         sheet.para(f"Kontakt: {contact_line(coordinator)}")

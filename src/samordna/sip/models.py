@@ -70,6 +70,12 @@ class Coordinator(models.Model):
     def __str__(self) -> str:
         return f"{self.user} ({self.unit})"
 
+    @property
+    def phone(self) -> str:
+        """The one number the individual is given for the coordinator, on screen and on paper:
+        their own, else their unit's (issue 18 item 15)."""
+        return self.user.phone or self.unit.phone
+
 
 class ConsentForm(models.TextChoices):
     """How consent was given. Named on its own, not ``Form``: django-ninja names a component of the
