@@ -14,6 +14,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from samordna.accounts import oidc_config
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("SAMORDNA_DATA_DIR", "var")).resolve()
 
@@ -159,6 +161,9 @@ if os.environ.get("SAMORDNA_HTTPS") == "1":
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31536000
 
+# Federated login: the county's OpenID providers, a JSON list (accounts/oidc_config.py, README).
+OIDC_PROVIDERS = oidc_config.parse(os.environ.get("SAMORDNA_OIDC_PROVIDERS"))
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -168,7 +173,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
         "base-uri": [NONE],
         "frame-ancestors": [NONE],
-        "form-action": [SELF],
+        "form-action": oidc_config.form_action([SELF], OIDC_PROVIDERS),
     }
 }
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from samordna.accounts import views
+from samordna.accounts import views, views_oidc
 
 app_name = "accounts"
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views_oidc.LogoutView.as_view(), name="logout"),
+    path("login/oidc/<slug:name>/", views_oidc.start, name="oidc-start"),
+    path("login/oidc/<slug:name>/callback/", views_oidc.callback, name="oidc-callback"),
     path("unit/", views.choose_unit, name="choose-unit"),
 ]

@@ -98,6 +98,7 @@ WHAT_LABELS = {
     "documents.consent_form.read": _("Consent form printed (PDF)"),
     "documents.meeting_calendar.read": _("Calendar file downloaded"),
     "overview.read": _("The unit's overview read"),
+    "login.oidc": _("Login through an OpenID provider"),
 }
 
 
@@ -109,6 +110,7 @@ class AccessLog(models.Model):
         UPDATE = "update", pgettext_lazy("audit action", "Change")
         REFUSE = "refuse", pgettext_lazy("audit action", "Refused")
         EXPORT = "export", pgettext_lazy("audit action", "Export")
+        LOGIN = "login", pgettext_lazy("audit action", "Login")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     user = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name=_("user"))

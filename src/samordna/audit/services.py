@@ -11,6 +11,7 @@ from samordna.audit.models import AccessLog
 
 if TYPE_CHECKING:
     from samordna.accounts.actor import Actor
+    from samordna.organisations.models import User
     from samordna.people.models import Person
 
 
@@ -57,3 +58,15 @@ def log_many(
 def _stored(purpose: object) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         return str(purpose)[:200]
+
+
+def log_login(user: User, what: str, ip: str | None, refused: bool = False) -> AccessLog:
+    """A login (or a refused one) of a known account: no unit yet, so the row is the user's."""
+    return AccessLog.objects.create(
+        user=user,
+        unit=None,
+        action=AccessLog.Action.REFUSE if refused else AccessLog.Action.LOGIN,
+        what=what[:200],
+        via="web",
+        ip=ip,
+    )

@@ -8,7 +8,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from samordna.core.rules import SOURCES
-from samordna.organisations.models import County, Membership, Principal, Unit, User
+from samordna.organisations.models import (
+    County,
+    FederatedIdentity,
+    Membership,
+    Principal,
+    Unit,
+    User,
+)
 
 
 @admin.register(County)
@@ -61,9 +68,18 @@ class MembershipInline(admin.TabularInline[Membership, User]):
     autocomplete_fields = ["unit"]
 
 
+class FederatedIdentityInline(admin.TabularInline[FederatedIdentity, User]):
+    """Who this account is at the county's OpenID providers (federated login, README)."""
+
+    model = FederatedIdentity
+    extra = 0
+    fields = ["issuer", "value", "created_at"]
+    readonly_fields = ["created_at"]
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin[User]):
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, FederatedIdentityInline]
     list_display = ["username", "first_name", "last_name", "title", "is_active"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,  # type: ignore[misc]

@@ -183,3 +183,26 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.unit} ({self.get_role_display()})"
+
+
+class FederatedIdentity(models.Model):
+    """Links a staff account to the identity an OpenID provider asserts (accounts/oidc.py): the
+    value of the provider's matching claim (an HSA-id, or ``sub``) under that provider's issuer.
+    Created by an administrator, never by a login: an unknown identity gets no account."""
+
+    user = models.ForeignKey(
+        User, models.CASCADE, related_name="federated_identities", verbose_name=_("user")
+    )
+    issuer = models.CharField(_("issuer"), max_length=255)
+    value = models.CharField(_("identity (claim value)"), max_length=255)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("federated identity")
+        verbose_name_plural = _("federated identities")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "value"], name="federated_identity_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} ({self.issuer})"
