@@ -22,6 +22,7 @@ from django.test import Client, override_settings
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from samordna.accounts import otp
 from samordna.accounts.actor import Actor
 from samordna.accounts.middleware import SESSION_KEY
 from samordna.accounts.sessions import REFRESHED_KEY
@@ -206,15 +207,28 @@ def world(db: None) -> World:
     )
 
 
+def force_full_login(client: Client, user: User) -> Client:
+    """``force_login`` past the second factor, as if the code had been given (for tests of
+    other things done by administrators, who must have one)."""
+    client.force_login(user)
+    session = client.session
+    session[otp.STATE_KEY] = otp.DONE
+    session.save()
+    return client
+
+
 @pytest.fixture
 def login(client: Client) -> Callable[[User, Unit | None], Client]:
-    """Log a user in with an active unit, as the unit-choice page would (whose save renews the
-    idle timeout, so the next requests need not)."""
+    """Log a user in with an active unit, as the unit-choice page would at the end of a whole
+    login (password, then the second factor where one is needed; tests/accounts/test_otp.py
+    goes through those steps), whose save renews the idle timeout, so the next requests need
+    not."""
 
     def _login(user: User, unit: Unit | None = None) -> Client:
         client.force_login(user)
         unit = unit or Unit.objects.filter(memberships__user=user).first()
         session = client.session
+        session[otp.STATE_KEY] = otp.DONE
         session[SESSION_KEY] = unit.pk if unit else None
         session[REFRESHED_KEY] = int(time.time())
         session.save()

@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "samordna.accounts.otp.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "samordna.accounts.middleware.ActiveUnitMiddleware",
@@ -134,6 +138,25 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Passwords are checked by Django's model backend behind the lock on repeated failures.
+AUTHENTICATION_BACKENDS = ["samordna.accounts.throttle.ThrottledModelBackend"]
+# Failed guesses (accounts/throttle.py): an account (the user name as typed) is locked after
+# this many failures within the window, an address after its own count (higher: staff of a
+# hospital may share one address behind NAT). The same for second-factor codes, and for API
+# tokens per address. Counted in the database, so every server process sees the same count.
+THROTTLE_WINDOW_SECONDS = int(os.environ.get("SAMORDNA_THROTTLE_WINDOW_SECONDS", 15 * 60))
+THROTTLE_ACCOUNT_FAILURES = int(os.environ.get("SAMORDNA_THROTTLE_ACCOUNT_FAILURES", 5))
+THROTTLE_ADDRESS_FAILURES = int(os.environ.get("SAMORDNA_THROTTLE_ADDRESS_FAILURES", 20))
+# Who must log in with a second factor (accounts/otp.py): "admins" (staff, unit and county
+# administrators, the statistics role) or "everyone". A federated login is never asked.
+SAMORDNA_OTP_REQUIRED_FOR = os.environ.get("SAMORDNA_OTP_REQUIRED_FOR", "admins")
+if SAMORDNA_OTP_REQUIRED_FOR not in ("admins", "everyone"):
+    raise ValueError("SAMORDNA_OTP_REQUIRED_FOR must be 'admins' or 'everyone'")
+OTP_TOTP_ISSUER = "Samordna"
+# django-otp's own per-device back-off is off: accounts/throttle.py counts code guesses with
+# the same rule as passwords, so a wrong code never makes the next right one fail.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -203,6 +226,7 @@ WORKER_JOBS = [
     "samordna.notifications.digest.run",
     "samordna.deviations.jobs.run",
     "samordna.operations.maintenance.run",
+    "samordna.accounts.throttle.prune",
 ]
 
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"

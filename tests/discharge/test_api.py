@@ -18,7 +18,7 @@ from samordna.cases.models import Case, Delivery
 from samordna.discharge.models import PlanningAnswer, Stay
 from samordna.messaging.services import sending as message_sending
 from samordna.organisations.models import User
-from tests.conftest import World
+from tests.conftest import World, force_full_login
 from tests.discharge.conftest import version, ward
 from tests.people.test_services import PROTECTED_ADULT
 
@@ -225,7 +225,7 @@ def test_the_schema_documents_the_stay_endpoints(client: Client, db: None) -> No
 
 def test_daily_amounts_are_edited_in_the_admin(client: Client, db: None) -> None:
     """Socialstyrelsen sets a new amount every year: administrators add it with its source."""
-    client.force_login(User.objects.create_superuser("root", password="x"))
+    force_full_login(client, User.objects.create_superuser("root", password="x"))
     assert client.get("/admin/discharge/dailyamount/").status_code == 200
     added = client.post(
         "/admin/discharge/dailyamount/add/",

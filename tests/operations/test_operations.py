@@ -17,7 +17,7 @@ from django.utils import timezone
 from samordna.documents import blank
 from samordna.operations.models import Banner
 from samordna.organisations.models import User
-from tests.conftest import STOCKHOLM, World
+from tests.conftest import STOCKHOLM, World, force_full_login
 from tests.documents.pdfs import keep, pages_of, text_of
 
 
@@ -83,7 +83,7 @@ def test_a_banner_must_end_after_it_starts() -> None:
 @time_machine.travel(dt.datetime(2026, 11, 23, 9, tzinfo=STOCKHOLM), tick=True)
 def test_administrators_set_the_banner_in_the_admin(client: Client, db: None) -> None:
     admin = User.objects.create_superuser("root", password="x" * 12)
-    client.force_login(admin)
+    force_full_login(client, admin)
     now = timezone.localtime()
     response = client.post(
         "/admin/operations/banner/add/",

@@ -10,13 +10,13 @@ from django.urls import reverse
 
 from samordna.core.rules import RuleSet
 from samordna.organisations.models import County, User
-from tests.conftest import World
+from tests.conftest import World, force_full_login
 
 
 @pytest.fixture
 def admin_client_(client: Client, world: World) -> Client:
     superuser = User.objects.create_superuser("root", password="x")
-    client.force_login(superuser)
+    force_full_login(client, superuser)
     return client
 
 

@@ -29,7 +29,8 @@ from samordna.organisations.models import FederatedIdentity
 AUTH_METHOD_KEY = "samordna_auth_method"
 FEDERATED_KEY = "samordna_oidc"  # {"provider": name, "id_token": ...} for the logout
 NEXT_KEY = "samordna_oidc_next"
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+# The model backend as configured (the throttled one): the session names it for later requests.
+BACKEND = "samordna.accounts.throttle.ThrottledModelBackend"
 
 
 def _provider(name: str) -> OidcProvider:

@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.responses import Status
 
 from samordna import validation
+from samordna.accounts import throttle
 from samordna.api.common import ERRORS, actor_of, answered_in_one_transaction, auth
 from samordna.api.discharge_notices import router as discharge_notices_router
 from samordna.api.discharge_stays import router as discharge_router
@@ -80,6 +81,20 @@ def unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Every path under the API that no endpoint takes, or whose path parameter does not parse
     (``/sip/null%2Cnull``), answers the API's JSON error rather than the screens' HTML 404."""
     return error_response(request, 404, "not_found", "Finns inte.")
+
+
+@api.exception_handler(throttle.Locked)
+def locked(request: HttpRequest, exc: throttle.Locked) -> HttpResponse:
+    seconds = exc.lock.retry_after()
+    response = error_response(
+        request,
+        429,
+        "too_many_attempts",
+        f"För många försök med ogiltig API-nyckel från den här adressen. Vänta {seconds} "
+        "sekunder och försök igen.",
+    )
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 @api.exception_handler(AuthenticationError)

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponseBase
 from ninja import Schema
 from ninja.security import HttpBearer
 
+from samordna.accounts import throttle
 from samordna.accounts.actor import Actor
 from samordna.accounts.middleware import client_ip
 from samordna.api.models import ApiToken, hash_token
@@ -20,7 +21,14 @@ from samordna.organisations.models import Membership
 
 
 class TokenAuth(HttpBearer):
+    """A token names its user and unit. Bad tokens are counted per address
+    (``accounts/throttle.py``): past the limit the address gets 429 with ``Retry-After``,
+    whatever token it sends, until the window has passed."""
+
     def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
+        ip = client_ip(request)
+        if lock := throttle.locked(throttle.Kind.TOKEN, None, ip):
+            raise throttle.Locked(lock)
         found = (
             ApiToken.objects.select_related("user", "unit__principal__county")
             .filter(key_hash=hash_token(token), revoked_at__isnull=True, user__is_active=True)
@@ -30,8 +38,10 @@ class TokenAuth(HttpBearer):
             found is None
             or not Membership.objects.filter(user=found.user, unit=found.unit).exists()
         ):
+            if lock := throttle.fail(throttle.Kind.TOKEN, None, ip, via="api"):
+                raise throttle.Locked(lock)
             return None
-        return Actor.for_unit(found.user, found.unit, via="api", ip=client_ip(request))
+        return Actor.for_unit(found.user, found.unit, via="api", ip=ip)
 
 
 auth = TokenAuth()
@@ -62,7 +72,8 @@ def file(media_type: str) -> dict[str, Any]:
 
 
 # Every operation may answer these: 400 a body that is not JSON, 401 no or a bad token, 422
-# input outside the schema; the others are the acts' refusals.
+# input outside the schema, 429 too many bad tokens from the address; the others are the acts'
+# refusals.
 ERRORS: dict[int, type[Schema]] = {
     400: Error,
     401: Error,
@@ -70,6 +81,7 @@ ERRORS: dict[int, type[Schema]] = {
     404: Error,
     409: Error,
     422: Error,
+    429: Error,
 }
 
 

@@ -1,0 +1,212 @@
+"""The second factor (issue 17 item 2): who must have one, setup with a QR code and recovery
+codes, the code after the password, reused and wrong codes, the reset of a lost factor."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from samordna.accounts import otp
+from samordna.accounts.middleware import SESSION_KEY
+from samordna.accounts.models import Failure
+from samordna.audit.models import AccessLog
+from samordna.organisations.models import Membership, User
+from tests.conftest import PASSWORD, World, make_user
+
+SETUP = reverse("accounts:otp-setup")
+CODE = reverse("accounts:otp-code")
+LOGIN = reverse("accounts:login")
+
+
+def code_of(device: TOTPDevice, shift: int = 0) -> str:
+    value = totp(device.bin_key, device.step, device.t0, device.digits, device.drift + shift)
+    return f"{value:0{device.digits}d}"
+
+
+def password(client: Client, username: str) -> Any:
+    return client.post(LOGIN, {"username": username, "password": PASSWORD})
+
+
+def set_up(user: User) -> tuple[TOTPDevice, list[str]]:
+    device = otp.pending_device(user)
+    codes = otp.confirm(user, device, code_of(device))
+    assert codes is not None
+    device.refresh_from_db()
+    return device, codes
+
+
+@pytest.fixture
+def frozen() -> Any:
+    """Codes change every 30 seconds: each test moves the clock itself."""
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        yield clock
+
+
+def test_who_must_have_a_second_factor(world: World, settings: Any) -> None:
+    assert otp.required(world.admin)  # unit administrator
+    assert not otp.required(world.alice)  # nurse
+    county = make_user("gunilla", world.owner_unit, Membership.Role.COUNTY_ADMIN)
+    stats = make_user("stina", world.owner_unit, Membership.Role.STATISTICS)
+    staff = User.objects.create_user("root", password=PASSWORD, is_staff=True)
+    assert otp.required(county) and otp.required(stats) and otp.required(staff)
+    settings.SAMORDNA_OTP_REQUIRED_FOR = "everyone"
+    assert otp.required(world.alice)
+
+
+def test_an_administrator_without_a_factor_is_sent_to_setup_and_can_do_nothing_else(
+    client: Client, world: World, frozen: Any
+) -> None:
+    response = password(client, "admin")
+    assert response.status_code == 302
+    assert client.get(response["Location"])["Location"].startswith(SETUP)
+    for url in [reverse("accounts:choose-unit"), reverse("people:search"), "/admin/", "/"]:
+        blocked = client.get(url)
+        assert blocked.status_code == 302 and blocked["Location"].startswith(SETUP), url
+    assert client.post(reverse("accounts:choose-unit"), {"unit": "1"})["Location"] == SETUP
+    assert SESSION_KEY not in client.session
+
+    page = client.get(SETUP)
+    html = page.content.decode()
+    assert page.status_code == 200 and page["Cache-Control"].startswith("max-age=0")
+    assert "<svg" in html and "QR-kod" in html  # the QR code, made on the server
+    device = TOTPDevice.objects.get(user=world.admin, confirmed=False)
+    shown = re.search(r'data-testid="otp-secret">([A-Z2-7 ]+)<', html)
+    assert shown is not None
+    assert otp.secret(device) == shown.group(1)
+
+    wrong = client.post(SETUP, {"code": "000000" if code_of(device) != "000000" else "111111"})
+    assert wrong.status_code == 400 and 'aria-invalid="true"' in wrong.content.decode()
+    key_before = client.session.session_key
+    done = client.post(SETUP, {"code": code_of(device)})
+    assert done.status_code == 200
+    codes = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", done.content.decode())
+    assert len(codes) == 10 and len(set(codes)) == 10
+    assert client.session.session_key != key_before  # a new session key after the factor
+    assert AccessLog.objects.filter(user=world.admin, what="account.otp_setup").exists()
+    assert client.get(reverse("accounts:choose-unit"), follow=True).status_code == 200
+    assert client.session[SESSION_KEY] == world.owner_unit.pk
+
+
+def test_login_with_a_code_and_a_code_is_good_once(
+    client: Client, world: World, frozen: Any
+) -> None:
+    device, _codes = set_up(world.admin)  # the setup used the code of this step
+    password(client, "admin")
+    assert client.get(reverse("people:search"))["Location"].startswith(CODE)
+    reused = client.post(CODE, {"code": code_of(device)})
+    assert reused.status_code == 400
+    assert "fel eller redan använd" in reused.content.decode()
+    frozen.shift(30)
+    response = client.post(CODE, {"code": code_of(device), "next": "/persons/"})
+    assert response.status_code == 302 and response["Location"] == "/persons/"
+    assert client.get(reverse("people:search")).status_code in (200, 302)
+    assert client.session[otp.STATE_KEY] == otp.DONE
+
+    client.post(reverse("accounts:logout"))
+    password(client, "admin")  # every login asks again, and the old code is used up
+    assert client.post(CODE, {"code": code_of(device)}).status_code == 400
+    frozen.shift(30)
+    assert client.post(CODE, {"code": f" {code_of(device)[:3]} {code_of(device)[3:]} "})[
+        "Location"
+    ] == reverse("accounts:choose-unit")
+
+
+def test_a_recovery_code_logs_in_once(client: Client, world: World, frozen: Any) -> None:
+    _device, codes = set_up(world.admin)
+    password(client, "admin")
+    response = client.post(CODE, {"code": codes[3].upper()}, follow=True)
+    assert response.status_code == 200
+    assert "reservkod" in response.content.decode() and "kvar: 9" in response.content.decode()
+    assert StaticToken.objects.filter(token=codes[3]).count() == 0
+    client.post(reverse("accounts:logout"))
+    password(client, "admin")
+    assert client.post(CODE, {"code": codes[3]}).status_code == 400
+    assert client.post(CODE, {"code": codes[4]}).status_code == 302
+
+
+def test_wrong_codes_lock_the_account_and_then_the_right_code_waits(
+    client: Client, world: World, frozen: Any
+) -> None:
+    device, _codes = set_up(world.admin)
+    frozen.shift(30)
+    password(client, "admin")
+    right = code_of(device)
+    wrong = "999999" if right != "999999" else "888888"
+    statuses = [client.post(CODE, {"code": wrong}).status_code for _ in range(6)]
+    assert statuses == [400, 400, 400, 400, 429, 429]
+    assert Failure.objects.filter(kind="code", username="admin").count() == 5
+    locked = client.post(CODE, {"code": right})
+    assert locked.status_code == 429 and "För många misslyckade försök" in locked.content.decode()
+    assert int(locked["Retry-After"]) > 14 * 60
+    assert client.session[otp.STATE_KEY] == otp.PENDING
+    assert AccessLog.objects.filter(user=world.admin, what__startswith="account.locked: code")
+    frozen.shift(15 * 60)
+    assert client.post(CODE, {"code": code_of(device)}).status_code == 302
+
+
+def test_staff_without_roles_and_everyone_when_configured(
+    client: Client, world: World, settings: Any
+) -> None:
+    User.objects.create_user("root", password=PASSWORD, is_staff=True)
+    password(client, "root")
+    assert client.get("/admin/")["Location"].startswith(SETUP)
+    other = Client()
+    assert other.post(LOGIN, {"username": "alice", "password": PASSWORD}).status_code == 302
+    assert other.get(reverse("people:search")).status_code in (200, 302)
+    assert "otp" not in other.get(reverse("people:search")).get("Location", "")
+    settings.SAMORDNA_OTP_REQUIRED_FOR = "everyone"
+    third = Client()
+    third.post(LOGIN, {"username": "alice", "password": PASSWORD})
+    assert third.get(reverse("people:search"))["Location"].startswith(SETUP)
+
+
+def test_a_factor_set_up_by_choice_is_asked_for(client: Client, world: World) -> None:
+    set_up(world.alice)
+    password(client, "alice")
+    assert client.get(reverse("people:search"))["Location"].startswith(CODE)
+    # Replacing the factor takes the current one first.
+    assert client.get(SETUP)["Location"].startswith(CODE)
+
+
+def test_a_federated_login_is_never_asked(client: Client, world: World) -> None:
+    client.force_login(world.admin)
+    session = client.session
+    session[otp.AUTH_METHOD_KEY] = "oidc"
+    session[SESSION_KEY] = world.owner_unit.pk
+    session.save()
+    assert client.get(reverse("people:search")).status_code == 200
+
+
+def test_an_administrator_resets_a_lost_factor_within_their_reach(login: Any, world: World) -> None:
+    set_up(world.alice)
+    set_up(world.charlie)  # another unit
+    county_admin = make_user("gunilla", world.owner_unit, Membership.Role.COUNTY_ADMIN)
+    set_up(county_admin)
+    client = login(world.admin)
+    page = client.get(reverse("accounts:otp-reset")).content.decode()
+    assert "alice" in page and "charlie" not in page and "gunilla" not in page
+    refused = client.post(reverse("accounts:otp-reset"), {"user": county_admin.pk})
+    assert refused.status_code == 400
+    assert client.post(reverse("accounts:otp-reset"), {"user": world.charlie.pk}).status_code == 400
+    done = client.post(reverse("accounts:otp-reset"), {"user": world.alice.pk})
+    assert done.status_code == 302
+    assert not TOTPDevice.objects.filter(user=world.alice).exists()
+    assert TOTPDevice.objects.filter(user=county_admin).exists()
+    entry = AccessLog.objects.get(what="account.otp_reset: alice")
+    assert entry.user == world.admin and entry.unit == world.owner_unit
+
+    # A county administrator reaches the county's units; a nurse has no such page.
+    county_client = login(county_admin)
+    assert "charlie" in county_client.get(reverse("accounts:otp-reset")).content.decode()
+    for bad in ["x", "9" * 30]:
+        assert county_client.post(reverse("accounts:otp-reset"), {"user": bad}).status_code == 400
+    assert login(world.bob).get(reverse("accounts:otp-reset")).status_code == 403
