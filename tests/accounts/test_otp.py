@@ -4,10 +4,12 @@ codes, the code after the password, reused and wrong codes, the reset of a lost 
 from __future__ import annotations
 
 import re
+from io import StringIO
 from typing import Any
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +21,7 @@ from samordna.accounts import otp
 from samordna.accounts.middleware import SESSION_KEY
 from samordna.accounts.models import Failure
 from samordna.audit.models import AccessLog
+from samordna.organisations import demo
 from samordna.organisations.models import Membership, User
 from tests.conftest import PASSWORD, World, make_user
 
@@ -42,6 +45,11 @@ def set_up(user: User) -> tuple[TOTPDevice, list[str]]:
     assert codes is not None
     device.refresh_from_db()
     return device, codes
+
+
+def with_app(user: User) -> TOTPDevice:
+    """An authenticator app set up before (confirmed, no code used yet)."""
+    return TOTPDevice.objects.create(user=user, name="app", confirmed=True)
 
 
 @pytest.fixture
@@ -210,3 +218,20 @@ def test_an_administrator_resets_a_lost_factor_within_their_reach(login: Any, wo
     for bad in ["x", "9" * 30]:
         assert county_client.post(reverse("accounts:otp-reset"), {"user": bad}).status_code == 400
     assert login(world.bob).get(reverse("accounts:otp-reset")).status_code == 403
+
+
+def test_demo_administrators_log_in_with_the_published_key(
+    client: Client, db: None, frozen: Any
+) -> None:
+    call_command("load_demo", verbosity=0)
+    assert set(TOTPDevice.objects.values_list("user__username", flat=True)) == {
+        "ulla",
+        "hanna",
+        "gunilla",
+    }
+    out = StringIO()
+    call_command("demo_code", stdout=out)
+    client.post(LOGIN, {"username": "ulla", "password": demo.DEMO_PASSWORD})
+    response = client.post(CODE, {"code": out.getvalue().split()[0]})
+    assert response.status_code == 302
+    assert client.session[otp.STATE_KEY] == otp.DONE

@@ -10,10 +10,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.accounts.test_otp import code_of
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test itself
 # are still synchronous and safe.
@@ -74,10 +78,16 @@ def check(page: Page, name: str) -> None:
 
 
 def log_in(page: Page, username: str, password: str) -> None:
-    """Log in with the keyboard only, as a user without a mouse would."""
+    """Log in with the keyboard only, as a user without a mouse would; a user with an
+    authenticator app (an administrator) then types its current code."""
     page.goto("/login/")
     page.get_by_label("Användarnamn").fill(username)
     page.keyboard.press("Tab")
     page.keyboard.type(password)
     page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: urlparse(url).path != "/login/")
+    if urlparse(page.url).path == "/login/code/":
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        page.get_by_label("Kod", exact=True).fill(code_of(device))
+        page.keyboard.press("Enter")
     page.wait_for_url(lambda url: "/login/" not in url)

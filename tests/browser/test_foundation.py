@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 
 from samordna.organisations.models import Membership
 from samordna.people.models import Person
+from tests.accounts.test_otp import with_app
 from tests.browser.conftest import check, log_in
 from tests.conftest import PASSWORD, World
 from tests.people.test_services import PROTECTED_ADULT, UNREGISTERED_ADULT
@@ -86,6 +87,7 @@ def test_access_log_shows_the_read(page: Page, world: World) -> None:
     page.goto(f"/persons/{world.person.pk}/")
     page.get_by_role("button", name="Logga ut").click()
     expect(page.get_by_role("heading", name="Logga in i Samordna")).to_be_visible()
+    with_app(world.admin)  # a unit administrator logs in with a code too
     log_in(page, "admin", PASSWORD)
     page.get_by_role("link", name="Åtkomstlogg").click()
     row = page.get_by_role("row").filter(has_text="Individens sida").filter(has_text="alice")

@@ -6,18 +6,25 @@ Every demo login has the password ``DEMO_PASSWORD``.
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 from typing import Any
 
 from django.apps import apps
 from django.db import connection, transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from samordna.accounts import otp
 from samordna.organisations.models import County, Membership, Principal, Unit, User
 from samordna.people.models import Person, Relative, Representative
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
 DEMO_PASSWORD = "samordna"
+# The demo's administrators must log in with a second factor like everywhere else; their
+# authenticator key is this published one (README), and ``samordna manage demo_code`` prints
+# its current code. Never a real account's key: it is only ever given to demo users.
+DEMO_TOTP_SECRET = "SAMORDNADEMOKEYSAMORDNADEMOKEY22"
 
 
 def _json(name: str) -> dict[str, Any]:
@@ -36,7 +43,7 @@ def is_empty() -> bool:
 
 def reset() -> None:
     """Delete every row of Samordna's own tables, children first (demo databases only)."""
-    models = [m for m in apps.get_models() if m.__module__.startswith("samordna.")]
+    models = [m for m in apps.get_models() if m.__module__.startswith(("samordna.", "django_otp."))]
     tables = [m._meta.db_table for m in models]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -81,6 +88,13 @@ def load() -> dict[str, int]:
         Membership.objects.bulk_create(
             Membership(user=user, unit=units[code], role=role) for code, role in s["memberships"]
         )
+        if otp.required(user):
+            TOTPDevice.objects.create(
+                user=user,
+                name="demo",
+                confirmed=True,
+                key=base64.b32decode(DEMO_TOTP_SECRET).hex(),
+            )
     registrar = User.objects.get(username="karin")
     persons = 0
     for index, p in enumerate(_json("population.json")["persons"]):

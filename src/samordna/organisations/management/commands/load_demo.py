@@ -30,3 +30,7 @@ class Command(BaseCommand):
         for s in demo.staff():
             units = ", ".join(f"{u} ({r})" for u, r in s["memberships"])
             self.stdout.write(f"  {s['username']:<8} {s['first_name']} {s['last_name']}: {units}")
+        self.stdout.write(
+            "Administrators and county roles also give a code from an authenticator app with the "
+            f"key {demo.DEMO_TOTP_SECRET}, or from `samordna manage demo_code`."
+        )
