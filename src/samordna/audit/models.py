@@ -99,7 +99,6 @@ WHAT_LABELS = {
     "documents.meeting_calendar.read": _("Calendar file downloaded"),
     "overview.read": _("The unit's overview read"),
     "login.oidc": _("Login through an OpenID provider"),
-
     "account.locked": _("Login locked after failed attempts"),
     "account.otp_setup": _("Second factor set up"),
     "account.otp_reset": _("Second factor reset"),
