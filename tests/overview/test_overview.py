@@ -92,6 +92,18 @@ def test_statuses_links_and_what_each_item_says(world: World, day: Day) -> None:
     assert items[DISCHARGE].case == day.stay_case
 
 
+def test_the_individual_leads_to_the_case_the_item_belongs_to(
+    login: Any, world: World, day: Day
+) -> None:
+    """Issue 18 item 12: the Individ column had no links."""
+    items = {i.kind: i for i in services.collect(world.actor(world.alice), timezone.now())}
+    assert items[AWAITING].case_page == reverse("sip:case", args=[world.case.pk])
+    assert items[DISCHARGE].case_page == reverse("discharge:stay", args=[day.stay_case.pk])
+    html = login(world.alice).get(reverse("overview:overview")).content.decode()
+    for item in items.values():
+        assert f'<td><a href="{item.case_page}">{item.case.person.full_name}</a>' in html
+
+
 def test_a_message_links_to_its_page_once_messaging_has_one(world: World, day: Day) -> None:
     item = services.collect(world.actor(world.alice), timezone.now(), MESSAGE)[0]
     assert item.url == services.message_url(day.message.notice_id)

@@ -93,6 +93,12 @@ class Item:
     def status_label(self) -> str:
         return str(WHEN[self.status])
 
+    @property
+    def case_page(self) -> str:
+        """Where the Individ column leads: the case the item belongs to, or for a message case
+        (which has no page of its own) the individual (issue 18 item 12)."""
+        return case_url(self.case) or _url("people:detail", self.case.person_id)
+
 
 # Labels looked up directly: Model.get_FOO_display() hashes every lazy choice on each call,
 # which for a page of a hundred items costs more than its queries.

@@ -1,0 +1,43 @@
+"""Starting points a new user looked for (issue 18 item 12): a ward starts a stay from its list
+of stays, and the overview's Individ column leads to the case."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from samordna.organisations.models import User
+from tests.browser.conftest import check, log_in
+from tests.conftest import PASSWORD, World
+from tests.discharge.conftest import nurse
+from tests.overview.conftest import Day, clock, day
+
+__all__ = ["clock", "day", "nurse"]  # fixtures used below
+
+
+def test_a_ward_starts_a_new_stay_from_its_stays(page: Page, world: World, nurse: User) -> None:
+    log_in(page, "wanda", PASSWORD)
+    page.get_by_role("link", name="Vårdtillfällen").click()
+    expect(page.get_by_role("heading", name="Nytt vårdtillfälle")).to_be_visible()
+    check(page, "start-new-stay")
+    page.get_by_label("Personnummer").fill(world.person.identity_number)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/stays/new/?identity_number=*")
+    expect(page.locator("main")).to_contain_text("Sture Lundberg")
+    expect(page.get_by_role("button", name="Registrera vårdtillfälle")).to_be_visible()
+
+
+def test_a_unit_that_is_no_ward_is_not_offered_a_stay(page: Page, world: World) -> None:
+    log_in(page, "bob", PASSWORD)
+    page.get_by_role("link", name="Vårdtillfällen").click()
+    expect(page.get_by_role("heading", name="Nytt vårdtillfälle")).to_have_count(0)
+
+
+def test_the_overview_leads_from_the_individual_to_the_case(
+    page: Page, world: World, day: Day
+) -> None:
+    log_in(page, "alice", PASSWORD)
+    page.locator("table.overview").get_by_role("link", name="Sture Lundberg").first.click()
+    page.wait_for_url(f"**/sip/{world.case.pk}/")
+    page.go_back()
+    page.locator("table.overview").get_by_role("link", name="Greta Holmström").first.click()
+    page.wait_for_url(f"**/stays/{day.stay_case.pk}/")
