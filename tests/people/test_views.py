@@ -94,8 +94,23 @@ def test_bad_numbers_are_refused_with_a_message_and_nothing_stored(
         },
     )
     assert response.status_code == 400
-    assert 'class="error"' in response.content.decode()
+    page = response.content.decode()
     assert Person.objects.count() == before
+    if raw == "19920918-2395":  # a typing error: the field is marked to be corrected
+        assert 'class="error"' in page and "Rätta de markerade fälten" in page
+    else:  # a refusal says why, and is no field to correct (issue 18 item 15)
+        assert 'class="form-errors" role="alert"' in page
+        assert "Rätta de markerade fälten" not in page
+        assert "registreras inte i Samordna" in page or "reservnummer" in page
+
+
+def test_an_empty_submit_says_the_number_is_needed(login, world: World) -> None:  # type: ignore[no-untyped-def]
+    """Issue 18 item 6: an empty "Registrera individ" re-showed the form without a word."""
+    response = login(world.alice).post(reverse("people:register"), {"identity_number": ""})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Rätta de markerade fälten" in page and 'class="error"' in page
+    assert "Detta fält måste fyllas i" in page
 
 
 def test_stale_edit_is_refused_and_the_other_write_kept(login, world: World) -> None:  # type: ignore[no-untyped-def]

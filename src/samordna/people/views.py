@@ -28,9 +28,13 @@ from samordna.people.forms import (
 )
 from samordna.replicas import reads_from_replica
 
+# Refusals say why nothing can be done here; they are not a field to correct (issue 18 item 15:
+# a protected identity was headed "Rätta de markerade fälten").
+REFUSALS = frozenset({"protected_identity", "reserve_number"})
+
 
 def _show_error(form: forms.BaseForm, error: ServiceError) -> None:
-    field = error.field if error.field in form.fields else None
+    field = error.field if error.field in form.fields and error.code not in REFUSALS else None
     form.add_error(field, error.message)
 
 
@@ -73,10 +77,12 @@ def register(request: UnitRequest) -> HttpResponse:
     """Step 1: the identity number (checked against the register); step 2: the details."""
     actor = request.actor
     raw = request.POST.get("identity_number") or request.GET.get("identity_number", "")
-    id_form = IdentityNumberForm({"identity_number": raw} if raw else None)
+    # An empty submit is bound too, so it says the number is needed (issue 18 item 6).
+    posted = request.method == "POST"
+    id_form = IdentityNumberForm({"identity_number": raw} if raw or posted else None)
     form: PersonForm | None = None
     status = 200
-    if raw and id_form.is_valid():
+    if (raw or posted) and id_form.is_valid():
         if request.method == "POST" and "first_name" in request.POST:
             form = PersonForm(request.POST)
             if form.is_valid():
