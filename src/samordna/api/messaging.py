@@ -179,7 +179,8 @@ def send(request: HttpRequest, payload: MessageIn) -> Any:
 def list_messages(request: HttpRequest, page: int = 1) -> Any:
     """The unit's messages, sent and received: to acknowledge or unread first, the most urgent
     first, then the newest; 25 a page."""
-    return [message_out(m) for m in message_reading.inbox_page(actor_of(request), page)]
+    page_ = message_reading.inbox_page(actor_of(request), page, everything=True)
+    return [message_out(m) for m in page_]
 
 
 @router.get("/{message_id}", response={200: ThreadOut, **ERRORS})

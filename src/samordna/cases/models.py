@@ -227,7 +227,15 @@ class Notice(models.Model):
 
     class Meta:
         ordering = ["-sent_at"]
-        indexes = [models.Index(fields=["case", "-sent_at"], name="notice_case_sent_idx")]
+        indexes = [
+            models.Index(fields=["case", "-sent_at"], name="notice_case_sent_idx"),
+            # The messages a unit sent, the newest first (its inbox, issue 11).
+            models.Index(
+                fields=["sender_unit", "-id"],
+                condition=Q(kind="message"),
+                name="notice_message_by_sender_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.pk}"
@@ -282,6 +290,10 @@ class Delivery(models.Model):
 
     notice = models.ForeignKey(Notice, models.CASCADE, related_name="deliveries")
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="deliveries")
+    # The notice's kind, filled in by the database on insert (trigger ``cases_delivery_kind``,
+    # migration 0009), however the row is written: a unit's deliveries of one kind (its
+    # messages among thousands of notices) are then one index range.
+    kind = models.CharField(max_length=20, choices=Notice.Kind.choices, blank=True, editable=False)
     mode = models.CharField(max_length=3, choices=Mode.choices, default=Mode.ACK)
     due_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
@@ -316,6 +328,18 @@ class Delivery(models.Model):
                 fields=["unit", "-id"],
                 condition=Q(acknowledged_at__isnull=False),
                 name="delivery_done_by_unit_idx",
+            ),
+            # A unit's messages (its inbox, issue 11): the open ones, most urgent first, and the
+            # acknowledged ones by notice, the newest first, merged with what the unit sent.
+            models.Index(
+                fields=["unit", "kind", "due_at"],
+                condition=Q(acknowledged_at__isnull=True),
+                name="delivery_open_by_kind_idx",
+            ),
+            models.Index(
+                fields=["unit", "kind", "-notice"],
+                condition=Q(acknowledged_at__isnull=False),
+                name="delivery_done_by_kind_idx",
             ),
             # Acknowledgements past due, for the sender's overview and the deviation job.
             models.Index(

@@ -10,9 +10,10 @@ total is known only when a counter kept elsewhere gives it (``total``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.db.models import Model, Q, QuerySet
+from django.db.models.expressions import Combinable
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Model)
@@ -92,15 +93,18 @@ def window(
 class Segment(Generic[M]):
     """One part of a segmented list: ``order`` is a queryset that an index range serves alone
     (no joins: the unit's rows in index order), ``keep`` what of it the list shows (joins
-    allowed: it is asked only of the primary keys already read from the range)."""
+    allowed: it is asked only of the primary keys already read from the range). ``key`` is
+    what the list is made of, read with ``keep`` from the rows kept: their primary key, or a
+    column such as ``notice_id`` when the range is one table and the list another."""
 
-    def __init__(self, order: QuerySet[M], keep: Q) -> None:
+    def __init__(self, order: QuerySet[M], keep: Q | Combinable, key: str = "pk") -> None:
         self.order = order
         self.keep = keep
+        self.key = key
 
     def first(self, limit: int) -> tuple[list[int], bool]:
-        """The primary keys of the first ``limit`` rows kept, in order, and whether the
-        segment ended before that many.
+        """The keys of the first ``limit`` rows kept, in order, and whether the segment
+        ended before that many.
 
         Where most of the range is kept (a unit's invitations among its deliveries) two
         batches, each one index range with LIMIT and one lookup by primary key, find them.
@@ -112,34 +116,52 @@ class Segment(Generic[M]):
         for size in (max(2 * limit, 64), max(4 * limit, 128)):
             batch = list(self.order.values_list("pk", flat=True)[start : start + size])
             if batch:
-                kept = set(
+                kept = dict(
                     self.order.model._default_manager.filter(pk__in=batch)
                     .filter(self.keep)
-                    .values_list("pk", flat=True)
+                    .values_list("pk", self.key)
                 )
-                found.extend(pk for pk in batch if pk in kept)
+                found.extend(kept[pk] for pk in batch if pk in kept)
             if len(found) >= limit:
                 return found[:limit], False
             if len(batch) < size:
                 return found, True
             start += size
         rest, seen = limit - len(found), len(found)
-        joined = self.order.filter(self.keep).values_list("pk", flat=True)
+        joined = self.order.filter(self.keep).values_list(self.key, flat=True)
         more = list(joined[seen : seen + rest])
         return found + more, len(more) < rest
 
 
+class Merged:
+    """Segments read as one, merged by key, the greatest first (each ordered so by its key,
+    e.g. the newest first by primary key): what a unit received and what it sent, in one list.
+    A key found in more than one of them is listed once."""
+
+    def __init__(self, *parts: Segment[Any]) -> None:
+        self.parts = parts
+
+    def first(self, limit: int) -> tuple[list[int], bool]:
+        found: set[int] = set()
+        for part in self.parts:
+            found.update(part.first(limit)[0])
+        keys = sorted(found, reverse=True)[:limit]
+        # Fewer than ``limit`` in all only when every part ended before ``limit``.
+        return keys, len(keys) < limit
+
+
 def segmented(
-    segments: Iterable[Segment[M]],
+    segments: Iterable[Segment[Any] | Merged],
     load: Callable[[list[int]], Iterable[M]],
     number: int | str | None,
     per_page: int,
 ) -> Window[M]:
     """Page ``number`` of lists shown one after the other (what is open, then the rest).
 
-    Only primary keys are read from the segments, at most ``offset + per_page + 1`` kept rows
-    of each and only as far as the page reaches; ``load`` then reads the page's rows by primary
-    key (in any order) with what they show."""
+    Only keys are read from the segments, at most ``offset + per_page + 1`` kept rows of each
+    and only as far as the page reaches; ``load`` then reads the page's rows by key (in any
+    order) with what they show. The segments' keys must be distinct: where one could list a key
+    an earlier one lists, its ``keep`` leaves that key out."""
     n = page_number(number)
     skip = offset(n, per_page)
     want = per_page + 1

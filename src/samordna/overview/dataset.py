@@ -284,6 +284,7 @@ class Rows:
             Delivery,
             "notice_id",
             "unit_id",
+            "kind",  # given, so the database's trigger need not look up the notice
             "mode",
             "due_at",
             "acknowledged_at",
@@ -544,9 +545,9 @@ class Outbox:
             at = sent + dt.timedelta(minutes=self.rng.randrange(10, 20 * 60))
             if acknowledged and at < self.now:
                 by = self.c.user(recipient)
-                self.rows.deliveries.add(notice, recipient.id, mode, due, at, by)
+                self.rows.deliveries.add(notice, recipient.id, kind, mode, due, at, by)
             else:
-                self.rows.deliveries.add(notice, recipient.id, mode, due, None, None)
+                self.rows.deliveries.add(notice, recipient.id, kind, mode, due, None, None)
         return notice
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,11 +17,14 @@ from samordna.cases import services as cases
 from samordna.cases.acts import act
 from samordna.cases.models import Case, Notice, Obligation, Participation
 from samordna.core import deadlines
+from samordna.core.paging import Segment, Window, segmented
 from samordna.discharge.models import (
     Stay,
 )
 from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
 from samordna.organisations.models import Unit
+from samordna.overview import readmodel
+from samordna.overview.models import WorkItem
 from samordna.people.models import Person
 
 
@@ -239,23 +242,48 @@ def register_death(actor: Actor, pk: int, died_on: Any) -> None:
     cases.register_death(actor, case.person_id, died_on)
 
 
-def ward_stays(actor: Actor) -> list[Case]:
-    """The ward's active stays, with how many deliveries are still unacknowledged; empty for
-    any other unit. Two queries whatever the volume."""
+STAYS_PER_PAGE = 50
+
+
+def ward_stays(actor: Actor, number: int | str | None = 1) -> Window[Case]:
+    """The ward's active stays, the soonest expected discharge first, with how many deliveries
+    of each are still unacknowledged; empty for any other unit.
+
+    O(page) whatever the ward's volume: the order is the ward's expected discharges in the
+    overview's read model (``WorkItem`` kind ``discharge``, one per active stay the ward takes
+    part in, index ``workitem_unit_kind_due_idx``), read with LIMIT; only the stays read from it
+    are asked whether they are the ward's own and visible (the choke point), and the deliveries
+    are counted for the page's stays alone."""
     if actor.unit.kind != Unit.Kind.INPATIENT_WARD:
-        return []
-    return list(
-        Case.objects.visible_to(actor)
-        .active()
-        .filter(kind=Case.Kind.DISCHARGE, owner_unit=actor.unit)
-        .select_related("person", "stay")
-        .annotate(
-            unacknowledged=models.Count(
-                "notices__deliveries", filter=Q(notices__deliveries__acknowledged_at__isnull=True)
+        return Window([], 1, STAYS_PER_PAGE, False)
+    expected = WorkItem.objects.filter(
+        unit=actor.unit, kind=readmodel.DISCHARGE, listed=True
+    ).order_by("due_at", "ref")
+    own = Q(case__owner_unit=actor.unit, case__kind=Case.Kind.DISCHARGE) & Exists(
+        Case.objects.visible_to(actor).active().filter(pk=OuterRef("case_id"))
+    )
+
+    def load(keys: list[int]) -> QuerySet[Case]:
+        return (
+            Case.objects.visible_to(actor)
+            .filter(pk__in=keys)
+            .select_related("person", "stay")
+            .only(
+                "person__first_name",
+                "person__last_name",
+                "person__identity_number",
+                "stay__expected_discharge_on",
+                "stay__ready_at",
+            )
+            .annotate(
+                unacknowledged=models.Count(
+                    "notices__deliveries",
+                    filter=Q(notices__deliveries__acknowledged_at__isnull=True),
+                )
             )
         )
-        .order_by("stay__expected_discharge_on", "pk")
-    )
+
+    return segmented([Segment(expected, own, key="case_id")], load, number, STAYS_PER_PAGE)
 
 
 def log_shown(actor: Actor, persons: list[Person]) -> None:

@@ -139,8 +139,16 @@ def notices(request: UnitRequest) -> HttpResponse:
     page = notices_acts.notices_page(request.actor, request.GET.get("page"))
     now = timezone.now()
     rows = [(d, notices_acts.delivery_status(d, now)) for d in page]
-    stays = stays_acts.ward_stays(request.actor)
+    stays = stays_acts.ward_stays(request.actor, request.GET.get("stays"))
     stays_acts.log_shown(
         request.actor, [d.notice.case.person for d, _s in rows] + [c.person for c in stays]
     )
-    return render(request, "discharge/notices.html", {"page": page, "rows": rows, "stays": stays})
+    # Each list's pager keeps the other's page.
+    context = {
+        "page": page,
+        "rows": rows,
+        "stays": stays,
+        "stays_query": f"page={page.number}",
+        "notices_query": f"stays={stays.number}" if stays.number > 1 else "",
+    }
+    return render(request, "discharge/notices.html", context)
