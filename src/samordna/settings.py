@@ -182,7 +182,11 @@ TRUSTED_PROXIES = [
 if os.environ.get("SAMORDNA_HTTPS") == "1":
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
+    # HSTS for a year, for the host's subdomains too, and eligible for the browsers' preload
+    # list (README, Reverse proxy and HTTPS): `manage.py check --deploy` is clean with this.
     SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
 
 # Federated login: the county's OpenID providers, a JSON list (accounts/oidc_config.py, README).
 OIDC_PROVIDERS = oidc_config.parse(os.environ.get("SAMORDNA_OIDC_PROVIDERS"))
