@@ -50,6 +50,16 @@ ACCOUNTS = [
 ]
 
 
+def clock_offset_ms(shift_seconds: float = 0) -> int:
+    """How far the test's clock is from the real time, for a provider to run at the same."""
+    real = (
+        time_machine.escape_hatch.time.time()
+        if time_machine.escape_hatch.is_travelling()
+        else time.time()
+    )
+    return int((time.time() - real + shift_seconds) * 1000)
+
+
 def node_available() -> bool:
     return shutil.which("node") is not None and shutil.which("npm") is not None
 
@@ -133,13 +143,7 @@ class LocalProvider:
 
     def follow_python_clock(self, shift_seconds: float = 0) -> None:
         """Run the provider at the test's instant (time-machine moves only this process)."""
-        real = (
-            time_machine.escape_hatch.time.time()
-            if time_machine.escape_hatch.is_travelling()
-            else time.time()
-        )
-        offset = time.time() - real + shift_seconds
-        self.control(clock_offset_ms=int(offset * 1000))
+        self.control(clock_offset_ms=clock_offset_ms(shift_seconds))
 
     def config(
         self, name: str = "region", label: str = "Region Norrbotten", **kw: Any

@@ -7,6 +7,7 @@
 //   OIDC_ACCOUNTS_FILE         JSON list of {"login", "password", "claims": {"sub", "hsa_id", ...}}
 //   OIDC_CLIENTS               JSON list of client metadata (client_id, client_secret,
 //                              redirect_uris, post_logout_redirect_uris, client_name)
+//   OIDC_CLOCK_OFFSET_MS       tests only: run this many milliseconds ahead of the real time
 //   OIDC_TEST_HOOKS=1          tests only: JSON lines on stdin move the clock
 //                              ({"clock_offset_ms": n}) or change the next ID token
 //                              ({"tamper": {"claims": {...}, "foreign_key": true}}), answered {"ok":true}
@@ -29,8 +30,8 @@ const clients = JSON.parse(env.OIDC_CLIENTS || '[]');
 
 // The tests run Python at a chosen instant (time-machine): the provider's clock follows it, as
 // an IdP's and a service's clocks agree through NTP. oidc-provider reads the time via Date.now().
-let clockOffsetMs = 0;
-if (HOOKS) {
+let clockOffsetMs = Number(env.OIDC_CLOCK_OFFSET_MS || 0);
+if (HOOKS || clockOffsetMs) {
   const realNow = Date.now;
   Date.now = () => realNow() + clockOffsetMs;
 }

@@ -47,12 +47,17 @@ def _serve(args: argparse.Namespace) -> None:
         server.run(settings)
         return
     call_command("load_demo", if_empty=True)
+    from samordna.accounts import demo_idp
+
+    idp = demo_idp.start(settings["bind"][0], _end_with_parent)
     jobs = _demo_worker()
     try:
         server.run(settings)
     finally:
-        jobs.terminate()
-        jobs.wait(timeout=10)
+        for child in (jobs, idp):
+            if child is not None:
+                child.terminate()
+                child.wait(timeout=10)
 
 
 def main(argv: list[str] | None = None) -> int:
