@@ -62,6 +62,18 @@ def test_login_through_the_provider(client: Client, world: World, idp: LocalProv
     assert entry.ip == "127.0.0.1"
 
 
+def test_an_administrator_is_not_asked_for_a_second_factor(
+    client: Client, world: World, idp: LocalProvider
+) -> None:
+    """The provider did the strong authentication (SITHS): no TOTP code after it."""
+    FederatedIdentity.objects.create(user=world.admin, issuer=idp.issuer, value=KARIN_HSA)
+    back = client.get(path_of(Browser().log_in(start(client))))
+    response = client.get(back["Location"], follow=True)
+    assert response.redirect_chain[-1][0] == reverse("overview:overview")
+    assert response.status_code == 200
+    assert world.owner_unit.name in response.content.decode()
+
+
 def test_the_page_asked_for_comes_after_login(
     client: Client, world: World, idp: LocalProvider
 ) -> None:

@@ -93,7 +93,8 @@ def callback(request: HttpRequest, name: str) -> HttpResponse:
         context: dict[str, Any] = {"provider": provider, "value": identity.value}
         return render(request, "accounts/oidc_unknown.html", context, status=403)
     next_url = request.session.pop(NEXT_KEY, "")
-    auth.login(request, link.user, backend=BACKEND)
+    # The first configured backend (the throttled one): it loads the user on later requests.
+    auth.login(request, link.user, backend=settings.AUTHENTICATION_BACKENDS[0])
     request.session[AUTH_METHOD_KEY] = "oidc"
     request.session[FEDERATED_KEY] = {"provider": provider.name, "id_token": identity.id_token}
     log_login(link.user, f"login.oidc: {provider.label}", ip)
