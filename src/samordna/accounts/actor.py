@@ -7,6 +7,7 @@ points take one, so they never look at requests or tokens themselves.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
@@ -21,6 +22,11 @@ class Actor:
     roles: frozenset[str] = field(default_factory=frozenset)
     via: str = "web"
     ip: str | None = None
+    # The access-log rows this actor (one request) has written, so that a page that reads the
+    # same case twice logs it once (audit.services.log).
+    logged: dict[tuple[str, str, int | None], Any] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))

@@ -21,6 +21,12 @@ class AppendOnlyError(Exception):
     pass
 
 
+# Why a refused act was refused, after the act's key ("person.lookup: protected_identity").
+DETAIL_LABELS = {
+    "protected_identity": _("refused, protected identity"),
+    "reserve_number": _("refused, reserve number"),
+}
+
 # What each logged act means, for the people who review the log. Keys are stable identifiers.
 WHAT_LABELS = {
     "person.lookup": _("Look-up by identity number"),
@@ -154,4 +160,5 @@ class AccessLog(models.Model):
     def what_display(self) -> str:
         key, _sep, detail = self.what.partition(": ")
         label = str(WHAT_LABELS.get(key, key))
+        detail = str(DETAIL_LABELS.get(detail, detail))
         return f"{label}: {detail}" if detail else label

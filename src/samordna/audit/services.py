@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import translation
 
 from samordna.audit.models import AccessLog
+from samordna.cases.acts import in_act
 
 if TYPE_CHECKING:
     from samordna.accounts.actor import Actor
@@ -23,8 +24,17 @@ def log(
     purpose: object = "",
 ) -> AccessLog:
     """Purposes may be lazy translations; they are stored in the installation's language so the
-    log does not mix languages with each user's choice."""
-    return AccessLog.objects.create(
+    log does not mix languages with each user's choice.
+
+    One request logs one read once: a failed form post read the case to check the act and again
+    to show the page, and the log said "SIP-ärende läst" three times in the same second (issue
+    18 item 3). An entry written inside an act is not remembered, since the act may roll back and
+    take it along; the page shown afterwards then logs the read it really did."""
+    key = (action, what[:200], person.pk if person is not None else None)
+    if key in actor.logged:
+        entry: AccessLog = actor.logged[key]
+        return entry
+    entry = AccessLog.objects.create(
         user=actor.user,
         unit=actor.unit,
         person=person,
@@ -34,6 +44,9 @@ def log(
         via=actor.via,
         ip=actor.ip,
     )
+    if not in_act():
+        actor.logged[key] = entry
+    return entry
 
 
 def log_many(

@@ -37,6 +37,11 @@ def _depth() -> int:
     return getattr(_state, "depth", 0)
 
 
+def in_act() -> bool:
+    """Whether an act's transaction is open (and may still roll back what is written now)."""
+    return _depth() > 0
+
+
 def touch(*case_ids: int | None) -> None:
     """The act changed these cases. Outside an act (a script, a test building facts by hand),
     the read models are brought up to date at once."""

@@ -84,8 +84,20 @@ def check_register(actor: Actor, identity: IdentityNumber, what: str) -> Registe
     return record
 
 
+def parse_logged(actor: Actor, raw: str, what: str) -> IdentityNumber:
+    """``parse``, logging a reserve number's refusal as the protected identity's is logged
+    (issue 18 item 3: the README promised it and the log had nothing). The number itself is not
+    logged: a reserve number is never stored."""
+    try:
+        return parse(raw)
+    except ServiceError as error:
+        if error.code == "reserve_number":
+            log(actor, AccessLog.Action.REFUSE, f"{what}: reserve_number")
+        raise
+
+
 def lookup(actor: Actor, raw: str) -> Lookup:
-    identity = parse(raw)
+    identity = parse_logged(actor, raw, "person.lookup")
     person = Person.objects.filter(identity_number=identity.value).first()
     record = None if person else check_register(actor, identity, "person.lookup")
     visible = bool(person and Person.objects.visible_to(actor).filter(pk=person.pk).exists())
@@ -319,7 +331,7 @@ def register(actor: Actor, raw_identity_number: str, data: dict[str, Any]) -> Pe
 
     The register check runs before the transaction so that the log of a refusal is kept.
     """
-    identity = parse(raw_identity_number)
+    identity = parse_logged(actor, raw_identity_number, "person.register")
     if Person.objects.filter(identity_number=identity.value).exists():
         raise Conflict(
             "already_registered", _("The individual is already registered."), "identity_number"
