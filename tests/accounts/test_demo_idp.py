@@ -41,3 +41,14 @@ def test_demo_provider_logs_in_a_demo_user(
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_demo_without_node_has_no_federated_login(
+    db: None,
+    settings,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    settings.OIDC_PROVIDERS = []
+    monkeypatch.setattr(demo_idp.shutil, "which", lambda name: None)
+    assert demo_idp.start("127.0.0.1:8000", None) is None
+    assert settings.OIDC_PROVIDERS == []
