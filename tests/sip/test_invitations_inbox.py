@@ -158,3 +158,22 @@ def test_the_list_uses_a_bounded_number_of_queries(
     assert response.content.decode().count('class="card invitation') == 13
     assert len(many) == len(one)  # no query per invitation
     assert len(many) <= 15  # the open part, the rest and the page's rows: three for the list
+
+
+@pytest.mark.parametrize("where", ["list", "case"])
+def test_an_invitation_is_forwarded_only_to_units_the_consent_covers(
+    login: Any, world: World, sip: Case, where: str
+) -> None:
+    """Issue 18 item 9 (CON-1, seed 000_106b8acbeb42519c.txt line 206: recipients "utifrån den
+    enskildes behov och samtycke"): the forward choice offered every unit of the county."""
+    give_consent(world, sip, units=[world.owner_unit, world.participant_unit, world.ward])
+    invite(world, sip)
+    url = reverse("sip:invitations") if where == "list" else reverse("sip:case", args=[sip.pk])
+    page = login(world.bob).get(url).content.decode()
+    start = page.index('name="d')  # the forward form's select, after the answer form
+    select = page[page.index("<select", page.index("-unit", start)) :]
+    select = select[: select.index("</select>")]
+    assert world.ward.name in select
+    assert world.unrelated_unit.name not in select  # not named in the consent
+    assert world.owner_unit.name not in select  # the coordinator invited bob's unit itself
+    assert world.participant_unit.name not in select  # bob's own unit

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
@@ -19,6 +20,22 @@ from samordna.sip.services.case import get
 
 def consent_in_force(case: Case) -> Consent | None:
     return next((c for c in case.consents.all() if c.in_force), None)
+
+
+ANY_UNIT = None
+
+
+def consent_scopes(case_ids: Iterable[int]) -> dict[int, frozenset[int] | None]:
+    """For each case with a consent in force, the units it names (``ANY_UNIT`` if it names
+    none); a case without one is absent. One query, for a page of invitations (CON-1)."""
+    named: dict[int, set[int]] = {}
+    for case_id, unit_id in Consent.objects.filter(
+        case_id__in=list(case_ids), decision=Consent.Decision.GIVEN, withdrawn_at__isnull=True
+    ).values_list("case_id", "units"):
+        units = named.setdefault(case_id, set())
+        if unit_id is not None:
+            units.add(unit_id)
+    return {case_id: frozenset(units) or ANY_UNIT for case_id, units in named.items()}
 
 
 @act

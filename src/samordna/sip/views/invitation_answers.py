@@ -18,6 +18,7 @@ from samordna.accounts.actor import UnitRequest
 from samordna.accounts.decorators import unit_required
 from samordna.cases.models import Case, Delivery, Notice
 from samordna.sip.forms.invitation_answers import AckForm, AnswerForm, ForwardForm
+from samordna.sip.services import consent as consent_acts
 from samordna.sip.services import invitation_answers as invitation_answers_acts
 from samordna.sip.views.case_page import _case_page, _run
 from samordna.sip.views.meetings_section import (
@@ -33,9 +34,10 @@ def _render_invitations(
     """The unit's invitation list; ``bound`` puts a form with errors back on its row."""
     page = invitation_answers_acts.invitations_page(request.actor, request.GET.get("page"))
     units = _forward_units(request.actor)
+    scopes = consent_acts.consent_scopes({d.notice.case_id for d in page})
     rows = []
     for d in page:
-        answer_form, forward_form = _delivery_forms(d, d.notice.case.owner_unit_id, units)
+        answer_form, forward_form = _delivery_forms(d, d.notice.case.owner_unit_id, units, scopes)
         row = DeliveryRow(d, answer_form, forward_form)
         if bound is not None and bound[0] == d.pk:
             setattr(row, bound[1], bound[2])

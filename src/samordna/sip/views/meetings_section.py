@@ -20,6 +20,7 @@ from samordna.sip.forms.invitations import CancelForm, ChangeForm, ExternalFormS
 from samordna.sip.forms.meetings import RecordForm
 from samordna.sip.models import LifeArea, Meeting, Participant
 from samordna.sip.services import assessment as assessment_acts
+from samordna.sip.services import consent as consent_acts
 from samordna.sip.services import meetings as meetings_acts
 
 
@@ -71,12 +72,25 @@ def _forward_units(actor: Actor) -> list[tuple[int, str]]:
 
 
 def _delivery_forms(
-    d: Delivery, owner_unit_id: int, units: list[tuple[int, str]]
+    d: Delivery,
+    owner_unit_id: int,
+    units: list[tuple[int, str]],
+    scopes: dict[int, frozenset[int] | None],
 ) -> tuple[AnswerForm, ForwardForm]:
+    """``scopes`` from ``consent_acts.consent_scopes``: an invitation is forwarded only to a
+    unit its case's consent covers (CON-1; issue 18 item 9: every unit of the county was
+    offered, and the act then refused most of them)."""
     prefix = f"d{d.pk}"
+    case_id = d.notice.case_id
+    covered = scopes.get(case_id, frozenset())
+    offered = [
+        u
+        for u in units
+        if u[0] != owner_unit_id and (covered is consent_acts.ANY_UNIT or u[0] in covered)
+    ]
     return (
         AnswerForm(prefix=prefix, initial={"answer": d.answer or None, "reason": d.answer_reason}),
-        ForwardForm(prefix=prefix, units=[u for u in units if u[0] != owner_unit_id]),
+        ForwardForm(prefix=prefix, units=offered),
     )
 
 
@@ -98,7 +112,12 @@ def _in_order(participants: Iterable[Participant], case: Case) -> list[Participa
 
 
 def _meeting_row(
-    meeting: Meeting, case: Case, actor: Actor, units: list[tuple[int, str]], now: dt.datetime
+    meeting: Meeting,
+    case: Case,
+    actor: Actor,
+    units: list[tuple[int, str]],
+    scopes: dict[int, frozenset[int] | None],
+    now: dt.datetime,
 ) -> MeetingRow:
     participants = _in_order(meeting.participants.all(), case)
     row = MeetingRow(meeting, participants)
@@ -115,7 +134,9 @@ def _meeting_row(
         None,
     )
     if row.own is not None:
-        row.answer_form, row.forward_form = _delivery_forms(row.own, case.owner_unit_id, units)
+        row.answer_form, row.forward_form = _delivery_forms(
+            row.own, case.owner_unit_id, units, scopes
+        )
     if case.owner_unit_id != actor.unit.pk or meeting.cancelled_at is not None:
         return row
     prefix = f"m{meeting.pk}"
@@ -144,7 +165,10 @@ def meetings_context(request: UnitRequest, case: Case) -> dict[str, Any]:
     actor = request.actor
     now = timezone.now()
     units = _forward_units(actor)
-    rows = [_meeting_row(m, case, actor, units, now) for m in meetings_acts.meetings_of(case)]
+    scopes = consent_acts.consent_scopes([case.pk])
+    rows = [
+        _meeting_row(m, case, actor, units, scopes, now) for m in meetings_acts.meetings_of(case)
+    ]
     coordinator = case.is_active and case.owner_unit_id == actor.unit.pk
     return {
         "meetings_section": "sip/_meetings.html",
