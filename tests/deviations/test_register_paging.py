@@ -74,3 +74,30 @@ def test_the_queries_of_a_page_do_not_grow_with_the_register(world: World) -> No
     few = [queries(n) for n in (1, 2, 3)]
     drafts(world, 1000, 360)
     assert [queries(n) for n in (1, 2, 3)] == few
+
+
+def test_the_counts_equal_the_rows_shown_and_are_a_few_grouped_reads(world: World) -> None:
+    statuses = list(Deviation.Status.values)
+    units = [world.owner_unit, world.participant_unit, world.unrelated_unit]
+    Deviation.objects.bulk_create(
+        Deviation(
+            status=statuses[serial % len(statuses)],
+            reporting_unit=units[serial % 3],
+            # Now and then a unit's report about itself: seen once, though on both sides.
+            concerned_unit=units[(serial // 3) % 3],
+            occurred_at=START + dt.timedelta(minutes=serial),
+            event=f"event {serial}",
+        )
+        for serial in range(90)
+    )
+    for user in (world.alice, world.bob, world.charlie):
+        actor = world.actor(user)
+        for side in ("", *services.SIDES):
+            filters = services.Filters(side=side)
+            shown = list(services._filtered(actor, filters))
+            with CaptureQueriesContext(connection) as captured:
+                found = services.counts(actor, filters)
+            assert found["all"] == len(shown)
+            for status in statuses:
+                assert found[status] == sum(1 for d in shown if d.status == status)
+            assert len(captured) == {"": 3, "reported": 1, "concerning": 2}[side]

@@ -103,6 +103,12 @@ class Deviation(models.Model):
             models.Index(
                 fields=["concerned_unit", "status", "-occurred_at"], name="deviation_concerned_idx"
             ),
+            # What a unit reported about itself: seen once though on both sides (the counts).
+            models.Index(
+                fields=["reporting_unit", "status"],
+                condition=Q(reporting_unit=models.F("concerned_unit")),
+                name="deviation_to_itself_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.db.models import Count, Exists, Field, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Field, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +32,7 @@ from samordna.audit.services import log, log_many
 from samordna.cases.acts import act
 from samordna.cases.models import Case
 from samordna.core.identity import IdentityNumberError, parse_identity_number
-from samordna.core.paging import Window, window
+from samordna.core.paging import Window, offset, page_number
 from samordna.deviations.models import Deviation
 from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
 from samordna.organisations.models import Unit
@@ -102,8 +103,10 @@ def shows_case(deviation: Deviation) -> bool:
     return deviation.case_id is not None and bool(getattr(deviation, "shows_case", False))
 
 
-def _filtered(actor: Actor, filters: Filters) -> QuerySet[Deviation]:
-    found = _shown(actor)
+def _filtered(
+    actor: Actor, filters: Filters, found: QuerySet[Deviation] | None = None
+) -> QuerySet[Deviation]:
+    found = _shown(actor) if found is None else found
     if filters.side == "reported":
         found = found.filter(reporting_unit=actor.unit)
     elif filters.side == "concerning":
@@ -122,24 +125,43 @@ def _log_shown(actor: Actor, what: str, deviations: list[Deviation]) -> None:
 def page(
     actor: Actor, filters: Filters, number: int | str | None = 1, total: int | None = None
 ) -> Window[Deviation]:
-    """The unit's deviations, newest event first, in a constant number of queries: the page
-    by LIMIT (no COUNT); ``total``, when given, is what ``counts`` found for the filters."""
-    found = window(_filtered(actor, filters), number, PER_PAGE, total)
+    """The unit's deviations, newest event first, in a constant number of queries: the page's
+    keys by LIMIT from the deviations table alone (its indexes by unit, no joins, no COUNT),
+    then those rows with what they show; ``total``, when given, is what ``counts`` found."""
+    n = page_number(number)
+    start = offset(n, PER_PAGE)
+    ordered = _filtered(actor, filters, Deviation.objects.visible_to(actor))
+    keys: list[int] = list(ordered.values_list("pk", flat=True)[start : start + PER_PAGE + 1])
+    rows = {d.pk: d for d in _shown(actor).filter(pk__in=keys[:PER_PAGE])}
+    shown = [rows[k] for k in keys[:PER_PAGE] if k in rows]
+    found = Window(shown, n, PER_PAGE, len(keys) > PER_PAGE, total)
     _log_shown(actor, "deviations.list", list(found))
     return found
 
 
 def counts(actor: Actor, filters: Filters) -> dict[str, int]:
-    """How many of each status the side filter shows, in one query (for the filter links)."""
-    totals = (
-        _filtered(actor, Filters(side=filters.side))
-        .order_by()
-        .aggregate(
-            all=Count("pk"),
-            **{status: Count("pk", filter=Q(status=status)) for status in Status.values},
-        )
-    )
-    return {key: value or 0 for key, value in totals.items()}
+    """How many of each status the side filter shows (for the filter links), from the indexes
+    by unit and status alone (``deviation_reporter_idx``, ``deviation_concerned_idx``: index-only
+    counts, no row read): what the unit reported, what was sent to it, and what it reported
+    about itself (``deviation_to_itself_idx``, normally empty), which is on both sides, and
+    there also while unsent."""
+    unit = actor.unit
+
+    def by_status(found: QuerySet[Deviation]) -> Counter[str]:
+        grouped = found.order_by().values("status").annotate(n=Count("*"))
+        return Counter({row["status"]: row["n"] for row in grouped})
+
+    totals: Counter[str] = Counter()
+    if filters.side != "concerning":
+        totals += by_status(Deviation.objects.filter(reporting_unit=unit))
+    if filters.side != "reported":
+        itself = by_status(Deviation.objects.filter(reporting_unit=unit, concerned_unit=unit))
+        sent = Deviation.SENT_STATUSES
+        totals += by_status(Deviation.objects.filter(concerned_unit=unit, status__in=sent))
+        totals += Counter({k: n for k, n in itself.items() if k not in sent})
+        if not filters.side:
+            totals -= itself
+    return {"all": sum(totals.values()), **{status: totals[status] for status in Status.values}}
 
 
 def export(actor: Actor, filters: Filters) -> list[Deviation]:
