@@ -6,12 +6,14 @@ Each refusal is checked the same way: a Swedish message, status 4xx, and no logi
 from __future__ import annotations
 
 import json
+import socket
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from samordna.accounts import oidc
 from samordna.accounts.oidc_config import ConfigError, OidcProvider, parse
 from samordna.audit.models import AccessLog
 from samordna.organisations.models import FederatedIdentity
@@ -320,3 +322,23 @@ def test_configuration_of_two_providers() -> None:
     )
     assert [p.claim for p in providers] == ["hsa_id", "sub"]
     assert providers[1].origin == "https://login.lulea.example"
+
+
+def test_a_provider_that_never_answers_is_a_message(
+    client: Client,
+    settings,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """Connections are accepted (by the kernel's backlog) but nothing is ever answered."""
+    monkeypatch.setattr(oidc, "TIMEOUT_SECONDS", 1)
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        issuer = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        provider = OidcProvider(
+            name="region", label="R", issuer=issuer, client_id="samordna", client_secret="x"
+        )
+        use_providers(settings, [provider])
+        response = client.get(reverse("accounts:oidc-start", args=["region"]))
+    assert response.status_code == 503
+    assert "Inloggningstjänsten svarar inte" in response.content.decode()

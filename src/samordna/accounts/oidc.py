@@ -77,7 +77,7 @@ def client(provider: OidcProvider) -> DjangoOAuth2App:
                 client_kwargs={
                     "scope": provider.scope,
                     "code_challenge_method": "S256",
-                    "timeout": TIMEOUT_SECONDS,
+                    "default_timeout": TIMEOUT_SECONDS,
                 },
             )
             _clients[provider] = app
