@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from samordna.organisations.models import FederatedIdentity
-from tests.browser.conftest import SCREENSHOTS, check
+from tests.browser.conftest import check
 from tests.conftest import World
 from tests.oidc_provider import ACCOUNTS, PASSWORD, LocalProvider, use_providers
 
@@ -31,8 +31,7 @@ def idp(browser_idp: LocalProvider, settings) -> LocalProvider:  # type: ignore[
 def log_in_at_provider(page: Page, login: str) -> None:
     page.get_by_role("link", name="Logga in med Region Norrbotten (SITHS)").click()
     expect(page.get_by_role("heading", name="Logga in")).to_be_visible()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "oidc-provider-login.png"))
+    check(page, "oidc-00-provider-login")  # scripts/oidc-provider's own page, checked too
     page.get_by_label("Användarnamn").fill(login)
     page.get_by_label("Lösenord").fill(PASSWORD)
     page.keyboard.press("Enter")
