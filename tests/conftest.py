@@ -30,7 +30,7 @@ from samordna.cases.acts import touch
 from samordna.cases.models import Case, Participation
 from samordna.organisations.models import County, Membership, Principal, Unit, User
 from samordna.people.models import Person
-from samordna.sip.models import SipCase
+from samordna.sip.models import Consent, SipCase
 
 PASSWORD = "correct horse battery staple"
 
@@ -188,6 +188,19 @@ def world(db: None) -> World:
     Participation.objects.create(
         case=case, unit=participant_unit, role=Participation.Role.PARTICIPANT
     )
+    # Bob's unit takes part because the individual's consent names it (SEC-1, CON-1): without
+    # it only the coordinator's unit would see the case (seed 002_ca8314ba67d4fca6.txt line
+    # 156: "samtycke krävs för att ta del av en tidigare upprättad SIP").
+    consent = Consent.objects.create(
+        case=case,
+        decision=Consent.Decision.GIVEN,
+        giver=Consent.Giver.INDIVIDUAL,
+        giver_name="Sture Lundberg",
+        form=Consent.Form.ORAL,
+        given_at=case.opened_at,
+        recorded_by=alice,
+    )
+    consent.units.set([participant_unit])
     touch(case.pk)  # written by hand, outside an act: the overview's read model follows
     return World(
         county,

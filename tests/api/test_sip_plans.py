@@ -75,6 +75,9 @@ def draft_body(version: int, **changes: object) -> dict[str, object]:
 def test_write_document_comment_and_evaluate(client: Client, world: World, sip: Case) -> None:
     alice, bob = bearer(world, "alice"), bearer(world, "bob")
     base = f"/api/v1/sip/{sip.pk}/plans"
+    # Before consent bob's unit does not see the case (SEC-1); the consent names it.
+    assert send(client, "post", base, {}, bob).status_code == 404
+    give_consent(world, sip)
     started = send(client, "post", base, {}, bob)
     assert started.status_code == 201, started.content
     assert started.json()["number"] == 1
@@ -92,7 +95,6 @@ def test_write_document_comment_and_evaluate(client: Client, world: World, sip: 
     # Bob's unit is not the coordinator's.
     refused = send(client, "post", f"{base}/1/documented", {"version": body["version"]}, bob)
     assert refused.status_code == 403
-    give_consent(world, sip)
     done = send(client, "post", f"{base}/1/documented", {"version": body["version"]}, alice)
     assert done.status_code == 200 and done.json()["documented_at"]
     read_only = send(client, "put", f"{base}/1", draft_body(done.json()["version"]), alice)

@@ -9,14 +9,34 @@ from django.utils import timezone
 
 from samordna.cases.acts import touch
 from samordna.cases.models import Case
+from samordna.organisations.models import Unit
 from samordna.sip.services import case as case_acts
+from samordna.sip.services import consent as consent_acts
 from tests.conftest import World
+
+
+def consent_to(world: World, case: Case, *units: Unit) -> None:
+    """Alice, the coordinator, records the individual's consent naming bob's unit (or
+    ``units``): from then on bob's unit, taking part, sees the case (SEC-1)."""
+    consent_acts.record_consent(
+        world.actor(world.alice),
+        case.pk,
+        {
+            "decision": "given",
+            "giver": "individual",
+            "giver_name": "Sture Lundberg",
+            "form": "oral",
+            "given_at": timezone.now() - dt.timedelta(minutes=5),
+            "units": list(units) or [world.participant_unit],
+        },
+    )
 
 
 @pytest.fixture
 def sip(world: World) -> Case:
     """An outpatient SIP for ``world.person`` opened by alice (``world.case`` is closed first),
-    with bob's unit taking part."""
+    with bob's unit taking part. No consent is recorded yet, so only alice's unit sees it
+    until a test records one (``consent_to``; seed 002_ca8314ba67d4fca6.txt line 156)."""
     world.case.closed_at = timezone.now()
     world.case.close_reason = Case.CloseReason.OTHER
     world.case.save()

@@ -25,6 +25,7 @@ from samordna.sip.services import case as case_acts
 from samordna.sip.services import consent as consent_acts
 from tests.conftest import World, make_user, valid_identity_number
 from tests.discharge.conftest import stay_data
+from tests.sip.conftest import consent_to
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -72,12 +73,13 @@ def test_a_sip_is_opened_from_the_identity_number_never_from_a_guessed_id(world:
 
 def test_a_second_active_sip_is_refused_by_the_database(world: World, sip: Case) -> None:
     """SIP-3, seed 000: "Ett SIP ärende åt gången kan vara aktivt per person."""
+    consent_to(world, sip)
     with pytest.raises(Conflict) as caught:
         case_acts.open_case(
             world.actor(world.bob), world.person.identity_number, "outpatient", timezone.now()
         )
     assert caught.value.code == "active_sip_exists"
-    assert str(sip.pk) in caught.value.message  # bob's unit takes part: the case is named
+    assert str(sip.pk) in caught.value.message  # bob's unit sees the case: it is named
     with pytest.raises(Conflict) as hidden:
         case_acts.open_case(
             world.actor(world.charlie), world.person.identity_number, "outpatient", timezone.now()
@@ -165,7 +167,8 @@ def test_opening_with_bad_input_stores_nothing(
 
 
 def test_consent_given_is_recorded_with_scope(world: World, sip: Case) -> None:
-    recorded = consent_acts.record_consent(world.actor(world.bob), sip.pk, consent(world))
+    # The coordinator records it: before consent only the coordinator's unit sees the case.
+    recorded = consent_acts.record_consent(world.actor(world.alice), sip.pk, consent(world))
     assert recorded.in_force
     assert list(recorded.units.all()) == [world.participant_unit]
     assert sip.events.filter(kind="consent_given").exists()
@@ -209,7 +212,7 @@ def test_bad_consent_is_refused(
     with pytest.raises(ServiceError) as caught:
         consent_acts.record_consent(world.actor(world.alice), sip.pk, consent(world, **extra))
     assert caught.value.code == code
-    assert not Consent.objects.exists()
+    assert not sip.consents.exists()
 
 
 def child_sip(world: World) -> Case:
@@ -259,6 +262,7 @@ def test_childrens_consent_giver_is_kept_only_where_the_county_keeps_it(
 
 def test_coordinator_change_keeps_history_and_moves_deadlines(world: World, sip: Case) -> None:
     """SIP-2, seeds 000 and 004: the change is recorded with who, when and why."""
+    consent_to(world, sip, world.owner_unit, world.participant_unit)
     case_acts.change_coordinator(
         world.actor(world.alice),
         sip.pk,
@@ -278,7 +282,7 @@ def test_coordinator_change_keeps_history_and_moves_deadlines(world: World, sip:
         sip.obligations.get(kind="sip_invitation", cancelled_at__isnull=True).unit
         == world.participant_unit
     )
-    # Alice's unit still takes part, now as a participant.
+    # Alice's unit still takes part, now as a participant the consent names.
     assert Case.objects.visible_to(world.actor(world.alice)).filter(pk=sip.pk).exists()
 
 
@@ -302,6 +306,7 @@ def test_bad_coordinator_change_is_refused(
 
 
 def test_only_the_coordinators_unit_closes(world: World, sip: Case) -> None:
+    consent_to(world, sip)
     with pytest.raises(Forbidden):
         case_acts.close_case(world.actor(world.bob), sip.pk, "goals_met")
     with pytest.raises(ServiceError) as caught:
@@ -349,6 +354,7 @@ def test_unrelated_unit_is_refused_every_act(world: World, sip: Case) -> None:
 
 @pytest.mark.parametrize(("user", "status"), [("alice", 200), ("bob", 200), ("charlie", 404)])
 def test_case_page(login, world: World, sip: Case, user: str, status: int) -> None:  # type: ignore[no-untyped-def]
+    consent_to(world, sip)
     response = login(getattr(world, user)).get(reverse("sip:case", args=[sip.pk]))
     assert response.status_code == status
     logged = AccessLog.objects.filter(user=getattr(world, user), what="sip.read").exists()
@@ -394,6 +400,7 @@ def test_death_from_the_person_page(login, world: World, sip: Case) -> None:  # 
 def test_person_page_lists_the_visible_cases_and_offers_to_open_a_sip(
     login, world: World, sip: Case
 ) -> None:  # type: ignore[no-untyped-def]
+    consent_to(world, sip)
     html = login(world.bob).get(reverse("people:detail", args=[world.person.pk])).content.decode()
     assert reverse("sip:case", args=[sip.pk]) in html
     assert reverse("sip:open") in html
@@ -402,6 +409,7 @@ def test_person_page_lists_the_visible_cases_and_offers_to_open_a_sip(
 def test_a_refused_act_answers_403_with_the_message_and_changes_nothing(
     login, world: World, sip: Case
 ) -> None:  # type: ignore[no-untyped-def]
+    consent_to(world, sip)
     response = login(world.bob).post(reverse("sip:close", args=[sip.pk]), {"reason": "goals_met"})
     assert response.status_code == 403
     assert "samordningsansvarigs enhet" in response.content.decode()

@@ -108,7 +108,9 @@ def invited(world: World, consented: Case) -> Meeting:
 
 
 def test_units_taking_part_add_signed_entries_by_area(world: World, sip: Case) -> None:
-    """Seed 002 line 195: the invited "kan komplettera kartläggningen"."""
+    """Seed 002 line 195: the invited "kan komplettera kartläggningen" (bob's unit, named in
+    the consent)."""
+    give_consent(world, sip, units=[world.participant_unit])
     assessment_acts.add_assessment(
         world.actor(world.alice), sip.pk, "mobility", "Går med rollator."
     )

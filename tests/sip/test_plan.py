@@ -55,6 +55,7 @@ def test_first_version_takes_the_individuals_wish_for_paper_or_digital(
     world: World, sip: Case
 ) -> None:
     Person.objects.filter(pk=world.person.pk).update(preferred_plan_format="digital")
+    give_consent(world, sip)  # bob's unit sees the case once the consent names it
     started = plan_acts.start_version(world.actor(world.bob), sip.pk)
     assert (started.number, started.plan_format, started.documented_at) == (1, "digital", None)
     assert sip.events.filter(kind="plan_version_started").exists()
@@ -62,6 +63,7 @@ def test_first_version_takes_the_individuals_wish_for_paper_or_digital(
 
 def test_any_unit_taking_part_writes_the_draft(world: World, sip: Case) -> None:
     """Seed 001 lines 516-517: the plan is "dokumenterad av deltagande aktörer"."""
+    give_consent(world, sip)  # bob's unit sees the case once the consent names it
     started = plan_acts.start_version(world.actor(world.alice), sip.pk)
     saved = plan_acts.save_draft(world.actor(world.bob), sip.pk, 1, started.version, draft(world))
     plan_ = contents(sip, 1)
@@ -162,6 +164,7 @@ def test_bad_fields_are_refused(
 def test_concurrent_edit_is_refused_and_the_first_write_kept(world: World, sip: Case) -> None:
     """Optimistic locking: alice and bob open version 1 at the same version; bob saves first,
     alice's save is refused with 409 and bob's text stays."""
+    give_consent(world, sip)  # bob's unit sees the case once the consent names it
     started = plan_acts.start_version(world.actor(world.alice), sip.pk)
     plan_acts.save_draft(
         world.actor(world.bob), sip.pk, 1, started.version, draft(world, main_goal="Bobs text")

@@ -120,6 +120,7 @@ def test_the_case_page_shows_the_plan_and_its_links(
 
 @pytest.mark.parametrize(("user", "status"), [("bob", 302), ("charlie", 404)])
 def test_starting_the_plan(login: Any, world: World, sip: Case, user: str, status: int) -> None:
+    give_consent(world, sip)  # bob's unit sees the case once the consent names it
     response = login(getattr(world, user)).post(
         reverse("sip:plan-new", args=[sip.pk]), {"meeting": ""}
     )
@@ -137,6 +138,7 @@ def test_a_second_draft_is_refused_on_the_case_page(login: Any, world: World, si
 
 
 def test_the_whole_draft_is_saved_from_one_page(login: Any, world: World, sip: Case) -> None:
+    give_consent(world, sip)  # bob's unit sees the case once the consent names it
     written(world, sip)
     data = form_data(sip, 1, main_goal="Bo kvar hemma", **{"actions-3-DELETE": "on"})
     data |= {
@@ -196,6 +198,7 @@ def test_bad_input_shows_a_message_and_changes_nothing(
 def test_the_second_writer_gets_409_and_keeps_their_text(
     login: Any, world: World, sip: Case
 ) -> None:
+    give_consent(world, sip)  # bob's unit sees the case once the consent names it
     written(world, sip)
     url = reverse("sip:plan-edit", args=[sip.pk, 1])
     bobs, alices = (
@@ -240,13 +243,16 @@ def test_documenting_and_handing_over_from_the_version_page(
 ) -> None:
     saved = written(world, sip)
     documented_url = reverse("sip:plan-documented", args=[sip.pk, 1])
-    # Bob's unit is not the coordinator's.
-    assert login(world.bob).post(documented_url, {"version": saved.version}).status_code == 403
-    # No consent yet: the page says what is missing.
+    # No consent yet: bob's unit does not see the case (SEC-1), and the page tells alice what
+    # is missing.
+    assert login(world.bob).post(documented_url, {"version": saved.version}).status_code == 404
     alice = login(world.alice)
     refused = alice.post(documented_url, {"version": saved.version})
     assert refused.status_code == 400 and 'role="alert"' in refused.content.decode()
     give_consent(world, sip)
+    # Bob's unit, named in the consent, sees it now, but it is not the coordinator's.
+    assert login(world.bob).post(documented_url, {"version": saved.version}).status_code == 403
+    alice = login(world.alice)
     assert alice.post(documented_url, {"version": saved.version}).status_code == 302
     assert contents(sip, 1).documented_at is not None
     # A documented version is read-only: its edit page leads to the version page.

@@ -8,8 +8,9 @@ discharge apps add their own one-to-one detail tables; participation, the timeli
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -25,12 +26,10 @@ if TYPE_CHECKING:
 
 class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, actor: Actor) -> CaseQuerySet:
-        """The one choke point for reading cases: a unit sees a case while it takes part (SEC-1)."""
-        now = timezone.now()
-        takes_part = Participation.objects.filter(case=OuterRef("pk"), unit=actor.unit).filter(
-            Q(until__isnull=True) | Q(until__gt=now)
-        )
-        return self.filter(Exists(takes_part))
+        """The one choke point for reading cases (SEC-1): a unit sees a case while it takes part
+        and, in a SIP, while the consent covers it (``ParticipationQuerySet.covered``)."""
+        seeing = Participation.objects.current().covered().filter(case=OuterRef("pk"))
+        return self.filter(Exists(seeing.filter(unit=actor.unit)))
 
     def active(self) -> CaseQuerySet:
         return self.filter(closed_at__isnull=True)
@@ -101,6 +100,69 @@ class Case(models.Model):
         return self.closed_at is None
 
 
+def _consent_in_force() -> models.QuerySet[Any]:
+    """The SIP's consent in force (given, not withdrawn) of the participation's case."""
+    # By name through the app registry: sip.models imports this module (no import circle).
+    consent = apps.get_model("sip", "Consent")
+    return consent.objects.filter(
+        case=OuterRef("case_id"), decision="given", withdrawn_at__isnull=True
+    )
+
+
+def _consent_names_unit() -> Exists:
+    """The consent in force names the participation's unit, or names none: a consent that
+    names no unit restricts no one, as the invitation has always read it
+    (``sip.services.invitations._require_consent_scope``)."""
+    return Exists(_consent_in_force().filter(Q(units=OuterRef("unit_id")) | Q(units__isnull=True)))
+
+
+class ParticipationQuerySet(models.QuerySet["Participation"]):
+    """Which participations give access: the single definition that ``Case.objects.visible_to``,
+    ``Person.objects.visible_to`` and the overview's read model (``overview.readmodel.rows``)
+    share, as indexed ``Exists`` subqueries, never a check per row in Python.
+
+    Seed 000_106b8acbeb42519c.txt line 110: "Grunden är att om den enskilde samtycker kan
+    informationsöverföring ske. Den enskilde får när som helst ta tillbaka sitt samtycke."
+    Seed 002_ca8314ba67d4fca6.txt line 156: "Observera att samtycke krävs för att ta del av en
+    tidigare upprättad SIP." The rule is evaluated on every request from the consent rows, so
+    a withdrawal takes effect on the next one.
+    """
+
+    def current(self) -> ParticipationQuerySet:
+        return self.filter(Q(until__isnull=True) | Q(until__gt=timezone.now()))
+
+    def covered(self) -> ParticipationQuerySet:
+        """The unit sees the case's contents (SEC-1). A stay and a message case: every unit
+        taking part (what a stay's recipient sees without consent is narrowed on the stay's
+        own page, CON-4: ``discharge.services.stays.sees_everything``; a message case is
+        opened only with the individual's consent to its recipients). A SIP: the coordinator's
+        unit, which opens it and records the consent (seed 000 line 177, seed 002 line 120),
+        whatever the consent's state; any other unit only while a consent in force names it."""
+        return self.filter(
+            ~Q(case__kind=Case.Kind.SIP) | Q(role=Participation.Role.OWNER) | _consent_names_unit()
+        )
+
+    def informed(self) -> ParticipationQuerySet:
+        """The unit may read the individual's record (address, phone, relatives, legal
+        representatives) through the case: the information exchange the consent is for (seed
+        000 line 110, line 176: "Där dokumenteras samtycke för SIP och informationsöverföring").
+        A SIP: only while a consent in force covers the unit; the coordinator's unit too, so
+        the opener sees the name, identity number and age on the case page until consent is
+        recorded, not the record. A stay: the ward, and the recipients only with consent to
+        information transfer (seed 001_118551e475ece215.txt lines 738-745: without it only
+        name, identity number, address and expected discharge date are sent, CON-4, which the
+        stay page shows itself). A message case: every unit taking part (its consent is
+        confirmed when the message is sent)."""
+        in_force = Exists(_consent_in_force())
+        sip = Q(case__kind=Case.Kind.SIP) & (
+            _consent_names_unit() | (Q(role=Participation.Role.OWNER) & in_force)
+        )
+        stay = Q(case__kind=Case.Kind.DISCHARGE) & (
+            Q(role=Participation.Role.OWNER) | Q(case__stay__consent_to_transfer=True)
+        )
+        return self.filter(sip | stay | Q(case__kind=Case.Kind.CONTACT))
+
+
 class Participation(models.Model):
     """A unit taking part in a case between ``since`` and ``until`` (time-bounded access)."""
 
@@ -114,6 +176,8 @@ class Participation(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     since = models.DateTimeField(default=timezone.now)
     until = models.DateTimeField(null=True, blank=True)
+
+    objects = ParticipationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("participation")

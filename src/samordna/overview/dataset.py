@@ -1,8 +1,9 @@
 """A realistic county dataset of any size, for the overview's scale tests and benchmark (issue 5).
 
 On top of the demo county (its units and staff) it adds individuals with valid test identity
-numbers and, per case, what the routines produce: SIP cases (40 %) with consent-free basics, an
-invitation, a meeting with its participants, open and met deadlines and follow-ups; stays (60 %)
+numbers and, per case, what the routines produce: SIP cases (40 %) with the consent naming the
+units that take part, an invitation, a meeting with its participants, open and met deadlines and
+follow-ups; stays (60 %)
 with admission, ready-for-discharge and discharge notices to the municipality's needs assessment,
 municipal health care and the listed primary care centre; and messages between the units of a
 case (one case in three). Most of what is old is done (cases closed, notices acknowledged, deadlines
@@ -38,7 +39,7 @@ from samordna.messaging.models import Message
 from samordna.organisations.models import County, Membership, Principal, Unit, User
 from samordna.overview import readmodel
 from samordna.people.models import Person
-from samordna.sip.models import Meeting, Participant, SipCase
+from samordna.sip.models import Consent, Meeting, Participant, SipCase
 
 CASES_PER_CHUNK = 10_000
 CHUNK = 2000  # rows per INSERT on SQLite
@@ -309,6 +310,18 @@ class Rows:
             Obligation, "case_id", "unit_id", "kind", "due_at", "met_at", "cancelled_at"
         )
         self.participants = Table(Participant, "meeting_id", "kind", "unit_id", "name")
+        self.consents = Table(
+            Consent,
+            "case_id",
+            "decision",
+            "giver",
+            "giver_name",
+            "form",
+            "given_at",
+            "recorded_by_id",
+            "recorded_at",
+        )
+        self.consent_units = Table(Consent.units.through, "consent_id", "unit_id")
 
     def tables(self) -> list[Table]:
         return [t for t in vars(self).values() if isinstance(t, Table)]
@@ -399,9 +412,17 @@ def _chunk(c: County_, rng: random.Random, n: int, now: dt.datetime, rows: Rows)
             rows.participations.add(p.case, unit.id, PARTICIPANT, p.opened_at)
         rows.events.add(p.case, "opened", user, p.owner.id, p.opened_at, p.opened_at)
     outpatient = str(SipCase.Type.OUTPATIENT)
+    given, individual, oral = str(Consent.Decision.GIVEN), str(Consent.Giver.INDIVIDUAL), "oral"
     for p in plans:
         if p.kind == SIP:
             rows.sips.add(p.case, outpatient, p.opened_at)
+            # The units taking part are those the consent names (SEC-1): recorded at opening.
+            user = c.user(p.owner)
+            consent = rows.consents.add(
+                p.case, given, individual, "Individen", oral, p.opened_at, user, p.opened_at
+            )
+            for unit in p.others:
+                rows.consent_units.add(consent, unit.id)
     outbox = Outbox(c, rng, now, rows)
     _stays(rng, [p for p in plans if p.kind == DISCHARGE], outbox, now, rows)
     meetings = _sips(c, rng, [p for p in plans if p.kind == SIP], outbox, now, rows)

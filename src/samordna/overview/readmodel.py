@@ -13,8 +13,9 @@ open deadlines; meetings not held or cancelled that the unit is invited to or ho
 discharges of active stays it takes part in; and, only counted, the active SIP cases and stays
 it takes part in. Rows are time-independent (a meeting stays a row until it is held or
 cancelled): the queries in ``overview.services`` apply "upcoming" and the look-back window.
-A unit takes part while its ``Participation`` has no end (``until``): an act that ends one
-touches the case, and the rows go.
+A unit takes part while its ``Participation`` has no end (``until``) and, in a SIP, the consent
+in force covers it: an act that ends one, or records or withdraws consent, touches the case, and
+the rows go.
 """
 
 from __future__ import annotations
@@ -88,10 +89,13 @@ def rows(cases: dict[str, Any], kinds: set[str] | None = None) -> Iterator[Row]:
     def on(prefix: str) -> Q:
         return Q(**{f"{prefix}{lookup}": value for lookup, value in cases.items()})
 
+    # The units that see the case (SEC-1): taking part and, in a SIP, covered by the consent in
+    # force, the choke point's own definition (``ParticipationQuerySet.covered``). A consent
+    # act touches its case, so a withdrawal takes the rows of the units it covered away.
     taking_part = set(
-        Participation.objects.filter(on("case__"), until__isnull=True).values_list(
-            "case_id", "unit_id"
-        )
+        Participation.objects.covered()
+        .filter(on("case__"), until__isnull=True)
+        .values_list("case_id", "unit_id")
     )
 
     deliveries = Delivery.objects.filter(on("notice__case__"), acknowledged_at__isnull=True)

@@ -39,15 +39,17 @@ class PersonQuerySet(models.QuerySet["Person"]):
     def visible_to(self, actor: Actor) -> PersonQuerySet:
         """The one choke point for reading individuals (SEC-1).
 
-        A unit sees a person it registered, or one in whose case it currently takes part.
+        A unit sees a person it registered, or one in whose case it currently takes part and
+        the consent lets it read the individual's record (``ParticipationQuerySet.informed``).
         """
         # By name through the app registry: cases.models imports this module (no import circle).
         Participation = apps.get_model("cases", "Participation")
-        now = timezone.now()
-        takes_part = Participation.objects.filter(
-            case__person=OuterRef("pk"), unit=actor.unit
-        ).filter(Q(until__isnull=True) | Q(until__gt=now))
-        return self.filter(Q(registered_by_unit=actor.unit) | Exists(takes_part))
+        informed = (
+            Participation.objects.current()
+            .informed()
+            .filter(case__person=OuterRef("pk"), unit=actor.unit)
+        )
+        return self.filter(Q(registered_by_unit=actor.unit) | Exists(informed))
 
 
 class Person(models.Model):

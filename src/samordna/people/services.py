@@ -179,10 +179,12 @@ def _surname_ranges(keys: list[str]) -> list[Q]:
 def _active_participation(actor: Actor) -> Exists:
     from samordna.cases.models import Participation
 
+    # The same participations as the choke point's (``Person.objects.visible_to``), so that a
+    # page of candidates is not spent on individuals the consent does not let the unit read.
     return Exists(
-        Participation.objects.filter(case__person=OuterRef("pk"), unit=actor.unit).filter(
-            Q(until__isnull=True) | Q(until__gt=timezone.now())
-        )
+        Participation.objects.current()
+        .informed()
+        .filter(case__person=OuterRef("pk"), unit=actor.unit)
     )
 
 

@@ -81,7 +81,10 @@ def target(
 def _check_case(case: Case, units: list[Unit]) -> None:
     """What the case's own consent allows. A stay without consent to information transfer
     sends only the admission and discharge notices (seed 001_118551e475ece215.txt lines
-    656-657). In a SIP, units that do not take part yet must be covered by the consent (CON-1)."""
+    656-657). In a SIP every recipient must see the case (SEC-1): the coordinator's unit, or a
+    unit the consent in force covers (CON-1; ``ParticipationQuerySet.covered``), whether it
+    takes part already or not: a unit the consent does not cover would get a message it
+    cannot read."""
     cases.require_active(case)
     if case.kind == Case.Kind.DISCHARGE and not case.stay.consent_to_transfer:
         raise ServiceError(
@@ -93,10 +96,7 @@ def _check_case(case: Case, units: list[Unit]) -> None:
         )
     if case.kind != Case.Kind.SIP:
         return
-    taking_part = set(
-        case.participations.filter(until__isnull=True).values_list("unit_id", flat=True)
-    )
-    new = [u for u in units if u.pk not in taking_part]
+    new = [u for u in units if u.pk != case.owner_unit_id]
     if not new:
         return
     consent = consent_in_force(case)

@@ -122,10 +122,16 @@ class InvitationForm(DetailsForm):
         kwargs.setdefault("auto_id", "invite_%s")  # unique ids beside the consent form
         super().__init__(*args, **kwargs)
         person = case.person
+        # The individual's relatives and representatives are part of the record the consent
+        # opens to the coordinator (``ParticipationQuerySet.informed``, seed
+        # 000_106b8acbeb42519c.txt line 110); no invitation is sent before it anyway.
+        consented = case.consents.filter(decision="given", withdrawn_at__isnull=True).exists()
         choices: dict[str, Any] = {
             "units": units.exclude(pk=case.owner_unit_id),
-            "relatives": person.relatives.all(),
-            "representatives": person.representatives.all(),
+            "relatives": person.relatives.all() if consented else person.relatives.none(),
+            "representatives": person.representatives.all()
+            if consented
+            else person.representatives.none(),
         }
         for name, queryset in choices.items():
             field = self.fields[name]
