@@ -20,7 +20,7 @@ from samordna.discharge.models import DailyAmount, Stay
 from samordna.discharge.services import collaboration as svu_collaboration_acts
 from samordna.discharge.services import notices as notices_acts
 from samordna.discharge.services import stays as stays_acts
-from samordna.organisations.models import Membership, User
+from samordna.organisations.models import Membership, Unit, User
 from samordna.people.models import Person
 from tests.conftest import World, make_user, valid_identity_number
 from tests.discharge.conftest import stay_data, version, ward
@@ -344,7 +344,8 @@ def test_liability_csv(login: Login, world: World, nurse: User) -> None:
             actor, case.pk, version(case), at("2026-03-09 10:00"), False
         )
         url = reverse("discharge:liability-csv") + "?municipality=lulea&month=2026-03"
-        response = login(world.bob).get(url)
+        invoicing = make_user("ivar", world.participant_unit, Membership.Role.INVOICING)
+        response = login(invoicing).get(url)
         assert response.status_code == 200
         assert response["Content-Type"].startswith("text/csv")
         lines = response.content.decode("utf-8-sig").splitlines()
@@ -352,14 +353,52 @@ def test_liability_csv(login: Login, world: World, nurse: User) -> None:
         fields = lines[1].split(";")
         assert fields[1] == "19360323-9090" and fields[3] == "2026-03-06"
         assert fields[5:8] == ["3", "6 7 8", "6000"]
+        # Each export is logged: one row for the export, one per individual in it (SEC-2).
         assert AccessLog.objects.filter(
-            user=world.bob, action="export", person=world.person
+            user=invoicing, action="export", what="stay.liability_export: lulea 2026-03"
         ).exists()
-        for user in (world.alice, world.charlie):
-            assert login(user).get(url).status_code == 403
-        admin = make_user("gunilla", world.owner_unit, Membership.Role.COUNTY_ADMIN)
-        assert login(admin).get(url).status_code == 200
-        assert login(world.bob).get(url.replace("2026-03", "march")).status_code == 400
+        assert AccessLog.objects.filter(
+            user=invoicing, action="export", person=world.person
+        ).exists()
+        assert login(invoicing).get(url.replace("2026-03", "march")).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("unit", "role", "status"),
+    [
+        ("lulea_unit", Membership.Role.INVOICING, 200),
+        ("lulea_unit", Membership.Role.UNIT_ADMIN, 200),
+        ("region_unit", Membership.Role.COUNTY_ADMIN, 200),
+        ("lulea_unit", Membership.Role.CASE_OFFICER, 403),
+        ("lulea_school", Membership.Role.OTHER_PROFESSIONAL, 403),
+        ("lulea_school", Membership.Role.NURSE, 403),
+        ("pitea_unit", Membership.Role.INVOICING, 403),
+        ("pitea_unit", Membership.Role.UNIT_ADMIN, 403),
+        ("region_unit", Membership.Role.UNIT_ADMIN, 403),
+        ("region_unit", Membership.Role.NURSE, 403),
+    ],
+)
+def test_only_the_invoicing_roles_export_the_liability(
+    login: Login, world: World, unit: str, role: str, status: int
+) -> None:
+    """Issue 17: the CSV holds identity numbers of every liable stay of the municipality, so
+    only the roles that handle the invoice export it: the municipality's administrators and
+    invoicing staff, and county administrators; not every unit of the municipality, such as
+    the school health service."""
+    units = {
+        "lulea_unit": world.participant_unit,
+        "lulea_school": Unit.objects.create(
+            principal=world.lulea, code="lulea-elevhalsa", name="Elevhälsan", kind="school"
+        ),
+        "pitea_unit": world.unrelated_unit,
+        "region_unit": world.owner_unit,
+    }
+    user = make_user("exporter", units[unit], role)
+    url = reverse("discharge:liability-csv") + "?municipality=lulea&month=2026-03"
+    response = login(user).get(url)
+    assert response.status_code == status
+    exported = AccessLog.objects.filter(user=user, action="export").exists()
+    assert exported is (status == 200)
 
 
 # Planning basis, care contact, replies, information (SVU-3 to SVU-6) -----------------------------
@@ -529,8 +568,9 @@ def test_the_liability_csv_reads_a_constant_number_of_queries(
                     actor, case.pk, version(case), at("2026-03-09 10:00"), False
                 )
 
+    invoicing = make_user("ivar", world.participant_unit, Membership.Role.INVOICING)
     with time_machine.travel(at("2026-04-02 10:00"), tick=False):
-        client = login(world.bob)  # logged in when exporting: no session renewal is due
+        client = login(invoicing)  # logged in when exporting: no session renewal is due
     url = reverse("discharge:liability-csv") + "?municipality=lulea&month=2026-03"
 
     def export() -> tuple[int, int]:

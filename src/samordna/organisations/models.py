@@ -166,6 +166,8 @@ class Membership(models.Model):
         OTHER_PROFESSIONAL = "other_professional", _("Other professional")
         UNIT_ADMIN = "unit_admin", _("Unit administrator")
         COUNTY_ADMIN = "county_admin", _("County administrator")
+        # The municipality's invoicing: may export the payment liability (issue 17).
+        INVOICING = "invoicing", _("Invoicing")
         # Grants nothing yet: no act, screen or API endpoint checks it. It is kept for the
         # county's indicators (issue 13), which will be readable by this role only.
         STATISTICS = "statistics", _("Statistics")

@@ -59,12 +59,18 @@ class LiabilityRow:
     result: liability.Liability
 
 
+# Who handles the invoice at the municipality: its administrators and its invoicing staff.
+MUNICIPAL_EXPORT_ROLES = (Membership.Role.UNIT_ADMIN, Membership.Role.INVOICING)
+
+
 def may_export(actor: Actor, municipality: Principal) -> bool:
-    """County administrators of the county, and the municipality's own units."""
-    return actor.unit.principal_id == municipality.pk or (
-        actor.has_role(Membership.Role.COUNTY_ADMIN)
-        and actor.unit.principal.county_id == municipality.county_id
-    )
+    """The export lists identity numbers across cases the unit need not take part in, so it
+    is open only to the roles that handle the invoice (issue 17): county administrators of the
+    county, and the administrators and invoicing staff of the municipality's own units, not
+    every unit of the municipality (the school health service included)."""
+    if actor.has_role(Membership.Role.COUNTY_ADMIN):
+        return actor.unit.principal.county_id == municipality.county_id
+    return actor.unit.principal_id == municipality.pk and actor.has_role(*MUNICIPAL_EXPORT_ROLES)
 
 
 def liability_export(actor: Actor, code: str, month: str) -> tuple[Principal, list[LiabilityRow]]:
@@ -83,7 +89,10 @@ def liability_export(actor: Actor, code: str, month: str) -> tuple[Principal, li
     if not may_export(actor, municipality):
         raise Forbidden(
             "not_permitted",
-            _("Only the municipality's own units and county administrators may export this."),
+            _(
+                "Only the municipality's administrators and invoicing staff, and county "
+                "administrators, may export this."
+            ),
         )
     last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
     stays = (
