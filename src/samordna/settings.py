@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "samordna.caching.NoStoreMiddleware",  # after WhiteNoise: static files keep their caching
     "samordna.validation.NulGuardMiddleware",
     "csp.middleware.CSPMiddleware",
     "samordna.operations.middleware.WithoutSessionMiddleware",
