@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from samordna.audit.models import AccessLog
 from samordna.core.rules import RuleSet
 from samordna.organisations.models import County, User
+from samordna.organisations.rules_form import RULES, TEXTS, source_text
 from tests.conftest import World, force_full_login
 
 
@@ -31,43 +31,95 @@ def test_individuals_are_not_in_the_admin(admin_client_: Client) -> None:
     assert admin_client_.get("/admin/people/person/").status_code == 404
 
 
-def test_rule_set_table_shows_values_with_their_sources(
+def test_the_rule_set_is_a_swedish_form_with_meaning_unit_and_source(
     admin_client_: Client, world: World
 ) -> None:
+    """Issue 18 item 13: it was raw JSON with English keys and file names as sources."""
     page = admin_client_.get(reverse("admin:organisations_county_change", args=[world.county.pk]))
     html = page.content.decode()
-    assert "payment_cutoff" in html and "001_118551e475ece215.txt" in html
+    assert 'for="id_payment_cutoff">Brytpunkt för betalningsansvaret:</label>' in html
+    assert "Anges i klockslag." in html and "Anges i arbetsdagar." in html
+    assert "Länsgemensam riktlinje för samverkan, Norrbottens län" in html
+    assert "001_118551e475ece215.txt" not in html
+    assert 'name="rules"' not in html  # no JSON box any more
+    assert 'value="12:00"' in html  # the current values are filled in
 
 
-def post_rules(client: Client, county: County, rules: object) -> str:
+def test_every_rule_has_a_label_a_meaning_and_a_known_routine() -> None:
+    for name in RULES:
+        assert name in TEXTS, name
+        assert "«" in source_text(name) and ".txt" not in source_text(name), name
+
+
+def form_data(county: County, **change: object) -> dict[str, object]:
+    values = county.rule_set.to_json()
+    values["reading_times"] = ", ".join(values["reading_times"])
+    values.update(change)
+    data = {"code": county.code, "name": county.name}
+    data.update({k: v for k, v in values.items() if v is not False})  # unchecked boxes send nothing
+    return {k: ("on" if v is True else v) for k, v in data.items()}
+
+
+def post_rules(client: Client, county: County, **change: object) -> tuple[int, str]:
     url = reverse("admin:organisations_county_change", args=[county.pk])
-    data = {"code": county.code, "name": county.name, "rules": json.dumps(rules)}
-    return client.post(url, data).content.decode()
+    response = client.post(url, form_data(county, **change))
+    return response.status_code, response.content.decode()
 
 
 @pytest.mark.parametrize(
-    "change",
+    ("change", "field", "message"),
     [
-        {"reading_times": ["25:00"]},
-        {"meeting_min_days": 30},
-        {"unknown_rule": 1},
-        {"payment_days_by_cutoff": -1},
+        ({"reading_times": "25:00"}, "reading_times", "klocktid"),
+        ({"reading_times": ""}, "reading_times", ""),
+        ({"meeting_min_days": 30}, "meeting_min_days", "får inte vara större än"),
+        ({"payment_days_by_cutoff": -1}, "payment_days_by_cutoff", ""),
+        ({"payment_days_by_cutoff": 5}, "payment_days_by_cutoff", "får inte vara större än"),
+        ({"payment_cutoff": "12.00"}, "payment_cutoff", ""),
+        ({"reading_days": "sometimes"}, "reading_days", ""),
+        ({"follow_up_max_days": "ett år"}, "follow_up_max_days", ""),
     ],
 )
-def test_bad_rule_set_is_refused_and_nothing_changes(
-    admin_client_: Client, world: World, change: dict[str, object]
+def test_bad_rule_set_is_refused_on_its_field_and_nothing_changes(
+    admin_client_: Client, world: World, change: dict[str, object], field: str, message: str
 ) -> None:
     before = world.county.rules
-    html = post_rules(admin_client_, world.county, {**before, **change})
-    assert "errorlist" in html
+    logged = AccessLog.objects.count()
+    status, html = post_rules(admin_client_, world.county, **change)
+    assert status == 200 and "errorlist" in html
+    row = html[html.index(f'id="id_{field}"') - 1500 : html.index(f'id="id_{field}"')]
+    assert "errorlist" in row, field  # the message sits on the rule's own field
+    assert message in html
     world.county.refresh_from_db()
     assert world.county.rules == before
+    assert AccessLog.objects.count() == logged
 
 
-def test_good_rule_set_is_saved(admin_client_: Client, world: World) -> None:
-    rules = {**world.county.rules, "reading_times": ["09:00", "13:00"], "reading_days": "working"}
-    post_rules(admin_client_, world.county, rules)
+def test_a_change_is_saved_logged_and_dated_and_computed_deadlines_keep_their_values(
+    admin_client_: Client, world: World
+) -> None:
+    from tests.sip.test_meetings import bobs, give_consent, invite
+
+    give_consent(world, world.case)
+    meeting = invite(world, world.case)
+    due = bobs(meeting, world).due_at
+    status, _html = post_rules(
+        admin_client_,
+        world.county,
+        reading_times="13:00, 09:00",
+        reading_days="working",
+        read_on_day_3_of_long_holidays=True,
+    )
+    assert status == 302
     world.county.refresh_from_db()
-    assert world.county.rule_set.reading_days == "working"
-    assert len(world.county.rule_set.reading_times) == 2
-    assert RuleSet.from_json(world.county.rules) == world.county.rule_set
+    rules = world.county.rule_set
+    assert rules.reading_days == "working" and len(rules.reading_times) == 2
+    assert rules.read_on_day_3_of_long_holidays is True
+    assert RuleSet.from_json(world.county.rules) == rules
+    log = AccessLog.objects.filter(what__startswith="county.rules: ").order_by("pk")
+    assert [e.what for e in log] == [
+        "county.rules: norrbotten: reading_times: 12:00 → 09:00, 13:00",
+        "county.rules: norrbotten: reading_days: all → working",
+        "county.rules: norrbotten: read_on_day_3_of_long_holidays: False → True",
+    ]
+    assert all(e.action == AccessLog.Action.UPDATE and e.user.username == "root" for e in log)
+    assert bobs(meeting, world).due_at == due  # stored when sent; the new rules are for new acts

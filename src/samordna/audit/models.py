@@ -29,6 +29,7 @@ DETAIL_LABELS = {
 
 # What each logged act means, for the people who review the log. Keys are stable identifiers.
 WHAT_LABELS = {
+    "county.rules": _("Change of the county's rule set"),
     "person.lookup": _("Look-up by identity number"),
     "person.search": _("Name search"),
     "person.detail": _("The individual's page"),

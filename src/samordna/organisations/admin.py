@@ -1,13 +1,14 @@
 """Organisation data in the Swedish admin (ORG-5). Rule sets are edited as validated JSON."""
 
-import json
+from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.utils.html import format_html, format_html_join
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from samordna.core.rules import SOURCES
+from samordna.accounts.middleware import client_ip
+from samordna.audit.models import AccessLog
 from samordna.organisations.models import (
     County,
     FederatedIdentity,
@@ -16,34 +17,74 @@ from samordna.organisations.models import (
     Unit,
     User,
 )
+from samordna.organisations.rules_form import CountyRulesForm, changed_rules
 
 
 @admin.register(County)
 class CountyAdmin(admin.ModelAdmin[County]):
-    """The rule set is edited as JSON (validated on save) and shown as a table with sources."""
+    """The rule set is edited in a Swedish form, rule by rule, each with its meaning, unit and
+    source; every change is written to the access log (issue 18 item 13)."""
 
+    form = CountyRulesForm
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
-    fields = ["code", "name", "rules", "rules_with_sources"]
-    readonly_fields = ["rules_with_sources"]
+    fieldsets = [
+        (None, {"fields": ["code", "name"]}),
+        (
+            _("Reading times"),
+            {
+                "fields": [
+                    "reading_times",
+                    "reading_days",
+                    "read_on_day_3_of_long_holidays",
+                    "long_holiday_min_days",
+                ]
+            },
+        ),
+        (
+            _("SIP"),
+            {
+                "fields": [
+                    "outpatient_invitation_working_days",
+                    "meeting_min_days",
+                    "meeting_max_days",
+                    "plan_documented_days",
+                    "plan_handed_over_days",
+                    "follow_up_max_days",
+                    "follow_up_comment_days_before",
+                    "children_consent_stored",
+                ]
+            },
+        ),
+        (
+            _("Discharge collaboration"),
+            {
+                "fields": [
+                    "discharge_invitation_days",
+                    "discharge_plan_days",
+                    "admission_notice_hours",
+                    "planning_basis_hours",
+                    "payment_cutoff",
+                    "payment_days_by_cutoff",
+                    "payment_days_after_cutoff",
+                ]
+            },
+        ),
+    ]
 
-    @admin.display(description=_("Rule set with sources"))
-    def rules_with_sources(self, county: County) -> str:
-        rows = format_html_join(
-            "",
-            "<tr><th scope='row'><code>{}</code></th><td>{}</td><td>{}</td></tr>",
-            (
-                (name, json.dumps(value, ensure_ascii=False), SOURCES.get(name, ""))
-                for name, value in county.rule_set.to_json().items()
-            ),
-        )
-        return format_html(
-            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
-            "<tbody>{}</tbody></table>",
-            _("Rule"),
-            _("Value"),
-            _("Source"),
-            rows,
+    def save_model(self, request: HttpRequest, obj: County, form: Any, change: bool) -> None:
+        assert isinstance(request.user, User)  # the admin is for staff who are logged in
+        before = County.objects.get(pk=obj.pk).rules if change else {}
+        super().save_model(request, obj, form, change)
+        AccessLog.objects.bulk_create(
+            AccessLog(
+                user=request.user,
+                unit=None,
+                action=AccessLog.Action.UPDATE,
+                what=f"county.rules: {obj.code}: {line}"[:200],
+                ip=client_ip(request),
+            )
+            for line in changed_rules(before, obj.rules)
         )
 
 
