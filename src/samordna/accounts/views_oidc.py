@@ -46,10 +46,9 @@ def _refused(
     oidc.log.warning(
         "oidc %s: login refused (%s) from %s", provider.name, refusal.reason, client_ip(request)
     )
-    response = render(
+    return render(
         request, "accounts/oidc_refused.html", {"message": refusal.message}, status=status
     )
-    return response
 
 
 @never_cache
