@@ -268,6 +268,32 @@ def test_the_number_search_says_only_that_the_individual_is_registered(
         assert leak not in html, leak
 
 
+def test_the_pages_that_start_a_process_do_not_name_an_individual_the_unit_cannot_see(
+    login: Any, world: World, greta: Person
+) -> None:
+    """Opening a SIP or registering a stay starts from the identity number: until the unit may
+    see the individual, the start page shows the number, not the name."""
+    charlie = login(world.charlie)
+    page = charlie.get(reverse("sip:open"), {"identity_number": greta.identity_number})
+    assert page.status_code == 200 and greta.identity.formatted in page.content.decode()
+    assert "Strand" not in page.content.decode()
+    other_ward = Unit.objects.create(
+        principal=world.region, code="sunderby-kir", name="Sunderby kirurgi", kind="inpatient_ward"
+    )
+    surgeon = make_user("sam", other_ward, Membership.Role.NURSE)
+    page = login(surgeon).get(
+        reverse("discharge:register"), {"identity_number": greta.identity_number}
+    )
+    assert page.status_code == 200 and "Strand" not in page.content.decode()
+    page = login(world.alice).get(reverse("sip:open"), {"identity_number": greta.identity_number})
+    assert "Strand" not in page.content.decode()  # registered by the ward, no case of hers
+    ward_nurse = User.objects.get(username="wanda")  # her ward registered her
+    page = login(ward_nurse, world.ward).get(
+        reverse("discharge:register"), {"identity_number": greta.identity_number}
+    )
+    assert "Greta Strand" in page.content.decode()
+
+
 # consent to information transfer -> (recipient sees the stay, recipient reads the record)
 STAY_TABLE = {False: (True, False), True: (True, True)}
 

@@ -50,7 +50,10 @@ def register(request: UnitRequest) -> HttpResponse:
                 messages.success(request, _("The stay is registered."))
                 return redirect("discharge:stay", pk=case.pk)
     return render(
-        request, "discharge/register.html", {"form": form, "person": person}, status=status
+        request,
+        "discharge/register.html",
+        {"form": form, "person": person, "visible": found.visible},
+        status=status,
     )
 
 

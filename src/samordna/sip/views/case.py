@@ -59,7 +59,7 @@ def open_case(request: UnitRequest) -> HttpResponse:
     return render(
         request,
         "sip/open.html",
-        {"form": form, "person": person, "origin": origin},
+        {"form": form, "person": person, "visible": found.visible, "origin": origin},
         status=400 if form.errors else 200,
     )
 
