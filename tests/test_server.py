@@ -148,3 +148,19 @@ def test_worker_and_thread_counts_come_from_the_command_line_the_environment_or_
             server.options(None, None, None)
     with pytest.raises(SystemExit, match="--threads"):
         server.options(None, 2, 0)
+
+
+def test_bad_api_tokens_are_counted_across_the_server_processes(served: str) -> None:
+    """Two worker processes, each connection to whichever accepts it: the count of bad tokens
+    is the database's, so the address is locked at the 20th whatever process answered (counted
+    per process, each would allow its own 20: 30 spread over two would lock only if one process
+    took 20 of them)."""
+    statuses = [
+        get(f"{served}/api/v1/units", Authorization=f"Bearer bad-{n}").status for n in range(30)
+    ]
+    limit = settings.THROTTLE_ADDRESS_FAILURES
+    assert statuses[: limit - 1] == [401] * (limit - 1)
+    assert set(statuses[limit - 1 :]) == {429}
+    locked = get(f"{served}/api/v1/units", Authorization="Bearer bad")
+    assert int(locked.headers["Retry-After"]) > 0
+    assert b'"code": "too_many_attempts"' in locked.body

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from samordna.accounts import otp
 from samordna.accounts.middleware import SESSION_KEY
@@ -40,11 +41,11 @@ def password(client: Client, username: str) -> Any:
 
 
 def set_up(user: User) -> tuple[TOTPDevice, list[str]]:
-    device = otp.pending_device(user)
-    codes = otp.confirm(user, device, code_of(device))
+    """As the setup page does: a new key confirmed with its current code."""
+    new = TOTPDevice(user=user, key=random_hex(20))
+    codes = otp.confirm(user, new, code_of(new))
     assert codes is not None
-    device.refresh_from_db()
-    return device, codes
+    return TOTPDevice.objects.get(user=user, confirmed=True), codes
 
 
 def with_app(user: User) -> TOTPDevice:
@@ -86,7 +87,9 @@ def test_an_administrator_without_a_factor_is_sent_to_setup_and_can_do_nothing_e
     html = page.content.decode()
     assert page.status_code == 200 and page["Cache-Control"].startswith("max-age=0")
     assert "<svg" in html and "QR-kod" in html  # the QR code, made on the server
-    device = TOTPDevice.objects.get(user=world.admin, confirmed=False)
+    assert not TOTPDevice.objects.exists()  # showing the key writes no row
+    device = TOTPDevice(key=client.session[otp.PENDING_KEY])
+    assert client.get(SETUP).content.decode().count(otp.secret(device)) == 1  # the same key
     shown = re.search(r'data-testid="otp-secret">([A-Z2-7 ]+)<', html)
     assert shown is not None
     assert otp.secret(device) == shown.group(1)
@@ -235,3 +238,10 @@ def test_demo_administrators_log_in_with_the_published_key(
     response = client.post(CODE, {"code": out.getvalue().split()[0]})
     assert response.status_code == 302
     assert client.session[otp.STATE_KEY] == otp.DONE
+
+
+def test_a_code_for_a_key_never_shown_creates_nothing(client: Client, world: World) -> None:
+    password(client, "admin")
+    response = client.post(SETUP, {"code": "123456"})
+    assert response.status_code == 302 and response["Location"] == SETUP
+    assert not TOTPDevice.objects.exists() and not Failure.objects.exists()

@@ -31,13 +31,16 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django_otp import login as otp_login
 from django_otp.models import Device
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from samordna.audit.models import AccessLog
 from samordna.organisations.models import Membership, Unit, User
 
 STATE_KEY = "samordna_second_factor"
+PENDING_KEY = "samordna_otp_new_key"
 AUTH_METHOD_KEY = "samordna_auth_method"
 DONE, NOT_REQUIRED, PENDING = "done", "not-required", "pending"
 STRONG_ROLES = (
@@ -80,6 +83,7 @@ def _password_login_starts_over(sender: Any, request: HttpRequest | None, **kwar
 
 def verified(request: HttpRequest, used: Device) -> None:
     """The code was right: the login is complete, under a new session key."""
+    request.session.pop(PENDING_KEY, None)
     otp_login(request, used)
     request.session[STATE_KEY] = DONE
     request.session.cycle_key()
@@ -106,22 +110,31 @@ def check(user: User, code: str) -> Device | None:
     return None
 
 
-def pending_device(user: User) -> TOTPDevice:
-    """The not yet confirmed device shown on the setup page (the same until confirmed)."""
-    found = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    return found or TOTPDevice.objects.create(user=user, name="app", confirmed=False)
+def pending_device(request: HttpRequest, create: bool = True) -> TOTPDevice | None:
+    """The new key the setup page shows, kept in the session until a first code confirms it
+    (so showing the page writes no row), as an unsaved device."""
+    key = request.session.get(PENDING_KEY)
+    if not isinstance(key, str) or len(key) != 40:
+        if not create:
+            return None
+        key = random_hex(20)
+        request.session[PENDING_KEY] = key
+    return TOTPDevice(user=request.user, name="app", key=key, confirmed=False)
 
 
 def confirm(user: User, new: TOTPDevice, code: str) -> list[str] | None:
-    """Confirm the new device with its first code; replaces any earlier factor and returns the
-    new recovery codes (shown once), or None when the code is wrong."""
+    """Confirm the new key with its first code; replaces any earlier factor and returns the
+    new recovery codes (shown once), or None when the code is wrong. The code confirming the
+    key counts as used (``last_t``): it cannot log in again."""
+    code = normalise(code)
+    totp = TOTP(new.bin_key, new.step, new.t0, new.digits, 0)
+    if not code.isdigit() or len(code) > new.digits or not totp.verify(int(code), new.tolerance):
+        return None
     with transaction.atomic():
-        new = TOTPDevice.objects.select_for_update().get(pk=new.pk, user=user, confirmed=False)
-        if not normalise(code).isdigit() or not new.verify_token(normalise(code)):
-            return None
-        TOTPDevice.objects.filter(user=user).exclude(pk=new.pk).delete()
-        new.confirmed = True
-        new.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user).delete()
+        TOTPDevice.objects.create(
+            user=user, name="app", key=new.key, confirmed=True, last_t=totp.t(), drift=totp.drift
+        )
         StaticDevice.objects.filter(user=user).delete()
         static = StaticDevice.objects.create(user=user, name="recovery")
         codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]

@@ -107,7 +107,9 @@ def setup(request: HttpRequest) -> HttpResponse:
     if otp.device(user) is not None and otp.state(request) != otp.DONE:
         # Replacing a factor takes the current one first.
         return redirect(_with_next("accounts:otp-code", next_url))
-    new = otp.pending_device(user)
+    new = otp.pending_device(request, create=request.method == "GET")
+    if new is None:  # a code for a key never shown: show one first
+        return redirect(_with_next("accounts:otp-setup", next_url))
     form = CodeForm(request.POST or None)
     lock = None
     if request.method == "POST":
