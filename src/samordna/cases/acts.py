@@ -57,7 +57,8 @@ def touch(*case_ids: int | None) -> None:
 def update(case_ids: Iterable[int]) -> None:
     ids = set(case_ids)
     if ids:
-        with transaction.atomic():
+        # Inside an act no savepoint of its own: should a read model fail, the act fails.
+        with transaction.atomic(savepoint=False):
             for read_model in _read_models:
                 read_model(ids)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
@@ -20,7 +21,12 @@ from samordna.people.models import Person
 
 def get_case(actor: Actor, pk: int, kind: str, what: str, lock: bool = False) -> Case:
     """A case the actor's unit takes part in, or NotFound; every read is logged (SEC-1, SEC-2)."""
-    cases = Case.objects.visible_to(actor).filter(kind=kind).select_related("person", "owner_unit")
+    # The county comes along: an act reads its rule set (deadlines) from the case's owner.
+    cases = (
+        Case.objects.visible_to(actor)
+        .filter(kind=kind)
+        .select_related("person", "owner_unit__principal__county")
+    )
     if lock:
         # A case read to be changed: the read models follow it when the act commits.
         cases = cases.select_for_update(of=("self",))
@@ -109,8 +115,27 @@ def record(
 
 def take_part(case: Case, unit: Unit, role: str = Participation.Role.PARTICIPANT) -> None:
     """Give a unit access to the case from now on (idempotent)."""
-    if not case.participations.filter(unit=unit, until__isnull=True).exists():
-        Participation.objects.create(case=case, unit=unit, role=role)
+    take_part_all(case, [unit], role)
+
+
+def take_part_all(
+    case: Case, units: Iterable[Unit], role: str = Participation.Role.PARTICIPANT
+) -> None:
+    """``take_part`` for several units in two queries, whatever their number: which of them
+    already take part, then one INSERT for the others."""
+    wanted = {unit.pk: unit for unit in units}
+    if not wanted:
+        return
+    already = set(
+        case.participations.filter(unit__in=list(wanted), until__isnull=True).values_list(
+            "unit_id", flat=True
+        )
+    )
+    new = [
+        Participation(case=case, unit=u, role=role) for k, u in wanted.items() if k not in already
+    ]
+    if new:
+        Participation.objects.bulk_create(new)
         touch(case.pk)
 
 

@@ -7,6 +7,8 @@ for right now is chosen at login and kept in the session.
 
 from __future__ import annotations
 
+import functools
+import json
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
@@ -19,6 +21,12 @@ from samordna.core.rules import DEFAULT_RULE_SETS, RuleSet
 
 def default_rules() -> dict[str, Any]:
     return RuleSet().to_json()
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(rules: str) -> RuleSet:
+    """A rule set is immutable (a frozen dataclass), so one parse serves every caller."""
+    return RuleSet.from_json(json.loads(rules))
 
 
 class County(models.Model):
@@ -42,7 +50,10 @@ class County(models.Model):
 
     @property
     def rule_set(self) -> RuleSet:
-        return RuleSet.from_json(self.rules)
+        """The county's rules, parsed once per process for each content they have had: the
+        cache key is the stored JSON itself, so a changed rule set (the admin, another
+        process) is parsed anew on its first use and an old one is never served."""
+        return _parsed(json.dumps(self.rules, sort_keys=True))
 
     def clean(self) -> None:
         try:

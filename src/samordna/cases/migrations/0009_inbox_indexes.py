@@ -5,8 +5,9 @@ index range of their own among its notices (the inbox, issue 11).
 
 A database trigger fills it in on insert from the notice, however the row is written (the acts,
 ``bulk_create``, the generator's COPY, a test writing rows by hand); a writer that gives the
-kind itself (the generator) is trusted, which keeps a COPY of millions of rows cheap. A notice
-never changes its kind. Existing rows are filled in here.
+kind itself (the generator) is trusted, which keeps a COPY of millions of rows cheap; on
+PostgreSQL a writer that leaves the column out (code from before this migration) gets it too.
+A notice never changes its kind. Existing rows are filled in here.
 """
 
 from django.conf import settings
@@ -16,7 +17,7 @@ POSTGRES = [
     """
     CREATE FUNCTION cases_delivery_kind() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        IF NEW.kind = '' THEN
+        IF NEW.kind IS NULL OR NEW.kind = '' THEN
             SELECT kind INTO NEW.kind FROM cases_notice WHERE id = NEW.notice_id;
         END IF;
         RETURN NEW;

@@ -126,8 +126,7 @@ def _send(
     Delivery.objects.bulk_create(
         Delivery(notice=notice, unit=unit, mode=Delivery.Mode.ACK, due_at=due) for unit in units
     )
-    for unit in units:
-        cases.take_part(case, unit, Participation.Role.RECIPIENT)
+    cases.take_part_all(case, units, Participation.Role.RECIPIENT)
     return notice
 
 
