@@ -24,7 +24,7 @@ from samordna.accounts.models import Failure
 from samordna.audit.models import AccessLog
 from samordna.organisations import demo
 from samordna.organisations.models import Membership, User
-from tests.conftest import PASSWORD, World, make_user
+from tests.conftest import PASSWORD, World, force_full_login, make_user
 
 SETUP = reverse("accounts:otp-setup")
 CODE = reverse("accounts:otp-code")
@@ -245,3 +245,17 @@ def test_a_code_for_a_key_never_shown_creates_nothing(client: Client, world: Wor
     response = client.post(SETUP, {"code": "123456"})
     assert response.status_code == 302 and response["Location"] == SETUP
     assert not TOTPDevice.objects.exists() and not Failure.objects.exists()
+
+
+def test_staff_reset_a_factor_in_the_django_admin(client: Client, world: World) -> None:
+    set_up(world.alice)
+    root = User.objects.create_superuser("root", password=PASSWORD)
+    force_full_login(client, root)
+    response = client.post(
+        reverse("admin:organisations_user_changelist"),
+        {"action": "reset_second_factor", "_selected_action": [world.alice.pk]},
+    )
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=world.alice).exists()
+    entry = AccessLog.objects.get(what="account.otp_reset: alice")
+    assert entry.user == root and entry.via == "admin"
