@@ -33,6 +33,7 @@ urlpatterns = [
     path("log/", include("samordna.audit.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    re_path(r"^api/v1/(?P<rest>.*)$", unknown_path),
+    # [\s\S], not ".": a path with an encoded line break (%0A) is the API's too (issue 17).
+    re_path(r"^api/v1/(?P<rest>[\s\S]*)\Z", unknown_path),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -230,3 +230,13 @@ def test_an_unknown_path_answers_the_json_error(db: None, method: str) -> None:
     response = getattr(client, method)(f"{PREFIX}/sip/null%2Cnull/close")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize("path", ["/x%0Ay", "/sip/1%0A/close", "/documents/blank/a%0A.pdf/x"])
+def test_a_path_with_a_line_break_answers_the_json_error(db: None, path: str) -> None:
+    """Found by scripts/fuzz-api (issue 17): the API's catch-all did not match a path with an
+    encoded line break (``.`` stops at one), so it fell through to the pages' HTML 404."""
+    response = Client().get(PREFIX + path)
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["code"] == "not_found"
