@@ -9,7 +9,6 @@ configuration and the OpenAPI schema, the field names from the apps' forms and t
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Iterator
@@ -17,18 +16,16 @@ from typing import Any
 
 import pytest
 from django import forms
-from django.apps import apps
 from django.core.management import call_command
-from django.db import connection
 from django.test import Client
 from django.urls import URLResolver, get_resolver
 
 from samordna import validation
 from samordna.accounts.middleware import SESSION_KEY
 from samordna.api.models import ApiToken
-from samordna.audit.models import AccessLog
 from samordna.cases.models import Case, Delivery
 from samordna.organisations.models import Unit, User
+from tests.digest import changed, snapshot
 from tests.test_validation import all_form_classes
 
 USERS = [("anna", "sunderby-med5"), ("lena", "lulea-bistand")]
@@ -72,24 +69,6 @@ ACTS_WITHOUT_INPUT = {
     "/persons/<int:pk>/relatives/<int:item>/remove/",  # the remove button has no fields
     "/stays/<int:pk>/planning-basis/",  # every question may be left unanswered (SVU-5)
 }
-# Tables a request may change although it changes nothing: every read of personal data is
-# logged by design (SEC-1), and the session is the client's own.
-NOT_COMPARED = {AccessLog._meta.db_table, "django_session"}
-
-
-def snapshot() -> dict[str, tuple[int, str]]:
-    """Every table of every model (also the many-to-many tables): its row count and a digest
-    of its content, independent of the order the database returns the rows in."""
-    out = {}
-    with connection.cursor() as cursor:
-        for model in apps.get_models(include_auto_created=True):
-            table = model._meta.db_table
-            if table in NOT_COMPARED or table in out:
-                continue
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
-            rows = sorted(repr(row) for row in cursor.fetchall())
-            out[table] = (len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest())
-    return out
 
 
 class Watch:
@@ -104,7 +83,7 @@ class Watch:
         if response.status_code >= 500:
             self.server_errors.append(what)
         after = snapshot()
-        differs = sorted(t for t in after if after[t] != self.before.get(t))
+        differs = changed(self.before, after)
         method = response.request["REQUEST_METHOD"]
         accepted_act = method == "POST" and response.status_code < 400 and may_act
         if differs and not accepted_act:
