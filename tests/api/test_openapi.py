@@ -240,3 +240,40 @@ def test_a_path_with_a_line_break_answers_the_json_error(db: None, path: str) ->
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
     assert response.json()["code"] == "not_found"
+
+
+HUGE_IDS = ["19362822118202654720", str(2**63), str(-(2**63) - 1), "+9223372036854775808"]
+
+
+def test_an_id_past_64_bits_answers_404_not_a_server_error(client: Client, world: Any) -> None:
+    """Found by scripts/fuzz-api (issue 17): a reply to message 19362822118202654720 with a
+    valid body reached the database, which cannot hold the number: a server error (SQLite's
+    OverflowError, PostgreSQL's numeric_value_out_of_range)."""
+    _token, secret = ApiToken.issue("test", world.bob, world.participant_unit)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    for huge in HUGE_IDS:
+        response = client.post(
+            f"{PREFIX}/messages/{huge}/reply",
+            {"body": "Ring 12"},
+            content_type="application/json",
+            **auth,
+        )
+        assert response.status_code == 404, (huge, response.content)
+        assert response.json()["code"] == "not_found"
+
+
+def test_every_id_in_a_path_past_64_bits_answers_404(client: Client, world: Any) -> None:
+    """The same for every operation of the document with an id in its path."""
+    _token, secret = ApiToken.issue("test", world.bob, world.participant_unit)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    tried = 0
+    for path, operations in document()["paths"].items():
+        if not re.search(r"\{(\w+_id|number)\}", path):
+            continue
+        for method in operations:
+            url = re.sub(r"\{(\w+_id|number)\}", HUGE_IDS[0], path)
+            url = re.sub(r"\{\w+\}", "x", url)
+            response = getattr(client, method)(url, {}, content_type="application/json", **auth)
+            assert response.status_code == 404, (method, url, response.content)
+            tried += 1
+    assert tried > 40

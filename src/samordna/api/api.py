@@ -7,13 +7,17 @@ stable for machines, ``message`` is Swedish for people.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import wraps
 from typing import Annotated, Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.responses import Status
+from pydantic import TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
 
 from samordna import validation
 from samordna.accounts import throttle
@@ -37,7 +41,6 @@ api = NinjaAPI(
     docs_url="/docs",
     urls_namespace="api-v1",
 )
-api.add_decorator(answered_in_one_transaction, mode="view")
 
 
 def error_response(
@@ -46,6 +49,43 @@ def error_response(
     return api.create_response(
         request, {"code": code, "message": message, "field": field}, status=status
     )
+
+
+# The largest id a row can have: ids are 64-bit (BigAutoField) in SQLite and PostgreSQL.
+MAX_ID = 2**63 - 1
+
+
+_AS_INT = TypeAdapter(int)
+
+
+def _past_max_id(value: object) -> bool:
+    """Whether the parameter, read as the operation reads it (pydantic takes ``-5``, ``+5``,
+    ``1_000`` and ``12.0``), is an integer no 64-bit column holds."""
+    try:
+        number = _AS_INT.validate_python(value)
+    except PydanticValidationError:
+        return False  # not an integer: the operation's own validation answers
+    return not -MAX_ID - 1 <= number <= MAX_ID
+
+
+def ids_in_range(run: Callable[..., HttpResponseBase]) -> Callable[..., Any]:
+    """An id in the path outside 64 bits (``/messages/19362822118202654720/reply``) names no
+    row: 404 before anything else. Without it, the query reached the database, which
+    refused the number (SQLite's OverflowError, PostgreSQL's numeric_value_out_of_range) with a
+    server error (found by scripts/fuzz-api, issue 17)."""
+
+    @wraps(run)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        for name, value in kwargs.items():  # the URL's parameters, as text
+            if (name.endswith("_id") or name == "number") and _past_max_id(value):
+                return error_response(request, 404, "not_found", "Finns inte.")
+        return run(request, *args, **kwargs)
+
+    return wrapper
+
+
+api.add_decorator(answered_in_one_transaction, mode="view")
+api.add_decorator(ids_in_range, mode="view")
 
 
 @api.exception_handler(ServiceError)
