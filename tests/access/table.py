@@ -1,0 +1,391 @@
+"""THE access table: what every screen and API operation answers each role (issue 17 item 5).
+
+``tests/access/test_matrix.py`` requests every route of the URL configuration (``WEB``, by URL
+name: ``namespace:name``, or the pattern when it has none) and every operation of the OpenAPI
+document (``API``, by ``METHOD /api/v1/path`` as the document writes it) as each role of
+``tests/access/world.py``, its path parameters pointing at Sture Lundberg's data, and compares
+the answer with this table. A route without a row fails the test, naming the route.
+
+The roles, in every row's order: ``coordinator`` (Hertsöns hälsocentral, the SIP's coordinator's
+unit; it also received the stay's notices), ``covered`` (Luleå biståndshandläggning: takes part in
+the SIP and in the stay, named in the consent), ``uncovered`` (Luleå kommunal hälso- och
+sjukvård: takes part in the SIP, not named in the consent, not in the stay), ``unrelated`` (Piteå
+LSS), ``county_admin`` (Region Norrbotten, samverkanskansliet: county administrator and Django
+staff), ``ward`` (Sunderby medicin 5, whose stay it is), ``anonymous`` and ``other_system`` (an API
+token of Bodens kommun's system; on the screens it is a request with that token and no login).
+
+``web(DEFAULT, role=OUTCOME, ...)`` / ``api(...)``: every role not named gets DEFAULT, except that a
+screen answers ``anonymous`` and ``other_system`` with LOGIN and an operation answers
+``anonymous`` with UNAUTHENTICATED unless named. A screen's row has the outcome of GET and of
+POST (``SAME``: POST answers as GET, the view does not write). The outcomes are in
+``tests/access/outcomes.py``: only those that may show the individual (SEES, ...) skip the leak
+search, only accepted writes (DONE, CREATED, ACCEPTED) may change the database.
+
+How to add a row for a new route: decide for each role what it must get (not what it gets), with
+the world's data in mind, write the row, run ``pytest tests/access``; a mismatch names the route,
+the role and what came instead. A write that needs valid input to reach its access check gets a
+body in ``BODIES`` (a form for a screen, JSON for an operation), a GET that needs a query string
+gets it in ``QUERIES``; every request is rolled back afterwards, so an accepted write changes
+nothing for the next one.
+"""
+
+from __future__ import annotations
+
+from tests.access.outcomes import (
+    ACCEPTED,
+    ADMIN_LOGIN,
+    CONFLICT,
+    CONFLICT_SEEN,
+    DENIED,
+    DENIED_SEEN,
+    DONE,
+    INVALID,
+    LOGIN,
+    NO_CONTENT,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    OK,
+    REDIRECT,
+    REFUSED_SEEN,
+    SEES,
+    SETUP_AGAIN,
+    STAFF,
+    STOP_POLLING,
+    UNAUTHENTICATED,
+    UNAVAILABLE,
+    Outcome,
+)
+from tests.access.world import ROLES
+
+Row = dict[str, Outcome]
+GET, POST = "GET", "POST"
+SAME = "same"  # POST answers as GET
+
+
+def web(default: Outcome, **roles: Outcome) -> Row:
+    row = {role: default for role in ROLES} | {"anonymous": LOGIN, "other_system": LOGIN}
+    return row | roles
+
+
+def api(default: Outcome, **roles: Outcome) -> Row:
+    return {role: default for role in ROLES} | {"anonymous": UNAUTHENTICATED} | roles
+
+
+def public(outcome: Outcome) -> Row:
+    return dict.fromkeys(ROLES, outcome)
+
+
+# Who sees what (SEC-1, issue 17 item 4): a SIP's contents only the units taking part that the
+# consent covers (and the coordinator's unit); the stay the ward and the units it notified; the
+# individual's record the units that registered him or see one of his cases with consent.
+SIP = web(NOT_FOUND, coordinator=SEES, covered=SEES)
+SIP_API = api(NOT_FOUND, coordinator=SEES, covered=SEES)
+STAY = web(NOT_FOUND, coordinator=SEES, covered=SEES, ward=SEES)
+STAY_API = api(NOT_FOUND, coordinator=SEES, covered=SEES, ward=SEES)
+PERSON = web(NOT_FOUND, coordinator=SEES, covered=SEES, ward=SEES)
+PERSON_API = api(NOT_FOUND, coordinator=SEES, covered=SEES, ward=SEES)
+# A write to the SIP with an empty form: who may reach the case gets the form back (400).
+SIP_FORM = web(NOT_FOUND, coordinator=REFUSED_SEEN, covered=REFUSED_SEEN)
+STAY_FORM = web(NOT_FOUND, coordinator=REFUSED_SEEN, covered=REFUSED_SEEN, ward=REFUSED_SEEN)
+# Lists of the unit's own things: a page for everyone logged in, the individual only on the
+# lists of the units that see him.
+OWN_LIST = web(OK, coordinator=SEES, covered=SEES)
+# An operation's body is validated against the schema before anything else (422), whoever asks.
+SCHEMA_FIRST = api(INVALID)
+
+WEB: dict[str, dict[str, Row | str]] = {
+    "home": {GET: public(REDIRECT), POST: public(REDIRECT)},
+    "health": {GET: public(OK), POST: SAME},
+    "accounts:login": {
+        GET: web(REDIRECT, anonymous=OK, other_system=OK),  # logged in: on to the unit choice
+        POST: web(REDIRECT, anonymous=OK, other_system=OK),  # an empty login: the form again
+    },
+    "accounts:logout": {GET: public(NOT_ALLOWED), POST: web(LOGIN)},
+    "accounts:choose-unit": {GET: web(OK), POST: web(INVALID)},
+    # Federated login with a provider that does not answer (the test's): a Swedish page saying
+    # so, and a callback without the login's state refused; the same for everyone.
+    "accounts:oidc-start": {GET: public(UNAVAILABLE), POST: public(NOT_ALLOWED)},
+    "accounts:oidc-callback": {GET: public(INVALID), POST: public(NOT_ALLOWED)},
+    # Second factor: the roles' logins are complete, so the code page sends on; anyone may set up
+    # a factor of their own accord; resetting another's is for administrators.
+    "accounts:otp-code": {GET: web(REDIRECT), POST: web(REDIRECT)},
+    "accounts:otp-setup": {GET: web(OK), POST: web(SETUP_AGAIN)},
+    "accounts:otp-reset": {
+        GET: web(DENIED, county_admin=OK),
+        POST: web(DENIED, county_admin=INVALID),
+    },
+    # An exact identity number: whether Sture is registered, his name only to those who see him.
+    "people:search": {
+        GET: web(OK, coordinator=SEES, covered=SEES, ward=SEES),
+        POST: SAME,
+    },
+    "people:register": {GET: web(OK), POST: web(INVALID)},
+    "people:detail": {
+        GET: PERSON,
+        POST: web(NOT_FOUND, coordinator=REFUSED_SEEN, covered=REFUSED_SEEN, ward=REFUSED_SEEN),
+    },
+    "people:death": {
+        GET: web(NOT_ALLOWED),
+        POST: web(NOT_FOUND, coordinator=DONE, covered=DONE, ward=DONE),
+    },
+    "people:add-relative": {
+        GET: web(NOT_ALLOWED),
+        POST: web(NOT_FOUND, coordinator=DONE, covered=DONE, ward=DONE),
+    },
+    "people:remove-relative": {
+        GET: web(NOT_ALLOWED),
+        POST: web(NOT_FOUND, coordinator=DONE, covered=DONE, ward=DONE),
+    },
+    "people:add-representative": {
+        GET: web(NOT_ALLOWED),
+        POST: web(NOT_FOUND, coordinator=DONE, covered=DONE, ward=DONE),
+    },
+    "people:remove-representative": {
+        GET: web(NOT_ALLOWED),
+        POST: web(NOT_FOUND, coordinator=DONE, covered=DONE, ward=DONE),
+    },
+    "sip:open": {GET: web(REDIRECT), POST: web(REDIRECT)},  # from the person's page only
+    "sip:case": {GET: SIP, POST: SAME},
+    "sip:consent": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
+    "sip:withdraw-consent": {
+        GET: web(NOT_ALLOWED),
+        POST: web(NOT_FOUND, coordinator=DONE, covered=DONE),
+    },
+    "sip:coordinator": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
+    "sip:close": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
+    "sip:assessment": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
+    "sip:invite": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
+    "sip:change-invitation": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
+    "sip:cancel-invitation": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
+    "sip:record-meeting": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
+    # The invitation went to the covered unit: only its inbox lists it; the others' inboxes are
+    # pages without Sture, and they cannot act on its delivery.
+    "sip:invitations": {GET: web(OK, covered=SEES), POST: SAME},
+    "sip:ack": {GET: web(NOT_ALLOWED), POST: web(NOT_FOUND, coordinator=DENIED, covered=DONE)},
+    "sip:answer": {
+        GET: web(NOT_ALLOWED),
+        POST: web(NOT_FOUND, coordinator=INVALID, covered=REFUSED_SEEN),
+    },
+    "sip:forward": {
+        GET: web(NOT_ALLOWED),
+        POST: web(NOT_FOUND, coordinator=INVALID, covered=REFUSED_SEEN),
+    },
+    # Version 2 is a draft already: a new version is refused until it is documented.
+    "sip:plan-new": {
+        GET: web(NOT_ALLOWED),
+        POST: web(NOT_FOUND, coordinator=CONFLICT_SEEN, covered=CONFLICT_SEEN),
+    },
+    "sip:plan-compare": {GET: SIP, POST: SAME},
+    "sip:plan-version": {GET: SIP, POST: SAME},
+    # Version 1 is documented: its edit page sends on to the version.
+    "sip:plan-edit": {
+        GET: web(NOT_FOUND, coordinator=REDIRECT, covered=REDIRECT),
+        POST: web(NOT_FOUND, coordinator=REDIRECT, covered=REDIRECT),
+    },
+    # Documenting and handing over are the coordinator's unit's acts (seed 000).
+    "sip:plan-documented": {
+        GET: web(NOT_ALLOWED),
+        POST: web(NOT_FOUND, coordinator=CONFLICT_SEEN, covered=DENIED_SEEN),
+    },
+    "sip:plan-handed-over": {
+        GET: web(NOT_ALLOWED),
+        POST: web(NOT_FOUND, coordinator=DONE, covered=DENIED_SEEN),
+    },
+    "sip:follow-up-comment": {GET: SIP, POST: SIP_FORM},
+    "sip:evaluate": {GET: SIP, POST: SIP_FORM},
+    "sip:for-individual": {GET: SIP, POST: SAME},
+    # Only an inpatient ward registers stays; it starts from the person search.
+    "discharge:register": {GET: web(DENIED, ward=REDIRECT), POST: web(DENIED, ward=REDIRECT)},
+    "discharge:notices": {GET: web(OK, coordinator=SEES, covered=SEES, ward=SEES), POST: SAME},
+    # The liability CSV holds identity numbers: the invoicing roles only (issue 17 item 7).
+    "discharge:liability-csv": {GET: web(DENIED, county_admin=SEES), POST: web(INVALID)},
+    "discharge:stay": {GET: STAY, POST: SAME},
+    "discharge:edit": {GET: web(NOT_ALLOWED), POST: STAY_FORM},
+    "discharge:admission": {GET: web(NOT_ALLOWED), POST: STAY_FORM},
+    "discharge:expected": {GET: web(NOT_ALLOWED), POST: STAY_FORM},
+    "discharge:ready": {GET: web(NOT_ALLOWED), POST: STAY_FORM},
+    "discharge:discharge": {GET: web(NOT_ALLOWED), POST: STAY_FORM},
+    "discharge:unavailable": {GET: web(NOT_ALLOWED), POST: STAY_FORM},
+    "discharge:planning-basis": {GET: web(NOT_ALLOWED), POST: STAY_FORM},
+    "discharge:care-contact": {GET: web(NOT_ALLOWED), POST: STAY_FORM},
+    "discharge:reply": {GET: web(NOT_ALLOWED), POST: STAY_FORM},
+    "discharge:sip-declined": {GET: web(NOT_ALLOWED), POST: STAY_FORM},
+    "discharge:death": {GET: web(NOT_ALLOWED), POST: STAY_FORM},
+    "discharge:information": {GET: STAY, POST: SAME},
+    # The admission notice's delivery to the covered unit: only it acknowledges; the others who
+    # see the stay are told so on the stay page (a message, nothing changed).
+    "discharge:ack": {
+        GET: web(NOT_ALLOWED),
+        POST: web(NOT_FOUND, coordinator=REDIRECT, covered=DONE, ward=REDIRECT),
+    },
+    "overview:overview": {
+        GET: web(OK, coordinator=SEES, covered=SEES, ward=SEES),
+        POST: web(NOT_ALLOWED),
+    },
+    "overview:counts": {
+        GET: web(OK, anonymous=STOP_POLLING, other_system=STOP_POLLING),
+        POST: public(NOT_ALLOWED),
+    },
+    # The message went from the coordinator's unit to the covered unit: a thread is read by its
+    # sender and recipients only, not by every unit of the case.
+    "messaging:inbox": {GET: OWN_LIST, POST: SAME},
+    "messaging:compose": {GET: web(REDIRECT), POST: web(REDIRECT)},  # from a person or case
+    "messaging:message": {GET: SIP, POST: SAME},
+    "messaging:reply": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
+    "messaging:ack": {GET: web(NOT_ALLOWED), POST: web(NOT_FOUND, coordinator=DONE, covered=DONE)},
+    "messaging:forward": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
+    # The deviation: the reporting unit (coordinator's) and the concerned unit (covered).
+    "deviations:list": {GET: OWN_LIST, POST: SAME},
+    "deviations:new": {GET: web(OK), POST: web(INVALID)},
+    "deviations:export": {GET: OWN_LIST, POST: SAME},
+    "deviations:detail": {GET: SIP, POST: SAME},
+    "deviations:edit": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
+    "deviations:confirm": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
+    "deviations:dismiss": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
+    "deviations:handle": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
+    "notifications:settings": {GET: web(OK), POST: web(INVALID)},
+    "documents:plan": {GET: SIP, POST: SAME},
+    "documents:consent": {GET: SIP, POST: SAME},
+    # The letter to the individual is printed and posted by the coordinator's unit.
+    "documents:letter": {GET: web(NOT_FOUND, coordinator=SEES, covered=DENIED), POST: SAME},
+    "documents:meeting-calendar": {GET: SIP, POST: SAME},
+    "documents:discharge-information": {GET: STAY, POST: SAME},
+    "documents:blank": {GET: public(OK), POST: SAME},  # the downtime forms, no login needed
+    "operations:downtime": {GET: public(OK), POST: SAME},
+    # The access log names individuals: its reviewers only (unit and county administrators).
+    "audit:review": {GET: web(DENIED, county_admin=SEES), POST: SAME},
+    "audit:export": {GET: web(DENIED, county_admin=SEES), POST: SAME},
+    "^api/v1/(?P<rest>.*)$": {GET: public(NOT_FOUND), POST: SAME},  # the API's JSON 404
+    "set_language": {GET: public(REDIRECT), POST: public(REDIRECT)},  # a cookie, no table
+}
+
+# The Django admin, one group (``ADMIN["*"]``) with the rule: only staff get in (the county
+# administrator), everyone else is sent to the admin's login; what staff may do inside is
+# Django's own permission system. Every admin route is requested with GET (the forms are
+# Django's, and staff may change organisation data by design); a ModelAdmin registered later is
+# covered without a row.
+ADMIN: dict[str, Row] = {
+    "*": public(ADMIN_LOGIN) | {"county_admin": STAFF},
+    "admin:login": public(OK) | {"county_admin": REDIRECT},
+    "admin:logout": public(REDIRECT) | {"county_admin": NOT_ALLOWED},  # logging out is a POST
+    # A second factor's key and QR code, not even to staff (OTP_ADMIN_HIDE_SENSITIVE_DATA).
+    "admin:otp_totp_totpdevice_config": public(ADMIN_LOGIN) | {"county_admin": DENIED},
+    "admin:otp_totp_totpdevice_qrcode": public(ADMIN_LOGIN) | {"county_admin": DENIED},
+}
+
+API: dict[str, Row] = {
+    "GET /api/v1/units": api(OK),
+    # Whether Sture is registered; his details only to those who see him (``person: null``).
+    "GET /api/v1/persons": api(OK, coordinator=SEES, covered=SEES, ward=SEES),
+    "POST /api/v1/persons": SCHEMA_FIRST,
+    "GET /api/v1/persons/{person_id}": PERSON_API,
+    "GET /api/v1/sip/{case_id}/assessment": SIP_API,
+    "POST /api/v1/sip/{case_id}/assessment": SCHEMA_FIRST,
+    "GET /api/v1/sip/{case_id}/meetings": SIP_API,
+    "POST /api/v1/sip/{case_id}/invitations": SCHEMA_FIRST,
+    "POST /api/v1/sip/{case_id}/meetings/{meeting_id}": SCHEMA_FIRST,
+    "POST /api/v1/sip/{case_id}/meetings/{meeting_id}/cancel": SCHEMA_FIRST,
+    "POST /api/v1/sip/{case_id}/meetings/{meeting_id}/record": SCHEMA_FIRST,
+    "GET /api/v1/sip/invitations": api(OK, covered=SEES),
+    "POST /api/v1/sip/invitations/{delivery_id}/ack": api(
+        NOT_FOUND, coordinator=DENIED, covered=ACCEPTED
+    ),
+    "POST /api/v1/sip/invitations/{delivery_id}/answer": SCHEMA_FIRST,
+    "POST /api/v1/sip/invitations/{delivery_id}/forward": SCHEMA_FIRST,
+    "POST /api/v1/sip": SCHEMA_FIRST,
+    "GET /api/v1/sip/{case_id}": SIP_API,
+    "POST /api/v1/sip/{case_id}/consent": SCHEMA_FIRST,
+    # After the withdrawal only the coordinator's unit sees the (closed) case: the covered unit's
+    # withdrawal is stored and answered 204 (it answered 404 before, found by this matrix).
+    "POST /api/v1/sip/{case_id}/consent/withdraw": api(
+        NOT_FOUND, coordinator=ACCEPTED, covered=NO_CONTENT
+    ),
+    "POST /api/v1/sip/{case_id}/coordinator": SCHEMA_FIRST,
+    "POST /api/v1/sip/{case_id}/close": SCHEMA_FIRST,
+    "GET /api/v1/sip/{case_id}/plans": SIP_API,
+    "POST /api/v1/sip/{case_id}/plans": api(NOT_FOUND, coordinator=CONFLICT, covered=CONFLICT),
+    "GET /api/v1/sip/{case_id}/plans/{number}": SIP_API,
+    "PUT /api/v1/sip/{case_id}/plans/{number}": SCHEMA_FIRST,
+    "POST /api/v1/sip/{case_id}/plans/{number}/documented": SCHEMA_FIRST,
+    "POST /api/v1/sip/{case_id}/plans/{number}/handed-over": api(
+        NOT_FOUND, coordinator=ACCEPTED, covered=DENIED
+    ),
+    "POST /api/v1/sip/{case_id}/plans/{number}/follow-up-comments": SCHEMA_FIRST,
+    "POST /api/v1/sip/{case_id}/plans/{number}/evaluation": SCHEMA_FIRST,
+    "POST /api/v1/stays": SCHEMA_FIRST,
+    "GET /api/v1/stays/{stay_id}": STAY_API,
+    "POST /api/v1/stays/{stay_id}/details": SCHEMA_FIRST,
+    "POST /api/v1/stays/{stay_id}/death": SCHEMA_FIRST,
+    "GET /api/v1/stays/{stay_id}/discharge-information": STAY_API,
+    "GET /api/v1/stays/{stay_id}/liability": STAY_API,
+    # Sent already: the ward is told so; the recipients may not send it.
+    "POST /api/v1/stays/{stay_id}/admission-notice": api(
+        NOT_FOUND, coordinator=DENIED, covered=DENIED, ward=CONFLICT
+    ),
+    "POST /api/v1/stays/{stay_id}/expected-discharge": SCHEMA_FIRST,
+    "POST /api/v1/stays/{stay_id}/ready-notice": SCHEMA_FIRST,
+    "POST /api/v1/stays/{stay_id}/discharge-notice": SCHEMA_FIRST,
+    "POST /api/v1/stays/{stay_id}/unavailable": SCHEMA_FIRST,
+    "POST /api/v1/stays/{stay_id}/deliveries/{delivery_id}/acknowledge": api(
+        NOT_FOUND, coordinator=DENIED, covered=ACCEPTED, ward=DENIED
+    ),
+    "GET /api/v1/stays/planning-basis/questions": api(OK),
+    "POST /api/v1/stays/{stay_id}/planning-basis": api(
+        NOT_FOUND, coordinator=INVALID, covered=INVALID, ward=INVALID
+    ),
+    "POST /api/v1/stays/{stay_id}/care-contact": SCHEMA_FIRST,
+    "POST /api/v1/stays/{stay_id}/replies": SCHEMA_FIRST,
+    "POST /api/v1/stays/{stay_id}/sip-declined": SCHEMA_FIRST,
+    "POST /api/v1/persons/{person_id}/death": SCHEMA_FIRST,
+    "POST /api/v1/messages": SCHEMA_FIRST,
+    "GET /api/v1/messages": api(OK, coordinator=SEES, covered=SEES),
+    "GET /api/v1/messages/{message_id}": SIP_API,
+    "POST /api/v1/messages/{message_id}/reply": SCHEMA_FIRST,
+    "POST /api/v1/messages/deliveries/{delivery_id}/acknowledge": api(
+        NOT_FOUND, coordinator=DENIED, covered=ACCEPTED
+    ),
+    "POST /api/v1/messages/deliveries/{delivery_id}/forward": SCHEMA_FIRST,
+    "GET /api/v1/overview": api(OK, coordinator=SEES, covered=SEES, ward=SEES),
+    "GET /api/v1/overview/counts": api(OK),
+    "GET /api/v1/notifications/preferences": api(OK),
+    "PUT /api/v1/notifications/preferences": SCHEMA_FIRST,
+    "GET /api/v1/deviations": api(OK, coordinator=SEES, covered=SEES),
+    "POST /api/v1/deviations": SCHEMA_FIRST,
+    "GET /api/v1/deviations/export.csv": api(OK, coordinator=SEES, covered=SEES),
+    "GET /api/v1/deviations/{deviation_id}": SIP_API,
+    "PUT /api/v1/deviations/{deviation_id}": SCHEMA_FIRST,
+    "POST /api/v1/deviations/{deviation_id}/confirm": SCHEMA_FIRST,
+    "POST /api/v1/deviations/{deviation_id}/dismiss": SCHEMA_FIRST,
+    "POST /api/v1/deviations/{deviation_id}/send": SCHEMA_FIRST,
+    "POST /api/v1/deviations/{deviation_id}/handle": SCHEMA_FIRST,
+    "GET /api/v1/documents/sip/{case_id}/plan.pdf": SIP_API,
+    "GET /api/v1/documents/sip/{case_id}/consent.pdf": SIP_API,
+    "GET /api/v1/documents/sip/{case_id}/meetings/{meeting_id}/letters/{participant_id}.pdf": api(
+        NOT_FOUND, coordinator=SEES, covered=DENIED
+    ),
+    "GET /api/v1/documents/sip/{case_id}/meetings/{meeting_id}.ics": SIP_API,
+    "GET /api/v1/documents/stays/{stay_id}/discharge-information.pdf": STAY_API,
+    "GET /api/v1/documents/blank/{name}.pdf": api(OK),
+    "GET /api/v1/operations/banners": api(OK),
+}
+
+# Where today's code still answers otherwise than the table because the work that changes it is
+# under way: (route, method, role) -> what it answers now, each with a comment naming that work.
+# A known gap, not an accepted answer; the test says when an entry has become stale. (Empty since
+# the consent-aware visibility, issue 17 items 4 and 7, landed.)
+UNTIL_CONSENT: dict[tuple[str, str, str], Outcome] = {}
+
+# Query strings of GETs ("{month}": the current month).
+QUERIES: dict[str, dict[str, str]] = {
+    "people:search": {"q": "193603239090"},
+    "GET /api/v1/persons": {"identity_number": "19360323-9090"},
+    "discharge:liability-csv": {"municipality": "lulea", "month": "{month}"},
+}
+# The request carries the identity number (a lookup), so the answer may repeat it.
+ECHOES_IDENTITY_NUMBER = {"people:search", "GET /api/v1/persons"}
+# Valid bodies for writes that check their input before access (see the module's docstring).
+BODIES: dict[str, dict[str, object]] = {
+    "people:death": {"death-died_on": "2026-11-30"},
+    "people:add-relative": {"relative-name": "Olle Lundkvist", "relative-relation": "son"},
+    "people:add-representative": {"representative-kind": "trustee", "representative-name": "X"},
+}
