@@ -155,10 +155,14 @@ def record_consent(request: HttpRequest, case_id: int, payload: ConsentIn) -> An
     return _reread(actor, case_id)
 
 
-@router.post("/{int:case_id}/consent/withdraw", response={200: SipOut, **ERRORS})
+@router.post("/{int:case_id}/consent/withdraw", response={200: SipOut, 204: None, **ERRORS})
 def withdraw_consent(request: HttpRequest, case_id: int) -> Any:
+    """Withdraw the consent in force; the case closes. The coordinator's unit gets the closed
+    case back; any other unit no longer sees it once the consent is gone (SEC-1): 204."""
     actor = actor_of(request)
     consent_acts.withdraw_consent(actor, case_id)
+    if not Case.objects.visible_to(actor).filter(pk=case_id).exists():
+        return Status(204, None)
     return _reread(actor, case_id)
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from samordna.accounts.actor import UnitRequest
 from samordna.accounts.decorators import unit_required
+from samordna.cases.models import Case
 from samordna.errors import ServiceError
 from samordna.sip.forms.consent import ConsentForm
 from samordna.sip.services import case as case_acts
@@ -46,4 +47,6 @@ def withdraw_consent(request: UnitRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Consent is withdrawn and the plan is closed."))
+        if not Case.objects.visible_to(request.actor).filter(pk=pk).exists():
+            return redirect("overview:overview")  # only the coordinator's unit still sees it
     return redirect("sip:case", pk=pk)
