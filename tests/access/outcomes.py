@@ -4,7 +4,7 @@ An outcome is a status (or a few equivalent ones), whether the answer may show t
 and whether the request may change anything. Only the outcomes marked ``shows`` may show Sture:
 every other answer is searched for his name, identity number and record, and a hit is a leak
 whatever the status. Only the outcomes marked ``writes`` (``DONE``, ``CREATED``, ``ACCEPTED``,
-``NO_CONTENT``, ``SETUP_AGAIN``) may change a table."""
+``NO_CONTENT``) may change a table."""
 
 from __future__ import annotations
 
@@ -41,9 +41,6 @@ CREATED = outcome("CREATED", 201, shows=True, writes=True)  # an API write, acce
 ACCEPTED = outcome("ACCEPTED", 200, shows=True, writes=True)  # an API write answered 200
 NO_CONTENT = outcome("NO_CONTENT", 204, writes=True)  # an API write, accepted, nothing to show
 INVALID = outcome("INVALID", 400, 422)  # the input is refused; says nothing of the individual
-# The second factor's setup page refuses a wrong code and keeps the user's own unconfirmed
-# device for the next try (accounts/otp.py, pending_device): a change, by design.
-SETUP_AGAIN = outcome("SETUP_AGAIN", 400, writes=True)
 REFUSED_SEEN = outcome("REFUSED_SEEN", 400, 422, shows=True)  # refused, form shown again
 CONFLICT = outcome("CONFLICT", 409)  # the act refuses in this state (already done, too early)
 CONFLICT_SEEN = outcome("CONFLICT_SEEN", 409, shows=True)  # ... with the page shown again

@@ -48,7 +48,6 @@ from tests.access.outcomes import (
     REDIRECT,
     REFUSED_SEEN,
     SEES,
-    SETUP_AGAIN,
     STAFF,
     STOP_POLLING,
     UNAUTHENTICATED,
@@ -109,7 +108,7 @@ WEB: dict[str, dict[str, Row | str]] = {
     # Second factor: the roles' logins are complete, so the code page sends on; anyone may set up
     # a factor of their own accord; resetting another's is for administrators.
     "accounts:otp-code": {GET: web(REDIRECT), POST: web(REDIRECT)},
-    "accounts:otp-setup": {GET: web(OK), POST: web(SETUP_AGAIN)},
+    "accounts:otp-setup": {GET: web(OK), POST: web(REDIRECT)},  # no key offered yet: the page
     "accounts:otp-reset": {
         GET: web(DENIED, county_admin=OK),
         POST: web(DENIED, county_admin=INVALID),
