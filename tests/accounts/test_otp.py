@@ -259,3 +259,15 @@ def test_staff_reset_a_factor_in_the_django_admin(client: Client, world: World) 
     assert not TOTPDevice.objects.filter(user=world.alice).exists()
     entry = AccessLog.objects.get(what="account.otp_reset: alice")
     assert entry.user == root and entry.via == "admin"
+
+
+def test_a_session_from_before_the_check_is_decided_on_its_next_request(
+    client: Client, world: World
+) -> None:
+    client.force_login(world.admin)
+    assert client.session[otp.STATE_KEY] == otp.PENDING  # decided at login
+    session = client.session
+    del session[otp.STATE_KEY]
+    session.save()
+    assert client.get(reverse("people:search"))["Location"].startswith(SETUP)
+    assert client.session[otp.STATE_KEY] == otp.PENDING

@@ -10,7 +10,7 @@ The session records where the login stands (``STATE_KEY``): after the password a
 a code is *pending* and ``SecondFactorMiddleware`` lets them reach nothing but the code page (or
 the setup page, when they have no device yet), logout and the static files. A federated login
 (``AUTH_METHOD_KEY`` = "oidc") was authenticated strongly by the identity provider and is never
-asked. Every password login starts over (``user_logged_in`` clears the state).
+asked. Every login starts over (``user_logged_in`` decides the state again).
 """
 
 from __future__ import annotations
@@ -63,22 +63,28 @@ def device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
+def decide(user: User) -> str:
+    return PENDING if required(user) or device(user) is not None else NOT_REQUIRED
+
+
 def state(request: HttpRequest) -> str:
-    """Where this session's login stands; decided once per login, then read from the session."""
+    """Where this session's login stands: decided at login and kept in the session, so a
+    request asks the database nothing (a session from before this check is decided here)."""
     if request.session.get(AUTH_METHOD_KEY) == "oidc":
         return DONE
     current: str | None = request.session.get(STATE_KEY)
     if current is None:
-        user: User = request.user  # type: ignore[assignment]
-        current = PENDING if required(user) or device(user) is not None else NOT_REQUIRED
-        request.session[STATE_KEY] = current
+        current = request.session[STATE_KEY] = decide(request.user)  # type: ignore[arg-type]
     return current
 
 
 @receiver(user_logged_in)
-def _password_login_starts_over(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
+def _each_login_decides(
+    sender: Any, request: HttpRequest | None, user: User, **kwargs: Any
+) -> None:
+    """Every login starts over: a password login of someone who needs a code is pending."""
     if request is not None and hasattr(request, "session"):
-        request.session.pop(STATE_KEY, None)
+        request.session[STATE_KEY] = decide(user)
 
 
 def verified(request: HttpRequest, used: Device) -> None:
