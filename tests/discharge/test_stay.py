@@ -19,9 +19,9 @@ from samordna.discharge.services import liability_export as svu_liability_export
 from samordna.discharge.services import notices as notices_acts
 from samordna.discharge.services import stays as stays_acts
 from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
-from samordna.organisations.models import Unit, User
+from samordna.organisations.models import Membership, Unit, User
 from samordna.people.models import Person
-from tests.conftest import World
+from tests.conftest import World, make_user
 from tests.discharge.conftest import stay_data, version, ward
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -478,17 +478,18 @@ def test_liability_export_permissions(world: World, nurse: User, sent: Case) -> 
         svu_liability_export_acts.liability_export(world.actor(world.charlie), "lulea", "2026-03")
     with pytest.raises(Forbidden):  # a region unit is not the municipality
         svu_liability_export_acts.liability_export(world.actor(world.alice), "lulea", "2026-03")
+    with pytest.raises(Forbidden):  # a case officer of the municipality does not invoice
+        svu_liability_export_acts.liability_export(world.actor(world.bob), "lulea", "2026-03")
+    invoicing = world.actor(make_user("ivar", world.participant_unit, Membership.Role.INVOICING))
     for code, month, error in [
         ("nowhere", "2026-03", "invalid_municipality"),
         ("lulea", "2026-13", "invalid_month"),
     ]:
         with pytest.raises(ServiceError) as caught:
-            svu_liability_export_acts.liability_export(world.actor(world.bob), code, month)
+            svu_liability_export_acts.liability_export(invoicing, code, month)
         assert caught.value.code == error
-    municipality, rows = svu_liability_export_acts.liability_export(
-        world.actor(world.bob), "2580", "2026-03"
-    )
+    municipality, rows = svu_liability_export_acts.liability_export(invoicing, "2580", "2026-03")
     assert municipality == world.lulea and rows == []
     assert AccessLog.objects.filter(
-        user=world.bob, action="export", what="stay.liability_export: lulea 2026-03"
+        user=invoicing.user, action="export", what="stay.liability_export: lulea 2026-03"
     ).exists()

@@ -97,10 +97,9 @@ def test_bad_rule_set_is_refused_on_its_field_and_nothing_changes(
 def test_a_change_is_saved_logged_and_dated_and_computed_deadlines_keep_their_values(
     admin_client_: Client, world: World
 ) -> None:
-    from tests.sip.test_meetings import bobs, give_consent, invite
+    from tests.sip.test_meetings import bobs, invite
 
-    give_consent(world, world.case)
-    meeting = invite(world, world.case)
+    meeting = invite(world, world.case)  # world.case carries the consent naming bob's unit
     due = bobs(meeting, world).due_at
     status, _html = post_rules(
         admin_client_,
