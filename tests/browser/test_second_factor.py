@@ -10,7 +10,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
-from tests.accounts.test_otp import code_of
+from tests.accounts.test_otp import code_of, with_app
 from tests.browser.conftest import check
 from tests.conftest import PASSWORD, World
 
@@ -63,6 +63,16 @@ def test_setup_with_the_qr_page_then_log_in_with_recovery_code_and_code(
     page.get_by_label("Kod", exact=True).fill(code_of(device, shift=1))
     page.keyboard.press("Enter")
     expect(page.get_by_test_id("active-unit")).to_have_text(world.owner_unit.name)
+
+    # Alice lost her phone: her unit's administrator resets her factor.
+    with_app(world.alice)
+    page.get_by_role("link", name="Tvåstegsverifiering").click()
+    check(page, "otp-04-reset")
+    page.get_by_role("button", name="Återställ tvåstegsverifieringen för Alice").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "Tvåstegsverifieringen för Alice är återställd"
+    )
+    assert not TOTPDevice.objects.filter(user=world.alice).exists()
 
 
 def test_wrong_passwords_lock_with_a_swedish_message(page: Page, world: World) -> None:
