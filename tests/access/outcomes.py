@@ -57,10 +57,10 @@ STAFF = outcome("STAFF", 200, 302, 403, 404, 405, shows=True, location="inside")
 
 
 def location_kind(response: HttpResponseBase, login: str, admin_login: str) -> str:
-    target = response.get("Location", "")
-    if target.startswith(admin_login):
+    target = response.get("Location", "").split("?")[0]  # the login page itself, not under it
+    if target == admin_login:
         return "admin-login"
-    if target.startswith(login):
+    if target == login:
         return "login"
     return "other"
 

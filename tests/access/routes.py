@@ -131,7 +131,9 @@ def _admin_literals(text: str) -> dict[str, str]:
 def web_routes(world: MatrixWorld) -> list[Route]:
     routes = []
     for ns, text, pattern in _web_patterns():
-        key = ns + pattern.name if pattern.name else ns + text
+        view = pattern.callback
+        # A route without a name is known by its view (its pattern is a regular expression).
+        key = ns + (pattern.name or f"{view.__module__}.{getattr(view, '__qualname__', view)}")
         names = list(pattern.pattern.regex.groupindex)
         is_admin = ns == "admin:"
         literal = (
@@ -140,7 +142,7 @@ def web_routes(world: MatrixWorld) -> list[Route]:
             else {"slug": BLANK, "name": "region", "rest": "no-such-operation"}
         )
         url = "/" + _fill(text, names, WEB_PARAMETERS, world, literal)
-        url = url.replace("^", "").replace("$", "")
+        url = re.sub(r"\^|\$|\\Z", "", url)
         # The admin is read with GET only: its forms are Django's own (see the table's ADMIN).
         routes.append(
             Route(key, "/" + text, url, ("GET",) if is_admin else ("GET", "POST"), False, is_admin)

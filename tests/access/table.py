@@ -254,7 +254,7 @@ WEB: dict[str, dict[str, Row | str]] = {
     # The access log names individuals: its reviewers only (unit and county administrators).
     "audit:review": {GET: web(DENIED, county_admin=SEES), POST: SAME},
     "audit:export": {GET: web(DENIED, county_admin=SEES), POST: SAME},
-    "^api/v1/(?P<rest>.*)$": {GET: public(NOT_FOUND), POST: SAME},  # the API's JSON 404
+    "samordna.api.api.unknown_path": {GET: public(NOT_FOUND), POST: SAME},  # the API's JSON 404
     "set_language": {GET: public(REDIRECT), POST: public(REDIRECT)},  # a cookie, no table
 }
 

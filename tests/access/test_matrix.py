@@ -137,7 +137,7 @@ def run(world: World) -> Findings:
     for route in routes:
         for method in route.methods:
             expected = expectation(route, method)
-            findings.routes.add(f"{method} {route.key}")
+            findings.routes.add(f"{method} {route.template}")
             for role in ROLES:
                 if same_as_get(route, method) and expected[role].shows:
                     continue  # the page again; tests/test_bad_input_everywhere.py posts there
