@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
+from samordna import validation
 from samordna.accounts import otp, throttle
 from samordna.accounts.actor import UnitRequest
 from samordna.accounts.decorators import unit_required
@@ -28,7 +29,7 @@ from samordna.organisations.models import Membership, User
 Kind = throttle.Kind
 
 
-class CodeForm(forms.Form):
+class CodeForm(validation.Form):
     code = forms.CharField(label=gettext_lazy("Code"), max_length=40, strip=True)
 
 

@@ -33,6 +33,7 @@ from samordna.accounts.middleware import client_ip
 from samordna.accounts.models import Failure
 from samordna.audit.models import AccessLog
 from samordna.organisations.models import User
+from samordna.validation import BoundaryMixin
 
 logger = logging.getLogger("samordna.security")
 Kind = Failure.Kind
@@ -180,7 +181,7 @@ class ThrottledModelBackend(ModelBackend):
         return await sync_to_async(self.authenticate)(request, username, password, **kwargs)
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
+class ThrottledAuthenticationForm(BoundaryMixin, AuthenticationForm):
     """The login form, which tells a locked account or address how long to wait."""
 
     lock: Lock | None = None
