@@ -125,6 +125,15 @@ def _reread(actor: Actor, pk: int) -> Case:
     return case_acts.get(actor, pk)
 
 
+def _reread_or_gone(actor: Actor, pk: int) -> Any:
+    """After an act that may end the unit's sight of the case (a withdrawn consent, coordination
+    handed to a unit the consent names): the case, or 204 when the unit no longer sees it
+    (SEC-1). The act is stored either way; a 404 would invite a retry."""
+    if not Case.objects.visible_to(actor).filter(pk=pk).exists():
+        return Status(204, None)
+    return _reread(actor, pk)
+
+
 @router.post("", response={201: SipOut, **ERRORS})
 def open_sip(request: HttpRequest, payload: OpenIn) -> Any:
     """Open a SIP for a registered individual; the token's user becomes coordinator."""
@@ -161,20 +170,20 @@ def withdraw_consent(request: HttpRequest, case_id: int) -> Any:
     case back; any other unit no longer sees it once the consent is gone (SEC-1): 204."""
     actor = actor_of(request)
     consent_acts.withdraw_consent(actor, case_id)
-    if not Case.objects.visible_to(actor).filter(pk=case_id).exists():
-        return Status(204, None)
-    return _reread(actor, case_id)
+    return _reread_or_gone(actor, case_id)
 
 
-@router.post("/{int:case_id}/coordinator", response={200: SipOut, **ERRORS})
+@router.post("/{int:case_id}/coordinator", response={200: SipOut, 204: None, **ERRORS})
 def change_coordinator(request: HttpRequest, case_id: int, payload: CoordinatorIn) -> Any:
+    """Hand the coordination to another user and unit. A unit that hands it over and that the
+    consent does not name no longer sees the case: 204."""
     actor = actor_of(request)
     user = User.objects.filter(username=payload.username).first()
     unit = Unit.objects.filter(code=payload.unit).first()
     case_acts.change_coordinator(
         actor, case_id, user.pk if user else 0, unit.pk if unit else 0, payload.reason
     )
-    return _reread(actor, case_id)
+    return _reread_or_gone(actor, case_id)
 
 
 @router.post("/{int:case_id}/close", response={200: SipOut, **ERRORS})
