@@ -36,6 +36,7 @@ from tests.access.outcomes import (
     ADMIN_LOGIN,
     CONFLICT,
     CONFLICT_SEEN,
+    CREATED,
     DENIED,
     DENIED_SEEN,
     DONE,
@@ -89,8 +90,11 @@ STAY_FORM = web(NOT_FOUND, coordinator=REFUSED_SEEN, covered=REFUSED_SEEN, ward=
 # Lists of the unit's own things: a page for everyone logged in, the individual only on the
 # lists of the units that see him.
 OWN_LIST = web(OK, coordinator=SEES, covered=SEES)
-# An operation's body is validated against the schema before anything else (422), whoever asks.
+# An operation's body is validated against the schema before anything else (422), whoever asks:
+# the operations that need one get a valid body (BODIES), so that the access check decides.
 SCHEMA_FIRST = api(INVALID)
+# An act of the ward that owns the stay; the recipients see the stay but may not.
+WARD_ACT = api(NOT_FOUND, coordinator=DENIED, covered=DENIED, ward=ACCEPTED)
 
 WEB: dict[str, dict[str, Row | str]] = {
     "home": {GET: public(REDIRECT), POST: public(REDIRECT)},
@@ -276,55 +280,77 @@ API: dict[str, Row] = {
     "GET /api/v1/units": api(OK),
     # Whether Sture is registered; his details only to those who see him (``person: null``).
     "GET /api/v1/persons": api(OK, coordinator=SEES, covered=SEES, ward=SEES),
-    "POST /api/v1/persons": SCHEMA_FIRST,
+    "POST /api/v1/persons": api(CONFLICT),  # already registered: says so, nothing more
     "GET /api/v1/persons/{person_id}": PERSON_API,
     "GET /api/v1/sip/{case_id}/assessment": SIP_API,
-    "POST /api/v1/sip/{case_id}/assessment": SCHEMA_FIRST,
+    "POST /api/v1/sip/{case_id}/assessment": api(NOT_FOUND, coordinator=CREATED, covered=CREATED),
     "GET /api/v1/sip/{case_id}/meetings": SIP_API,
-    "POST /api/v1/sip/{case_id}/invitations": SCHEMA_FIRST,
-    "POST /api/v1/sip/{case_id}/meetings/{meeting_id}": SCHEMA_FIRST,
-    "POST /api/v1/sip/{case_id}/meetings/{meeting_id}/cancel": SCHEMA_FIRST,
-    "POST /api/v1/sip/{case_id}/meetings/{meeting_id}/record": SCHEMA_FIRST,
+    "POST /api/v1/sip/{case_id}/invitations": api(NOT_FOUND, coordinator=CREATED, covered=DENIED),
+    "POST /api/v1/sip/{case_id}/meetings/{meeting_id}": api(
+        NOT_FOUND, coordinator=ACCEPTED, covered=DENIED
+    ),
+    "POST /api/v1/sip/{case_id}/meetings/{meeting_id}/cancel": api(
+        NOT_FOUND, coordinator=ACCEPTED, covered=DENIED
+    ),
+    "POST /api/v1/sip/{case_id}/meetings/{meeting_id}/record": api(
+        NOT_FOUND, coordinator=INVALID, covered=DENIED
+    ),  # not held yet
     "GET /api/v1/sip/invitations": api(OK, covered=SEES),
     "POST /api/v1/sip/invitations/{delivery_id}/ack": api(
         NOT_FOUND, coordinator=DENIED, covered=ACCEPTED
     ),
-    "POST /api/v1/sip/invitations/{delivery_id}/answer": SCHEMA_FIRST,
-    "POST /api/v1/sip/invitations/{delivery_id}/forward": SCHEMA_FIRST,
-    "POST /api/v1/sip": SCHEMA_FIRST,
+    "POST /api/v1/sip/invitations/{delivery_id}/answer": api(
+        NOT_FOUND, coordinator=DENIED, covered=ACCEPTED
+    ),
+    "POST /api/v1/sip/invitations/{delivery_id}/forward": api(
+        NOT_FOUND, coordinator=DENIED, covered=INVALID
+    ),  # outside consent
+    "POST /api/v1/sip": api(CONFLICT),  # one active SIP; its number only to who sees it
     "GET /api/v1/sip/{case_id}": SIP_API,
-    "POST /api/v1/sip/{case_id}/consent": SCHEMA_FIRST,
+    "POST /api/v1/sip/{case_id}/consent": api(NOT_FOUND, coordinator=CONFLICT, covered=CONFLICT),
     # After the withdrawal only the coordinator's unit sees the (closed) case: the covered unit's
     # withdrawal is stored and answered 204 (it answered 404 before, found by this matrix).
     "POST /api/v1/sip/{case_id}/consent/withdraw": api(
         NOT_FOUND, coordinator=ACCEPTED, covered=NO_CONTENT
     ),
-    "POST /api/v1/sip/{case_id}/coordinator": SCHEMA_FIRST,
-    "POST /api/v1/sip/{case_id}/close": SCHEMA_FIRST,
+    "POST /api/v1/sip/{case_id}/coordinator": api(
+        NOT_FOUND, coordinator=NO_CONTENT, covered=ACCEPTED
+    ),
+    "POST /api/v1/sip/{case_id}/close": api(NOT_FOUND, coordinator=ACCEPTED, covered=DENIED),
     "GET /api/v1/sip/{case_id}/plans": SIP_API,
     "POST /api/v1/sip/{case_id}/plans": api(NOT_FOUND, coordinator=CONFLICT, covered=CONFLICT),
     "GET /api/v1/sip/{case_id}/plans/{number}": SIP_API,
-    "PUT /api/v1/sip/{case_id}/plans/{number}": SCHEMA_FIRST,
-    "POST /api/v1/sip/{case_id}/plans/{number}/documented": SCHEMA_FIRST,
+    "PUT /api/v1/sip/{case_id}/plans/{number}": api(
+        NOT_FOUND, coordinator=CONFLICT, covered=CONFLICT
+    ),
+    "POST /api/v1/sip/{case_id}/plans/{number}/documented": api(
+        NOT_FOUND, coordinator=CONFLICT, covered=DENIED
+    ),
     "POST /api/v1/sip/{case_id}/plans/{number}/handed-over": api(
         NOT_FOUND, coordinator=ACCEPTED, covered=DENIED
     ),
-    "POST /api/v1/sip/{case_id}/plans/{number}/follow-up-comments": SCHEMA_FIRST,
-    "POST /api/v1/sip/{case_id}/plans/{number}/evaluation": SCHEMA_FIRST,
-    "POST /api/v1/stays": SCHEMA_FIRST,
+    "POST /api/v1/sip/{case_id}/plans/{number}/follow-up-comments": api(
+        NOT_FOUND, coordinator=INVALID, covered=INVALID
+    ),
+    "POST /api/v1/sip/{case_id}/plans/{number}/evaluation": api(
+        NOT_FOUND, coordinator=INVALID, covered=DENIED
+    ),
+    "POST /api/v1/stays": api(DENIED, ward=CONFLICT),  # wards register stays; Sture has one
     "GET /api/v1/stays/{stay_id}": STAY_API,
-    "POST /api/v1/stays/{stay_id}/details": SCHEMA_FIRST,
-    "POST /api/v1/stays/{stay_id}/death": SCHEMA_FIRST,
+    "POST /api/v1/stays/{stay_id}/details": WARD_ACT,
+    "POST /api/v1/stays/{stay_id}/death": WARD_ACT,
     "GET /api/v1/stays/{stay_id}/discharge-information": STAY_API,
     "GET /api/v1/stays/{stay_id}/liability": STAY_API,
     # Sent already: the ward is told so; the recipients may not send it.
     "POST /api/v1/stays/{stay_id}/admission-notice": api(
         NOT_FOUND, coordinator=DENIED, covered=DENIED, ward=CONFLICT
     ),
-    "POST /api/v1/stays/{stay_id}/expected-discharge": SCHEMA_FIRST,
-    "POST /api/v1/stays/{stay_id}/ready-notice": SCHEMA_FIRST,
-    "POST /api/v1/stays/{stay_id}/discharge-notice": SCHEMA_FIRST,
-    "POST /api/v1/stays/{stay_id}/unavailable": SCHEMA_FIRST,
+    "POST /api/v1/stays/{stay_id}/expected-discharge": WARD_ACT,
+    "POST /api/v1/stays/{stay_id}/ready-notice": api(
+        NOT_FOUND, coordinator=DENIED, covered=DENIED, ward=CONFLICT
+    ),
+    "POST /api/v1/stays/{stay_id}/discharge-notice": WARD_ACT,
+    "POST /api/v1/stays/{stay_id}/unavailable": WARD_ACT,
     "POST /api/v1/stays/{stay_id}/deliveries/{delivery_id}/acknowledge": api(
         NOT_FOUND, coordinator=DENIED, covered=ACCEPTED, ward=DENIED
     ),
@@ -332,31 +358,53 @@ API: dict[str, Row] = {
     "POST /api/v1/stays/{stay_id}/planning-basis": api(
         NOT_FOUND, coordinator=INVALID, covered=INVALID, ward=INVALID
     ),
-    "POST /api/v1/stays/{stay_id}/care-contact": SCHEMA_FIRST,
-    "POST /api/v1/stays/{stay_id}/replies": SCHEMA_FIRST,
-    "POST /api/v1/stays/{stay_id}/sip-declined": SCHEMA_FIRST,
-    "POST /api/v1/persons/{person_id}/death": SCHEMA_FIRST,
-    "POST /api/v1/messages": SCHEMA_FIRST,
+    "POST /api/v1/stays/{stay_id}/care-contact": api(
+        NOT_FOUND, coordinator=ACCEPTED, covered=DENIED, ward=DENIED
+    ),
+    "POST /api/v1/stays/{stay_id}/replies": api(
+        NOT_FOUND, coordinator=ACCEPTED, covered=ACCEPTED, ward=DENIED
+    ),
+    "POST /api/v1/stays/{stay_id}/sip-declined": api(
+        NOT_FOUND, coordinator=ACCEPTED, covered=DENIED, ward=ACCEPTED
+    ),
+    "POST /api/v1/persons/{person_id}/death": api(
+        NOT_FOUND, coordinator=ACCEPTED, covered=ACCEPTED, ward=ACCEPTED
+    ),
+    "POST /api/v1/messages": api(NOT_FOUND, coordinator=CREATED, covered=INVALID),  # not to itself
     "GET /api/v1/messages": api(OK, coordinator=SEES, covered=SEES),
     "GET /api/v1/messages/{message_id}": SIP_API,
-    "POST /api/v1/messages/{message_id}/reply": SCHEMA_FIRST,
+    "POST /api/v1/messages/{message_id}/reply": api(
+        NOT_FOUND, coordinator=CREATED, covered=CREATED
+    ),
     "POST /api/v1/messages/deliveries/{delivery_id}/acknowledge": api(
         NOT_FOUND, coordinator=DENIED, covered=ACCEPTED
     ),
-    "POST /api/v1/messages/deliveries/{delivery_id}/forward": SCHEMA_FIRST,
+    "POST /api/v1/messages/deliveries/{delivery_id}/forward": api(
+        NOT_FOUND, coordinator=DENIED, covered=INVALID
+    ),
     "GET /api/v1/overview": api(OK, coordinator=SEES, covered=SEES, ward=SEES),
     "GET /api/v1/overview/counts": api(OK),
     "GET /api/v1/notifications/preferences": api(OK),
     "PUT /api/v1/notifications/preferences": SCHEMA_FIRST,
     "GET /api/v1/deviations": api(OK, coordinator=SEES, covered=SEES),
-    "POST /api/v1/deviations": SCHEMA_FIRST,
+    "POST /api/v1/deviations": api(INVALID, coordinator=CREATED, covered=CREATED),  # a case it sees
     "GET /api/v1/deviations/export.csv": api(OK, coordinator=SEES, covered=SEES),
     "GET /api/v1/deviations/{deviation_id}": SIP_API,
-    "PUT /api/v1/deviations/{deviation_id}": SCHEMA_FIRST,
-    "POST /api/v1/deviations/{deviation_id}/confirm": SCHEMA_FIRST,
-    "POST /api/v1/deviations/{deviation_id}/dismiss": SCHEMA_FIRST,
-    "POST /api/v1/deviations/{deviation_id}/send": SCHEMA_FIRST,
-    "POST /api/v1/deviations/{deviation_id}/handle": SCHEMA_FIRST,
+    "PUT /api/v1/deviations/{deviation_id}": api(
+        NOT_FOUND, coordinator=INVALID, covered=DENIED
+    ),  # sent
+    "POST /api/v1/deviations/{deviation_id}/confirm": api(
+        NOT_FOUND, coordinator=INVALID, covered=DENIED
+    ),
+    "POST /api/v1/deviations/{deviation_id}/dismiss": api(
+        NOT_FOUND, coordinator=INVALID, covered=DENIED
+    ),
+    "POST /api/v1/deviations/{deviation_id}/send": api(
+        NOT_FOUND, coordinator=INVALID, covered=DENIED
+    ),
+    "POST /api/v1/deviations/{deviation_id}/handle": api(
+        NOT_FOUND, coordinator=DENIED, covered=ACCEPTED
+    ),
     "GET /api/v1/documents/sip/{case_id}/plan.pdf": SIP_API,
     "GET /api/v1/documents/sip/{case_id}/consent.pdf": SIP_API,
     "GET /api/v1/documents/sip/{case_id}/meetings/{meeting_id}/letters/{participant_id}.pdf": api(
@@ -381,10 +429,144 @@ QUERIES: dict[str, dict[str, str]] = {
     "discharge:liability-csv": {"municipality": "lulea", "month": "{month}"},
 }
 # The request carries the identity number (a lookup), so the answer may repeat it.
-ECHOES_IDENTITY_NUMBER = {"people:search", "GET /api/v1/persons"}
+ECHOES_IDENTITY_NUMBER = {
+    "people:search",
+    "GET /api/v1/persons",
+    "POST /api/v1/persons",
+    "POST /api/v1/sip",
+    "POST /api/v1/stays",
+}
 # Valid bodies for writes that check their input before access (see the module's docstring).
 BODIES: dict[str, dict[str, object]] = {
-    "people:death": {"death-died_on": "2026-11-30"},
+    "people:death": {"death-died_on": "{today}"},
     "people:add-relative": {"relative-name": "Olle Lundkvist", "relative-relation": "son"},
     "people:add-representative": {"representative-kind": "trustee", "representative-name": "X"},
+    # The operations: valid bodies ("{stay}": an id of the world, "{stay_version}": its current
+    # version, "{past}"/"{starts_at}": moments), so that the access check decides, not the schema.
+    "POST /api/v1/persons": {
+        "identity_number": "19360323-9090",
+        "first_name": "Test",
+        "last_name": "Testsson",
+        "municipality": "lulea",
+    },
+    "POST /api/v1/sip/{case_id}/assessment": {"area": "health", "text": "Behöver stöd."},
+    "POST /api/v1/sip/{case_id}/invitations": {
+        "purpose": "follow_up",
+        "form": "phone",
+        "starts_at": "{starts_at}",
+        "ends_at": "{ends_at}",
+        "phone_number": "0920-123 45",
+        "phone_code": "1234",
+        "consent_confirmed": True,
+        "units": ["lulea-bistand"],
+    },
+    "POST /api/v1/sip/{case_id}/meetings/{meeting_id}": {
+        "purpose": "establish",
+        "form": "in_person",
+        "starts_at": "{starts_at}",
+        "ends_at": "{ends_at}",
+        "place": "Rum 5",
+        "version": "{meeting_version}",
+    },
+    "POST /api/v1/sip/{case_id}/meetings/{meeting_id}/cancel": {
+        "version": "{meeting_version}",
+        "reason": "Förhinder",
+    },
+    "POST /api/v1/sip/{case_id}/meetings/{meeting_id}/record": {
+        "version": "{meeting_version}",
+        "chair": "Karin Holm",
+        "documenter": "Karin Holm",
+        "attendance": [],
+    },
+    "POST /api/v1/sip/invitations/{delivery_id}/answer": {"answer": "accepted"},
+    "POST /api/v1/sip/invitations/{delivery_id}/forward": {"unit": "lulea-hsl"},
+    "POST /api/v1/sip": {
+        "identity_number": "19360323-9090",
+        "type": "outpatient",
+        "need_known_at": "{past}",
+    },
+    "POST /api/v1/sip/{case_id}/consent": {
+        "decision": "given",
+        "giver": "individual",
+        "giver_name": "Den enskilde",
+        "form": "oral",
+        "given_at": "{past}",
+        "units": ["lulea-bistand"],
+    },
+    "POST /api/v1/sip/{case_id}/coordinator": {
+        "username": "bob",
+        "unit": "lulea-bistand",
+        "reason": "Byte av samordnare",
+    },
+    "POST /api/v1/sip/{case_id}/close": {"reason": "goals_met"},
+    "PUT /api/v1/sip/{case_id}/plans/{number}": {"version": "{plan_version}", "main_goal": "Ny"},
+    "POST /api/v1/sip/{case_id}/plans/{number}/documented": {"version": "{plan_version}"},
+    "POST /api/v1/sip/{case_id}/plans/{number}/follow-up-comments": {"text": "Går bra."},
+    "POST /api/v1/sip/{case_id}/plans/{number}/evaluation": {
+        "main": {"rating": "met"},
+        "with_individual": True,
+    },
+    "POST /api/v1/stays": {
+        "identity_number": "19360323-9090",
+        "admitted_at": "{past}",
+        "cause": "Fall",
+        "treating_physician": "Erik Berg",
+        "consent_to_transfer": True,
+        "expected_discharge_on": "{later_day}",
+    },
+    "POST /api/v1/stays/{stay_id}/details": {"version": "{stay_version}", "cause": "Fall"},
+    "POST /api/v1/stays/{stay_id}/death": {"died_on": "{today}"},
+    "POST /api/v1/stays/{stay_id}/expected-discharge": {
+        "version": "{stay_version}",
+        "expected_discharge_on": "{later_day}",
+    },
+    "POST /api/v1/stays/{stay_id}/ready-notice": {
+        "version": "{stay_version}",
+        "ready_at": "{past}",
+        "ready_physician": "Erik Berg",
+        "ready_nurse": "Anna Lind",
+        "medical_responsibility_to": "Johan Ek",
+    },
+    "POST /api/v1/stays/{stay_id}/discharge-notice": {
+        "version": "{stay_version}",
+        "discharged_at": "{past}",
+    },
+    "POST /api/v1/stays/{stay_id}/unavailable": {"starts_on": "{today}", "reason": "Sjuk"},
+    "POST /api/v1/stays/{stay_id}/care-contact": {
+        "version": "{stay_version}",
+        "name": "Karin Holm",
+        "phone": "0920-123 45",
+    },
+    "POST /api/v1/stays/{stay_id}/replies": {"can_receive_at": "{starts_at}"},
+    "POST /api/v1/stays/{stay_id}/sip-declined": {
+        "version": "{stay_version}",
+        "declined_at": "{past}",
+    },
+    "POST /api/v1/persons/{person_id}/death": {"died_on": "{today}"},
+    "POST /api/v1/messages": {
+        "case": "{sip}",
+        "recipients": [{"unit": "lulea-bistand"}],
+        "subject": "Fråga",
+        "body": "Hur går det?",
+    },
+    "POST /api/v1/messages/{message_id}/reply": {"body": "Bra."},
+    "POST /api/v1/messages/deliveries/{delivery_id}/forward": {"unit": "lulea-hsl", "note": "Er"},
+    "POST /api/v1/deviations": {
+        "occurred_at": "{past}",
+        "event": "Något hände",
+        "case_id": "{sip}",
+    },
+    "PUT /api/v1/deviations/{deviation_id}": {
+        "occurred_at": "{past}",
+        "event": "Något hände",
+        "case_id": "{sip}",
+        "version": "{deviation_version}",
+    },
+    "POST /api/v1/deviations/{deviation_id}/confirm": {"version": "{deviation_version}"},
+    "POST /api/v1/deviations/{deviation_id}/dismiss": {"version": "{deviation_version}"},
+    "POST /api/v1/deviations/{deviation_id}/send": {"version": "{deviation_version}"},
+    "POST /api/v1/deviations/{deviation_id}/handle": {
+        "version": "{deviation_version}",
+        "comment": "Åtgärdat",
+    },
 }

@@ -13,6 +13,7 @@ refusals on purpose). The counts are printed at the end of the run (``conftest.p
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from typing import Any
@@ -84,6 +85,19 @@ def expectation(route: Route, method: str) -> dict[str, Outcome]:
     return {**row, **pending}
 
 
+def filled(template: Any, values: dict[str, Any]) -> Any:
+    """A query or body of the table with its placeholders filled in: ``"{stay}"`` alone is the
+    value itself (a number stays a number), inside a longer text it is formatted in."""
+    if isinstance(template, dict):
+        return {k: filled(v, values) for k, v in template.items()}
+    if isinstance(template, list):
+        return [filled(v, values) for v in template]
+    if isinstance(template, str):
+        whole = re.fullmatch(r"\{(\w+)\}", template)
+        return values[whole[1]] if whole else template.format(**values)
+    return template
+
+
 def same_as_get(route: Route, method: str) -> bool:
     return not route.api and not route.admin and table.WEB[route.key].get(method) == SAME
 
@@ -95,15 +109,16 @@ def try_pair(
     role: str,
     expected: Outcome,
     baseline: dict[str, tuple[int, str]],
-    values: dict[str, str],
+    values: dict[str, Any],
     findings: Findings,
 ) -> None:
     cookies = SimpleCookie()
     cookies.update(client.cookies)  # a logout or language choice must not end the role's login
     what = f"{method} {route.key} ({route.url}) as {role}"
     with transaction.atomic():
-        query = {k: v.format(**values) for k, v in table.QUERIES.get(route.key, {}).items()}
-        response = request(client, route, method, query, table.BODIES.get(route.key))
+        query = filled(table.QUERIES.get(route.key, {}), values)
+        body = filled(table.BODIES.get(route.key), values)
+        response = request(client, route, method, query, body)
         text = "" if expected.shows else body_text(response)
         after = snapshot() if method != "GET" else baseline
         transaction.set_rollback(True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.test import Client
 from django.utils import timezone
@@ -36,7 +37,7 @@ from samordna.discharge.services import stays as stays_acts
 from samordna.messaging.services import sending
 from samordna.organisations.models import Membership, Principal, Unit, User
 from samordna.people import services as people
-from samordna.sip.models import Participant
+from samordna.sip.models import Participant, PlanVersion
 from samordna.sip.services import invitations as invitations_acts
 from samordna.sip.services import plan as plan_acts
 from samordna.sip.services import plan_follow_up
@@ -68,7 +69,7 @@ RECORD = ("Hertsövägen 12", "070-111 22 33", "Maj Lundkvist", "Bertil Gode")
 @dataclass
 class MatrixWorld:
     ids: dict[str, int]  # what path parameters are filled with, by parameter name
-    values: dict[str, str]  # what the table's query strings are filled with ("{month}")
+    values: dict[str, Any]  # what the table's queries and bodies are filled with ("{month}")
     web: dict[str, Client] = field(default_factory=dict)
     api: dict[str, Client] = field(default_factory=dict)
 
@@ -227,8 +228,25 @@ def build(world: World) -> MatrixWorld:
             "message_delivery": message_delivery.pk,
             "deviation": deviation.pk,
         },
-        values={"month": timezone.localdate().strftime("%Y-%m")},
+        values={},
     )
+    meeting.refresh_from_db()
+    stay.stay.refresh_from_db()
+    deviation.refresh_from_db()
+    starts = (timezone.localtime() + dt.timedelta(days=3)).replace(hour=9, minute=0, second=0)
+    matrix.values = {
+        **matrix.ids,
+        "month": timezone.localdate().strftime("%Y-%m"),
+        "past": (now - dt.timedelta(minutes=10)).isoformat(),
+        "today": timezone.localdate().isoformat(),
+        "later_day": (timezone.localdate() + dt.timedelta(days=7)).isoformat(),
+        "starts_at": starts.replace(microsecond=0).isoformat(),
+        "ends_at": (starts + dt.timedelta(hours=1)).replace(microsecond=0).isoformat(),
+        "meeting_version": meeting.version,
+        "stay_version": stay.stay.version,
+        "plan_version": PlanVersion.objects.get(case=case, number=1).version,
+        "deviation_version": deviation.version,
+    }
     for role in ROLES:
         user, unit = acting.get(role, (None, None))
         secret = None
