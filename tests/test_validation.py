@@ -16,6 +16,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from ninja import Schema
 from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticError
@@ -520,3 +521,102 @@ def test_a_multipart_body_that_cannot_be_read_is_a_structured_400(client: Any) -
     screen = client.post("/login/", data=b"x", content_type="multipart/form-data")
     assert screen.status_code == 400
     assert screen["Content-Type"].startswith("text/plain")
+
+
+# Formats and the stay's window (issue 18 item 5) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "stored", "code"),
+    [
+        ("973 34", "973 34", None),
+        ("97334", "973 34", None),
+        ("  973 34 ", "973 34", None),
+        ("", "", None),
+        ("ABCDEFGHIJ", None, "invalid_postal_code"),
+        ("073 34", None, "invalid_postal_code"),  # no Swedish postal code starts with 0
+        ("9733", None, "invalid_postal_code"),
+        ("973 345", None, "invalid_postal_code"),
+        ("973-34", None, "invalid_postal_code"),
+        ("９７３３４", None, "invalid_postal_code"),  # full-width digits are not digits here
+    ],
+)
+def test_postal_codes(value: str, stored: str | None, code: str | None) -> None:
+    assert refused(validation.check_postal_code, value) == code
+    if stored is not None:
+        assert validation.check_postal_code(value) == stored
+        assert TypeAdapter(validation.PostalCode).validate_python(value) == stored
+    else:
+        assert api_error(validation.PostalCode, value) == code
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("0920-123 45", None),
+        ("+46 70 123 45 67", None),
+        ("(0920) 123 45", None),
+        ("070/123 45 67", None),
+        ("112 13", None),  # five digits
+        ("", None),
+        ("ring mig inte", "invalid_phone"),
+        ("1234", "invalid_phone"),  # too few digits
+        ("+46 70 123 45 67 89 012", "invalid_phone"),  # 16 digits: more than E.164 allows
+        ("070-123 45 67 ank. 12", "invalid_phone"),
+        ("++46 70 123", "invalid_phone"),
+        ("-070", "invalid_phone"),
+    ],
+)
+def test_phone_numbers(value: str, code: str | None) -> None:
+    assert refused(validation.check_phone, value) == code
+    assert api_error(validation.Phone, value) == code
+
+
+@pytest.mark.parametrize(
+    ("day", "code"),
+    [
+        (dt.date(2027, 11, 30), None),  # a year ahead
+        (dt.date(2027, 12, 1), "out_of_range"),
+        (dt.date(2999, 1, 1), "out_of_range"),  # the one that went out to three units
+        (dt.date(2000, 1, 1), None),
+        (dt.date(1999, 12, 31), "out_of_range"),
+    ],
+)
+@time_machine.travel(NOW, tick=False)
+def test_the_expected_discharge_is_within_a_year(day: dt.date, code: str | None) -> None:
+    assert refused(check_day, day, Window.STAY) == code
+    assert api_error(validation.StayDay, day.isoformat()) == code
+
+
+class Formats(validation.Form):
+    postal_code = forms.CharField(required=False)
+    phone = forms.CharField(required=False)
+    care_contact_phone = forms.CharField(required=False)
+    phone_number = forms.CharField(required=False)
+    phone_code = forms.CharField(required=False)  # a conference code, not a number to call
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "code", "stored"),
+    [
+        ("postal_code", "97334", None, "973 34"),
+        ("postal_code", "ABCDEFGHIJ", "invalid_postal_code", None),
+        ("phone", "ring mig inte", "invalid_phone", None),
+        ("care_contact_phone", "ring mig inte", "invalid_phone", None),
+        ("phone_number", "ring mig inte", "invalid_phone", None),
+        ("phone_code", "ring mig inte", None, "ring mig inte"),
+        ("phone", "0920-123 45", None, "0920-123 45"),
+    ],
+)
+def test_forms_follow_the_formats_by_the_fields_name(
+    field: str, value: str, code: str | None, stored: str | None
+) -> None:
+    form = Formats({field: value})
+    assert form.is_valid() is (code is None)
+    if code is None:
+        assert form.cleaned_data[field] == stored
+    else:
+        [error] = form.errors.as_data()[field]
+        assert error.code == code
+        with translation.override("sv"):
+            assert str(error.message).startswith("Ange ")

@@ -70,7 +70,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "samordna.caching.NoStoreMiddleware",  # after WhiteNoise: static files keep their caching
-    "samordna.validation.NulGuardMiddleware",
+    "samordna.guards.NulGuardMiddleware",
     "csp.middleware.CSPMiddleware",
     "samordna.operations.middleware.WithoutSessionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

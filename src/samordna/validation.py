@@ -25,18 +25,30 @@ kind      first allowed             last allowed     used for
                                                      need known, consent, notices, readiness,
                                                      discharge, meetings, deviations, the real
                                                      time of an act done on paper (DOC-3)
-``PLAN``  2000-01-01                2100-12-31       planned days: expected discharge, follow-up,
-                                                     evaluation, interventions, unavailable
-                                                     periods, dates in message templates, filters
+``STAY``  2000-01-01                today + 1 year   the expected discharge day of a stay (issue
+                                                     18 item 5: one in 2999 went out to three
+                                                     units)
+``PLAN``  2000-01-01                2100-12-31       planned days: follow-up, evaluation,
+                                                     interventions, unavailable periods, dates in
+                                                     message templates, filters
 ``LIFE``  1900-01-01                2100-12-31       dates of a life: death
 ========  ========================  ===============  ===========================================
 
-Both bounds are allowed; for a moment the last allowed day runs to its local midnight. The
+Both bounds are allowed; for a moment the last allowed day runs to its local midnight.
+
+Formats, by the field's name (forms) or type (API):
+
+Postal codes (``postal_code``; API ``PostalCode``)
+    A Swedish postal code, five digits, the first not 0, with or without the space; stored as
+    "973 34". Empty is allowed where the field is optional.
+Phone numbers (``phone``, ``*_phone``, ``phone_number``; API ``Phone``)
+    Digits with the usual separators (space, hyphen, parentheses, a slash, a leading +), 5 to
+    15 digits (E.164's most); "ring mig inte" is no phone number. The
 deadline arithmetic (``core.deadlines``) works anywhere in these windows, and PostgreSQL and
 Python store and read them back, so no stored date can take a page down.
 
 Forms answer a Swedish message on the field; the API answers 422 with ``{"code", "message",
-"field"}`` where ``code`` is one of ``CODES``. :class:`NulGuardMiddleware` answers 400 for a NUL
+"field"}`` where ``code`` is one of ``CODES``. ``guards.NulGuardMiddleware`` answers 400 for a NUL
 anywhere in a query string or a posted form, as a backstop for views that read ``request.GET``
 directly.
 """
@@ -45,6 +57,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Generic, TypeVar
@@ -53,9 +66,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import models
-from django.db.models import signals
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -70,7 +80,6 @@ from pydantic import (
 from pydantic_core import PydanticCustomError, core_schema
 
 from samordna.core.calendar import STOCKHOLM
-from samordna.errors import ServiceError
 
 NAME_MAX = 200
 CODE_MAX = 100
@@ -88,11 +97,17 @@ BAD_OFFSET = "offset_out_of_range"
 NAIVE = "naive_datetime"
 TOO_SHORT = "too_short"
 NOT_A_MOMENT = "not_a_datetime"
-CODES = frozenset({NUL, TOO_LONG, OUT_OF_RANGE, BAD_OFFSET, NAIVE, NOT_A_MOMENT})
+BAD_POSTAL_CODE = "invalid_postal_code"
+BAD_PHONE = "invalid_phone"
+CODES = frozenset(
+    {NUL, TOO_LONG, OUT_OF_RANGE, BAD_OFFSET, NAIVE, NOT_A_MOMENT, BAD_POSTAL_CODE, BAD_PHONE}
+)
+STAY_YEARS_AHEAD = 1
 
 
 class Window(enum.Enum):
     ACT = "act"
+    STAY = "stay"
     PLAN = "plan"
     LIFE = "life"
 
@@ -121,6 +136,9 @@ def bounds(window: Window, today: dt.date | None = None) -> tuple[dt.date, dt.da
     if window is Window.ACT:
         today = today or dt.datetime.now(STOCKHOLM).date()
         return EARLIEST_ACT, _years_ahead(today, ACT_YEARS_AHEAD)
+    if window is Window.STAY:
+        today = today or dt.datetime.now(STOCKHOLM).date()
+        return EARLIEST_ACT, _years_ahead(today, STAY_YEARS_AHEAD)
     if window is Window.PLAN:
         return EARLIEST_ACT, LATEST_DAY
     return EARLIEST_LIFE, LATEST_DAY
@@ -173,6 +191,35 @@ def check_moment(value: dt.datetime, window: Window = Window.ACT) -> dt.datetime
         inside = False
     if not inside:
         raise _out_of_range(window)
+    return value
+
+
+_POSTAL_CODE = re.compile(r"([1-9][0-9]{2}) ?([0-9]{2})")
+_PHONE = re.compile(r"\+?[0-9(][0-9 ()/-]*")
+
+
+def check_postal_code(value: str) -> str:
+    """A Swedish postal code as "973 34" (or empty), else Refused."""
+    value = check_text(value, 10)
+    if not value:
+        return value
+    match = _POSTAL_CODE.fullmatch(value)
+    if match is None:
+        raise Refused(BAD_POSTAL_CODE, _("Give the postal code as five digits, e.g. 973 34."))
+    return f"{match[1]} {match[2]}"
+
+
+def check_phone(value: str) -> str:
+    """A phone number of 5 to 15 digits with the usual separators (or empty), else Refused."""
+    value = check_text(value, 40)
+    if not value:
+        return value
+    digits = sum(c.isdigit() for c in value)
+    if _PHONE.fullmatch(value) is None or not 5 <= digits <= 15:
+        raise Refused(
+            BAD_PHONE,
+            _("Give a phone number in digits, e.g. 0920-123 45 or +46 70 123 45 67."),
+        )
     return value
 
 
@@ -267,10 +314,18 @@ Day = Annotated[
     dt.date, BeforeValidator(_no_number), AfterValidator(_pydantic(check_day, Window.PLAN))
 ]
 """A planned day (window ``PLAN``)."""
+StayDay = Annotated[
+    dt.date, BeforeValidator(_no_number), AfterValidator(_pydantic(check_day, Window.STAY))
+]
+"""The expected discharge day of a stay (window ``STAY``)."""
 LifeDay = Annotated[
     dt.date, BeforeValidator(_no_number), AfterValidator(_pydantic(check_day, Window.LIFE))
 ]
 """A date of a life, e.g. of death (window ``LIFE``)."""
+PostalCode = Annotated[str, Limit(10), AfterValidator(_pydantic(check_postal_code))]
+"""A Swedish postal code, stored as "973 34"; empty allowed."""
+Phone = Annotated[str, Limit(40), AfterValidator(_pydantic(check_phone))]
+"""A phone number, 5 to 15 digits with separators; empty allowed."""
 NoNul = AfterValidator(_no_nul_deep)
 """For structured values (``Annotated[dict[str, Any], NoNul]``): no NUL at any depth."""
 
@@ -330,7 +385,32 @@ def _local_time_of_the_october_night(field: forms.DateTimeField) -> None:
     field.to_python = to_python  # type: ignore[method-assign]
 
 
-def harden(field: forms.Field, window: Window | None = None) -> forms.Field:
+def format_of(name: str) -> Callable[[str], str] | None:
+    """The format rule a form field follows by its name (see the module's docstring)."""
+    if name == "postal_code":
+        return check_postal_code
+    if name in ("phone", "phone_number") or name.endswith("_phone"):
+        return check_phone
+    return None
+
+
+def _formatted(field: forms.CharField, rule: Callable[[str], str]) -> None:
+    """The rule checks the value and gives its stored form ("97334" becomes "973 34")."""
+    original = field.clean
+
+    def clean(value: Any) -> Any:
+        cleaned = original(value)
+        if isinstance(cleaned, str):
+            try:
+                return rule(cleaned)
+            except Refused as refused:
+                raise ValidationError(refused.message, code=refused.code) from None
+        return cleaned
+
+    field.clean = clean  # type: ignore[method-assign]
+
+
+def harden(field: forms.Field, window: Window | None = None, name: str = "") -> forms.Field:
     """Give a form field the boundary's rules by its type (once): text gets a length limit when
     it has none (10,000 for a text area, else 200) besides Django's own NUL check; a datetime the
     offset and ``ACT`` window; a date the ``PLAN`` window (or ``window``)."""
@@ -349,6 +429,9 @@ def harden(field: forms.Field, window: Window | None = None) -> forms.Field:
             if not isinstance(v, MaxLengthValidator | ProhibitNullCharactersValidator)
         ]
         field.validators.append(_django(check_text, field.max_length))
+        rule = format_of(name)
+        if rule is not None and not isinstance(field, forms.ChoiceField | forms.EmailField):
+            _formatted(field, rule)
     elif isinstance(field, forms.DateTimeField):
         _local_time_of_the_october_night(field)
         field.validators.append(_django(check_moment, window or Window.ACT))
@@ -369,7 +452,7 @@ class BoundaryMixin:
 
     def full_clean(self) -> None:
         for name, field in self.fields.items():
-            harden(field, self.windows.get(name))
+            harden(field, self.windows.get(name), name)
         super().full_clean()  # type: ignore[misc]
 
 
@@ -382,79 +465,3 @@ class Form(BoundaryMixin, forms.Form):
 
 class ModelForm(BoundaryMixin, forms.ModelForm[_M], Generic[_M]):
     pass
-
-
-# The last line: what is saved --------------------------------------------------------------------
-
-
-def check_storable(value: dt.datetime) -> dt.datetime:
-    """An aware datetime PostgreSQL stores and Python reads back: an offset below 16 hours and a
-    UTC time inside Python's years 1 to 9999 (``0001-01-01 00:00+01:00`` is 1 BC in UTC, which
-    PostgreSQL stores and no read of the row survives)."""
-    offset = value.utcoffset()
-    if offset is not None and abs(offset) >= MAX_OFFSET:
-        raise Refused(BAD_OFFSET, _("The time zone offset must be less than 16 hours."))
-    try:
-        value.astimezone(dt.UTC)
-    except OverflowError:
-        raise Refused(
-            OUT_OF_RANGE,
-            _("The date must be between %(first)s and %(last)s.")
-            % {"first": "0001-01-02", "last": "9999-12-30"},
-        ) from None
-    return value
-
-
-def _refuse_unstorable(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
-    if kwargs.get("raw"):
-        return
-    for field in sender._meta.concrete_fields:
-        if isinstance(field, models.DateTimeField):
-            value = getattr(instance, field.attname)
-            if isinstance(value, dt.datetime) and value.tzinfo is not None:
-                try:
-                    check_storable(value)
-                except Refused as refused:
-                    raise ServiceError(refused.code, refused.message, field.name) from None
-
-
-def guard_storage() -> None:
-    """Defense in depth (issue 10 item 7): whatever bypasses a form or a schema, no model saves a
-    datetime that would break every later read of its row, and of every page listing it."""
-    signals.pre_save.connect(_refuse_unstorable, dispatch_uid="samordna.validation.storable")
-
-
-# Query strings and posted forms ------------------------------------------------------------------
-
-
-_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-
-
-class NulGuardMiddleware:
-    """400 for a NUL anywhere in the query string or a posted form, before any view runs: a
-    backstop for views that read ``request.GET`` themselves (a JSON body is the schemas' job).
-    The API answers its JSON error, screens a plain Swedish message."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        try:
-            refused = self._has_nul(request)
-            code, message = NUL, _("The request contains a NUL character, which cannot be stored.")
-        except MultiPartParserError:
-            # A multipart body without a boundary, or cut short: nothing can be read from it.
-            refused, code, message = True, "invalid_body", _("The request could not be read.")
-        if refused:
-            if request.path.startswith("/api/"):
-                return JsonResponse({"code": code, "message": message, "field": None}, status=400)
-            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
-        return self.get_response(request)
-
-    @staticmethod
-    def _has_nul(request: HttpRequest) -> bool:
-        if "\x00" in request.path or any(has_nul(request.GET.getlist(k)) for k in request.GET):
-            return True
-        if request.method == "POST" and request.content_type in _FORM_TYPES:
-            return any(has_nul(k) or has_nul(request.POST.getlist(k)) for k in request.POST)
-        return False

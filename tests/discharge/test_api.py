@@ -71,15 +71,16 @@ def test_the_whole_process(client: Client, world: World, nurse: User) -> None:
     )
     assert delivery["acknowledged_by"] == "bob" and delivery["status"] == "acknowledged"
     version = acked.json()["version"]
+    later = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
     moved = post(
         client,
         f"/api/v1/stays/{stay_id}/expected-discharge",
-        {"version": version, "expected_discharge_on": "2099-01-01"},
+        {"version": version, "expected_discharge_on": later},
         ward,
     )
     assert moved.status_code == 200
     resent = moved.json()["notices"][1]
-    assert resent["expected_discharge_on"] == "2099-01-01"
+    assert resent["expected_discharge_on"] == later
     assert resent["previous_expected_discharge_on"] is not None
     stale = post(
         client,
@@ -178,7 +179,10 @@ def test_unrelated_unit_gets_404_for_every_act(client: Client, world: World, nur
             },
         ),
         ("admission-notice", {"recipients": ["pitea-lss"]}),
-        ("expected-discharge", {"version": 1, "expected_discharge_on": "2099-01-01"}),
+        (
+            "expected-discharge",
+            {"version": 1, "expected_discharge_on": f"{timezone.localdate().year + 1}-01-01"},
+        ),
         (f"deliveries/{delivery.pk}/acknowledge", {}),
         (
             "ready-notice",

@@ -30,7 +30,7 @@ from samordna.errors import ServiceError
 from samordna.organisations.models import Principal, Unit, UnitKind
 from samordna.people import services
 from samordna.people.models import Person, PlanFormat
-from samordna.validation import Code, Limit, Text
+from samordna.validation import Code, Limit, Phone, PostalCode, Text
 
 api = NinjaAPI(
     title="Samordna API",
@@ -199,13 +199,13 @@ class PersonIn(Schema):
     first_name: Annotated[str, Limit(100, min_length=1)] = Field(...)
     last_name: Annotated[str, Limit(100, min_length=1)] = Field(...)
     street: Text = ""
-    postal_code: Annotated[str, Limit(10)] = ""
+    postal_code: PostalCode = ""
     city: Annotated[str, Limit(100)] = ""
     municipality: Code = Field(..., description="Code of the municipality of residence")
     listed_primary_care: Code | None = Field(
         None, description="Code of the listed primary care centre"
     )
-    phone: Annotated[str, Limit(40)] = ""
+    phone: Phone = ""
     preferred_plan_format: PlanFormat = PlanFormat.PAPER
 
 

@@ -19,7 +19,7 @@ from samordna.discharge.services import notices as notices_acts
 from samordna.discharge.services import stays as stays_acts
 from samordna.errors import ServiceError
 from samordna.organisations.models import Unit
-from samordna.validation import Code, Day, Limit, Moment, Text
+from samordna.validation import Code, Day, Limit, Moment, Phone, StayDay, Text
 
 router = Router(tags=["discharge"], auth=auth)
 
@@ -35,7 +35,7 @@ class AdmissionIn(Schema):
 
 class ExpectedIn(Schema):
     version: int
-    expected_discharge_on: Day
+    expected_discharge_on: StayDay
 
 
 class ReadyIn(Schema):
@@ -81,7 +81,7 @@ class CareContactIn(Schema):
     version: int
     name: Text
     workplace: Text = Field("", description="Empty: the token's unit")
-    phone: Annotated[str, Limit(40)]
+    phone: Phone
 
 
 class ReplyIn(Schema):

@@ -26,7 +26,7 @@ from samordna.discharge.services import notices as notices_acts
 from samordna.discharge.services import stays as stays_acts
 from samordna.errors import NotFound
 from samordna.people.services import lookup
-from samordna.validation import Code, Day, LifeDay, Limit, Moment, Text
+from samordna.validation import Code, LifeDay, Limit, Moment, StayDay, Text
 
 router = Router(tags=["discharge"], auth=auth)
 
@@ -239,7 +239,7 @@ class StayIn(Schema):
 
 class RegisterIn(StayIn):
     identity_number: Code = Field(..., examples=["19360323-9090"])
-    expected_discharge_on: Day
+    expected_discharge_on: StayDay
 
 
 # The default of a field that may be omitted but not given as null: pydantic does not validate

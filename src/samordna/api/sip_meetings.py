@@ -24,7 +24,16 @@ from samordna.sip.services import case as case_acts
 from samordna.sip.services import invitation_answers as invitation_answers_acts
 from samordna.sip.services import invitations as invitations_acts
 from samordna.sip.services import meetings as meetings_acts
-from samordna.validation import LONG_TEXT_MAX, Code, Limit, LongText, Moment, Text
+from samordna.validation import (
+    LONG_TEXT_MAX,
+    Code,
+    Limit,
+    LongText,
+    Moment,
+    Phone,
+    PostalCode,
+    Text,
+)
 
 router = Router(tags=["sip meetings"], auth=auth)
 
@@ -50,7 +59,7 @@ class MeetingDetailsIn(Schema):
     ends_at: Moment
     place: Text = ""
     video_link: Text = ""
-    phone_number: Annotated[str, Limit(40)] = ""
+    phone_number: Phone = ""
     phone_code: Annotated[str, Limit(40)] = ""
     agenda: LongText = ""
 
@@ -61,7 +70,7 @@ class MeetingDetailsIn(Schema):
 class ExternalIn(Schema):
     name: Text
     street: Text
-    postal_code: Annotated[str, Limit(10)]
+    postal_code: PostalCode
     city: Annotated[str, Limit(100)]
 
 

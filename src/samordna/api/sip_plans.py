@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from samordna.sip.models import Action, Evaluation, PlanVersion
 from samordna.sip.services import case as case_acts
 from samordna.sip.services import plan as plan_acts
 from samordna.sip.services import plan_follow_up as plan_follow_up_acts
-from samordna.validation import Code, Day, Limit, LongText, Text
+from samordna.validation import Code, Day, LongText, Phone, Text
 
 router = Router(tags=["sip plans"], auth=auth)
 
@@ -151,7 +151,7 @@ class ActionIn(Schema):
 class ContactIn(Schema):
     name: Text
     workplace: Text
-    phone: Annotated[str, Limit(40)]
+    phone: Phone
 
 
 class DraftIn(Schema):

@@ -7,6 +7,6 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from samordna import validation
+        from samordna import guards
 
-        validation.guard_storage()
+        guards.guard_storage()

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from samordna.core import rules
 from samordna.core.rules import SOURCES, RuleSet
 from samordna.organisations.models import County
+from samordna.validation import ModelForm
 
 # The routines by their file in ../shared/seeds/, as a county administrator knows them.
 ROUTINES = {
@@ -184,7 +185,7 @@ def _field(name: str, kind: Any) -> forms.Field:
 RULES = [f.name for f in fields(RuleSet)]
 
 
-class _CountyRulesForm(forms.ModelForm[County]):
+class _CountyRulesForm(ModelForm[County]):
     """The county with its rule set as one field per rule (``rules`` itself is not shown)."""
 
     rule_set: RuleSet

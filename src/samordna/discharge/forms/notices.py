@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from samordna.discharge.forms.stays import DateInput, _now
 from samordna.organisations.models import Unit
 from samordna.sip.forms.common import LocalDateTimeInput, real_time_field
-from samordna.validation import Form
+from samordna.validation import Form, Window
 
 
 class UnitsField(forms.ModelMultipleChoiceField):
@@ -40,6 +40,8 @@ class RecipientsForm(Form):
 
 
 class ExpectedDischargeForm(Form):
+    windows = {"expected_discharge_on": Window.STAY}
+
     expected_discharge_on = forms.DateField(
         label=_("New expected discharge date"), widget=DateInput()
     )

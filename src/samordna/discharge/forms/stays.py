@@ -80,6 +80,8 @@ class StayForm(Form):
 
 
 class RegisterForm(StayForm):
+    windows = {"expected_discharge_on": Window.STAY}
+
     expected_discharge_on = forms.DateField(label=_("Expected discharge date"), widget=DateInput())
 
     field_order = [
