@@ -24,7 +24,7 @@ FORMATTED = re.compile(r"\{([^{}:]+):[^{}]*%H[^{}]*\}")
 STRFTIME = re.compile(r"([\w.()]+)\.strftime\([\"'][^\"']*%H")
 # Expressions that already are local times, or are a rule set's times of day (`datetime.time`,
 # no zone to convert: core/rules.py, discharge/liability.py).
-LOCAL = re.compile(r"^(timezone\.localtime\(.*\)|local\w*|t|value|rules\.payment_cutoff)$")
+LOCAL = re.compile(r"^(timezone\.localtime\(.*\)|local\w*|at|t|value|rules\.payment_cutoff)$")
 
 
 @pytest.mark.parametrize(

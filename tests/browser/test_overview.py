@@ -78,7 +78,7 @@ def test_items_by_urgency_and_a_count_that_follows_the_other_unit(
         "message",
     ]
     check(other, "overview-02-case-officer")
-    rows.first.get_by_role("link").click()
+    rows.first.get_by_role("link").first.click()  # the item; the individual links to the case
     other.get_by_role("button", name="Kvittera", exact=True).click()
     expect(other.get_by_role("button", name="Kvittera", exact=True)).to_have_count(0)
     officer.close()

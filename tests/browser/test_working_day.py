@@ -82,11 +82,11 @@ def test_a_working_day(
     expect(rows.first).to_have_attribute("data-kind", "notice")
     expect(bob.locator('tr[data-kind="message"]')).to_have_count(1)
     check(bob, "day-02-case-officer-overview")
-    rows.first.get_by_role("link").click()
+    rows.first.get_by_role("link").first.click()  # the item; the individual links to the case
     bob.locator("form.ack-with-answers button[type=submit]").click()
     expect(bob.locator(".messages")).to_contain_text("kvitterat")
     bob.goto("/overview/")
-    bob.locator('tr[data-kind="message"]').get_by_role("link").click()
+    bob.locator('tr[data-kind="message"]').get_by_role("link").first.click()
     bob.locator("textarea[name=reply-body]").fill("Ja, från måndag morgon.")
     bob.locator("form[action$='/reply/'] button[type=submit]").click()
     expect(bob.get_by_text("Ja, från måndag morgon.")).to_be_visible()

@@ -34,4 +34,6 @@ class Failure(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.kind} {self.username} {self.ip}"
+        return (
+            f"{timezone.localtime(self.at):%Y-%m-%d %H:%M:%S} {self.kind} {self.username} {self.ip}"
+        )
