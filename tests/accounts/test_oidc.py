@@ -342,3 +342,22 @@ def test_a_provider_that_never_answers_is_a_message(
         response = client.get(reverse("accounts:oidc-start", args=["region"]))
     assert response.status_code == 503
     assert "Inloggningstjänsten svarar inte" in response.content.decode()
+
+
+@pytest.mark.parametrize("extra", ["", "&code="])
+def test_a_callback_without_a_code_is_refused(
+    client: Client,
+    world: World,
+    idp: LocalProvider,
+    caplog,
+    extra: str,  # type: ignore[no-untyped-def]
+) -> None:
+    """Breaker F7: this session's state but no (or an empty) code was a server error, since
+    Authlib's MissingCodeException is no OAuthError."""
+    state = query(start(client))["state"]
+    callback = reverse("accounts:oidc-callback", args=["region"])
+    response = client.get(f"{callback}?state={state}{extra}")
+    assert_refused(response, NOT_CONFIRMED, client, caplog, reason="no-code")
+    # The state is used up: the same callback again is refused as not started here.
+    again = client.get(f"{callback}?state={state}{extra}")
+    assert_refused(again, "påbörjades inte i den här webbläsaren", client)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
+from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.django_client import DjangoOAuth2App, OAuth
 from django.conf import settings
@@ -135,6 +136,10 @@ def complete(request: HttpRequest, provider: OidcProvider) -> Identity:
             f"provider:{request.GET.get('error', '')[:40]}",
             _("The login service did not log you in. Start again from the login page."),
         )
+    if not request.GET.get("code"):
+        # Authlib would raise MissingCodeException (not an OAuthError): refuse it here.
+        app.framework.clear_state_data(request.session, state)
+        raise Refused("no-code", _("The login could not be confirmed. Start again."))
     _metadata(provider)
     claims_options = {
         "iss": {"essential": True, "values": [provider.issuer]},
@@ -163,6 +168,10 @@ def complete(request: HttpRequest, provider: OidcProvider) -> Identity:
     except jose_errors.JoseError as error:
         raise Refused(
             f"token:{error.error}", _("The login could not be confirmed. Start again.")
+        ) from error
+    except AuthlibBaseError as error:  # any other Authlib refusal (e.g. an OAuth2Error)
+        raise Refused(
+            f"authlib:{type(error).__name__}", _("The login could not be confirmed. Start again.")
         ) from error
     claims = token.get("userinfo")
     if not claims or not token.get("id_token"):
