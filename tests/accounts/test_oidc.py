@@ -6,6 +6,7 @@ Each refusal is checked the same way: a Swedish message, status 4xx, and no logi
 from __future__ import annotations
 
 import json
+import logging
 import socket
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -361,3 +362,22 @@ def test_a_callback_without_a_code_is_refused(
     # The state is used up: the same callback again is refused as not started here.
     again = client.get(f"{callback}?state={state}{extra}")
     assert_refused(again, "påbörjades inte i den här webbläsaren", client)
+
+
+def test_the_error_parameter_cannot_forge_security_log_lines(
+    client: Client,
+    world: World,
+    idp: LocalProvider,
+    caplog,  # type: ignore[no-untyped-def]
+) -> None:
+    """Breaker F8: the provider's ``error`` went verbatim into the ``samordna.security`` log,
+    so anyone could write a line of their choosing there."""
+    state = query(start(client))["state"]
+    callback = reverse("accounts:oidc-callback", args=["region"])
+    forged = "x%0A2026-12-01 WARNING admin logged in from 10.0.0.1"
+    with caplog.at_level(logging.WARNING, logger="samordna.security"):
+        response = client.get(f"{callback}?state={state}&error={forged}")
+    assert_refused(response, "Inloggningstjänsten loggade inte in dig", client)
+    messages = [record.getMessage() for record in caplog.records]
+    assert messages and not any("\n" in m or "10.0.0.1" in m for m in messages), messages
+    assert any("login refused (provider:x??????" in m for m in messages), messages

@@ -11,6 +11,7 @@ nonce of this session. What is refused raises ``Refused`` with a Swedish message
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -132,8 +133,10 @@ def complete(request: HttpRequest, provider: OidcProvider) -> Identity:
         )
     if request.GET.get("error"):
         app.framework.clear_state_data(request.session, state)
+        # Only an RFC 6749 error code's characters reach the security log (no forged lines).
+        code = re.sub(r"[^a-z_]", "?", request.GET.get("error", "")[:40])
         raise Refused(
-            f"provider:{request.GET.get('error', '')[:40]}",
+            f"provider:{code}",
             _("The login service did not log you in. Start again from the login page."),
         )
     if not request.GET.get("code"):

@@ -81,7 +81,7 @@ def callback(request: HttpRequest, name: str) -> HttpResponse:
     ip = client_ip(request)
     if link is None or not link.user.is_active:
         oidc.log.warning(
-            "oidc %s: no active account for %s=%s from %s",
+            "oidc %s: no active account for %s=%r from %s",
             provider.name,
             provider.claim,
             identity.value,
