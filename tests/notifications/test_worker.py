@@ -54,4 +54,5 @@ def test_the_configured_jobs_exist(db: None) -> None:
         "samordna.notifications.digest.run",
         "samordna.deviations.jobs.run",
         "samordna.operations.maintenance.run",
+        "samordna.accounts.throttle.prune",  # old failed-guess rows (issue 17 item 3)
     ]
