@@ -15,9 +15,10 @@ from samordna.sip.services import consent as consent_acts
 from tests.conftest import World
 
 
-def consent_to(world: World, case: Case, *units: Unit) -> None:
+def consent_to(world: World, case: Case, *units: Unit, naming_none: bool = False) -> None:
     """Alice, the coordinator, records the individual's consent naming bob's unit (or
-    ``units``): from then on bob's unit, taking part, sees the case (SEC-1)."""
+    ``units``, or no unit at all with ``naming_none``, which covers every unit taking part):
+    from then on bob's unit, taking part, sees the case (SEC-1). The one helper for it."""
     consent_acts.record_consent(
         world.actor(world.alice),
         case.pk,
@@ -27,7 +28,7 @@ def consent_to(world: World, case: Case, *units: Unit) -> None:
             "giver_name": "Sture Lundberg",
             "form": "oral",
             "given_at": timezone.now() - dt.timedelta(minutes=5),
-            "units": list(units) or [world.participant_unit],
+            "units": [] if naming_none else list(units) or [world.participant_unit],
         },
     )
 

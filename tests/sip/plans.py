@@ -9,25 +9,12 @@ from django.utils import timezone
 
 from samordna.cases.models import Case
 from samordna.sip.models import PlanVersion
-from samordna.sip.services import consent as consent_acts
 from samordna.sip.services import plan as plan_acts
 from samordna.sip.services import plan_follow_up as plan_follow_up_acts
 from tests.conftest import World
+from tests.sip.conftest import consent_to
 
-
-def give_consent(world: World, case: Case) -> None:
-    consent_acts.record_consent(
-        world.actor(world.alice),
-        case.pk,
-        {
-            "decision": "given",
-            "giver": "individual",
-            "giver_name": "Sture Lundberg",
-            "form": "oral",
-            "given_at": timezone.now() - dt.timedelta(minutes=5),
-            "units": [world.participant_unit],
-        },
-    )
+give_consent = consent_to  # consent naming bob's unit
 
 
 def draft(world: World, **changes: Any) -> plan_acts.Draft:

@@ -26,12 +26,12 @@ from samordna.people.models import Person, Relative, Representative
 from samordna.sip.models import AssessmentEntry, Meeting, Participant
 from samordna.sip.services import assessment as assessment_acts
 from samordna.sip.services import case as case_acts
-from samordna.sip.services import consent as consent_acts
 from samordna.sip.services import invitation_answers as invitation_answers_acts
 from samordna.sip.services import invitations as invitations_acts
 from samordna.sip.services import meetings as meetings_acts
 from samordna.sip.services.invitations import Details, External, Invitees
 from tests.conftest import World, valid_identity_number
+from tests.sip.conftest import consent_to
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -56,18 +56,8 @@ def details(**extra: Any) -> Details:
 
 
 def give_consent(world: World, case: Case, units: list[Unit] | None = None) -> None:
-    consent_acts.record_consent(
-        world.actor(world.alice),
-        case.pk,
-        {
-            "decision": "given",
-            "giver": "individual",
-            "giver_name": "Sture Lundberg",
-            "form": "oral",
-            "given_at": timezone.now() - dt.timedelta(minutes=5),
-            "units": units or [],
-        },
-    )
+    """Consent naming ``units``, or none (covering every unit taking part)."""
+    consent_to(world, case, *(units or []), naming_none=not units)
 
 
 def invite(world: World, case: Case, units: list[Unit] | None = None, **extra: Any) -> Meeting:
