@@ -271,3 +271,55 @@ def test_a_session_from_before_the_check_is_decided_on_its_next_request(
     session.save()
     assert client.get(reverse("people:search"))["Location"].startswith(SETUP)
     assert client.session[otp.STATE_KEY] == otp.PENDING
+
+
+def test_a_reset_never_reaches_an_account_with_more_rights(login: Any, world: World) -> None:
+    """Breaker F9: after a reset the next password login sets up a new factor, so a unit
+    administrator must not reset an administrator elsewhere or a fellow unit administrator,
+    nor a county administrator a staff account."""
+    multi = make_user("multi", world.owner_unit, Membership.Role.NURSE)
+    Membership.objects.create(user=multi, unit=world.ward, role=Membership.Role.UNIT_ADMIN)
+    fellow = make_user("fellow", world.owner_unit, Membership.Role.UNIT_ADMIN)
+    staff = make_user("staffer", world.owner_unit, Membership.Role.NURSE)
+    staff.is_staff = True
+    staff.save()
+    for user in (multi, fellow, staff, world.alice):
+        set_up(user)
+    client = login(world.admin, world.owner_unit)
+    page = client.get(reverse("accounts:otp-reset")).content.decode()
+    assert "alice" in page
+    for target in (multi, fellow, staff):
+        assert target.username not in page
+        refused = client.post(reverse("accounts:otp-reset"), {"user": target.pk})
+        assert refused.status_code == 400
+        assert TOTPDevice.objects.filter(user=target).exists(), target.username
+    county_admin = make_user("gunilla", world.owner_unit, Membership.Role.COUNTY_ADMIN)
+    set_up(county_admin)
+    county_client = login(county_admin)
+    assert county_client.post(reverse("accounts:otp-reset"), {"user": staff.pk}).status_code == 400
+    assert TOTPDevice.objects.filter(user=staff).exists()
+    assert county_client.post(reverse("accounts:otp-reset"), {"user": multi.pk}).status_code == 302
+    assert not TOTPDevice.objects.filter(user=multi).exists()
+
+
+def test_only_a_superuser_resets_staff_in_the_django_admin(client: Client, world: World) -> None:
+    """Breaker F9: a staff account with user rights cannot strip another staff account's
+    factor (or a superuser's) in the Django admin."""
+    from django.contrib.auth.models import Permission
+
+    helper = make_user("helper", world.owner_unit, Membership.Role.NURSE)
+    helper.is_staff = True
+    helper.save()
+    helper.user_permissions.add(*Permission.objects.filter(codename__endswith="_user"))
+    set_up(helper)
+    root = User.objects.create_superuser("root", password=PASSWORD)
+    set_up(root)
+    set_up(world.alice)
+    force_full_login(client, helper)
+    response = client.post(
+        reverse("admin:organisations_user_changelist"),
+        {"action": "reset_second_factor", "_selected_action": [root.pk, world.alice.pk]},
+    )
+    assert response.status_code == 302
+    assert TOTPDevice.objects.filter(user=root).exists()
+    assert not TOTPDevice.objects.filter(user=world.alice).exists()

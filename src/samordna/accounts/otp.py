@@ -203,22 +203,30 @@ class SecondFactorMiddleware:
 
 
 def resettable(actor_user: User, unit: Unit, county_wide: bool) -> QuerySet[User]:
-    """The accounts with a factor whose factor this administrator may reset: a unit
-    administrator those of the unit who hold no county role and are not staff; a county
-    administrator anyone at the county's units but superusers. Never one's own."""
+    """The accounts with a factor whose factor this administrator may reset. Never one's own;
+    a reset lets the next password login set up a new factor, so nobody reaches an account with
+    more rights than their own (breaker F9): a unit administrator resets those of the unit who
+    hold no administrator's, county or statistics role at any unit and are not staff; a county
+    administrator anyone at the county's units who is not staff. Staff and superusers: only a
+    superuser (here or in the Django admin)."""
     units = (
         Unit.objects.filter(principal__county_id=unit.principal.county_id)
         if county_wide
         else [unit]
     )
     found = (
-        User.objects.filter(memberships__unit__in=units, is_superuser=False)
+        User.objects.filter(memberships__unit__in=units)
         .filter(pk__in=TOTPDevice.objects.filter(confirmed=True).values("user"))
         .exclude(pk=actor_user.pk)
     )
+    if not actor_user.is_superuser:
+        found = found.exclude(is_staff=True).exclude(is_superuser=True)
     if not county_wide:
-        strong = Membership.objects.filter(
-            role__in=(Membership.Role.COUNTY_ADMIN, Membership.Role.STATISTICS)
-        ).values("user")
-        found = found.exclude(is_staff=True).exclude(pk__in=strong)
+        strong = Membership.objects.filter(role__in=STRONG_ROLES).values("user")
+        found = found.exclude(pk__in=strong)
     return found.distinct().order_by("last_name", "first_name", "username")
+
+
+def may_reset_in_admin(actor_user: User, target: User) -> bool:
+    """The Django admin's reset: staff and superuser accounts only by a superuser."""
+    return actor_user.is_superuser or not (target.is_staff or target.is_superuser)

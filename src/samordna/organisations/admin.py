@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -132,8 +132,13 @@ class UserAdmin(BaseUserAdmin[User]):
 
     @admin.action(description=_("Reset the second factor (a lost phone)"))
     def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        """For staff: the same reset as the administrators' page, one access-log row each."""
+        """For staff: the same reset as the administrators' page, one access-log row each;
+        staff and superuser accounts only by a superuser (breaker F9)."""
+        skipped = 0
         for user in queryset:
+            if not otp.may_reset_in_admin(request.user, user):  # type: ignore[arg-type]
+                skipped += 1
+                continue
             if otp.reset(user):
                 AccessLog.objects.create(
                     user=request.user,  # type: ignore[misc]
@@ -143,3 +148,9 @@ class UserAdmin(BaseUserAdmin[User]):
                     ip=client_ip(request),
                 )
         self.message_user(request, _("The second factors of the chosen accounts are reset."))
+        if skipped:
+            self.message_user(
+                request,
+                _("Staff accounts were left alone: only a superuser resets their second factor."),
+                level=messages.WARNING,
+            )
