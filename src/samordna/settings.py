@@ -59,11 +59,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks",
-    "django_tasks_db",
+    "samordna.operations.apps.TasksDatabaseConfig",  # django_tasks_db, named in Swedish
     "ninja",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "samordna.operations.apps.TotpConfig",  # django_otp.plugins.otp_totp, named in Swedish
+    "samordna.operations.apps.StaticConfig",  # django_otp.plugins.otp_static, in Swedish
 ]
 
 MIDDLEWARE = [

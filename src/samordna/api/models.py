@@ -21,11 +21,15 @@ def hash_token(token: str) -> str:
 
 class ApiToken(models.Model):
     name = models.CharField(_("system name"), max_length=100)
-    user = models.ForeignKey(User, models.PROTECT, related_name="api_tokens")
-    unit = models.ForeignKey(Unit, models.PROTECT, related_name="api_tokens")
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        User, models.PROTECT, related_name="api_tokens", verbose_name=_("user")
+    )
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, related_name="api_tokens", verbose_name=_("unit")
+    )
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API token")

@@ -133,8 +133,8 @@ class AccessLog(models.Model):
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     what = models.CharField(_("what"), max_length=200)
     purpose = models.CharField(_("purpose"), max_length=200, blank=True)
-    via = models.CharField(_("via"), max_length=10, default="web")
-    ip = models.GenericIPAddressField(null=True, blank=True)
+    via = models.CharField(_("channel"), max_length=10, default="web")
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("access log entry")

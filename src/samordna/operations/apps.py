@@ -1,7 +1,30 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.apps import DefaultConfig as StaticDefaultConfig
+from django_otp.plugins.otp_totp.apps import DefaultConfig as TotpDefaultConfig
+from django_tasks_db.apps import TasksAppConfig
 
 
 class OperationsConfig(AppConfig):
+    default = True  # this module holds the library apps' configs too
     name = "samordna.operations"
     verbose_name = _("Operations")
+
+
+class TasksDatabaseConfig(TasksAppConfig):
+    """django-tasks-db's own app, under a Swedish name in the admin: its config names it "Tasks
+    Database Backend" in plain English (issue 18 item 14). Same label, so its migrations stay."""
+
+    verbose_name = _("Background jobs")  # type: ignore[assignment]  # a lazy str, as Django allows
+
+
+class TotpConfig(TotpDefaultConfig):
+    """django-otp's authenticator-app devices, under a Swedish name in the admin."""
+
+    verbose_name = _("Authenticator apps")
+
+
+class StaticConfig(StaticDefaultConfig):
+    """django-otp's recovery codes, under a Swedish name in the admin."""
+
+    verbose_name = _("Recovery codes")

@@ -74,7 +74,9 @@ class Principal(models.Model):
         MUNICIPALITY = "municipality", _("Municipality")
         OTHER = "other", _("Other")
 
-    county = models.ForeignKey(County, models.PROTECT, related_name="principals")
+    county = models.ForeignKey(
+        County, models.PROTECT, related_name="principals", verbose_name=_("county")
+    )
     code = models.SlugField(_("code"), unique=True)
     name = models.CharField(_("name"), max_length=150)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -117,7 +119,9 @@ class Unit(models.Model):
 
     Kind = UnitKind
 
-    principal = models.ForeignKey(Principal, models.PROTECT, related_name="units")
+    principal = models.ForeignKey(
+        Principal, models.PROTECT, related_name="units", verbose_name=_("principal")
+    )
     code = models.SlugField(_("code"), unique=True, max_length=80)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
