@@ -130,6 +130,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY  # noqa: E402
 from django.contrib.auth import SESSION_KEY as USER_KEY  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
@@ -137,6 +138,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db.models import Q  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from samordna.accounts import otp  # noqa: E402
 from samordna.accounts.actor import Actor  # noqa: E402
 from samordna.accounts.middleware import SESSION_KEY as UNIT_KEY  # noqa: E402
 from samordna.api.models import ApiToken  # noqa: E402
@@ -180,9 +182,10 @@ def _session(user: User, unit: Unit) -> str:
     """A session as a login makes it (``Client.force_login``), working for ``unit``."""
     session = SessionStore()
     session[USER_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session[UNIT_KEY] = unit.pk
+    session[otp.STATE_KEY] = otp.DONE  # a whole login: the second factor given where needed
     session.create()
     return f"sessionid={session.session_key}"
 
