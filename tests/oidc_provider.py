@@ -156,6 +156,7 @@ class LocalProvider:
             "client_secret": SECRET,
             "claim": "hsa_id",
             "scope": "openid profile hsa",
+            "second_factor": True,  # it stands for the region's SITHS IdP
             **kw,
         }
         return OidcProvider(**fields)

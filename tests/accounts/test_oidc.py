@@ -11,8 +11,10 @@ import socket
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from samordna.accounts import oidc
 from samordna.accounts.oidc_config import ConfigError, OidcProvider, parse
@@ -75,6 +77,43 @@ def test_an_administrator_is_not_asked_for_a_second_factor(
     assert response.redirect_chain[-1][0] == reverse("overview:overview")
     assert response.status_code == 200
     assert world.owner_unit.name in response.content.decode()
+
+
+def test_a_provider_without_its_own_second_factor_is_followed_by_a_code(
+    client: Client,
+    world: World,
+    idp: LocalProvider,
+    settings,  # type: ignore[no-untyped-def]
+) -> None:
+    """Breaker F10: a provider not configured with ``second_factor`` (a plain password IdP)
+    is like a password login: an administrator gives a TOTP code after it."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from samordna.accounts import otp
+    from tests.accounts.test_otp import code_of, set_up
+
+    use_providers(settings, [idp.config(second_factor=False)])
+    FederatedIdentity.objects.create(user=world.admin, issuer=idp.issuer, value=KARIN_HSA)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        device, _codes = set_up(world.admin)
+        clock.shift(30)
+        idp.follow_python_clock()
+        back = client.get(path_of(Browser().log_in(start(client))))
+        assert back.status_code == 302
+        assert client.session["samordna_auth_method"] == "oidc-single-factor"
+        assert client.session[otp.STATE_KEY] == otp.PENDING
+        asked = client.get(reverse("overview:overview"))
+        assert asked.status_code == 302
+        assert asked["Location"].startswith(reverse("accounts:otp-code"))
+        code = client.post(reverse("accounts:otp-code"), {"code": code_of(device)})
+        assert code.status_code == 302
+        assert client.session[otp.STATE_KEY] == otp.DONE
+    # Without a device yet, the setup page is where the federated login leads.
+    TOTPDevice.objects.filter(user=world.admin).delete()
+    other = Client()
+    other.get(path_of(Browser().log_in(start(other))))
+    asked = other.get(reverse("overview:overview"))
+    assert asked["Location"].startswith(reverse("accounts:otp-setup"))
 
 
 def test_the_page_asked_for_comes_after_login(
@@ -307,6 +346,7 @@ GOOD = {"label": "x", "issuer": "https://a", "client_id": "c", "client_secret": 
         json.dumps([{**GOOD, "name": "r", "colour": 1}]),
         json.dumps([{**GOOD, "name": "r", "scope": "profile"}]),
         json.dumps([{**GOOD, "name": "r"}, {**GOOD, "name": "r"}]),
+        json.dumps([{**GOOD, "name": "r", "second_factor": "yes"}]),
     ],
 )
 def test_bad_configuration_stops_the_start(value: str) -> None:

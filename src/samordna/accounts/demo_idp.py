@@ -116,6 +116,7 @@ def start(bind: str, preexec: Callable[[], None] | None) -> subprocess.Popen[byt
         client_secret=secret,
         claim="hsa_id",
         scope="openid profile hsa",
+        second_factor=True,  # it stands for the region's SITHS IdP
     )
     configure([*settings.OIDC_PROVIDERS, provider])
     for user in User.objects.filter(username__in=[s["username"] for s in demo.staff()]):

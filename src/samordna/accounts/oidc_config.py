@@ -30,6 +30,9 @@ class OidcProvider:
     redirect_uri: str = ""  # default: this site's /login/oidc/<name>/callback/
     post_logout_redirect_uri: str = ""  # default: this site's login page
     end_session: bool = True  # end the provider's session too at logout, when it offers that
+    # The provider itself did a second factor (SITHS card, BankID): no TOTP code after it.
+    # False: whoever needs a second factor gives a TOTP code after it, as after a password.
+    second_factor: bool = False
 
     @property
     def origin(self) -> str:
@@ -59,6 +62,10 @@ def parse(value: str | list[dict[str, Any]] | None) -> list[OidcProvider]:
             provider.scope.split()
         ):
             raise ConfigError(f"provider {provider.name}: an http(s) issuer and scope openid")
+        if not isinstance(provider.second_factor, bool) or not isinstance(
+            provider.end_session, bool
+        ):
+            raise ConfigError(f"provider {provider.name}: second_factor, end_session: true/false")
         providers.append(provider)
     if len({p.name for p in providers}) != len(providers):
         raise ConfigError("two OpenID providers have the same name")

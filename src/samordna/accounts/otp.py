@@ -9,8 +9,10 @@ set up a factor of their own accord is asked for it too.
 The session records where the login stands (``STATE_KEY``): after the password a user who needs
 a code is *pending* and ``SecondFactorMiddleware`` lets them reach nothing but the code page (or
 the setup page, when they have no device yet), logout and the static files. A federated login
-(``AUTH_METHOD_KEY`` = "oidc") was authenticated strongly by the identity provider and is never
-asked. Every login starts over (``user_logged_in`` decides the state again).
+through a provider configured with ``second_factor`` (``AUTH_METHOD_KEY`` = "oidc") was
+authenticated strongly by the identity provider and is never asked; through any other provider
+it is asked like a password login. Every login starts over (``user_logged_in`` decides the
+state again).
 """
 
 from __future__ import annotations

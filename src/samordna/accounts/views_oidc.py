@@ -25,7 +25,8 @@ from samordna.accounts.oidc_config import OidcProvider
 from samordna.audit.services import log_login
 from samordna.organisations.models import FederatedIdentity
 
-# The marker the second-factor check respects: the provider did the strong authentication.
+# The marker the second-factor check respects: "oidc" when the provider did the strong
+# authentication (its ``second_factor``), else "oidc-single-factor" (a TOTP code may follow).
 AUTH_METHOD_KEY = "samordna_auth_method"
 FEDERATED_KEY = "samordna_oidc"  # {"provider": name, "id_token": ...} for the logout
 NEXT_KEY = "samordna_oidc_next"
@@ -94,7 +95,9 @@ def callback(request: HttpRequest, name: str) -> HttpResponse:
     next_url = request.session.pop(NEXT_KEY, "")
     # The first configured backend (the throttled one): it loads the user on later requests.
     auth.login(request, link.user, backend=settings.AUTHENTICATION_BACKENDS[0])
-    request.session[AUTH_METHOD_KEY] = "oidc"
+    # A provider without its own second factor is like a password: user_logged_in has
+    # decided the second-factor state as for one (breaker F10).
+    request.session[AUTH_METHOD_KEY] = "oidc" if provider.second_factor else "oidc-single-factor"
     request.session[FEDERATED_KEY] = {"provider": provider.name, "id_token": identity.id_token}
     log_login(link.user, f"login.oidc: {provider.label}", ip)
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
