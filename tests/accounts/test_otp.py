@@ -323,3 +323,35 @@ def test_only_a_superuser_resets_staff_in_the_django_admin(client: Client, world
     assert response.status_code == 302
     assert TOTPDevice.objects.filter(user=root).exists()
     assert not TOTPDevice.objects.filter(user=world.alice).exists()
+
+
+def test_code_guesses_after_one_password_are_bounded(world: World) -> None:
+    """Breaker F3: one pending session could try 5 codes per 15 minutes for ever (the sliding
+    session stays alive); after MAX_CODE_FAILURES wrong codes in a row the login is ended and
+    the password is needed again."""
+    from samordna.accounts import otp_views
+
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        device, _codes = set_up(world.admin)
+        clock.shift(30)
+        attacker = Client()
+        password(attacker, "admin")
+        answers = []
+        for _window in range(otp_views.MAX_CODE_FAILURES // 5 + 2):
+            for _ in range(5):
+                wrong = "000000" if code_of(device) != "000000" else "111111"
+                answers.append(attacker.post(CODE, {"code": wrong}))
+            clock.shift(15 * 60 + 1)
+        checked = [a for a in answers if a.status_code in (400, 429)]  # 429: the 5th of each
+        assert len(checked) == otp_views.MAX_CODE_FAILURES - 1
+        ended = next(a for a in answers if a.status_code == 302)
+        assert ended["Location"] == LOGIN
+        assert "_auth_user_id" not in attacker.session
+        assert attacker.post(CODE, {"code": code_of(device)})["Location"].startswith(LOGIN)
+        assert AccessLog.objects.filter(user=world.admin, what="login.otp_failures").count() == 1
+        # The owner, with the password and the right code, is not locked out by it.
+        owner = Client()
+        clock.shift(15 * 60 + 1)  # the per-window lock the last guesses started is over
+        password(owner, "admin")
+        assert owner.post(CODE, {"code": code_of(device)}).status_code == 302
+        assert owner.session[otp.STATE_KEY] == otp.DONE

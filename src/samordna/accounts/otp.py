@@ -92,6 +92,7 @@ def _each_login_decides(
 def verified(request: HttpRequest, used: Device) -> None:
     """The code was right: the login is complete, under a new session key."""
     request.session.pop(PENDING_KEY, None)
+    request.session.pop("samordna_otp_failures", None)  # otp_views.FAILURES_KEY
     otp_login(request, used)
     request.session[STATE_KEY] = DONE
     request.session.cycle_key()

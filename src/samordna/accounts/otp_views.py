@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
@@ -23,10 +23,15 @@ from samordna.accounts.actor import UnitRequest
 from samordna.accounts.decorators import unit_required
 from samordna.accounts.middleware import client_ip
 from samordna.audit.models import AccessLog
-from samordna.audit.services import log
+from samordna.audit.services import log, log_login
 from samordna.organisations.models import Membership, User
 
 Kind = throttle.Kind
+# Wrong codes in a row after one password before the login is ended (breaker F3; NIST SP
+# 800-63B 5.2.2 allows at most 100): the per-window throttle alone let one pending session guess
+# for ever, so after these the password must be given again.
+MAX_CODE_FAILURES = 20
+FAILURES_KEY = "samordna_otp_failures"
 
 
 class CodeForm(validation.Form):
@@ -92,9 +97,30 @@ def code(request: HttpRequest) -> HttpResponse:
                     )
                 return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
             lock = throttle.fail(Kind.CODE, user.username, ip or None)
+            failures = request.session[FAILURES_KEY] = request.session.get(FAILURES_KEY, 0) + 1
+            if failures >= MAX_CODE_FAILURES:
+                return _end_pending_login(request, user, ip)
             if lock is None:
                 form.add_error("code", _("The code is wrong or already used. Try again."))
     return _page(request, "accounts/otp_code.html", {"form": form, "next": next_url}, lock)
+
+
+def _end_pending_login(request: HttpRequest, user: User, ip: str) -> HttpResponse:
+    """Too many wrong codes after one password: log out, so the password is needed again;
+    in the access log under the account and on the security logger."""
+    throttle.logger.warning(
+        "second factor: %s wrong codes in a row for %r from %s, login ended",
+        MAX_CODE_FAILURES,
+        user.username,
+        ip,
+    )
+    log_login(user, "login.otp_failures", ip or None, refused=True)
+    auth.logout(request)
+    messages.error(
+        request,
+        _("Too many wrong codes. You have been logged out: log in again with your password."),
+    )
+    return redirect("accounts:login")
 
 
 @never_cache
