@@ -155,3 +155,23 @@ def test_the_worker_forgets_failures_older_than_the_window(world: World) -> None
     Failure.objects.create(kind="password", username="a", at=now - dt.timedelta(minutes=14))
     assert throttle.prune(now) == 1
     assert Failure.objects.count() == 1
+
+
+def test_an_ipv6_client_is_counted_by_its_64(db: None) -> None:
+    """Breaker F4: any IPv6 client has a /64, i.e. 2^64 addresses to spray user names from;
+    the address limit counts the /64, another /64 is not locked by it."""
+    limit = settings.THROTTLE_ADDRESS_FAILURES
+    statuses = [
+        Client()
+        .post(LOGIN, {"username": f"user{n}", "password": "x"}, REMOTE_ADDR=f"2001:db8::{n + 1:x}")
+        .status_code
+        for n in range(limit + 1)
+    ]
+    assert statuses[: limit - 1] == [200] * (limit - 1) and statuses[-1] == 429, statuses
+    assert set(Failure.objects.values_list("ip", flat=True)) == {"2001:db8::"}
+    other = Client().post(
+        LOGIN, {"username": "someone", "password": "x"}, REMOTE_ADDR="2001:db8:0:1::1"
+    )
+    assert other.status_code == 200
+    assert throttle.address_key("192.0.2.7") == "192.0.2.7"
+    assert throttle.address_key("2001:db8:1:2:3:4:5:6") == "2001:db8:1:2::"

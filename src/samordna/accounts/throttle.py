@@ -14,6 +14,7 @@ gunicorn runs several processes, each of which would otherwise allow its own fiv
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import logging
 import math
 from dataclasses import dataclass
@@ -74,8 +75,23 @@ def account_key(username: str | None) -> str:
     return (username or "").strip().casefold()[:150]
 
 
+def address_key(ip: str | None) -> str | None:
+    """The address as counted: an IPv6 client by its /64 (its network's first address), since
+    any IPv6 client has 2^64 addresses to spray from (breaker F4); IPv4 as it is."""
+    if not ip:
+        return None
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return None
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+    return str(address)
+
+
 def locked(kind: str, username: str | None, ip: str | None) -> Lock | None:
     """The lock on this account or address, if either is locked now."""
+    ip = address_key(ip)
     since = timezone.now() - window()
     found = []
     key = account_key(username)
@@ -98,7 +114,7 @@ def _lock(kind: str, by: str, limit: int, since: dt.datetime, **key: str) -> lis
 
 def fail(kind: str, username: str | None, ip: str | None, via: str = "web") -> Lock | None:
     """Count a failure; returns the lock it started, if any (then it is logged)."""
-    Failure.objects.create(kind=kind, username=account_key(username), ip=ip)
+    Failure.objects.create(kind=kind, username=account_key(username), ip=address_key(ip))
     lock = locked(kind, username, ip)
     if lock is not None:
         _log_lock(kind, username, ip, via, lock)
