@@ -123,11 +123,11 @@ def test_stale_edit_is_refused_and_the_other_write_kept(login, world: World) -> 
         "preferred_plan_format": "paper",
         "version": world.person.version,
     }
-    assert client.post(url, {**form, "phone": "070-1"}).status_code == 302
-    stale = client.post(url, {**form, "phone": "070-2"})
+    assert client.post(url, {**form, "phone": "070-111 11 11"}).status_code == 302
+    stale = client.post(url, {**form, "phone": "070-222 22 22"})
     assert stale.status_code == 409
     world.person.refresh_from_db()
-    assert world.person.phone == "070-1"
+    assert world.person.phone == "070-111 11 11"
 
 
 def test_search_by_name_uses_a_bounded_number_of_queries(login, world: World) -> None:  # type: ignore[no-untyped-def]
