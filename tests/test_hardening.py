@@ -23,6 +23,9 @@ def production_env(data_dir: Path, https: bool = True) -> dict[str, str]:
     """The environment of the README's systemd unit (Deployment), with a scratch data folder."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SAMORDNA_")}
     env.pop("DATABASE_URL", None)
+    # Set by the browser tests' conftest for Playwright's event loop, in this same process; a
+    # production server never has it (check --deploy says so, async.E001).
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.update(
         SAMORDNA_DATA_DIR=str(data_dir),
         SAMORDNA_SECRET_KEY=secrets.token_urlsafe(50),
