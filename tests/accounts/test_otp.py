@@ -355,3 +355,34 @@ def test_code_guesses_after_one_password_are_bounded(world: World) -> None:
         password(owner, "admin")
         assert owner.post(CODE, {"code": code_of(device)}).status_code == 302
         assert owner.session[otp.STATE_KEY] == otp.DONE
+
+
+def test_replacing_the_factor_asks_for_the_current_one(client: Client, world: World) -> None:
+    """Breaker F5: in a complete session a code of a new key alone replaced the owner's app
+    and recovery codes; now a code of the current factor is asked first."""
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        old, codes = set_up(world.admin)
+        clock.shift(30)
+        password(client, "admin")
+        assert client.post(CODE, {"code": code_of(old)}).status_code == 302
+        page = client.get(SETUP).content.decode()
+        assert 'name="current"' in page
+        new = otp.pending_device(client_request(client))
+        refused = client.post(SETUP, {"code": code_of(new)})
+        assert refused.status_code == 400
+        assert "Ange en kod från appen du använder nu" in refused.content.decode()
+        assert TOTPDevice.objects.filter(pk=old.pk).exists(), "the owner's app was removed"
+        done = client.post(SETUP, {"code": code_of(new), "current": codes[0]})
+        assert done.status_code == 200  # the new recovery codes, shown once
+        assert not TOTPDevice.objects.filter(pk=old.pk).exists()
+        assert TOTPDevice.objects.get(user=world.admin).key == new.key
+
+
+def client_request(client: Client) -> Any:
+    """The session's pending key as the setup page keeps it."""
+
+    class Request:
+        session = client.session
+        user = None
+
+    return Request()

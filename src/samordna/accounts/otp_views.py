@@ -38,6 +38,12 @@ class CodeForm(validation.Form):
     code = forms.CharField(label=gettext_lazy("Code"), max_length=40, strip=True)
 
 
+class SetupForm(CodeForm):
+    current = forms.CharField(
+        label=gettext_lazy("Code from your current app"), max_length=40, strip=True, required=False
+    )
+
+
 def _next(request: HttpRequest) -> str:
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
@@ -137,11 +143,26 @@ def setup(request: HttpRequest) -> HttpResponse:
     new = otp.pending_device(request, create=request.method == "GET")
     if new is None:  # a code for a key never shown: show one first
         return redirect(_with_next("accounts:otp-setup", next_url))
-    form = CodeForm(request.POST or None)
+    # Replacing a factor asks for a code of the current one (breaker F5): a borrowed session
+    # alone does not swap the owner's app for the borrower's.
+    replacing = otp.device(user) is not None
+    form = SetupForm(request.POST or None)
     lock = None
     if request.method == "POST":
         lock, ip = _guess(request, user)
-        if lock is None and form.is_valid():
+        if (
+            lock is None
+            and form.is_valid()
+            and replacing
+            and otp.check(user, form.cleaned_data["current"]) is None
+        ):
+            lock = throttle.fail(Kind.CODE, user.username, ip or None)
+            if lock is None:
+                form.add_error(
+                    "current",
+                    _("Give a code from the app you use now, or one of your recovery codes."),
+                )
+        elif lock is None and form.is_valid():
             codes = otp.confirm(user, new, form.cleaned_data["code"])
             if codes is not None:
                 throttle.succeeded(Kind.CODE, user.username)
@@ -163,6 +184,7 @@ def setup(request: HttpRequest) -> HttpResponse:
         "qr": otp.qr_svg(new, _("QR code for the authenticator app")),
         "secret": otp.secret(new),
         "required": otp.required(user),
+        "replacing": replacing,
     }
     return _page(request, "accounts/otp_setup.html", context, lock)
 
