@@ -91,6 +91,9 @@ def test_register_person(client: Client, world: World) -> None:
     [
         (new_person(identity_number="19920918-2395"), 400, "invalid_identity_number"),
         (new_person(identity_number="19920918-R123"), 400, "reserve_number"),
+        # PER-5: Region Stockholm and Halland, digits only (core/identity.py RESERVE_FORMATS)
+        (new_person(identity_number="990123456789"), 400, "reserve_number"),
+        (new_person(identity_number="19920938-2394"), 400, "reserve_number"),
         (new_person(identity_number=PROTECTED_ADULT), 400, "protected_identity"),
         (new_person(municipality="stockholm"), 400, "invalid_municipality"),
         (new_person(listed_primary_care="sunderby-med5"), 400, "invalid_primary_care"),

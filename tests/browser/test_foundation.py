@@ -55,6 +55,7 @@ def test_registration_refuses_bad_numbers_then_registers(page: Page, world: Worl
     for bad, message, where in [
         ("19920918-2395", "Kontrollsiffran", ".field .error"),
         ("19920918-R123", "telefon", ".form-errors"),
+        ("99012345-6789", "telefon", ".form-errors"),  # PER-5: Region Stockholm, digits only
         (PROTECTED_ADULT, "skyddad identitet", ".form-errors"),
     ]:
         field.fill(bad)

@@ -18,7 +18,9 @@ from samordna.core.identity import (
     MESSAGE_SERIAL,
     IdentityNumber,
     IdentityNumberError,
+    luhn_check_digit,
     parse_identity_number,
+    reserve_format,
 )
 
 TODAY = date(2025, 6, 15)
@@ -49,13 +51,38 @@ VALID = [
     (PER_1, "19250616-1237", "192506161237"),
 ]
 
+# PER-5 (issue 14 item 14): (typed, kind) for each region's format; HL7 Sweden's base profiles,
+# PatientIdentifierConformancePatternSE.fsh, and Vårdgivarguiden for Region Stockholm.
+RESERVE = [
+    ("990123456789", "stockholm"),  # Region Stockholm: 99 and ten digits
+    ("99012345-6789", "stockholm"),
+    ("19900132-1232", "halland_carelink"),  # Halland / Cosmic Link: day 32-59
+    ("199001591232", "halland_carelink"),
+    ("900145-1232", "halland_carelink"),
+    ("19900101-AB12", "letters"),  # national reserve identity (NRID): two letters, two digits
+    ("22900101AB12", "letters"),  # NRID, known birth date: century + 3
+    ("19900101ABC1", "letters"),  # NRID: three letters, one digit
+    ("19900101K071", "letters"),  # Västra Götaland LRID: K, M or X
+    ("19900101SF1A", "letters"),  # Värmland
+    ("19900101TA1B", "letters"),  # Örebro
+    ("900101DA0B", "letters"),  # Skåne: six digits and four characters
+    ("19900101AB1C", "letters"),  # Blekinge, Sörmland 1
+    ("18500101M001", "letters"),  # Sörmland 2
+    ("19900101123R", "letters"),  # Västernorrland: three digits and R
+    ("19900101E123", "letters"),  # Västerbotten: R, E, K or A
+    ("19900101-12M1", "letters"),  # Gävleborg
+    ("19900101A123", "letters"),  # Dalarna
+    ("19900101-TF10", "letters"),  # a municipality's number for IVO (ivo.se)
+]
+RESERVE_KINDS = [("199001012384", None), ("19900132", None), *RESERVE]  # no reserve numbers
+
 INVALID = [
     # (source, typed, code, message)
     (PER_1, "19900101-2384", "invalid_identity_number", MESSAGE_CHECK_DIGIT),
     (PER_1, "900101-2384", "invalid_identity_number", MESSAGE_CHECK_DIGIT),
     (PER_1, "20230229-1238", "invalid_identity_number", MESSAGE_DATE),  # not a leap year
     (PER_1, "000229+1235", "invalid_identity_number", MESSAGE_DATE),  # 1900 is no leap year
-    (PER_1, "19900132-1232", "invalid_identity_number", MESSAGE_DATE),  # day 32
+    (PER_1, "19900160-1234", "invalid_identity_number", MESSAGE_DATE),  # day 60: neither kind
     (PER_1, "19901301-1235", "invalid_identity_number", MESSAGE_DATE),  # month 13
     (PER_1, "19900100-1230", "invalid_identity_number", MESSAGE_DATE),  # day 0
     (PER_1, "19900192-1239", "invalid_identity_number", MESSAGE_DATE),  # samordning day 92
@@ -75,6 +102,8 @@ INVALID = [
     (RESERVE_SEED, "900101-K123", "reserve_number", MESSAGE_RESERVE),
     (RESERVE_SEED, "R9001012384", "reserve_number", MESSAGE_RESERVE),
     (RESERVE_SEED, "19900101XX23", "reserve_number", MESSAGE_RESERVE),
+    # PER-5: the formats regions use (sources in samordna/core/identity.py, RESERVE_FORMATS).
+    *((RESERVE_SEED, typed, "reserve_number", MESSAGE_RESERVE) for typed, _kind in RESERVE),
 ]
 
 
@@ -88,6 +117,22 @@ def test_invalid_numbers(source: str, typed: str, code: str, message: str) -> No
     with pytest.raises(IdentityNumberError) as caught:
         parse_identity_number(typed, TODAY)
     assert (caught.value.code, caught.value.message, str(caught.value)) == (code, message, message)
+
+
+@pytest.mark.parametrize(("typed", "kind"), RESERVE_KINDS)
+def test_reserve_formats_are_recognised(typed: str, kind: str | None) -> None:
+    assert reserve_format(typed) == kind
+
+
+@given(st.dates(date(1880, 1, 1), TODAY), st.integers(1, 999), st.booleans(), st.booleans())
+def test_no_valid_number_is_taken_for_a_reserve_number(
+    born: date, serial: int, coordination: bool, short: bool
+) -> None:
+    day = born.day + (60 if coordination else 0)
+    nine = f"{born:%y%m}{day:02d}{serial:03d}"
+    number = IdentityNumber(f"{born.year // 100}{nine}{luhn_check_digit(nine)}")
+    typed = number.value[2:] if short else number.value
+    assert reserve_format(typed) is None
 
 
 def test_reserve_message_says_not_registered_and_phone() -> None:

@@ -42,6 +42,9 @@ def test_register_stores_the_person_and_logs_it(world: World) -> None:
         ("", "invalid_identity_number"),
         ("19920918-R123", "reserve_number"),  # seed 000 line 154: R-numbers are not registered
         ("920918-K123", "reserve_number"),
+        # PER-5 (issue 14 item 14): digits-only formats, sources in core/identity.py
+        ("990123456789", "reserve_number"),  # Region Stockholm
+        ("19920938-2394", "reserve_number"),  # Halland / Cosmic Link: day 32-59
         (PROTECTED_ADULT, "protected_identity"),  # seed 000 line 154: protected identity
         (PROTECTED_CHILD, "protected_identity"),
     ],

@@ -7,8 +7,12 @@ this year lands in the future), accepts birth dates in the future, and reports e
 same exception. Samordna needs a reproducible `today` and one clear Swedish message per fault.
 The tests check this module against the library where the two must agree.
 
-Reserve numbers (e.g. asylum seekers' R-numbers) contain letters; persons with them are not
-registered and are coordinated by phone (seed 000_106b8acbeb42519c.txt line 154).
+Reserve numbers are not registered; persons with them are coordinated by phone (seed
+000_106b8acbeb42519c.txt line 154; SPEC PER-1, PER-5). Most regions' formats put letters where
+the birth number is (asylum seekers' R-numbers, the national reserve identity), but two kinds
+are digits only and look like a personnummer with an impossible date: both are recognised
+before the date is checked (``RESERVE_FORMATS``), so they get the phone message rather than
+"the date does not exist".
 """
 
 import re
@@ -35,7 +39,8 @@ MESSAGE_SERIAL = "Födelsenumret (de tre siffrorna före kontrollsiffran) kan in
 MESSAGE_CHECK_DIGIT = "Kontrollsiffran stämmer inte. Kontrollera personnumret."
 MESSAGE_RESERVE = (
     "Personer med reservnummer, till exempel asylsökandes R-nummer, registreras inte i "
-    "Samordna. Samordningen för personen sköts i stället per telefon."
+    "Samordna. Samordningen för personen sköts i stället per telefon. (Menade du ett "
+    "personnummer, kontrollera siffrorna.)"
 )
 
 _COORDINATION_DAY_OFFSET = 60
@@ -43,6 +48,35 @@ _NUMBER = re.compile(r"(?P<date>[0-9]{6}|[0-9]{8})(?P<sep>[-+]?)(?P<tail>[0-9]{4
 # A reserve number: letters mixed into something that otherwise looks like an identity number.
 _RESERVE_CHARS = re.compile(r"[\w+-]+")
 _MIN_DIGITS_IN_RESERVE_NUMBER = 6
+
+# The regions' reserve-number formats, as HL7 Sweden's base profiles list them, one invariant per
+# format (github.com/HL7Sweden/basprofiler-r4,
+# input/fsh/invariants/PatientIdentifierConformancePatternSE.fsh). Every format with a letter is
+# caught by the first test of ``reserve_format``:
+# the national reserve identity (Inera's NRID, two or three letters A-Z except IOQVW where the
+# birth number is), Västra Götaland (K, M or X; the GRID letters), Värmland (S and a letter),
+# Örebro (T, a letter, a digit, A-J), Skåne (six or eight digits, then D/E/F, a letter, 0/1, a
+# letter), Blekinge and Sörmland (two letters, a digit, a letter; Sörmland also 18500101 or
+# 18600101 with M/N/K/P), Västernorrland (three digits and R), Västerbotten (R, E, K or A and
+# three digits), Gävleborg (two digits, M/K/X, a digit) and Dalarna (a letter and three
+# digits); so are the municipalities' numbers for persons without one that IVO asks for
+# (ÅÅÅÅMMDD-T123 or -TF10, ivo.se, "Hur rapporterar jag in ett beslut som rör en person utan
+# svenskt personnummer?"). Two formats are digits only and are matched here:
+RESERVE_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # Region Stockholm: twelve digits starting with 99, with a check digit ("I Region Stockholm
+    # identifieras reservnummer med siffran 9 i positionen för tecken 1 och 2", Vårdgivarguiden,
+    # vardgivarguiden.se/administration/patientadministration/patientnara-rutiner/reservnummer/;
+    # HL7 Sweden: RegionStockholm-local-reservnummer-invariant "99\d{10}").
+    ("stockholm", re.compile(r"99[0-9]{6}-?[0-9]{4}")),
+    # Inera's Cosmic Link / Region Halland: a date whose day is 32-59, which no personnummer
+    # (01-31) or samordningsnummer (61-91) has (HL7 Sweden: IneraCareLink- and
+    # Halland-local-reservnummer-invariant "(1[7-9]|20)\d{2}(0[1-9]|1[0-2])(3[2-9]|[4-5][0-9])
+    # \d{4}"); also typed in the short form ÅÅMMDD-NNNN.
+    (
+        "halland_carelink",
+        re.compile(r"(?:1[7-9]|20)?[0-9]{2}(?:0[1-9]|1[0-2])(?:3[2-9]|[45][0-9])[-+]?[0-9]{4}"),
+    ),
+)
 
 
 class IdentityNumberError(ValueError):
@@ -137,12 +171,19 @@ def _century_year(yymmdd: str, sep: str, today: date) -> int:
     return year - 100 if sep == "+" else year
 
 
-def _is_reserve_number(text: str) -> bool:
-    return (
+def reserve_format(text: str) -> str | None:
+    """The kind of reserve number ``text`` is ("letters" or a key of ``RESERVE_FORMATS``), or
+    None for anything else (a personnummer, a samordningsnummer or a typing error)."""
+    if (
         _RESERVE_CHARS.fullmatch(text) is not None
         and any(char.isalpha() for char in text)
         and sum(char in "0123456789" for char in text) >= _MIN_DIGITS_IN_RESERVE_NUMBER
-    )
+    ):
+        return "letters"
+    for name, pattern in RESERVE_FORMATS:
+        if pattern.fullmatch(text):
+            return name
+    return None
 
 
 def parse_identity_number(raw: str, today: date) -> IdentityNumber:
@@ -151,7 +192,7 @@ def parse_identity_number(raw: str, today: date) -> IdentityNumber:
     text = raw.strip()
     if not text:
         raise _invalid(MESSAGE_EMPTY)
-    if _is_reserve_number(text):
+    if reserve_format(text) is not None:
         raise IdentityNumberError("reserve_number", MESSAGE_RESERVE)
     match = _NUMBER.fullmatch(text)
     if match is None:
