@@ -8,6 +8,7 @@ import datetime as dt
 import io
 from collections.abc import Callable
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -19,10 +20,11 @@ from samordna.discharge.services import collaboration as svu_collaboration_acts
 from samordna.discharge.services import notices as notices_acts
 from samordna.documents.pdf import clock, day, weekday_and_day
 from samordna.organisations.models import User
-from samordna.people.models import Person
+from samordna.people.models import Person, Relative, Representative
 from samordna.sip.models import Meeting, Participant
 from samordna.sip.services import case as case_acts
 from samordna.sip.services import invitations as invitations_acts
+from samordna.sip.services.invitations import External, Invitees
 from tests.conftest import World, valid_identity_number
 from tests.discharge.conftest import version, ward
 from tests.discharge.test_stay import ready_data
@@ -296,3 +298,44 @@ def test_every_document_is_linked_from_its_page(
     assert ics in login(world.bob).get(reverse("sip:invitations")).content.decode()
     info = login(nurse, world.ward).get(reverse("discharge:information", args=[sent.pk]))
     assert reverse("documents:discharge-information", args=[sent.pk]) in info.content.decode()
+
+
+# DOC-4 (issue 14 item 16), seed 002_ca8314ba67d4fca6.txt line 164: "Om någon part som kallats
+# inte är användare av Lifecare SIP, ska kallelse skickas via brev som tidigare. Kallelsen anses
+# vara ett arbetsmaterial och ska kasseras/"tuggas" efter genomfört planeringsmöte." The parties
+# called by letter instead of the system (an external actor, a legal representative, and a unit
+# outside the system, which the consent must name: the same branch of ``papers.letter``) get the
+# note; the individual's own letter and a relative's are theirs to keep.
+DISCARD_NOTE = "Kallelsen är ett arbetsmaterial och kasseras efter mötet."
+LETTERS = [
+    ("Arbetsförmedlingen Luleå", True),  # an external actor
+    ("Eva God", True),  # a legal representative
+    ("Per Lundberg", False),  # a relative
+    ("Sture Lundberg", False),  # the individual
+]
+
+
+@pytest.mark.parametrize(("name", "noted"), LETTERS)
+def test_a_letter_to_a_party_outside_the_system_says_it_is_working_material(
+    world: World, login: Callable[..., Client], sip: Case, name: str, noted: bool
+) -> None:
+    son = Relative.objects.create(person=world.person, name="Per Lundberg", relation="son")
+    trustee = Representative.objects.create(
+        person=world.person, kind="trustee", name="Eva God", street="Storgatan 1", city="Luleå"
+    )
+    meeting = invitations_acts.send_invitation(
+        world.actor(world.alice),
+        sip.pk,
+        details(),
+        Invitees(
+            individual=True,
+            relatives=[son],
+            representatives=[trustee],
+            externals=[External("Arbetsförmedlingen Luleå", "Storgatan 9", "972 31", "Luleå")],
+        ),
+        True,
+    )
+    participant = meeting.participants.get(name=name)
+    text = text_of(get(login(world.alice), "letter", sip.pk, meeting.pk, participant.pk))
+    assert name in text
+    assert (DISCARD_NOTE in text) is noted
