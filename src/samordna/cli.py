@@ -1,4 +1,5 @@
-"""The `samordna` command: serve, demo, worker, createadmin, import-units, create-token, manage."""
+"""The `samordna` command: serve, demo, worker, createadmin, import-units, create-token, backup,
+restore, manage."""
 
 from __future__ import annotations
 
@@ -106,12 +107,24 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument("--user", required=True)
     token.add_argument("--unit", required=True, help="unit code")
 
+    saving = commands.add_parser(
+        "backup", help="write a consistent backup of the database, while the service runs"
+    )
+    saving.add_argument("file")
+    restoring = commands.add_parser(
+        "restore",
+        help="replace the database by a backup (stop the service first); refuses a newer "
+        "release's backup, and a database in use unless --force",
+    )
+    restoring.add_argument("file")
+    restoring.add_argument("--force", action="store_true", help="replace a database in use")
+
     manage = commands.add_parser("manage", help="any Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
 
     args = parser.parse_args(argv)
     _django()
-    from django.core.management import call_command, execute_from_command_line
+    from django.core.management import CommandError, call_command, execute_from_command_line
 
     if args.command == "serve":
         _serve(args)
@@ -136,6 +149,15 @@ def main(argv: list[str] | None = None) -> int:
         call_command("import_units", args.file)
     elif args.command == "create-token":
         call_command("create_token", name=args.name, user=args.user, unit=args.unit)
+    elif args.command in ("backup", "restore"):
+        try:
+            if args.command == "backup":
+                call_command("backup", args.file)
+            else:
+                call_command("restore", args.file, force=args.force)
+        except CommandError as error:  # a refusal: the reason, without a traceback
+            print(f"samordna {args.command}: {error}", file=sys.stderr)
+            return 1
     elif args.command == "manage":
         execute_from_command_line(["samordna manage", *args.args])
     return 0
