@@ -156,6 +156,7 @@ WEB: dict[str, dict[str, Row | str]] = {
     },
     "sip:coordinator": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
     "sip:close": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
+    "sip:link-stay": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
     "sip:assessment": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
     "sip:invite": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
     "sip:change-invitation": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
@@ -317,6 +318,8 @@ API: dict[str, Row] = {
         NOT_FOUND, coordinator=NO_CONTENT, covered=ACCEPTED
     ),
     "POST /api/v1/sip/{case_id}/close": api(NOT_FOUND, coordinator=ACCEPTED, covered=DENIED),
+    # SIP-17: a unit that sees both the SIP and the stay links them; the ward sees only the stay.
+    "POST /api/v1/sip/{case_id}/link-stay": api(NOT_FOUND, coordinator=ACCEPTED, covered=ACCEPTED),
     "GET /api/v1/sip/{case_id}/plans": SIP_API,
     "POST /api/v1/sip/{case_id}/plans": api(NOT_FOUND, coordinator=CONFLICT, covered=CONFLICT),
     "GET /api/v1/sip/{case_id}/plans/{number}": SIP_API,
@@ -499,6 +502,7 @@ BODIES: dict[str, dict[str, object]] = {
         "reason": "Byte av samordnare",
     },
     "POST /api/v1/sip/{case_id}/close": {"reason": "goals_met"},
+    "POST /api/v1/sip/{case_id}/link-stay": {"stay": "{stay}"},
     "PUT /api/v1/sip/{case_id}/plans/{number}": {"version": "{plan_version}", "main_goal": "Ny"},
     "POST /api/v1/sip/{case_id}/plans/{number}/documented": {"version": "{plan_version}"},
     "POST /api/v1/sip/{case_id}/plans/{number}/follow-up-comments": {"text": "Går bra."},

@@ -22,6 +22,7 @@ from samordna.people.services import lookup
 from samordna.sip.models import Consent, ConsentForm, SipCase
 from samordna.sip.services import case as case_acts
 from samordna.sip.services import consent as consent_acts
+from samordna.sip.services import stay_link
 from samordna.validation import Code, LifeDay, Limit, LongText, Moment, Text
 
 router = Router(tags=["sip"], auth=auth)
@@ -75,6 +76,9 @@ class SipOut(Schema):
     identity_number: str = Field(..., alias="person.identity_number")
     type: str = Field(..., alias="sip.type")
     need_known_at: dt.datetime = Field(..., alias="sip.need_known_at")
+    follows_stay: int | None = Field(
+        ..., alias="sip.origin_id", description="The stay this SIP follows (SIP-17)."
+    )
     owner_unit: str = Field(..., alias="owner_unit.code")
     opened_at: dt.datetime
     closed_at: dt.datetime | None
@@ -110,6 +114,10 @@ class CoordinatorIn(Schema):
     username: Code
     unit: Code = Field(..., description="Unit code")
     reason: Annotated[str, Limit(300)]
+
+
+class LinkStayIn(Schema):
+    stay: int = Field(..., ge=1, le=2**63 - 1, description="The stay's case id")
 
 
 class CloseIn(Schema):
@@ -184,6 +192,15 @@ def change_coordinator(request: HttpRequest, case_id: int, payload: CoordinatorI
         actor, case_id, user.pk if user else 0, unit.pk if unit else 0, payload.reason
     )
     return _reread_or_gone(actor, case_id)
+
+
+@router.post("/{int:case_id}/link-stay", response={200: SipOut, **ERRORS})
+def link_stay(request: HttpRequest, case_id: int, payload: LinkStayIn) -> Any:
+    """SIP-17: the individual's existing SIP follows the stay instead of a second SIP (seed 002
+    line 156, seed 001 lines 609-611)."""
+    actor = actor_of(request)
+    stay_link.link_stay(actor, case_id, payload.stay)
+    return _reread(actor, case_id)
 
 
 @router.post("/{int:case_id}/close", response={200: SipOut, **ERRORS})

@@ -432,6 +432,10 @@ class Obligation(models.Model):
         FOLLOW_UP_COMMENT = "follow_up_comment", _("Comment on your actions before follow-up")
         FOLLOW_UP = "follow_up", _("Follow up the plan")
         PLAN_AFTER_DISCHARGE = "plan_after_discharge", _("Plan within 21 days of discharge")
+        FOLLOW_UP_AFTER_DISCHARGE = (
+            "follow_up_after_discharge",
+            _("Follow up the existing plan after discharge"),
+        )
         ADMISSION_NOTICE = "admission_notice", _("Send the admission notice")
         PLANNING_BASIS = "planning_basis", _("Fill in the planning basis")
 

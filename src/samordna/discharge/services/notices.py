@@ -38,6 +38,7 @@ from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
 from samordna.organisations.models import Unit
 from samordna.people.models import Person
 from samordna.sip.services import case as case_acts
+from samordna.sip.services import stay_link
 
 # Seed 000_106b8acbeb42519c.txt line 207 (grundadressering) and seed 001_118551e475ece215.txt
 # lines 695-700: the admission notice goes to social services and municipal health care of the
@@ -293,9 +294,15 @@ def send_ready_notice(
         due = deadlines.discharge_invitation_due(
             notice.sent_at, case.owner_unit.principal.county.rule_set
         )
-        for unit in units:
-            if unit.kind == Unit.Kind.PRIMARY_CARE:
-                cases.oblige(case, unit, Obligation.Kind.SIP_INVITATION, due)
+        linked = stay_link.following_sip(case)
+        if linked is not None:
+            # SIP-17, seed 002 line 156: the existing SIP linked to the stay is the one invited
+            # to, by its coordinator's unit.
+            stay_link.oblige_invitation(linked, notice.sent_at)
+        else:
+            for unit in units:
+                if unit.kind == Unit.Kind.PRIMARY_CARE:
+                    cases.oblige(case, unit, Obligation.Kind.SIP_INVITATION, due)
     cases.record(actor, case, "ready_notice_sent", occurred_at=real)
     return notice
 

@@ -159,15 +159,18 @@ def _check_origin(origin: Case, identity_number: str, type: str) -> dt.datetime:
 
 
 def oblige_plan_after_discharge(sip: SipCase, discharged_at: dt.datetime) -> None:
-    """SIP-7, seed 001 lines 606-611: a plan within 21 days after discharge."""
+    """SIP-7, seed 001 lines 606-611: a plan within 21 days after discharge; "Har patienten en
+    upprättad plan ska denna följas upp inom 21 dagar efter utskrivning" (SIP-17): a SIP with a
+    documented plan, linked to the stay, is followed up within the same days instead."""
     case = sip.case
     rules = case.owner_unit.principal.county.rule_set
-    cases.oblige(
-        case,
-        case.owner_unit,
-        Obligation.Kind.PLAN_AFTER_DISCHARGE,
-        deadlines.discharge_plan_due(discharged_at, rules),
+    established = case.plans.filter(documented_at__isnull=False).exists()
+    kind = (
+        Obligation.Kind.FOLLOW_UP_AFTER_DISCHARGE
+        if established
+        else Obligation.Kind.PLAN_AFTER_DISCHARGE
     )
+    cases.oblige(case, case.owner_unit, kind, deadlines.discharge_plan_due(discharged_at, rules))
 
 
 def follow_discharge(stay_case: Case, discharged_at: dt.datetime) -> None:
@@ -244,6 +247,7 @@ COORDINATOR_DEADLINES = [
     Obligation.Kind.PLAN_HANDED_OVER,
     Obligation.Kind.FOLLOW_UP,
     Obligation.Kind.PLAN_AFTER_DISCHARGE,
+    Obligation.Kind.FOLLOW_UP_AFTER_DISCHARGE,
 ]
 
 

@@ -206,6 +206,8 @@ def mark_documented(actor: Actor, pk: int, number: int, version: int) -> PlanVer
     plan.version += 1
     cases.meet(case, Obligation.Kind.PLAN_DOCUMENTED, at=now)
     cases.meet(case, Obligation.Kind.PLAN_AFTER_DISCHARGE, at=now)
+    # A follow-up meeting after discharge gives a new version of the existing plan (SIP-17).
+    cases.meet(case, Obligation.Kind.FOLLOW_UP_AFTER_DISCHARGE, at=now)
     _schedule_follow_up(case, plan, now)
     cases.record(actor, case, "plan_documented", {"number": plan.number})
     return plan

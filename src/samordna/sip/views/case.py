@@ -12,11 +12,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from samordna.accounts.actor import UnitRequest
 from samordna.accounts.decorators import unit_required
 from samordna.cases import services as cases
+from samordna.cases.models import Case
 from samordna.errors import ServiceError
 from samordna.people.views import start_from_number
 from samordna.sip.forms.case import CloseForm, CoordinatorForm, OpenCaseForm
 from samordna.sip.models import SipCase
 from samordna.sip.services import case as case_acts
+from samordna.sip.services import stay_link
 from samordna.sip.views.case_page import act, render_case
 
 
@@ -39,6 +41,15 @@ def open_case(request: UnitRequest) -> HttpResponse:
         messages.error(request, _("Register the individual before opening a SIP."))
         return redirect(reverse("people:register") + "?identity_number=" + found.identity.value)
     form = OpenCaseForm(request.POST or None)
+    existing = None
+    if origin is not None:
+        # SIP-17: an individual with an active SIP the unit sees links it to the stay instead.
+        existing = (
+            Case.objects.visible_to(request.actor)
+            .filter(person=person, kind=Case.Kind.SIP, closed_at__isnull=True)
+            .select_related("sip")
+            .first()
+        )
     if origin is not None and origin.stay.ready_at is not None:
         form.initial = {"type": SipCase.Type.AFTER_DISCHARGE, "need_known_at": origin.stay.ready_at}
     if request.method == "POST" and form.is_valid():
@@ -59,7 +70,13 @@ def open_case(request: UnitRequest) -> HttpResponse:
     return render(
         request,
         "sip/open.html",
-        {"form": form, "person": person, "visible": found.visible, "origin": origin},
+        {
+            "form": form,
+            "person": person,
+            "visible": found.visible,
+            "origin": origin,
+            "existing": existing,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -96,3 +113,21 @@ def close(request: UnitRequest, pk: int) -> HttpResponse:
         _("The SIP is closed."),
         "close_form",
     )
+
+
+@unit_required()
+@require_POST
+def link_stay(request: UnitRequest, pk: int) -> HttpResponse:
+    """SIP-17: the individual's existing SIP follows the stay (seed 002 line 156)."""
+    case_ = case_acts.get(request.actor, pk)
+    stay = request.POST.get("stay", "")
+    if not stay.isdigit() or len(stay) > 18:
+        messages.error(request, _("Choose a stay."))
+        return render_case(request, case_, status=400)
+    try:
+        stay_link.link_stay(request.actor, pk, int(stay))
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return render_case(request, case_acts.get(request.actor, pk), status=error.status)
+    messages.success(request, _("The SIP now follows the stay."))
+    return redirect("sip:case", pk=pk)

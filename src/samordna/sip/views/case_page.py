@@ -43,6 +43,11 @@ def case_context(request: UnitRequest, case: Case) -> dict[str, Any]:
         "consent_form": ConsentForm(county_units=county_units(actor), child=case.person.is_child()),
         "coordinator_form": CoordinatorForm(case=case),
         "close_form": CloseForm(),
+        "followed_stay": (
+            Case.objects.filter(pk=case.sip.origin_id).select_related("owner_unit").first()
+            if case.sip.origin_id
+            else None
+        ),
     }
     context.update(meetings_context(request, case))
     context.update(plan_context(request, case))
