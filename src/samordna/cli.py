@@ -42,6 +42,9 @@ def _serve(args: argparse.Namespace) -> None:
     from samordna import server
 
     settings = server.options(args.bind, args.workers, args.threads)  # bad numbers stop here
+    from samordna.operations import metrics
+
+    metrics.forget_dead_processes()
     call_command("migrate", interactive=False, verbosity=0)
     server.collect_static()
     if not args.demo:
@@ -137,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         from samordna.notifications import worker
 
         if args.once:
+            worker.heartbeat()
             print(worker.run_once(timezone.now()))
         else:
             try:

@@ -33,6 +33,16 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+# Prometheus samples of every process on this machine go to one folder, which /metrics sums
+# (operations/metrics.py). prometheus_client reads the variable when it is first imported.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(DATA_DIR / "metrics"))
+Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
+# /metrics: with a token, only `Authorization: Bearer <token>`; without one, only requests from
+# this machine that did not come through the reverse proxy (operations/views.py, README).
+METRICS_TOKEN = os.environ.get("SAMORDNA_METRICS_TOKEN", "")
+# /health/ready: a worker must have started a round within this many seconds.
+WORKER_STALE_SECONDS = int(os.environ.get("SAMORDNA_WORKER_STALE_SECONDS", 3 * 60))
 DEBUG = os.environ.get("SAMORDNA_DEBUG", "") == "1"
 ALLOWED_HOSTS = os.environ.get("SAMORDNA_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 
@@ -67,6 +77,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "samordna.operations.middleware.RequestMetricsMiddleware",  # first: it times all the rest
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "samordna.caching.NoStoreMiddleware",  # after WhiteNoise: static files keep their caching
@@ -237,8 +248,21 @@ WORKER_JOBS = [
     "samordna.accounts.throttle.prune",
 ]
 
+# How long a worker that claimed a digest may take to send it before another run takes it over
+# (notifications/digest.py): longer than one run's mails take, short enough to resend soon.
+DIGEST_LEASE_SECONDS = int(os.environ.get("SAMORDNA_DIGEST_LEASE_SECONDS", 10 * 60))
+
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = DATA_DIR / "mail"
+# A real mail server: SAMORDNA_SMTP_HOST selects Django's SMTP backend (else files above).
+if _smtp_host := os.environ.get("SAMORDNA_SMTP_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _smtp_host
+    EMAIL_PORT = int(os.environ.get("SAMORDNA_SMTP_PORT", 25))
+    EMAIL_HOST_USER = os.environ.get("SAMORDNA_SMTP_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("SAMORDNA_SMTP_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("SAMORDNA_SMTP_STARTTLS") == "1"
+    EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = os.environ.get("SAMORDNA_FROM_EMAIL", "Samordna <noreply@samordna.example>")
 
 # The population register (folkbokföringen) adapter; the demo one reads a JSON file.
@@ -249,9 +273,27 @@ POPULATION_REGISTER_FILE = os.environ.get(
     "SAMORDNA_POPULATION_FILE", str(PACKAGE_DIR / "demo" / "population.json")
 )
 
+# One JSON line per request on stderr (operations/logs.py: request id, view, status, times; no
+# path, query, user or address, so no personal data); SAMORDNA_REQUEST_LOG=0 turns it off.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "samordna.operations.logs.RequestIdFilter"}},
+    "formatters": {"json": {"()": "samordna.operations.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"]},
+        "json": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id"],
+        },
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "samordna.request": {
+            "handlers": ["json"],
+            "level": "INFO" if os.environ.get("SAMORDNA_REQUEST_LOG", "1") == "1" else "WARNING",
+            "propagate": False,
+        }
+    },
 }

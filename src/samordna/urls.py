@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
 from samordna.api.api import api, unknown_path
-from samordna.operations.views import health
+from samordna.operations.views import health, live, ready, scrape
 
 admin.site.site_header = _("Samordna administration")
 admin.site.site_title = _("Samordna")
@@ -20,6 +20,9 @@ def home(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("", home, name="home"),
     path("health", health, name="health"),
+    path("health/live", live, name="health-live"),
+    path("health/ready", ready, name="health-ready"),
+    path("metrics", scrape, name="metrics"),
     path("", include("samordna.accounts.urls")),
     path("persons/", include("samordna.people.urls")),
     path("sip/", include("samordna.sip.urls")),

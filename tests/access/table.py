@@ -99,6 +99,11 @@ WARD_ACT = api(NOT_FOUND, coordinator=DENIED, covered=DENIED, ward=ACCEPTED)
 WEB: dict[str, dict[str, Row | str]] = {
     "home": {GET: public(REDIRECT), POST: public(REDIRECT)},
     "health": {GET: public(OK), POST: SAME},
+    "health-live": {GET: public(OK), POST: SAME},
+    # The world has no worker running: not ready (503), to everyone alike.
+    "health-ready": {GET: public(UNAVAILABLE), POST: SAME},
+    # The test client's requests come from 127.0.0.1 without a proxy and no token is set.
+    "metrics": {GET: public(OK), POST: public(NOT_ALLOWED)},
     "accounts:login": {
         GET: web(REDIRECT, anonymous=OK, other_system=OK),  # logged in: on to the unit choice
         POST: web(REDIRECT, anonymous=OK, other_system=OK),  # an empty login: the form again

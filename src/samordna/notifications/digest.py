@@ -7,9 +7,14 @@ each user who wants the digest gets one mail listing, for each of their units in
 what arrived since their previous digest and what is overdue or due today: the overview's own
 item query (``overview.services.collect``). Nothing to say, no mail.
 
-Idempotent: before sending, the job claims (user, reading time) by inserting a ``Digest`` row in
-its own transaction; the unique constraint lets only one run, or one of two workers running at
-once, insert it. A run that loses the race, or comes later, sends nothing.
+Idempotent and durable (issue 16 item 4): before sending, the job claims (user, reading time) by
+inserting a ``Digest`` row, the mail's outbox row, ``pending`` with a lease, in its own
+transaction; the unique constraint lets only one run, or one of two workers running at once,
+insert it. Each mail is marked ``sent`` as soon as the mail server has taken it, and a reading
+time with nothing to say is marked ``nothing``. A worker killed between claim and send leaves a
+``pending`` row whose lease runs out (``settings.DIGEST_LEASE_SECONDS``); the next run takes it
+over, one run only, and sends it then. Before the lease is out, another run sends nothing: the
+first worker may still be sending. Every try of one digest has the same Message-ID.
 
 Case contents are official documents under secrecy (seed 000_106b8acbeb42519c.txt, SEC-2) and
 e-mail leaves the system: the mail names no individual, only what kind of item, which other unit
@@ -22,12 +27,13 @@ import datetime as dt
 import logging
 import os
 from dataclasses import dataclass
+from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import connection, transaction
-from django.db.models import Case, Exists, OuterRef, Prefetch, Subquery, Value, When
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -35,8 +41,9 @@ from django.utils import timezone, translation
 from samordna.accounts.actor import Actor
 from samordna.core.deadlines import next_reading_time
 from samordna.core.rules import RuleSet
-from samordna.notifications.models import Digest, Preference
+from samordna.notifications.models import Digest, DigestState, Preference
 from samordna.notifications.services import address_of
+from samordna.operations import metrics
 from samordna.organisations.models import County, Membership, Unit, User
 from samordna.overview import services as overview
 
@@ -65,8 +72,11 @@ def run(now: dt.datetime) -> int:
     """Send the digest of each county's latest reading time to every user who has not had it;
     returns the number of mails sent. A constant number of queries per county, whatever the
     number of users: the users come with their preference, previous digest and units in one
-    query each, the claims are one INSERT, each unit's items are read once for all its users
-    (per distinct "since"), and the sent digests are marked in one UPDATE."""
+    query each, the claims are one INSERT and one UPDATE (the take-overs), each unit's items
+    are read once for all its users (per distinct "since"), and the digests with nothing to say
+    are marked in one UPDATE. Writing is one UPDATE per mail sent, right after the mail server
+    took it, so that a worker killed in the middle of a run resends at most the one mail it
+    was sending when it died."""
     sent = 0
     for county in County.objects.all():
         slot = latest_reading_time(now, county.rule_set)
@@ -83,10 +93,17 @@ class _Recipient:
     memberships: list[Membership]
 
 
-def _recipients(county: County, slot: dt.datetime) -> list[_Recipient]:
-    """The users of the county's units who want the digest of ``slot`` and have not had it."""
-    claimed = Digest.objects.filter(user=OuterRef("pk"), slot=slot)
-    previous = Digest.objects.filter(user=OuterRef("pk"), slot__lt=slot).order_by("-slot")
+def _recipients(county: County, slot: dt.datetime, now: dt.datetime) -> list[_Recipient]:
+    """The users of the county's units who want the digest of ``slot`` and have not had it: no
+    row for it yet, or a ``pending`` one whose lease ran out (its worker died)."""
+    claimed = Digest.objects.filter(user=OuterRef("pk"), slot=slot).exclude(
+        state=DigestState.PENDING, lease_until__lte=now
+    )
+    # What the previous digest covered: one sent, or one that had nothing to say. A row never
+    # sent (superseded) covered nothing, so its items are new in this one.
+    previous = Digest.objects.filter(
+        user=OuterRef("pk"), slot__lt=slot, state__in=[DigestState.SENT, DigestState.NOTHING]
+    ).order_by("-slot")
     in_county = Membership.objects.filter(
         unit__active=True, unit__principal__county=county
     ).select_related("unit")
@@ -123,39 +140,69 @@ def _recipients(county: County, slot: dt.datetime) -> list[_Recipient]:
     return found
 
 
-def _claim(recipients: list[_Recipient], slot: dt.datetime, now: dt.datetime) -> set[int]:
-    """Insert the claim rows of ``slot`` in one statement; returns the users whose row this run
-    inserted. A row another run (or a worker running at the same moment) inserted first is
-    skipped by the unique constraint, and that user is not returned: only one run sends."""
+def lease_until(now: dt.datetime) -> dt.datetime:
+    return now + dt.timedelta(seconds=settings.DIGEST_LEASE_SECONDS)
+
+
+def _claim(recipients: list[_Recipient], slot: dt.datetime, now: dt.datetime) -> dict[int, int]:
+    """Claim the digests of ``slot`` for ``recipients`` in one transaction; returns user pk ->
+    digest pk for the rows this run holds. New rows are inserted in one statement, skipped by
+    the unique constraint when another run (or a worker running at the same moment) inserted
+    first; a ``pending`` row whose lease ran out is taken over by one UPDATE, which PostgreSQL
+    re-checks after a concurrent run's commit, so only one of two workers takes it. Older
+    digests of these users never sent are superseded: this one covers their items."""
     if not recipients:
-        return set()
+        return {}
     table = connection.ops.quote_name(Digest._meta.db_table)
-    rows = ", ".join(["(%s, %s, %s, %s, 0)"] * len(recipients))
-    params: list[Any] = []
     when = connection.ops.adapt_datetimefield_value
+    rows = ", ".join(["(%s, %s, %s, %s, 0, %s, %s, 1)"] * len(recipients))
+    params: list[Any] = []
     for r in recipients:
-        params += [r.user.pk, when(slot), when(now), r.address]
-    # The ORM has no INSERT ... ON CONFLICT DO NOTHING RETURNING; both PostgreSQL and SQLite
-    # (3.35+) have it.
-    sql = (
-        f"INSERT INTO {table} (user_id, slot, claimed_at, address, items) VALUES {rows} "
-        "ON CONFLICT (user_id, slot) DO NOTHING RETURNING user_id"
+        params += [r.user.pk, when(slot), when(now), r.address, DigestState.PENDING]
+        params.append(when(lease_until(now)))
+    users = [r.user.pk for r in recipients]
+    marks = ", ".join(["%s"] * len(users))
+    # The ORM has no INSERT ... ON CONFLICT DO NOTHING RETURNING, nor UPDATE ... RETURNING;
+    # both PostgreSQL and SQLite (3.35+) have them.
+    insert = (
+        f"INSERT INTO {table} (user_id, slot, claimed_at, address, items, state, lease_until,"
+        f" attempts) VALUES {rows} ON CONFLICT (user_id, slot) DO NOTHING RETURNING user_id, id"
+    )
+    take_over = (
+        f"UPDATE {table} SET lease_until = %s, attempts = attempts + 1 WHERE slot = %s"
+        f" AND state = %s AND lease_until <= %s AND user_id IN ({marks}) RETURNING user_id, id"
     )
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {row[0] for row in cursor.fetchall()}
+        cursor.execute(insert, params)
+        mine = dict(cursor.fetchall())
+        cursor.execute(
+            take_over,
+            [when(lease_until(now)), when(slot), DigestState.PENDING, when(now), *users],
+        )
+        taken = dict(cursor.fetchall())
+        mine.update(taken)
+        if mine:
+            Digest.objects.filter(
+                user_id__in=list(mine), slot__lt=slot, state=DigestState.PENDING
+            ).update(state=DigestState.SUPERSEDED, lease_until=None)
+    if taken:
+        logger.warning("took over %d digests at %s whose worker did not finish", len(taken), slot)
+        metrics.count("digest", "taken_over", len(taken))
+    return mine
 
 
 def _run_county(county: County, slot: dt.datetime, now: dt.datetime) -> int:
-    recipients = _recipients(county, slot)
+    recipients = _recipients(county, slot, now)
     mine = _claim(recipients, slot, now)
     sections: dict[tuple[int, dt.datetime], dict[str, Any]] = {}
     due: dict[int, list[overview.Item]] = {}
-    done: dict[int, int] = {}  # user pk -> items in the mail sent
+    sent = 0
+    nothing: list[int] = []  # digest pks with nothing to say
     with translation.override(settings.LANGUAGE_CODE):
         for r in recipients:
             if r.user.pk not in mine:
                 continue
+            pk = mine[r.user.pk]
             roles: dict[Unit, set[str]] = {}
             for membership in r.memberships:
                 roles.setdefault(membership.unit, set()).add(membership.role)
@@ -167,17 +214,30 @@ def _run_county(county: County, slot: dt.datetime, now: dt.datetime) -> int:
                     sections[key] = _section(actor, r.since, now, due)
                 if sections[key]["count"]:
                     found.append(sections[key])
-            if found and _mail(r, found, slot):
-                done[r.user.pk] = sum(s["count"] for s in found)
-    if done:
-        Digest.objects.filter(slot=slot, user_id__in=done).update(
-            sent_at=timezone.now(),
-            items=Case(*(When(user_id=pk, then=Value(n)) for pk, n in done.items())),
+            if not found:
+                nothing.append(pk)
+            elif _mail(r, pk, found, slot):
+                Digest.objects.filter(pk=pk, state=DigestState.PENDING).update(
+                    state=DigestState.SENT,
+                    sent_at=timezone.now(),
+                    items=sum(s["count"] for s in found),
+                    lease_until=None,
+                )
+                sent += 1
+    if nothing:
+        Digest.objects.filter(pk__in=nothing, state=DigestState.PENDING).update(
+            state=DigestState.NOTHING, lease_until=None
         )
-    return len(done)
+    return sent
 
 
-def _mail(r: _Recipient, sections: list[dict[str, Any]], slot: dt.datetime) -> bool:
+def message_id(digest_pk: int) -> str:
+    """The Message-ID of one digest (RFC 5322), the same on every try, in the sender's domain."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "samordna.invalid"
+    return f"<digest-{digest_pk}@{domain}>"
+
+
+def _mail(r: _Recipient, pk: int, sections: list[dict[str, Any]], slot: dt.datetime) -> bool:
     context = {
         "user": r.user,
         "slot": timezone.localtime(slot),
@@ -187,13 +247,22 @@ def _mail(r: _Recipient, sections: list[dict[str, Any]], slot: dt.datetime) -> b
     }
     subject = render_to_string("notifications/digest_subject.txt", context).strip()
     body = render_to_string("notifications/digest.txt", context)
+    message = EmailMessage(
+        subject,
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [r.address],
+        headers={"Message-ID": message_id(pk)},
+    )
     try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [r.address])
+        message.send()
     except OSError:
-        # The mail server did not take it: give the slot back so the next run tries again.
-        logger.exception("digest for user %s at %s not sent", r.user.pk, slot)
-        Digest.objects.filter(user=r.user, slot=slot).delete()
+        # The mail server did not take it: end the lease so the next run tries again.
+        logger.exception("digest %s for user %s at %s not sent", pk, r.user.pk, slot)
+        metrics.count("digest", "failed")
+        Digest.objects.filter(pk=pk, state=DigestState.PENDING).update(lease_until=timezone.now())
         return False
+    metrics.count("digest", "sent")
     return True
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import socket
 import time
 from collections.abc import Callable
 
@@ -37,10 +39,21 @@ def run_once(now: dt.datetime) -> dict[str, int]:
     return handled
 
 
+def heartbeat() -> None:
+    """Record that this worker process starts a round (readiness, metrics)."""
+    from samordna.operations.models import WorkerHeartbeat
+
+    try:
+        WorkerHeartbeat.beat(f"{socket.gethostname()}:{os.getpid()}")
+    except Exception:
+        logger.exception("worker heartbeat not recorded")
+
+
 def run_forever(interval: float = 60) -> None:  # pragma: no cover - an endless loop
     while True:
         close_old_connections()
         started = time.monotonic()
+        heartbeat()
         for path, count in run_once(timezone.now()).items():
             if count:
                 logger.info("worker job %s handled %d", path, count)

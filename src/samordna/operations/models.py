@@ -3,6 +3,8 @@ outage in the Django admin, and every page shows it while it is current."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -70,3 +72,31 @@ class Banner(models.Model):
     def is_current(self) -> bool:
         now = timezone.now()
         return self.starts_at <= now and (self.ends_at is None or self.ends_at > now)
+
+
+class WorkerHeartbeat(models.Model):
+    """When each ``samordna worker`` process last started a round of its jobs: readiness
+    (``/health/ready``) and the metrics ask whether any worker ran recently. One row per
+    process (host and pid), so two workers do not write the same row; rows of processes gone
+    for a day are deleted by the next beat."""
+
+    worker = models.CharField(max_length=200, primary_key=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return self.worker
+
+    @classmethod
+    def beat(cls, worker: str) -> None:
+        now = timezone.now()
+        cls.objects.update_or_create(worker=worker, defaults={"seen_at": now})
+        cls.objects.filter(seen_at__lt=now - dt.timedelta(days=1)).delete()
+
+    @classmethod
+    def last_seen(cls) -> dt.datetime | None:
+        return cls.objects.aggregate(last=models.Max("seen_at"))["last"]
