@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "samordna.notifications",
     "samordna.deviations",
     "samordna.documents",
+    "samordna.extracts",
     "samordna.operations",
     "samordna.audit",
     "samordna.accounts",

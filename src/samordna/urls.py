@@ -32,6 +32,7 @@ urlpatterns = [
     path("deviations/", include("samordna.deviations.urls")),
     path("notifications/", include("samordna.notifications.urls")),
     path("documents/", include("samordna.documents.urls")),
+    path("extracts/", include("samordna.extracts.urls")),
     path("operations/", include("samordna.operations.urls")),
     path("log/", include("samordna.audit.urls")),
     path("admin/", admin.site.urls),

@@ -68,6 +68,7 @@ WEB_PARAMETERS = {
     ("documents/sip", "meeting_pk"): "meeting",
     ("documents/sip", "participant_pk"): "participant",
     ("documents/stays", "pk"): "stay",
+    ("extracts/persons", "pk"): "person",
 }
 API_PARAMETERS = {
     ("", "person_id"): "person",

@@ -260,6 +260,10 @@ WEB: dict[str, dict[str, Row | str]] = {
     "documents:meeting-calendar": {GET: SIP, POST: SAME},
     "documents:discharge-information": {GET: STAY, POST: SAME},
     "documents:blank": {GET: public(OK), POST: SAME},  # the downtime forms, no login needed
+    # The register extract (GDPR art. 15) is a unit administrator's, and no role here is one
+    # (tests/extracts/test_register.py tries the unit administrators).
+    "extracts:register-json": {GET: web(DENIED), POST: SAME},
+    "extracts:register-pdf": {GET: web(DENIED), POST: SAME},
     "operations:downtime": {GET: public(OK), POST: SAME},
     # The access log names individuals: its reviewers only (unit and county administrators).
     "audit:review": {GET: web(DENIED, county_admin=SEES), POST: SAME},
@@ -421,6 +425,8 @@ API: dict[str, Row] = {
     "GET /api/v1/documents/sip/{case_id}/meetings/{meeting_id}.ics": SIP_API,
     "GET /api/v1/documents/stays/{stay_id}/discharge-information.pdf": STAY_API,
     "GET /api/v1/documents/blank/{name}.pdf": api(OK),
+    "GET /api/v1/extracts/persons/{person_id}/register-extract.json": api(DENIED),
+    "GET /api/v1/extracts/persons/{person_id}/register-extract.pdf": api(DENIED),
     "GET /api/v1/operations/banners": api(OK),
 }
 

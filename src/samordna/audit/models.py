@@ -41,6 +41,7 @@ WHAT_LABELS = {
     "representative.remove": _("Legal representative removed"),
     "accesslog.export": _("Export of the access log"),
     "person.death": _("Registration of death"),
+    "person.register_extract": _("Register extract of the individual (GDPR art. 15)"),
     "sip.open": _("SIP opened"),
     "sip.read": _("SIP case read"),
     "sip.consent": _("SIP consent recorded"),

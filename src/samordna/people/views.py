@@ -18,6 +18,7 @@ from samordna.accounts.decorators import unit_required
 from samordna.cases.models import Case
 from samordna.cases.services import register_death
 from samordna.errors import ServiceError
+from samordna.organisations.models import Membership
 from samordna.people import services
 from samordna.people.forms import (
     DeathForm,
@@ -162,6 +163,8 @@ def detail(request: UnitRequest, pk: int) -> HttpResponse:
         "relative_form": RelativeForm(prefix="relative"),
         "death_form": DeathForm(prefix="death"),
         "representative_form": RepresentativeForm(prefix="representative"),
+        # The register extract (GDPR art. 15) is a unit administrator's (extracts/register.py).
+        "makes_extracts": actor.has_role(Membership.Role.UNIT_ADMIN),
     }
     return render(request, "people/detail.html", context, status=status)
 
