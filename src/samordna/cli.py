@@ -100,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
         "worker", help="run the background jobs (settings.WORKER_JOBS) every minute"
     )
     jobs.add_argument("--once", action="store_true", help="run each job once and stop")
+    jobs.add_argument(
+        "--interval", type=float, default=60, help="seconds between rounds (default 60)"
+    )
     commands.add_parser("createadmin", help="create a superuser for the admin")
 
     units = commands.add_parser("import-units", help="import units from CSV or JSON")
@@ -144,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
             print(worker.run_once(timezone.now()))
         else:
             try:
-                worker.run_forever()
+                worker.run_forever(max(1.0, args.interval))
             except KeyboardInterrupt:  # Ctrl-C in a terminal: stop between jobs, quietly
                 return 0
     elif args.command == "createadmin":

@@ -39,7 +39,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from samordna.accounts.actor import Actor
-from samordna.core.deadlines import next_reading_time
+from samordna.core.calendar import STOCKHOLM
+from samordna.core.deadlines import is_reading_day
 from samordna.core.rules import RuleSet
 from samordna.notifications.models import Digest, DigestState, Preference
 from samordna.notifications.services import address_of
@@ -56,11 +57,20 @@ LOOKBACK = dt.timedelta(days=14)
 
 
 def latest_reading_time(now: dt.datetime, rules: RuleSet) -> dt.datetime | None:
-    """The last reading time at or before ``now``."""
-    latest, moment = None, now - LOOKBACK
-    while (found := next_reading_time(moment, rules)) <= now:
-        latest = moment = found
-    return latest
+    """The last reading time at or before ``now``: the latest of the reading times of the
+    nearest reading day back from today that has one by ``now`` (compared in UTC, as
+    ``core.deadlines`` does, for the repeated hour when summer time ends). One pass per day,
+    so a county that reads every few minutes costs no more than one that reads twice a day."""
+    now_utc = now.astimezone(dt.UTC)
+    day = now.astimezone(STOCKHOLM).date()
+    for _ in range(LOOKBACK.days + 1):
+        if is_reading_day(day, rules):
+            moments = [dt.datetime.combine(day, t, tzinfo=STOCKHOLM) for t in rules.reading_times]
+            passed = [m for m in moments if m.astimezone(dt.UTC) <= now_utc]
+            if passed:
+                return max(passed, key=lambda m: m.astimezone(dt.UTC))
+        day -= dt.timedelta(days=1)
+    return None
 
 
 def base_url() -> str:
@@ -76,7 +86,8 @@ def run(now: dt.datetime) -> int:
     are read once for all its users (per distinct "since"), and the digests with nothing to say
     are marked in one UPDATE. Writing is one UPDATE per mail sent, right after the mail server
     took it, so that a worker killed in the middle of a run resends at most the one mail it
-    was sending when it died."""
+    was sending when it died, and one UPDATE just before each mail that checks the row is
+    still this run's (its lease not taken over) and renews the lease."""
     sent = 0
     for county in County.objects.all():
         slot = latest_reading_time(now, county.rule_set)
@@ -194,6 +205,7 @@ def _claim(recipients: list[_Recipient], slot: dt.datetime, now: dt.datetime) ->
 def _run_county(county: County, slot: dt.datetime, now: dt.datetime) -> int:
     recipients = _recipients(county, slot, now)
     mine = _claim(recipients, slot, now)
+    lease = lease_until(now)  # what this run's claims hold until: the mark of its ownership
     sections: dict[tuple[int, dt.datetime], dict[str, Any]] = {}
     due: dict[int, list[overview.Item]] = {}
     sent = 0
@@ -216,7 +228,16 @@ def _run_county(county: County, slot: dt.datetime, now: dt.datetime) -> int:
                     found.append(sections[key])
             if not found:
                 nothing.append(pk)
-            elif _mail(r, pk, found, slot):
+                continue
+            # Still ours? A run slower than the lease may have lost the row to another worker,
+            # which then sends it: this one must not. Holding it renews the lease.
+            held = lease_until(timezone.now())
+            if not Digest.objects.filter(
+                pk=pk, state=DigestState.PENDING, lease_until=lease
+            ).update(lease_until=held):
+                logger.warning("digest %s was taken over by another run; not sent here", pk)
+                continue
+            if _mail(r, pk, found, slot):
                 Digest.objects.filter(pk=pk, state=DigestState.PENDING).update(
                     state=DigestState.SENT,
                     sent_at=timezone.now(),
@@ -225,7 +246,7 @@ def _run_county(county: County, slot: dt.datetime, now: dt.datetime) -> int:
                 )
                 sent += 1
     if nothing:
-        Digest.objects.filter(pk__in=nothing, state=DigestState.PENDING).update(
+        Digest.objects.filter(pk__in=nothing, state=DigestState.PENDING, lease_until=lease).update(
             state=DigestState.NOTHING, lease_until=None
         )
     return sent
