@@ -9,6 +9,7 @@ app_name = "discharge"
 urlpatterns = [
     path("new/", stays_views.register, name="register"),
     path("notices/", notices_views.notices, name="notices"),
+    path("liability/", svu_liability_views.liability, name="liability"),
     path("liability.csv", svu_liability_views.liability_csv, name="liability-csv"),
     path("<int:pk>/", stays_views.stay, name="stay"),
     path("<int:pk>/edit/", stays_views.edit, name="edit"),

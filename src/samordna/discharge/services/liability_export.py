@@ -73,6 +73,31 @@ def may_export(actor: Actor, municipality: Principal) -> bool:
     return actor.unit.principal_id == municipality.pk and actor.has_role(*MUNICIPAL_EXPORT_ROLES)
 
 
+def exportable_municipalities(actor: Actor) -> list[Principal]:
+    """The municipalities whose liability CSV the actor may export (``may_export``), for the
+    export's form: every municipality of the county for its administrators, the own
+    municipality for its administrators and invoicing staff, none for anyone else."""
+    if actor.has_role(Membership.Role.COUNTY_ADMIN):
+        return list(
+            Principal.objects.filter(
+                kind=Principal.Kind.MUNICIPALITY, county_id=actor.unit.principal.county_id
+            ).order_by("name")
+        )
+    principal = actor.unit.principal
+    if principal.kind == Principal.Kind.MUNICIPALITY and actor.has_role(*MUNICIPAL_EXPORT_ROLES):
+        return [principal]
+    return []
+
+
+def may_export_any(actor: Actor) -> bool:
+    """Whether the actor may export some municipality's liability, without a query."""
+    if actor.has_role(Membership.Role.COUNTY_ADMIN):
+        return True
+    return actor.unit.principal.kind == Principal.Kind.MUNICIPALITY and actor.has_role(
+        *MUNICIPAL_EXPORT_ROLES
+    )
+
+
 def liability_export(actor: Actor, code: str, month: str) -> tuple[Principal, list[LiabilityRow]]:
     """The liable days of one month for the patients registered in one municipality (seed 001
     lines 1529-1530), as the basis of the region's invoice. Logged: one export row and one row

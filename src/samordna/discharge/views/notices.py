@@ -23,6 +23,7 @@ from samordna.discharge.forms.notices import (
     RecipientsForm,
 )
 from samordna.discharge.forms.stays import AfterRegistrationForm
+from samordna.discharge.services import liability_export
 from samordna.discharge.services import notices as notices_acts
 from samordna.discharge.services import stays as stays_acts
 from samordna.discharge.views.stay_page import act
@@ -150,5 +151,6 @@ def notices(request: UnitRequest) -> HttpResponse:
         "stays": stays,
         "stays_query": f"page={page.number}",
         "notices_query": f"stays={stays.number}" if stays.number > 1 else "",
+        "may_export_liability": liability_export.may_export_any(request.actor),
     }
     return render(request, "discharge/notices.html", context)
