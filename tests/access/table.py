@@ -155,6 +155,8 @@ WEB: dict[str, dict[str, Row | str]] = {
     "sip:open": {GET: web(REDIRECT), POST: web(REDIRECT)},  # from the person's page only
     "sip:case": {GET: SIP, POST: SAME},
     "sip:consent": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
+    # Amending the consent is the coordinator's; an empty form comes back to whoever sees the case.
+    "sip:amend-consent": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
     "sip:withdraw-consent": {
         GET: web(NOT_ALLOWED),
         POST: web(NOT_FOUND, coordinator=DONE, covered=DONE),
@@ -207,7 +209,11 @@ WEB: dict[str, dict[str, Row | str]] = {
     "discharge:register": {GET: web(DENIED, ward=REDIRECT), POST: web(DENIED, ward=REDIRECT)},
     "discharge:notices": {GET: web(OK, coordinator=SEES, covered=SEES, ward=SEES), POST: SAME},
     # The liability CSV holds identity numbers: the invoicing roles only (issue 17 item 7).
-    "discharge:liability-csv": {GET: web(DENIED, county_admin=SEES), POST: web(INVALID)},
+    "discharge:liability": {GET: web(DENIED, county_admin=OK), POST: web(NOT_ALLOWED)},
+    "discharge:liability-csv": {
+        GET: web(DENIED, county_admin=SEES),
+        POST: web(DENIED, county_admin=INVALID),  # the form again: its choice is in the query
+    },
     "discharge:stay": {GET: STAY, POST: SAME},
     "discharge:edit": {GET: web(NOT_ALLOWED), POST: STAY_FORM},
     "discharge:admission": {GET: web(NOT_ALLOWED), POST: STAY_FORM},
@@ -318,6 +324,9 @@ API: dict[str, Row] = {
     "POST /api/v1/sip": api(CONFLICT),  # one active SIP; its number only to who sees it
     "GET /api/v1/sip/{case_id}": SIP_API,
     "POST /api/v1/sip/{case_id}/consent": api(NOT_FOUND, coordinator=CONFLICT, covered=CONFLICT),
+    "POST /api/v1/sip/{case_id}/consent/amend": api(
+        NOT_FOUND, coordinator=ACCEPTED, covered=DENIED
+    ),
     # After the withdrawal only the coordinator's unit sees the (closed) case: the covered unit's
     # withdrawal is stored and answered 204 (it answered 404 before, found by this matrix).
     "POST /api/v1/sip/{case_id}/consent/withdraw": api(
@@ -506,6 +515,14 @@ BODIES: dict[str, dict[str, object]] = {
         "form": "oral",
         "given_at": "{past}",
         "units": ["lulea-bistand"],
+    },
+    "POST /api/v1/sip/{case_id}/consent/amend": {
+        "giver": "individual",
+        "giver_name": "Sture Lundberg (rättat)",
+        "form": "written",
+        "given_at": "{past}",
+        "units": ["lulea-bistand"],
+        "reason": "Samtycket var skriftligt",
     },
     "POST /api/v1/sip/{case_id}/coordinator": {
         "username": "bob",

@@ -63,6 +63,9 @@ class ConsentOut(Schema):
     form: str
     given_at: dt.datetime
     withdrawn_at: dt.datetime | None
+    superseded_at: dt.datetime | None = Field(None, description="Replaced by an amendment")
+    amendment_reason: str = ""
+    widened_at: dt.datetime | None = None
     units: list[str]
     child_view: str
 
@@ -108,6 +111,22 @@ class ConsentIn(Schema):
     given_at: Moment
     units: list[Code] = Field(default_factory=list, description="Unit codes")
     child_view: LongText = ""
+
+
+class ConsentAmendIn(Schema):
+    """The consent in force as it should read now: a new version replaces it (issue 18 item 2)."""
+
+    giver: Consent.Giver
+    giver_name: Text = ""
+    form: ConsentForm
+    given_at: Moment
+    units: list[Code] = Field(default_factory=list, description="Unit codes, all of them")
+    child_view: LongText = ""
+    reason: Annotated[str, Limit(2000)] = Field(..., description="What is corrected, and why")
+    widening_confirmed: bool = Field(
+        False, description="Required when units are added: the individual has agreed to them"
+    )
+    widened_at: Moment | None = Field(None, description="When the individual agreed")
 
 
 class CoordinatorIn(Schema):
@@ -164,11 +183,27 @@ def get_sip(request: HttpRequest, case_id: int) -> Any:
 def record_consent(request: HttpRequest, case_id: int, payload: ConsentIn) -> Any:
     actor = actor_of(request)
     data = payload.dict()
-    units = list(Unit.objects.filter(code__in=payload.units))
-    if len(units) != len(set(payload.units)):
-        raise ServiceError("invalid_unit", "Okänd enhet i samtyckets omfattning.", "units")
-    data["units"] = units
+    data["units"] = _units(payload.units)
     consent_acts.record_consent(actor, case_id, data)
+    return _reread(actor, case_id)
+
+
+def _units(codes: list[str]) -> list[Unit]:
+    units = list(Unit.objects.filter(code__in=codes))
+    if len(units) != len(set(codes)):
+        raise ServiceError("invalid_unit", "Okänd enhet i samtyckets omfattning.", "units")
+    return units
+
+
+@router.post("/{int:case_id}/consent/amend", response={200: SipOut, **ERRORS})
+def amend_consent(request: HttpRequest, case_id: int, payload: ConsentAmendIn) -> Any:
+    """Correct the consent in force or change its units, as a new version. Adding units needs
+    ``widening_confirmed`` and ``widened_at``; a removed unit no longer sees the case. Only the
+    coordinator's unit amends, and it always sees the case."""
+    actor = actor_of(request)
+    data = payload.dict()
+    data["units"] = _units(payload.units)
+    consent_acts.amend_consent(actor, case_id, data)
     return _reread(actor, case_id)
 
 

@@ -46,6 +46,7 @@ WHAT_LABELS = {
     "sip.read": _("SIP case read"),
     "sip.consent": _("SIP consent recorded"),
     "sip.consent_withdraw": _("SIP consent withdrawn"),
+    "sip.consent_amend": _("SIP consent amended"),
     "sip.coordinator": _("SIP coordinator changed"),
     "sip.close": _("SIP closed"),
     "sip.assessment": _("SIP needs assessment added to"),

@@ -101,12 +101,11 @@ class Case(models.Model):
 
 
 def _consent_in_force() -> models.QuerySet[Any]:
-    """The SIP's consent in force (given, not withdrawn) of the participation's case."""
+    """The SIP's consent in force (given, not withdrawn, not amended) of the participation's
+    case."""
     # By name through the app registry: sip.models imports this module (no import circle).
     consent = apps.get_model("sip", "Consent")
-    return consent.objects.filter(
-        case=OuterRef("case_id"), decision="given", withdrawn_at__isnull=True
-    )
+    return consent.objects.in_force().filter(case=OuterRef("case_id"))
 
 
 def _consent_names_unit() -> Exists:
@@ -202,6 +201,7 @@ EVENT_LABELS = {
     "consent_given": _("Consent given"),
     "consent_refused": _("Consent refused"),
     "consent_withdrawn": _("Consent withdrawn"),
+    "consent_amended": _("Consent amended"),
     "coordinator_changed": _("Coordinator changed"),
     "assessment_added": _("Added to the needs assessment"),
     "invitation_sent": _("Invitation sent"),

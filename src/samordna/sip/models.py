@@ -85,8 +85,20 @@ class ConsentForm(models.TextChoices):
     WRITTEN = "written", _("Written")
 
 
+class ConsentQuerySet(models.QuerySet["Consent"]):
+    def in_force(self) -> ConsentQuerySet:
+        """Given, not withdrawn, not replaced by an amendment: the single definition that the
+        visibility choke point (``cases.models.ParticipationQuerySet``) and the acts share."""
+        return self.filter(decision="given", withdrawn_at__isnull=True, superseded_at__isnull=True)
+
+
 class Consent(models.Model):
-    """Consent to a SIP and to information exchange between named units (CON-1 to CON-3)."""
+    """Consent to a SIP and to information exchange between named units (CON-1 to CON-3).
+
+    An amendment (a corrected giver or form, units added or removed) is a new version: a new row
+    that ``supersedes`` the one in force, which keeps its values and gets ``superseded_at``. So
+    what was agreed, by whom and when stays readable version by version (issue 18 item 2).
+    """
 
     class Giver(models.TextChoices):
         INDIVIDUAL = "individual", _("The individual")
@@ -118,16 +130,44 @@ class Consent(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_by = models.ForeignKey(User, models.PROTECT, related_name="+", null=True, blank=True)
+    supersedes = models.OneToOneField(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("amends"),
+    )
+    superseded_at = models.DateTimeField(_("replaced by an amendment"), null=True, blank=True)
+    amendment_reason = models.TextField(_("what was corrected or added, and why"), blank=True)
+    widened_at = models.DateTimeField(
+        _("when the individual agreed to the added units"), null=True, blank=True
+    )
+
+    objects = ConsentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-given_at"]
+        ordering = ["-recorded_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(
+                    decision="given", withdrawn_at__isnull=True, superseded_at__isnull=True
+                ),
+                name="one_consent_in_force_per_case",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} ({self.giver_name})"
 
     @property
     def in_force(self) -> bool:
-        return self.decision == self.Decision.GIVEN and self.withdrawn_at is None
+        return (
+            self.decision == self.Decision.GIVEN
+            and self.withdrawn_at is None
+            and self.superseded_at is None
+        )
 
 
 class LifeArea(models.TextChoices):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("new/", case_views.open_case, name="open"),
     path("<int:pk>/", case_views.case, name="case"),
     path("<int:pk>/consent/", consent_views.consent, name="consent"),
+    path("<int:pk>/consent/amend/", consent_views.amend_consent, name="amend-consent"),
     path("<int:pk>/consent/withdraw/", consent_views.withdraw_consent, name="withdraw-consent"),
     path("<int:pk>/coordinator/", case_views.change_coordinator, name="coordinator"),
     path("<int:pk>/close/", case_views.close, name="close"),

@@ -53,3 +53,36 @@ class ConsentForm(CasePageForm):
         assert isinstance(units, forms.ModelMultipleChoiceField)
         units.queryset = county_units if county_units is not None else Unit.objects.none()
         self.fields["given_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+
+class AmendConsentForm(ConsentForm):
+    """A new version of the consent in force, prefilled with it (issue 18 item 2)."""
+
+    id_prefix = "amend"
+    reason = forms.CharField(
+        label=_("What is corrected or added, and why"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+    widening_confirmed = forms.BooleanField(
+        label=_("The individual has agreed to share information with the added units"),
+        required=False,
+        help_text=_("Needed only when you add units, or remove every unit named."),
+    )
+    widened_at = forms.DateTimeField(
+        label=_("When the individual agreed to the added units"),
+        widget=LocalDateTimeInput(),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, consent: Consent | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["decision"]
+        if consent is not None and not self.is_bound:
+            for name in ("giver", "giver_name", "form", "child_view"):
+                if name in self.fields:
+                    self.fields[name].initial = getattr(consent, name)
+            self.fields["given_at"].initial = timezone.localtime(consent.given_at).replace(
+                second=0, microsecond=0
+            )
+            self.fields["units"].initial = [u.pk for u in consent.units.all()]

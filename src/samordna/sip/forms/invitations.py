@@ -125,7 +125,7 @@ class InvitationForm(DetailsForm):
         # The individual's relatives and representatives are part of the record the consent
         # opens to the coordinator (``ParticipationQuerySet.informed``, seed
         # 000_106b8acbeb42519c.txt line 110); no invitation is sent before it anyway.
-        consented = case.consents.filter(decision="given", withdrawn_at__isnull=True).exists()
+        consented = case.consents.in_force().exists()
         choices: dict[str, Any] = {
             "units": units.exclude(pk=case.owner_unit_id),
             "relatives": person.relatives.all() if consented else person.relatives.none(),

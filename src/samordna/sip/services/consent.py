@@ -15,7 +15,7 @@ from samordna.cases.acts import act
 from samordna.cases.models import Case
 from samordna.errors import Conflict, ServiceError
 from samordna.sip.models import Consent
-from samordna.sip.services.case import get
+from samordna.sip.services.case import get, require_coordinator_unit
 
 
 def consent_in_force(case: Case) -> Consent | None:
@@ -29,27 +29,21 @@ def consent_scopes(case_ids: Iterable[int]) -> dict[int, frozenset[int] | None]:
     """For each case with a consent in force, the units it names (``ANY_UNIT`` if it names
     none); a case without one is absent. One query, for a page of invitations (CON-1)."""
     named: dict[int, set[int]] = {}
-    for case_id, unit_id in Consent.objects.filter(
-        case_id__in=list(case_ids), decision=Consent.Decision.GIVEN, withdrawn_at__isnull=True
-    ).values_list("case_id", "units"):
+    for case_id, unit_id in (
+        Consent.objects.in_force()
+        .filter(case_id__in=list(case_ids))
+        .values_list("case_id", "units")
+    ):
         units = named.setdefault(case_id, set())
         if unit_id is not None:
             units.add(unit_id)
     return {case_id: frozenset(units) or ANY_UNIT for case_id, units in named.items()}
 
 
-@act
-def record_consent(actor: Actor, pk: int, data: dict[str, Any]) -> Consent:
-    """CON-1 to CON-3. A refusal closes the case: it goes no further (the individual keeps the
-    right to the interventions, seed 000)."""
-    case = get(actor, pk, "sip.consent", lock=True)
-    cases.require_active(case)
-    if consent_in_force(case) is not None:
-        raise Conflict("consent_exists", _("Consent is already recorded; withdraw it first."))
-    decision = data.get("decision")
+def _validated(case: Case, data: dict[str, Any]) -> dict[str, Any]:
+    """Who gave the consent, how, when, and for which units: checked the same way when it is
+    recorded and when it is amended."""
     giver = data.get("giver")
-    if decision not in Consent.Decision.values:
-        raise ServiceError("invalid_decision", _("Choose whether consent was given."), "decision")
     if giver not in Consent.Giver.values:
         raise ServiceError("invalid_giver", _("Choose who gave the consent."), "giver")
     if data.get("form") not in Consent.Form.values:
@@ -75,18 +69,40 @@ def record_consent(actor: Actor, pk: int, data: dict[str, Any]) -> Consent:
         raise ServiceError(
             "required", _("Give the name of the person who gave consent."), "giver_name"
         )
-    child_view = str(data.get("child_view", "")).strip()
-    if child and decision == Consent.Decision.GIVEN and not child_view:
+    return {
+        "giver": giver,
+        "giver_name": giver_name,
+        "form": data["form"],
+        "given_at": given_at,
+        "child": child,
+        "child_view": str(data.get("child_view", "")).strip(),
+        "units": list(data.get("units") or []),
+    }
+
+
+@act
+def record_consent(actor: Actor, pk: int, data: dict[str, Any]) -> Consent:
+    """CON-1 to CON-3. A refusal closes the case: it goes no further (the individual keeps the
+    right to the interventions, seed 000)."""
+    case = get(actor, pk, "sip.consent", lock=True)
+    cases.require_active(case)
+    if consent_in_force(case) is not None:
+        raise Conflict("consent_exists", _("Consent is already recorded; withdraw it first."))
+    decision = data.get("decision")
+    if decision not in Consent.Decision.values:
+        raise ServiceError("invalid_decision", _("Choose whether consent was given."), "decision")
+    valid = _validated(case, data)
+    if valid["child"] and decision == Consent.Decision.GIVEN and not valid["child_view"]:
         raise ServiceError("child_view_required", _("Record the child's own view."), "child_view")
-    units = list(data.get("units") or [])
+    units = valid["units"]
     consent = Consent.objects.create(
         case=case,
         decision=decision,
-        giver=giver,
-        giver_name=giver_name,
-        form=data["form"],
-        given_at=given_at,
-        child_view=child_view,
+        giver=valid["giver"],
+        giver_name=valid["giver_name"],
+        form=valid["form"],
+        given_at=valid["given_at"],
+        child_view=valid["child_view"],
         recorded_by=actor.user,
     )
     consent.units.set(units)
@@ -94,12 +110,104 @@ def record_consent(actor: Actor, pk: int, data: dict[str, Any]) -> Consent:
         actor,
         case,
         f"consent_{decision}",
-        {"giver": giver, "units": [u.pk for u in units]},
-        occurred_at=given_at,
+        {"giver": valid["giver"], "units": [u.pk for u in units]},
+        occurred_at=valid["given_at"],
     )
     if decision == Consent.Decision.REFUSED:
         cases.close(actor, case, Case.CloseReason.CONSENT_REFUSED)
     return consent
+
+
+AMENDABLE = ("giver", "giver_name", "form", "given_at", "child_view")
+
+
+@act
+def amend_consent(actor: Actor, pk: int, data: dict[str, Any]) -> Consent:
+    """Correct the consent in force (who gave it, how, when) or change the units it names, as a
+    new version that replaces it (issue 18 item 2; CON-1 to CON-3).
+
+    Removing a unit narrows at once: the unit loses sight of the case on its next request, as on
+    a withdrawal (``cases.models.ParticipationQuerySet``). Adding a unit, or going from named
+    units to none (which restricts no one), widens what is shared: that is never done by a
+    correction alone, it needs ``widening_confirmed`` and the time the individual agreed
+    (``widened_at``) — seed 000_106b8acbeb42519c.txt line 110: "Grunden är att om den enskilde
+    samtycker kan informationsöverföring ske."
+    """
+    case = get(actor, pk, "sip.consent_amend", lock=True)
+    require_coordinator_unit(actor, case)
+    cases.require_active(case)
+    current = consent_in_force(case)
+    if current is None:
+        raise ServiceError("no_consent", _("There is no consent in force to amend."))
+    reason = str(data.get("reason", "")).strip()
+    if not reason:
+        raise ServiceError("required", _("Say what is corrected or added, and why."), "reason")
+    valid = _validated(case, data)
+    if valid["child"] and not valid["child_view"]:
+        raise ServiceError("child_view_required", _("Record the child's own view."), "child_view")
+    before = {u.pk for u in current.units.all()}
+    after = {u.pk for u in valid["units"]}
+    added = sorted(after - before) if before else []
+    widens = bool(before) and (not after or bool(after - before))
+    changed = [f for f in AMENDABLE if getattr(current, f) != valid[f]]
+    if not changed and before == after:
+        raise ServiceError("unchanged", _("Nothing is changed in the consent."))
+    widened_at = data.get("widened_at")
+    if widens:
+        if not data.get("widening_confirmed"):
+            raise ServiceError(
+                "widening_unconfirmed",
+                _(
+                    "Units are added to what may be shared. Confirm that the individual has "
+                    "agreed to that, and when."
+                ),
+                "widening_confirmed",
+            )
+        if not isinstance(widened_at, dt.datetime) or widened_at > timezone.now():
+            raise ServiceError(
+                "invalid_time",
+                _("Give when the individual agreed to the added units (not in the future)."),
+                "widened_at",
+            )
+        if widened_at < valid["given_at"]:
+            raise ServiceError(
+                "invalid_time",
+                _("The added units cannot have been agreed to before the consent itself."),
+                "widened_at",
+            )
+    else:
+        widened_at = None
+    now = timezone.now()
+    current.superseded_at = now
+    current.save(update_fields=["superseded_at"])
+    amended = Consent.objects.create(
+        case=case,
+        decision=Consent.Decision.GIVEN,
+        giver=valid["giver"],
+        giver_name=valid["giver_name"],
+        form=valid["form"],
+        given_at=valid["given_at"],
+        child_view=valid["child_view"],
+        recorded_by=actor.user,
+        recorded_at=now,
+        supersedes=current,
+        amendment_reason=reason,
+        widened_at=widened_at,
+    )
+    amended.units.set(valid["units"])
+    cases.record(
+        actor,
+        case,
+        "consent_amended",
+        {
+            "changed": changed,
+            "added_units": added,
+            "removed_units": sorted(before - after),
+            "named_none": not after,
+            "reason": reason,
+        },
+    )
+    return amended
 
 
 @act

@@ -16,7 +16,7 @@ from samordna.cases.models import Case
 from samordna.cases.views import run_act
 from samordna.errors import ServiceError
 from samordna.sip.forms.case import CloseForm, CoordinatorForm
-from samordna.sip.forms.consent import ConsentForm
+from samordna.sip.forms.consent import AmendConsentForm, ConsentForm
 from samordna.sip.services import case as case_acts
 from samordna.sip.services import consent as consent_acts
 from samordna.sip.views.meetings_section import county_units, meetings_context
@@ -28,6 +28,7 @@ def case_context(request: UnitRequest, case: Case) -> dict[str, Any]:
     actor = request.actor
     now = timezone.now()
     obligations = list(case.obligations.select_related("unit").order_by("due_at"))
+    consent = consent_acts.consent_in_force(case)
     context: dict[str, Any] = {
         "case": case,
         "sip": case.sip,
@@ -36,11 +37,16 @@ def case_context(request: UnitRequest, case: Case) -> dict[str, Any]:
         "coordinator": case_acts.current_coordinator(case),
         "coordinators": case.coordinators.select_related("user", "unit", "assigned_by"),
         "consents": case.consents.prefetch_related("units").select_related("recorded_by"),
-        "consent": consent_acts.consent_in_force(case),
+        "consent": consent,
         "deadlines": [(o, o.status(now)) for o in obligations],
         "participants": case.participations.filter(until__isnull=True).select_related("unit"),
         "timeline": case.events.select_related("actor", "unit").order_by("-occurred_at", "-pk"),
         "consent_form": ConsentForm(county_units=county_units(actor), child=case.person.is_child()),
+        "amend_consent_form": AmendConsentForm(
+            county_units=county_units(actor), child=case.person.is_child(), consent=consent
+        )
+        if consent is not None
+        else None,
         "coordinator_form": CoordinatorForm(case=case),
         "close_form": CloseForm(),
         "followed_stay": (

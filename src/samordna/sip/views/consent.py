@@ -12,7 +12,7 @@ from samordna.accounts.actor import UnitRequest
 from samordna.accounts.decorators import unit_required
 from samordna.cases.models import Case
 from samordna.errors import ServiceError
-from samordna.sip.forms.consent import ConsentForm
+from samordna.sip.forms.consent import AmendConsentForm, ConsentForm
 from samordna.sip.services import case as case_acts
 from samordna.sip.services import consent as consent_acts
 from samordna.sip.views.case_page import act
@@ -33,6 +33,23 @@ def consent(request: UnitRequest, pk: int) -> HttpResponse:
         lambda f: consent_acts.record_consent(request.actor, pk, f.cleaned_data),
         _("The consent decision is recorded."),
         "consent_form",
+    )
+
+
+@unit_required()
+@require_POST
+def amend_consent(request: UnitRequest, pk: int) -> HttpResponse:
+    case_ = case_acts.get(request.actor, pk)
+    form = AmendConsentForm(
+        request.POST, county_units=county_units(request.actor), child=case_.person.is_child()
+    )
+    return act(
+        request,
+        pk,
+        form,
+        lambda f: consent_acts.amend_consent(request.actor, pk, f.cleaned_data),
+        _("The consent is amended; the earlier version is kept."),
+        "amend_consent_form",
     )
 
 
