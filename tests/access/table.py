@@ -287,9 +287,6 @@ ADMIN: dict[str, Row] = {
     "*": public(ADMIN_LOGIN) | {"county_admin": STAFF},
     "admin:login": public(OK) | {"county_admin": REDIRECT},
     "admin:logout": public(REDIRECT) | {"county_admin": NOT_ALLOWED},  # logging out is a POST
-    # A second factor's key and QR code, not even to staff (OTP_ADMIN_HIDE_SENSITIVE_DATA).
-    "admin:otp_totp_totpdevice_config": public(ADMIN_LOGIN) | {"county_admin": DENIED},
-    "admin:otp_totp_totpdevice_qrcode": public(ADMIN_LOGIN) | {"county_admin": DENIED},
 }
 
 API: dict[str, Row] = {

@@ -25,6 +25,22 @@ class TotpConfig(TotpDefaultConfig):
 
 
 class StaticConfig(StaticDefaultConfig):
-    """django-otp's recovery codes, under a Swedish name in the admin."""
+    """django-otp's recovery codes, under a Swedish name.
+
+    Listed last in INSTALLED_APPS, so its ``ready`` runs after the admin's autodiscovery: it
+    takes django-otp's own device admins out of the admin. They spoke English (issue 18 item 14)
+    and let staff create, change or delete anyone's second factor without the scoping and the
+    access log of the Swedish reset page (``accounts:otp-reset``), which is the one way to do it.
+    """
 
     verbose_name = _("Recovery codes")
+
+    def ready(self) -> None:
+        super().ready()
+        from django.contrib import admin
+        from django_otp.plugins.otp_static.models import StaticDevice
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        for model in (TOTPDevice, StaticDevice):
+            if admin.site.is_registered(model):
+                admin.site.unregister(model)
