@@ -158,6 +158,8 @@ def detail(request: UnitRequest, pk: int) -> HttpResponse:
         .filter(person=person)
         .select_related("sip", "owner_unit"),
         "form": form,
+        # Read first; the form only on an explicit "Edit" (issue 18 item 11) or a refused save.
+        "editing": request.method == "POST" or request.GET.get("edit") == "1",
         "relatives": person.relatives.all(),
         "representatives": person.representatives.all(),
         "relative_form": RelativeForm(prefix="relative"),

@@ -84,6 +84,7 @@ def stay_context(request: UnitRequest, case: Case) -> dict[str, Any]:
     if not full:
         return context
     basis = svu_collaboration_acts.planning_basis(case)
+    deadlines = _deadlines(case, now)
     recipient = not ward and svu_collaboration_acts.is_recipient(actor, case)
     context.update(
         {
@@ -96,7 +97,12 @@ def stay_context(request: UnitRequest, case: Case) -> dict[str, Any]:
                 "unit", "answered_by"
             ).order_by("-answered_at", "-pk"),
             "recipient_plans": svu_collaboration_acts.recipient_plans(case),
-            "deadlines": _deadlines(case, now),
+            "deadlines": deadlines,
+            "next_deadline": min(
+                (d for d in deadlines if d[2] in ("due", "overdue")),
+                key=lambda d: d[0].due_at,
+                default=None,
+            ),
             "liability": svu_liability_export_acts.assess(case),
             "unavailable_periods": stay.unavailable_periods.all(),
             "participants": case.participations.filter(until__isnull=True).select_related("unit"),

@@ -57,7 +57,23 @@ def case_context(request: UnitRequest, case: Case) -> dict[str, Any]:
     }
     context.update(meetings_context(request, case))
     context.update(plan_context(request, case))
+    context.update(_summary(context["deadlines"], context["meeting_rows"], now))
     return context
+
+
+def _summary(deadlines: list[Any], meeting_rows: list[Any], now: Any) -> dict[str, Any]:
+    """The summary at the top of the case page (issue 18 item 11), from what the sections
+    already loaded: no query of its own."""
+    pending = [(o, status) for o, status in deadlines if status in ("due", "overdue")]
+    upcoming = [
+        row.meeting
+        for row in meeting_rows
+        if row.meeting.cancelled_at is None and not row.meeting.held and row.meeting.ends_at > now
+    ]
+    return {
+        "next_deadline": pending[0] if pending else None,
+        "next_meeting": min(upcoming, key=lambda m: m.starts_at) if upcoming else None,
+    }
 
 
 def render_case(request: UnitRequest, case: Case, status: int = 200, **forms: Any) -> HttpResponse:
