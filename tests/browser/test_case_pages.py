@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -24,7 +25,7 @@ from samordna.organisations.models import User
 from samordna.sip.services import assessment as assessment_acts
 from samordna.sip.services import invitations as invitations_acts
 from samordna.sip.services import plan as plan_acts
-from tests.browser.conftest import check, log_in
+from tests.browser.conftest import SCREENSHOTS, check, log_in
 from tests.conftest import PASSWORD, World
 from tests.discharge.conftest import nurse, stay_data, ward
 from tests.sip.conftest import sip
@@ -146,6 +147,74 @@ def test_the_plan_editor(page: Page, world: World, sip: Case, viewport: dict[str
     page.goto(f"/sip/{sip.pk}/plans/2/edit/")
     expect(page).to_have_url(re.compile(r"/plans/2/edit/$"))
     check(page, f"{PREFIX}plan-edit-{viewport['width']}")
+    if PREFIX:
+        return
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    page.evaluate("window.notReloaded = true")
+    # Two more sub-goals and an action in place, without a request, with the keyboard.
+    add_goal = page.get_by_role("button", name="Lägg till ett delmål")
+    page.locator("#id_goals-2-text").fill("Träffa vänner varje vecka")
+    add_goal.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_goals-3-text")).to_be_focused()
+    page.keyboard.type("Gå till affären själv")
+    expect(page.locator("#id_goals-TOTAL_FORMS")).to_have_value("4")
+    page.get_by_role("button", name="Lägg till en insats").click()
+    expect(page.locator("#id_actions-TOTAL_FORMS")).to_have_value("6")
+    page.locator("#id_actions-4-text").fill("Följer med till träffpunkten")
+    page.locator("#id_actions-4-responsible").select_option("relative")
+    page.locator("#id_actions-4-responsible_name").fill("Anna (dotter)")
+    page.locator("#id_actions-4-care_type").select_option("other")
+    # The new sub-goals are offered at once, numbered after the saved ones.
+    goal = page.locator("#id_actions-5-goal")
+    expect(goal.locator("option")).to_have_text(
+        [
+            "—",
+            "1. Klara morgonrutinerna",
+            "2. Handla själv",
+            "3. Träffa vänner varje vecka",
+            "4. Gå till affären själv",
+        ]
+    )
+    page.locator("#id_actions-4-goal").select_option(label="3. Träffa vänner varje vecka")
+    assert page.evaluate("window.notReloaded === true")
+    check(page, f"plan-edit-rows-added-{viewport['width']}")
+    # Where the writing ends: save and document in one step.
+    page.get_by_role("button", name="Spara och markera som dokumenterad").click()
+    expect(page).to_have_url(re.compile(r"/plans/2/$"))
+    expect(page.locator(".messages")).to_contain_text("dokumenterad")
+    plan = sip.plans.get(number=2)
+    assert plan.documented_at is not None
+    linked = plan.actions.get(text="Följer med till träffpunkten")
+    assert linked.goal is not None and linked.goal.text == "Träffa vänner varje vecka"
+    assert plan.goals.filter(text="Gå till affären själv").exists()
+    check(page, f"plan-documented-from-editor-{viewport['width']}")
+
+
+def test_the_plan_editor_without_javascript(
+    browser: Any, live_server: Any, world: World, sip: Case
+) -> None:
+    """The same rows by a round trip: "Lägg till ett delmål" saves and comes back with one more
+    empty row, where the page scrolls to."""
+    a_full_sip(world, sip)
+    context = browser.new_context(
+        base_url=live_server.url, locale="sv-SE", java_script_enabled=False
+    )
+    page = context.new_page()
+    log_in(page, "alice", PASSWORD)
+    page.goto(f"/sip/{sip.pk}/plans/2/edit/")
+    page.locator("#id_goals-2-text").fill("Träffa vänner varje vecka")
+    page.get_by_role("button", name="Lägg till ett delmål").click()
+    expect(page).to_have_url(re.compile(r"/plans/2/edit/\?more=goals#goals-new$"))
+    expect(page.locator("#id_goals-2-text")).to_have_value("Träffa vänner varje vecka")
+    expect(page.locator("#goals-new #id_goals-4-text")).to_have_value("")
+    # The saved sub-goal is now a choice for the actions.
+    expect(page.locator("#id_actions-0-goal option")).to_contain_text(
+        ["3. Träffa vänner varje vecka"]
+    )
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)  # axe-core needs a script: no check here
+    page.screenshot(path=str(SCREENSHOTS / "plan-edit-without-javascript.png"), full_page=True)
+    context.close()
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1280"])

@@ -42,7 +42,7 @@ def test_writing_and_reading_the_plan(page: Page, world: World) -> None:
     page.keyboard.type("Träffa vänner varje vecka")
     new_goal.press("Tab")  # to its order number
     page.keyboard.type("1")
-    page.locator("form.plan-form button[type=submit]").press("Enter")
+    page.locator("form.plan-form button.save").press("Enter")
     expect(page).to_have_url(re.compile(r"/plans/2/edit/$"))
     expect(page.locator("#id_goals-0-text")).to_have_value("Träffa vänner varje vecka")
     check(page, "plan-edit-saved")

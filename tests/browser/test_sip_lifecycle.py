@@ -172,7 +172,7 @@ def test_sip_lifecycle(page: Page, world: World) -> None:
         page.locator("#id_actions-0-care_type").select_option("social_care")
         page.locator("#id_follow_up_on").fill((tomorrow + dt.timedelta(days=60)).isoformat())
         page.locator("#id_follow_up_caller").fill("Karin Holm")
-        page.locator("form.plan-form button[type=submit]").click()
+        page.locator("form.plan-form button.save").click()
         page.wait_for_load_state()
         page.goto(f"/sip/{case.pk}/plans/1/")
         submit(page, "/plans/1/documented/")

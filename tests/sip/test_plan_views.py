@@ -161,6 +161,123 @@ def test_the_whole_draft_is_saved_from_one_page(login: Any, world: World, sip: C
     assert p.actions.first().ends_on == dt.date(2027, 3, 31)  # type: ignore[union-attr]
 
 
+def test_an_action_serves_a_sub_goal_written_in_the_same_save(
+    login: Any, world: World, sip: Case
+) -> None:
+    """Issue 18 item 10: a new sub-goal is offered to the actions at once as "new:<row>", so
+    one save writes both and links them; before, the goal had to be saved first."""
+    written(world, sip)
+    data = form_data(sip, 1)
+    data |= {
+        "goals-TOTAL_FORMS": 4,
+        "goals-2-text": "",  # an empty row in between is ignored
+        "goals-3-text": "Träffa vänner",
+        "actions-TOTAL_FORMS": 5,
+        "actions-4-text": "Följer med till träffpunkten",
+        "actions-4-responsible": "relative",
+        "actions-4-responsible_name": "Anna (dotter)",
+        "actions-4-care_type": "other",
+        "actions-4-goal": "new:3",
+    }
+    response = login(world.alice).post(reverse("sip:plan-edit", args=[sip.pk, 1]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    p = contents(sip, 1)
+    goal = p.goals.get(text="Träffa vänner")
+    assert p.actions.get(text="Följer med till träffpunkten").goal_id == goal.pk
+
+
+@pytest.mark.parametrize(
+    ("new_goal", "message"),
+    [
+        ("new:9", "Välj ett giltigt alternativ"),  # no such row posted
+        ("new:x", "Välj ett giltigt alternativ"),
+        ("new:2", "Välj ett giltigt alternativ"),  # the row is there but removed
+    ],
+)
+def test_a_new_sub_goal_that_is_not_there_is_refused(
+    login: Any, world: World, sip: Case, new_goal: str, message: str
+) -> None:
+    saved = written(world, sip)
+    data = form_data(sip, 1)
+    data |= {
+        "goals-TOTAL_FORMS": 3,
+        "goals-2-text": "Träffa vänner",
+        "goals-2-DELETE": "on",
+        "actions-0-goal": new_goal,
+    }
+    response = login(world.alice).post(reverse("sip:plan-edit", args=[sip.pk, 1]), data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert contents(sip, 1).version == saved.version
+
+
+def test_add_a_row_without_javascript_saves_and_comes_back_with_one_more(
+    login: Any, world: World, sip: Case
+) -> None:
+    """The "Add" buttons submit the form when no script runs: the draft is kept and the editor
+    shows one more empty row of that list, where the focus lands (its anchor)."""
+    written(world, sip)
+    client = login(world.alice)
+    url = reverse("sip:plan-edit", args=[sip.pk, 1])
+    before = client.get(url).content.decode()
+    assert 'name="goals-TOTAL_FORMS" value="3"' in before  # two saved, one empty
+    response = client.post(url, form_data(sip, 1, main_goal="Bo kvar", then="add:goals"))
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?more=goals#goals-new"
+    assert contents(sip, 1).main_goal == "Bo kvar"
+    page = client.get(response["Location"]).content.decode()
+    assert 'name="goals-TOTAL_FORMS" value="4"' in page
+    assert 'id="goals-new"' in page
+    assert 'name="actions-TOTAL_FORMS" value="5"' in page  # the other lists as before
+
+
+def test_add_a_row_with_an_error_keeps_the_text_and_adds_the_row(
+    login: Any, world: World, sip: Case
+) -> None:
+    saved = written(world, sip)
+    data = form_data(sip, 1, then="add:actions", **{"actions-2-responsible_name": ""})
+    response = login(world.alice).post(reverse("sip:plan-edit", args=[sip.pk, 1]), data)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'name="actions-TOTAL_FORMS" value="5"' in page
+    assert 'class="error"' in page
+    assert contents(sip, 1).version == saved.version
+
+
+def test_documenting_from_the_editor_saves_and_documents(
+    login: Any, world: World, sip: Case
+) -> None:
+    """Issue 18 item 10: "Spara och markera som dokumenterad" at the end of the editor."""
+    give_consent(world, sip)
+    written(world, sip)
+    client = login(world.alice)
+    data = form_data(sip, 1, main_goal="Bo kvar hemma", then="document")
+    response = client.post(reverse("sip:plan-edit", args=[sip.pk, 1]), data)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("sip:plan-version", args=[sip.pk, 1])
+    p = contents(sip, 1)
+    assert p.documented_at is not None and p.main_goal == "Bo kvar hemma"
+
+
+def test_documenting_from_the_editor_when_refused_keeps_the_draft_saved(
+    login: Any, world: World, sip: Case
+) -> None:
+    """Without consent the plan cannot be documented: the text is saved and the editor says
+    why; bob's unit (not the coordinator's) is not offered the step at all."""
+    written(world, sip)
+    client = login(world.alice)
+    url = reverse("sip:plan-edit", args=[sip.pk, 1])
+    assert 'value="document"' in client.get(url).content.decode()
+    response = client.post(url, form_data(sip, 1, main_goal="Bo kvar", then="document"))
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}#document-h"
+    p = contents(sip, 1)
+    assert p.main_goal == "Bo kvar" and p.documented_at is None
+    assert "inte dokumenterat" in client.get(url).content.decode()
+    give_consent(world, sip)
+    assert 'value="document"' not in login(world.bob).get(url).content.decode()
+
+
 def test_reordering_with_the_order_numbers(login: Any, world: World, sip: Case) -> None:
     written(world, sip)
     data = form_data(sip, 1, **{"goals-0-ORDER": 2, "goals-1-ORDER": 1})

@@ -124,14 +124,26 @@ class ActionForm(Form):
     ends_on = forms.DateField(label=_("End"), widget=DateInput(), required=False)
 
     def __init__(
-        self, *args: Any, units: Sequence[Unit] = (), goals: Sequence[Goal] = (), **kwargs: Any
+        self,
+        *args: Any,
+        units: Sequence[Unit] = (),
+        goals: Sequence[Goal] = (),
+        new_goals: Sequence[tuple[int, str]] = (),
+        **kwargs: Any,
     ) -> None:
+        """``new_goals``: sub-goals written on the page but not saved yet, as (row of the goal
+        formset, text); an action can serve one at once, as ``new:<row>`` (issue 18 item 10)."""
         super().__init__(*args, **kwargs)
         goal = self.fields["goal"]
         assert isinstance(goal, forms.ChoiceField)
-        goal.choices = [("", "—")] + [
-            (str(g.pk), f"{i}. {g.text[:80]}") for i, g in enumerate(goals, 1)
-        ]
+        goal.choices = (
+            [("", "—")]
+            + [(str(g.pk), f"{i}. {g.text[:80]}") for i, g in enumerate(goals, 1)]
+            + [
+                (f"new:{row}", f"{len(goals) + i}. {text[:80]}")
+                for i, (row, text) in enumerate(new_goals, 1)
+            ]
+        )
         responsible = self.fields["responsible"]
         assert isinstance(responsible, forms.ChoiceField)
         responsible.choices = [
@@ -175,7 +187,8 @@ class ContactForm(Form):
     phone = forms.CharField(label=_("Phone"), max_length=40)
 
 
-# One empty row each: saving gives a new one, which keeps the page short during a meeting.
+# One empty row each, which keeps the page short during a meeting; "Add" gives another in place
+# (a script), or saves and comes back with one more (without JavaScript).
 GoalFormSet = formset_factory(GoalForm, extra=1, can_delete=True, can_order=True)
 
 

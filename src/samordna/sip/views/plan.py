@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -123,7 +124,37 @@ class EditForms:
         )
 
 
-def _edit_forms(data: Any, case: Case, plan: PlanVersion) -> EditForms:
+# The editor's rows: "Add" asks for one more of these (issue 18 item 10).
+ROWS = ("goals", "actions", "contacts")
+
+
+def _rows(data: Any, prefix: str) -> int:
+    """How many rows of a formset were posted (bounded as the formset bounds them)."""
+    total = str(data.get(f"{prefix}-TOTAL_FORMS", "")) if data is not None else ""
+    return min(int(total), 1000) if total.isdigit() else 0
+
+
+def _new_goals(data: Any) -> list[tuple[int, str]]:
+    """The sub-goals written on the page and not saved yet: (row, text)."""
+    if data is None:
+        return []
+    rows = [(i, str(data.get(f"goals-{i}-text", "")).strip()) for i in range(_rows(data, "goals"))]
+    return [
+        (i, text)
+        for i, text in rows
+        if text and not data.get(f"goals-{i}-id") and not data.get(f"goals-{i}-DELETE")
+    ]
+
+
+def _one_more(data: Any, prefix: str) -> Any:
+    """The posted data with one more (empty) row of ``prefix``: an "Add" that could not save."""
+    data = data.copy()
+    data[f"{prefix}-TOTAL_FORMS"] = str(_rows(data, prefix) + 1)
+    return data
+
+
+def _edit_forms(data: Any, case: Case, plan: PlanVersion, more: str = "") -> EditForms:
+    """The editor's forms; ``more`` (one of ``ROWS``) adds an empty row to that list."""
     now = timezone.now()
     units = [
         p.unit
@@ -138,18 +169,18 @@ def _edit_forms(data: Any, case: Case, plan: PlanVersion) -> EditForms:
             initial={name: getattr(plan, name) for name in plan_acts.PLAN_FIELDS},
             child=case.person.is_child(),
         ),
-        GoalFormSet(
+        _extra(GoalFormSet, more == "goals")(
             data,
             prefix="goals",
             initial=[{"id": g.pk, "text": g.text, "ORDER": i} for i, g in enumerate(goals, 1)],
         ),
-        ActionFormSet(
+        _extra(ActionFormSet, more == "actions")(
             data,
             prefix="actions",
-            form_kwargs={"units": units, "goals": goals},
+            form_kwargs={"units": units, "goals": goals, "new_goals": _new_goals(data)},
             initial=[_action_initial(a, i) for i, a in enumerate(plan.actions.all(), 1)],
         ),
-        ContactFormSet(
+        _extra(ContactFormSet, more == "contacts")(
             data,
             prefix="contacts",
             initial=[
@@ -158,6 +189,10 @@ def _edit_forms(data: Any, case: Case, plan: PlanVersion) -> EditForms:
             ],
         ),
     )
+
+
+def _extra(formset: Any, more: bool) -> Any:
+    return type(formset.__name__, (formset,), {"extra": formset.extra + 1}) if more else formset
 
 
 def _action_initial(a: Action, order: int) -> dict[str, Any]:
@@ -191,11 +226,15 @@ def _draft(edit: EditForms) -> tuple[plan_acts.Draft, dict[str, list[forms.Form]
     if not edit.all_valid():
         return None
     goals, actions, contacts = _kept(edit.goals), _kept(edit.actions), _kept(edit.contacts)
-    index = {f.cleaned_data["id"]: i for i, f in enumerate(goals) if f.cleaned_data.get("id")}
+    # An action serves a saved sub-goal by its id, or one written now by its row: "new:<row>".
+    index: dict[str, int] = {}
+    for i, f in enumerate(goals):
+        saved = f.cleaned_data.get("id")
+        index[str(saved) if saved else f"new:{edit.goals.forms.index(f)}"] = i
     action_rows = []
     for f in actions:
         d = f.cleaned_data
-        goal = index.get(int(d["goal"])) if d["goal"] else None
+        goal = index.get(d["goal"]) if d["goal"] else None
         if d["goal"] and goal is None:
             f.add_error("goal", _("This sub-goal is being removed: choose another or none."))
         kind, unit = f.responsible_unit()  # type: ignore[attr-defined]
@@ -254,7 +293,17 @@ def edit(request: UnitRequest, pk: int, number: int) -> HttpResponse:
     if plan.documented_at is not None or not case.is_active:
         messages.info(request, _("This version can no longer be changed."))
         return redirect("sip:plan-version", pk=pk, number=number)
-    edit_forms = _edit_forms(request.POST if request.method == "POST" else None, case, plan)
+    # What the writer asked for besides saving: another row ("add:goals"), or to document.
+    then = request.POST.get("then", "") if request.method == "POST" else ""
+    more = then.removeprefix("add:") if then.removeprefix("add:") in ROWS else ""
+    if request.method == "GET" and request.GET.get("more", "") in ROWS:
+        more = request.GET["more"]  # back from an "Add" without JavaScript
+    data = request.POST if request.method == "POST" else None
+    # An "Add" posts one more row: empty, it is ignored when saving and shown beside any errors.
+    if data is None:
+        edit_forms = _edit_forms(None, case, plan, more)
+    else:
+        edit_forms = _edit_forms(_one_more(data, more) if more else data, case, plan)
     status = 200
     if request.method == "POST":
         submitted = _draft(edit_forms)
@@ -264,15 +313,14 @@ def edit(request: UnitRequest, pk: int, number: int) -> HttpResponse:
         else:
             draft, rows = submitted
             try:
-                plan_acts.save_draft(actor, pk, number, int(version), draft)
+                saved = plan_acts.save_draft(actor, pk, number, int(version), draft)
             except ServiceError as error:
                 if error.status == 404:
                     raise
                 status = error.status
                 _place(error, edit_forms.plan, rows)
             else:
-                messages.success(request, _("The draft is saved."))
-                return redirect("sip:plan-edit", pk=pk, number=number)
+                return _after_saving(request, pk, number, saved.version, then, more)
         plan = plan_acts.plan_version(case, number, contents=True)
     context = _plan_page(case, plan)
     context.update(
@@ -284,9 +332,34 @@ def edit(request: UnitRequest, pk: int, number: int) -> HttpResponse:
             "conflict": status == 409,
             "blocks": layout(plan),
             "blockers": plan_follow_up_acts.blockers(case, plan),
+            "is_coordinator_unit": case.owner_unit_id == actor.unit.pk,
+            "more": more,
         }
     )
     return render(request, "sip/plan_edit.html", context, status=status)
+
+
+def _after_saving(
+    request: UnitRequest, pk: int, number: int, version: int, then: str, more: str
+) -> HttpResponse:
+    """The draft is saved: back to the editor (with the row asked for), or documented."""
+    edit_url = reverse("sip:plan-edit", args=[pk, number])
+    if then != "document":
+        messages.success(request, _("The draft is saved."))
+        return redirect(f"{edit_url}?more={more}#{more}-new" if more else edit_url)
+    try:
+        plan_follow_up_acts.mark_documented(request.actor, pk, number, version)
+    except ServiceError as error:
+        if error.status == 404:
+            raise
+        why = {"why": error.message}
+        messages.error(request, _("The draft is saved, but not documented: %(why)s") % why)
+        return redirect(f"{edit_url}#document-h")
+    messages.success(
+        request,
+        _("The plan is documented. It can no longer be changed; changes go into a new version."),
+    )
+    return redirect("sip:plan-version", pk=pk, number=number)
 
 
 @unit_required()
