@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from samordna.organisations.models import User
+from samordna.organisations.models import Membership, User
 from tests.browser.conftest import check, log_in
-from tests.conftest import PASSWORD, World
+from tests.conftest import PASSWORD, World, make_user
 from tests.discharge.conftest import nurse
 from tests.overview.conftest import Day, clock, day
 
@@ -42,3 +42,25 @@ def test_the_overview_leads_from_the_individual_to_the_case(
     page.go_back()
     page.locator("table.overview").get_by_role("link", name="Greta Holmström").first.click()
     page.wait_for_url(f"**/stays/{day.stay_case.pk}/")
+
+
+def test_the_invoicing_staff_find_the_liability_export_on_the_stays_page(
+    page: Page, world: World
+) -> None:
+    """Issue 18 item 12: the CSV was linked nowhere and answered "Okänd kommun." without
+    parameters. From the stays page a form (municipality, month) gives the file."""
+    make_user("ivar", world.participant_unit, Membership.Role.INVOICING)
+    log_in(page, "ivar", PASSWORD)
+    page.get_by_role("link", name="Vårdtillfällen").click()
+    page.get_by_role("link", name="Betalningsansvar per månad").click()
+    expect(page.get_by_role("heading", name="Betalningsansvar per månad")).to_be_visible()
+    expect(page.get_by_label("Kommun")).to_have_value("lulea")
+    check(page, "liability-form-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    check(page, "liability-form-390")
+    page.locator("#liability_month").fill("2026-11")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Ladda ner CSV-filen").click()
+    assert download.value.suggested_filename == "betalningsansvar-lulea-2026-11.csv"
+    with open(download.value.path(), encoding="utf-8-sig") as csv_file:
+        assert csv_file.readline().startswith("ärende;personnummer;avdelning")
