@@ -1,5 +1,5 @@
 """The `samordna` command: serve, demo, worker, createadmin, import-units, create-token, backup,
-restore, manage."""
+restore, export-county, import-county, manage."""
 
 from __future__ import annotations
 
@@ -125,6 +125,15 @@ def main(argv: list[str] | None = None) -> int:
     restoring.add_argument("file")
     restoring.add_argument("--force", action="store_true", help="replace a database in use")
 
+    exporting = commands.add_parser(
+        "export-county", help="write the county's data as versioned JSON lines"
+    )
+    exporting.add_argument("file")
+    importing = commands.add_parser(
+        "import-county", help="load a county export into an empty, migrated installation"
+    )
+    importing.add_argument("file")
+
     manage = commands.add_parser("manage", help="any Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
 
@@ -156,12 +165,12 @@ def main(argv: list[str] | None = None) -> int:
         call_command("import_units", args.file)
     elif args.command == "create-token":
         call_command("create_token", name=args.name, user=args.user, unit=args.unit)
-    elif args.command in ("backup", "restore"):
+    elif args.command in ("backup", "restore", "export-county", "import-county"):
         try:
-            if args.command == "backup":
-                call_command("backup", args.file)
-            else:
+            if args.command == "restore":
                 call_command("restore", args.file, force=args.force)
+            else:
+                call_command(args.command.replace("-", "_"), args.file)
         except CommandError as error:  # a refusal: the reason, without a traceback
             print(f"samordna {args.command}: {error}", file=sys.stderr)
             return 1
