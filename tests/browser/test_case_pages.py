@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -230,6 +231,7 @@ def test_the_person_page(page: Page, world: World, sip: Case, viewport: dict[str
     expect(page.locator("#id_first_name")).to_have_count(0)
     expect(page.locator("section[aria-labelledby=details-h] dl")).to_contain_text("Luleå kommun")
     page.get_by_test_id("edit-details").click()
+    check(page, f"person-edit-{viewport['width']}")
     page.locator("#id_phone").fill("0920-456 78")
     page.locator("section[aria-labelledby=details-h] form button[type=submit]").click()
     expect(page.locator(".messages")).to_contain_text("sparade")
@@ -240,3 +242,30 @@ def test_the_person_page(page: Page, world: World, sip: Case, viewport: dict[str
     page.get_by_test_id("edit-details").click()
     page.locator("section[aria-labelledby=details-h] form").get_by_role("link").click()
     expect(page.locator("#id_first_name")).to_have_count(0)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1280"])
+def test_every_list_of_rows_fits_a_phone(
+    page: Page, world: World, sip: Case, viewport: dict[str, int]
+) -> None:
+    """The tables that stack on a phone (issue 18): overview, search, messages, stays,
+    deviations and a whole plan; none widens the page, no header is cut, axe-core is clean."""
+    a_full_sip(world, sip)
+    page.set_viewport_size(viewport)
+    log_in(page, "alice", PASSWORD)
+    for name, url in [
+        ("overview", reverse("overview:overview")),
+        ("search", reverse("people:search") + "?q=Lundberg"),
+        ("messages", reverse("messaging:inbox")),
+        ("stays", reverse("discharge:notices")),
+        ("deviations", reverse("deviations:list")),
+        ("plan", reverse("sip:plan-version", args=[sip.pk, 1])),
+    ]:
+        response = page.goto(url)
+        assert response is not None and response.status == 200, name
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= viewport["width"], f"{name} is {wide} px wide"
+        check(page, f"rows-{name}-{viewport['width']}")
+        if viewport["width"] < 640:
+            for cell in page.locator("table.stack-on-phone tbody td[data-label]").all()[:3]:
+                assert cell.evaluate("td => getComputedStyle(td).display") == "block", name
