@@ -8,6 +8,10 @@ import os
 import subprocess
 import sys
 
+# The demo's generated past (``load_demo --history``): two years of cases in the demo county,
+# so that the indicators' charts (issue 13) have months to show.
+DEMO_HISTORY = 1200
+
 
 def _django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samordna.settings")
@@ -50,7 +54,7 @@ def _serve(args: argparse.Namespace) -> None:
     if not args.demo:
         server.run(settings)
         return
-    call_command("load_demo", if_empty=True)
+    call_command("load_demo", if_empty=True, history=DEMO_HISTORY)
     from samordna.accounts import demo_idp
 
     idp = demo_idp.start(settings["bind"][0], _end_with_parent)
@@ -145,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         _serve(args)
     elif args.command == "demo":
         call_command("migrate", interactive=False, verbosity=0)
-        call_command("load_demo", reset=args.reset)
+        call_command("load_demo", reset=args.reset, history=DEMO_HISTORY)
     elif args.command == "worker":
         from django.utils import timezone
 

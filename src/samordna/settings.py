@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "samordna.discharge",
     "samordna.messaging",
     "samordna.overview",
+    "samordna.reporting",
     "samordna.notifications",
     "samordna.deviations",
     "samordna.documents",

@@ -35,6 +35,7 @@ urlpatterns = [
     path("extracts/", include("samordna.extracts.urls")),
     path("operations/", include("samordna.operations.urls")),
     path("log/", include("samordna.audit.urls")),
+    path("reports/", include("samordna.reporting.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     # [\s\S], not ".": a path with an encoded line break (%0A) is the API's too (issue 17).

@@ -23,6 +23,7 @@ from tests.access.world import MatrixWorld
 
 API_PREFIX = "/api/v1"
 BLANK = FORMS[0].slug  # one blank form (all of them together take seconds to make)
+INDICATOR = "ack_admission"  # one of the indicators (reporting.indicators)
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,12 @@ def web_routes(world: MatrixWorld) -> list[Route]:
         literal = (
             _admin_literals(text)
             if is_admin
-            else {"slug": BLANK, "name": "region", "rest": "no-such-operation"}
+            else {
+                "slug": BLANK,
+                "name": "region",
+                "rest": "no-such-operation",
+                "indicator": INDICATOR,
+            }
         )
         url = "/" + _fill(text, names, WEB_PARAMETERS, world, literal)
         url = re.sub(r"\^|\$|\\Z", "", url)
@@ -156,7 +162,11 @@ def api_routes(world: MatrixWorld, document: dict[str, Any]) -> list[Route]:
     for path, operations in document["paths"].items():
         names = re.findall(r"\{(\w+)\}", path)
         relative = path.removeprefix(API_PREFIX).lstrip("/")
-        url = API_PREFIX + "/" + _fill(relative, names, API_PARAMETERS, world, {"name": BLANK})
+        url = (
+            API_PREFIX
+            + "/"
+            + _fill(relative, names, API_PARAMETERS, world, {"name": BLANK, "indicator": INDICATOR})
+        )
         for method in operations:
             routes.append(Route(f"{method.upper()} {path}", path, url, (method.upper(),), True))
     return routes

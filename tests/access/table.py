@@ -274,6 +274,14 @@ WEB: dict[str, dict[str, Row | str]] = {
     # The access log names individuals: its reviewers only (unit and county administrators).
     "audit:review": {GET: web(DENIED, county_admin=SEES), POST: SAME},
     "audit:export": {GET: web(DENIED, county_admin=SEES), POST: SAME},
+    # The indicators are aggregates without individuals (RPT-3): the county's administrators
+    # and statistics staff, and unit heads for their own unit. The procedure codes name the
+    # individuals of the unit's own cases it sees.
+    "reporting:index": {GET: web(DENIED, county_admin=OK), POST: SAME},
+    "reporting:indicator": {GET: web(DENIED, county_admin=OK), POST: SAME},
+    "reporting:indicator-csv": {GET: web(DENIED, county_admin=OK), POST: SAME},
+    "reporting:codes": {GET: OWN_LIST, POST: SAME},
+    "reporting:codes-csv": {GET: OWN_LIST, POST: SAME},
     "samordna.api.api.unknown_path": {GET: public(NOT_FOUND), POST: SAME},  # the API's JSON 404
     "set_language": {GET: public(REDIRECT), POST: public(REDIRECT)},  # a cookie, no table
 }
@@ -434,6 +442,9 @@ API: dict[str, Row] = {
     "GET /api/v1/extracts/persons/{person_id}/register-extract.json": api(DENIED),
     "GET /api/v1/extracts/persons/{person_id}/register-extract.pdf": api(DENIED),
     "GET /api/v1/operations/banners": api(OK),
+    "GET /api/v1/reports/indicators": api(DENIED, county_admin=OK),
+    "GET /api/v1/reports/indicators/{indicator}": api(DENIED, county_admin=OK),
+    "GET /api/v1/reports/procedure-codes": api(OK, coordinator=SEES, covered=SEES),
 }
 
 # Where today's code still answers otherwise than the table because the work that changes it is

@@ -35,6 +35,13 @@ class Actor:
     def is_log_reviewer(self) -> bool:
         return self.has_role(Membership.Role.UNIT_ADMIN, Membership.Role.COUNTY_ADMIN)
 
+    @property
+    def may_read_indicators(self) -> bool:
+        """The county's indicators (RPT-1): its administrators, statistics staff, unit heads."""
+        return self.has_role(
+            Membership.Role.COUNTY_ADMIN, Membership.Role.STATISTICS, Membership.Role.UNIT_ADMIN
+        )
+
     @classmethod
     def for_unit(cls, user: User, unit: Unit, via: str = "web", ip: str | None = None) -> Actor:
         roles = frozenset(

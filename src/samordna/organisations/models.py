@@ -183,8 +183,7 @@ class Membership(models.Model):
         COUNTY_ADMIN = "county_admin", _("County administrator")
         # The municipality's invoicing: may export the payment liability (issue 17).
         INVOICING = "invoicing", _("Invoicing")
-        # Grants nothing yet: no act, screen or API endpoint checks it. It is kept for the
-        # county's indicators (issue 13), which will be readable by this role only.
+        # Reads the county's indicators (RPT-1, ``reporting.queries.scope_for``), no case.
         STATISTICS = "statistics", _("Statistics")
 
     user = models.ForeignKey(User, models.CASCADE, related_name="memberships")

@@ -39,6 +39,7 @@ from samordna.messaging.models import Message
 from samordna.organisations.models import County, Membership, Principal, Unit, User
 from samordna.overview import readmodel
 from samordna.people.models import Person
+from samordna.reporting import rollup
 from samordna.sip.models import Consent, Meeting, Participant, SipCase
 
 CASES_PER_CHUNK = 10_000
@@ -372,8 +373,10 @@ def generate(
                 f"{done:,} / {cases:,} cases, {written:,} rows, {elapsed:.0f} s "
                 f"({done / elapsed:,.0f} cases/s)"
             )
-    # Written in bulk, past the acts: the overview's read model is computed from the facts.
+    # Written in bulk, past the acts: the overview's read model and the indicators' rollup
+    # are computed from the facts.
     readmodel.rebuild()
+    rollup.rebuild()
     # Fresh statistics, as the database's own upkeep keeps them (PostgreSQL's autovacuum, the
     # worker's PRAGMA optimize on SQLite): without them the planner guesses after a bulk load.
     with connection.cursor() as cursor:

@@ -14,6 +14,7 @@ from samordna.cases.models import Case, Obligation
 from samordna.core import deadlines
 from samordna.deviations.models import Deviation
 from samordna.errors import ServiceError
+from samordna.reporting import codes
 from samordna.sip.models import (
     Meeting,
     Participant,
@@ -151,6 +152,21 @@ def record_meeting(
             case.owner_unit,
             Obligation.Kind.PLAN_HANDED_OVER,
             deadlines.plan_handed_over_due(meeting.starts_at, rules),
+        )
+    if meeting.purpose == Meeting.Purpose.ESTABLISH:
+        # RPT-2: the KVÅ code of establishing the plan, for each region unit taking part.
+        present = [
+            p.unit_id
+            for p in participants
+            if p.kind == Participant.Kind.UNIT and p.unit_id and p.attendance in codes.PRESENT
+        ]
+        codes.for_establishing_meeting(
+            case,
+            case.sip.type,
+            meeting.pk,
+            meeting.starts_at,
+            {case.owner_unit_id, *present},
+            actor.user,
         )
     cases.record(
         actor,

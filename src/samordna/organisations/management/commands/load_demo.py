@@ -11,6 +11,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--reset", action="store_true")
         parser.add_argument("--if-empty", action="store_true")
+        parser.add_argument(
+            "--history",
+            type=int,
+            default=0,
+            help="Also generate this many cases of the past two years (the indicators' charts).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["reset"]:
@@ -22,6 +28,11 @@ class Command(BaseCommand):
             self.stderr.write("The database already has data. Use --reset to start over.")
             return
         counts = demo.load()
+        if options["history"] > 0:
+            from samordna.overview.dataset import generate
+
+            generate(options["history"])
+            self.stdout.write(f"Generated {options['history']} cases of history.")
         self.stdout.write(
             f"Demo county loaded: {counts['units']} units, {counts['staff']} staff, "
             f"{counts['persons']} individuals, {counts['stays']} stays. "

@@ -1,0 +1,94 @@
+"""Benchmark: the indicator pages (RPT-1) with N cases in the county (prints figures; asserts
+nothing).
+
+Usage:  .venv/bin/python benchmarks/indicators.py [N ...]     (SQLite in a temporary folder)
+        DATABASE_URL=postgres://postgres@127.0.0.1:5432/samordna_bench_indicators \
+            .venv/bin/python benchmarks/indicators.py 1000 100000
+
+For each N it grows the demo county to N generated cases (``generate_county``; the indicators'
+rollup is rebuilt from the facts afterwards, and the time of that rebuild is printed), then
+requests as the county administrator (gunilla) the summary page, one indicator's page with its
+trend, tables per unit and per municipality, its CSV and the API, and as a unit head (ulla) the
+unit's own page: median and 95th percentile over repeated requests and the SQL queries of one.
+Last it checks that the rollup equals a recomputation from the source tables and prints the
+rollup's size.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+
+os.environ.setdefault("SAMORDNA_DATA_DIR", tempfile.mkdtemp(prefix="samordna-bench-"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samordna.settings")
+os.environ.setdefault("SAMORDNA_ALLOWED_HOSTS", "testserver")
+
+import django
+
+django.setup()
+
+from _client import client_for, measure  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from samordna.cases.models import Case  # noqa: E402
+from samordna.organisations.models import Unit  # noqa: E402
+from samordna.overview.dataset import generate  # noqa: E402
+from samordna.reporting import rollup  # noqa: E402
+from samordna.reporting.models import IndicatorCount, IndicatorFact  # noqa: E402
+
+PAGES = [
+    ("gunilla", "region-norrbotten-kansli", "summary", "/reports/"),
+    ("gunilla", "region-norrbotten-kansli", "indicator", "/reports/ack_admission/"),
+    ("gunilla", "region-norrbotten-kansli", "24 months", "/reports/ack_admission/?from="),
+    ("gunilla", "region-norrbotten-kansli", "CSV units", "/reports/ack_admission/table.csv?table=units"),
+    ("ulla", "hc-hertson", "unit's own", "/reports/plan_documented/"),
+]  # fmt: skip
+
+
+def _from_24_months_ago() -> str:
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    index = today.year * 12 + today.month - 1 - 23
+    return f"{index // 12}-{index % 12 + 1:02d}"
+
+
+def main(sizes: list[int]) -> None:
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # pages use hashed names
+    if not Unit.objects.exists():
+        call_command("load_demo", verbosity=0)
+    print(f"database: {connection.vendor}")
+    columns = ("N", "user", "page", "median ms", "p95 ms", "queries")
+    print("{:>8}  {:<8} {:<12} {:>10} {:>8} {:>8}".format(*columns))
+    for n in sizes:
+        have = Case.objects.count()
+        if n > have:
+            started = time.perf_counter()
+            generate(n - have)
+            print(f"# generated {n - have} cases in {time.perf_counter() - started:.0f} s")
+            started = time.perf_counter()
+            facts = rollup.rebuild()
+            print(
+                f"# rollup rebuilt: {facts:,} facts, {IndicatorCount.objects.count():,} counters "
+                f"in {time.perf_counter() - started:.1f} s"
+            )
+        for username, unit_code, name, url in PAGES:
+            if url.endswith("from="):
+                url += _from_24_months_ago()
+            client = client_for(username, Unit.objects.get(code=unit_code))
+            median, p95, queries = measure(client, url, repeat=20)
+            print(f"{n:>8}  {username:<8} {name:<12} {median:>10.1f} {p95:>8.1f} {queries:>8}")
+        started = time.perf_counter()
+        equal = rollup.snapshot() == rollup.recomputed()
+        print(
+            f"# rollup equals a recomputation: {equal} ({IndicatorFact.objects.count():,} facts, "
+            f"compared in {time.perf_counter() - started:.1f} s)"
+        )
+
+
+if __name__ == "__main__":
+    main(sorted(int(a) for a in sys.argv[1:]) or [1_000, 100_000])
