@@ -68,3 +68,34 @@ def test_the_context_chooses_the_one_code(
         meeting.case, sip_type, meeting.pk, starts, units, world.alice
     )
     assert [(c.code, c.unit_id) for c in made] == [(code, world.owner_unit.pk)]
+
+
+def test_the_unit_reads_its_codes_of_the_month_on_screen_in_csv_and_api(
+    world: World,
+    meeting: Meeting,
+    login,
+    client,  # type: ignore[no-untyped-def]
+) -> None:
+    from django.urls import reverse
+
+    from samordna.api.models import ApiToken
+    from samordna.audit.models import AccessLog
+
+    record(world, meeting)
+    month = f"{timezone.localtime(meeting.starts_at):%Y-%m}"
+    alice = login(world.alice)
+    page = alice.get(reverse("reporting:codes") + f"?month={month}").content.decode()
+    assert "AU124" in page and world.person.last_name in page
+    csv = alice.get(reverse("reporting:codes-csv") + f"?month={month}").content.decode("utf-8-sig")
+    assert f";AU124;{meeting.case_id};{world.person.identity.formatted};" in csv
+    assert AccessLog.objects.filter(user=world.alice, what="reports.procedure_codes").count() == 2
+    _token, secret = ApiToken.issue("journal", world.alice, world.owner_unit)
+    found = client.get(
+        f"/api/v1/reports/procedure-codes?month={month}",
+        headers={"Authorization": f"Bearer {secret}"},
+    ).json()
+    assert [(c["code"], c["case_id"]) for c in found] == [("AU124", meeting.case_id)]
+    # Another unit sees none of them, a bad month is refused.
+    other = login(world.charlie).get(reverse("reporting:codes") + f"?month={month}")
+    assert world.person.last_name not in other.content.decode()
+    assert alice.get(reverse("reporting:codes") + "?month=2026-13").status_code == 400

@@ -34,7 +34,7 @@ _ACK = _(
     "sent (Norrbotten: 12:00 every day of the year; exactly 12:00 is on time)."
 )
 _ACK_SOURCE = (
-    "001_118551e475ece215.txt lines 689-690, 852-853, 923-924; 002_ca8314ba67d4fca6.txt line 116"
+    "001_118551e475ece215.txt rad 689-690, 852-853, 923-924; 002_ca8314ba67d4fca6.txt rad 116"
 )
 
 INDICATORS: list[Indicator] = [
@@ -52,7 +52,7 @@ INDICATORS: list[Indicator] = [
             "ready-for-discharge notice was sent) that were sent by then; counted for the "
             "primary care unit that must invite."
         ),
-        "001_118551e475ece215.txt lines 888-895, 966-969; 002_ca8314ba67d4fca6.txt line 156",
+        "001_118551e475ece215.txt rad 888-895, 966-969; 002_ca8314ba67d4fca6.txt rad 156",
     ),
     Indicator(
         "invite_outpatient",
@@ -62,7 +62,7 @@ INDICATORS: list[Indicator] = [
             "need became known; weekends and public holidays are not working days) that were "
             "sent by then."
         ),
-        "001_118551e475ece215.txt lines 389-391",
+        "001_118551e475ece215.txt rad 389-391",
     ),
     Indicator(
         "meeting_outpatient",
@@ -72,7 +72,7 @@ INDICATORS: list[Indicator] = [
             "need became known) that were held by then. A meeting earlier than the third day "
             "is counted as on time."
         ),
-        "001_118551e475ece215.txt lines 391-392",
+        "001_118551e475ece215.txt rad 391-392",
     ),
     Indicator(
         "plan_documented",
@@ -81,7 +81,7 @@ INDICATORS: list[Indicator] = [
             "Share of the plans due to be documented in the month (3 days after the meeting) "
             "that were documented by then."
         ),
-        "001_118551e475ece215.txt lines 516-517; 002_ca8314ba67d4fca6.txt line 251",
+        "001_118551e475ece215.txt rad 516-517; 002_ca8314ba67d4fca6.txt rad 251",
     ),
     Indicator(
         "plan_after_discharge",
@@ -90,7 +90,7 @@ INDICATORS: list[Indicator] = [
             "Share of the SIPs after discharge whose 21 days after discharge ended in the month "
             "that had a documented plan by then."
         ),
-        "001_118551e475ece215.txt lines 606-611",
+        "001_118551e475ece215.txt rad 606-611",
     ),
     Indicator(
         "follow_up",
@@ -99,7 +99,7 @@ INDICATORS: list[Indicator] = [
             "Share of the follow-ups due in the month (the plan's follow-up date, or one year "
             "after the meeting when the plan gives none) that were held by then."
         ),
-        "001_118551e475ece215.txt lines 518-520; 000_106b8acbeb42519c.txt line 228",
+        "001_118551e475ece215.txt rad 518-520; 000_106b8acbeb42519c.txt rad 228",
     ),
 ]
 BY_ID: dict[str, Indicator] = {i.id: i for i in INDICATORS}
