@@ -249,3 +249,25 @@ def test_the_digest_run_reads_a_constant_number_of_queries_whatever_the_users(
     many, sent_many = measure()
     assert (sent_few, sent_many) == (3, 9)  # every user got a mail: the work did grow
     assert many - few == 2 * (sent_many - sent_few)
+
+
+def test_a_run_slower_than_its_lease_does_not_send_what_another_took_over(
+    world: World, day: Day, emails: None, monkeypatch: Any, settings: Any
+) -> None:
+    """Issue 16 item 4: run A claims; before it gets to its mails, its lease runs out and run B
+    takes the rows over and sends them. A must then send nothing: each mail once."""
+    claim = digest._claim
+    later = at(23, 12, 1) + dt.timedelta(seconds=settings.DIGEST_LEASE_SECONDS + 60)
+    others: list[int] = []
+
+    def slow_claim(recipients: Any, slot: dt.datetime, now: dt.datetime) -> dict[int, int]:
+        mine = claim(recipients, slot, now)
+        if now != later:  # run A, stalled past its lease: run B comes along meanwhile
+            others.append(run(later))
+        return mine
+
+    monkeypatch.setattr(digest, "_claim", slow_claim)
+    assert run(at(23, 12, 1)) == 0
+    assert others == [2]
+    assert sorted(m.to[0] for m in mail.outbox) == ["alice@example.org", "bob@example.org"]
+    assert set(Digest.objects.values_list("state", "attempts")) == {(DigestState.SENT, 2)}
