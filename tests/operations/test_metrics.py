@@ -212,3 +212,26 @@ def test_each_request_is_one_json_line_with_its_id_and_no_personal_data(
         "abc123def456"
     )
     assert client.get("/health", HTTP_X_REQUEST_ID="bad id\n{}")["X-Request-ID"] != "bad id\n{}"
+
+
+def test_serve_forgets_the_samples_of_processes_that_are_gone(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead = tmp_path / f"counter_{int(gone.stdout)}.db"
+    alive = tmp_path / f"histogram_{os.getpid()}.db"
+    other = tmp_path / "notes.txt"
+    for path in (dead, alive, other):
+        path.write_bytes(b"")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    assert metrics.forget_dead_processes() == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([alive.name, other.name])
