@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "samordna.audit",
     "samordna.accounts",
     "samordna.api",
+    "samordna.interop",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -196,6 +197,21 @@ X_FRAME_OPTIONS = "DENY"
 TRUSTED_PROXIES = [
     ip.strip() for ip in os.environ.get("SAMORDNA_TRUSTED_PROXIES", "").split(",") if ip.strip()
 ]
+# Interoperability (interop/): the HSA-id of this installation as a source system (RIV
+# GetCarePlans' sourceSystemHSAId, FHIR meta.source), and the client certificates a trusted
+# proxy verified, by SHA-256 fingerprint, each standing for an API token's system name.
+SAMORDNA_SOURCE_SYSTEM_HSA_ID = os.environ.get(
+    "SAMORDNA_SOURCE_SYSTEM_HSA_ID", "SE2321000230-SAMORDNA"
+)
+SAMORDNA_CLIENT_CERT_HEADER = os.environ.get("SAMORDNA_CLIENT_CERT_HEADER", "")
+SAMORDNA_CLIENT_CERTIFICATES = {
+    fingerprint.strip().replace(":", "").lower(): name.strip()
+    for fingerprint, _sep, name in (
+        item.partition("=")
+        for item in os.environ.get("SAMORDNA_CLIENT_CERTIFICATES", "").split(",")
+        if "=" in item
+    )
+}
 if os.environ.get("SAMORDNA_HTTPS") == "1":
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True

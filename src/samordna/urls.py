@@ -38,6 +38,7 @@ urlpatterns = [
     path("reports/", include("samordna.reporting.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("", include("samordna.interop.urls")),
     # [\s\S], not ".": a path with an encoded line break (%0A) is the API's too (issue 17).
     re_path(r"^api/v1/(?P<rest>[\s\S]*)\Z", unknown_path),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -70,6 +70,12 @@ WEB_PARAMETERS = {
     ("documents/sip", "participant_pk"): "participant",
     ("documents/stays", "pk"): "stay",
     ("extracts/persons", "pk"): "person",
+    ("fhir/r4/CarePlan", "pk"): "plan_pk",
+    ("fhir/r4/Goal", "pk"): "goal",
+    ("fhir/r4/CareTeam", "pk"): "sip",
+    ("fhir/r4/EpisodeOfCare", "pk"): "stay",
+    ("fhir/r4/Patient", "pk"): "person",
+    ("fhir/r4/Organization", "pk"): "unit",
 }
 API_PARAMETERS = {
     ("", "person_id"): "person",

@@ -283,6 +283,35 @@ WEB: dict[str, dict[str, Row | str]] = {
     "reporting:codes": {GET: OWN_LIST, POST: SAME},
     "reporting:codes-csv": {GET: OWN_LIST, POST: SAME},
     "samordna.api.api.unknown_path": {GET: public(NOT_FOUND), POST: SAME},  # the API's JSON 404
+    # RIV GetCarePlans (interop/riv, issue 12 item 1): a system's token, no login (BY_TOKEN).
+    # GET is the WSDL (a redirect to it); an empty POST is no SOAP message: a fault. What each
+    # unit's system reads is tested in tests/interop/test_riv.py.
+    "interop:riv-getcareplans": {GET: public(REDIRECT), POST: api(INVALID)},
+    "interop:riv-schema": {GET: public(NOT_FOUND), POST: SAME},  # the contract's files only
+    # The FHIR facade (interop/fhir, issue 12 item 2): reads only (POST 405), a system's token
+    # (BY_TOKEN); the SIP's plan, goals and team as the SIP's screens, the stay as the stay's,
+    # the individual as his page. A search is a page for everyone, with Sture only for those
+    # who see him; the units are organisation data, for every system.
+    "interop:fhir-metadata": {GET: public(OK), POST: public(NOT_ALLOWED)},
+    "interop:fhir-base": {GET: public(NOT_FOUND), POST: SAME},
+    "interop:samordna.interop.fhir.views.unknown": {GET: public(NOT_FOUND), POST: SAME},
+    **{
+        f"interop:fhir-{kind}-{action}": {GET: row, POST: api(NOT_ALLOWED)}
+        for kind, action, row in (
+            ("careplan", "read", SIP_API),
+            ("careplan", "search", api(OK, coordinator=SEES, covered=SEES)),
+            ("goal", "read", SIP_API),
+            ("goal", "search", api(OK, coordinator=SEES, covered=SEES)),
+            ("careteam", "read", SIP_API),
+            ("careteam", "search", api(OK, coordinator=SEES, covered=SEES)),
+            ("episodeofcare", "read", STAY_API),
+            ("episodeofcare", "search", api(OK, coordinator=SEES, covered=SEES, ward=SEES)),
+            ("patient", "read", PERSON_API),
+            ("patient", "search", api(OK, coordinator=SEES, covered=SEES, ward=SEES)),
+            ("organization", "read", api(OK)),
+            ("organization", "search", api(OK)),
+        )
+    },
     "set_language": {GET: public(REDIRECT), POST: public(REDIRECT)},  # a cookie, no table
 }
 
@@ -445,6 +474,21 @@ API: dict[str, Row] = {
     "GET /api/v1/reports/indicators": api(DENIED, county_admin=OK),
     "GET /api/v1/reports/indicators/{indicator}": api(DENIED, county_admin=OK),
     "GET /api/v1/reports/procedure-codes": api(OK, coordinator=SEES, covered=SEES),
+}
+
+# Screens that take a system's API token and no login (the interoperability facades): every
+# role is requested with its token, as an API operation is.
+BY_TOKEN = {
+    "interop:riv-getcareplans",
+    "interop:riv-schema",
+    "interop:fhir-metadata",
+    "interop:fhir-base",
+    "interop:samordna.interop.fhir.views.unknown",
+    *(
+        f"interop:fhir-{kind}-{action}"
+        for kind in ("careplan", "goal", "careteam", "episodeofcare", "patient", "organization")
+        for action in ("read", "search")
+    ),
 }
 
 # Where today's code still answers otherwise than the table because the work that changes it is

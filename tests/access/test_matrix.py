@@ -156,7 +156,8 @@ def run(world: World) -> Findings:
             for role in ROLES:
                 if same_as_get(route, method) and expected[role].shows:
                     continue  # the page again; tests/test_bad_input_everywhere.py posts there
-                clients = matrix.api if route.api else matrix.web
+                by_token = route.api or route.key in table.BY_TOKEN
+                clients = matrix.api if by_token else matrix.web
                 try_pair(
                     clients[role],
                     route,

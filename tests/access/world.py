@@ -221,6 +221,10 @@ def build(world: World) -> MatrixWorld:
             "meeting": meeting.pk,
             "participant": letter.pk,
             "plan": 1,
+            # the FHIR facade's ids: the documented version, its first sub-goal, a unit
+            "plan_pk": PlanVersion.objects.get(case=case, number=1).pk,
+            "goal": PlanVersion.objects.get(case=case, number=1).goals.order_by("pk")[0].pk,
+            "unit": world.owner_unit.pk,
             "stay": stay.pk,
             "invitation_delivery": invitation.pk,
             "stay_delivery": admission.pk,

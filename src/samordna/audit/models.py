@@ -25,6 +25,7 @@ class AppendOnlyError(Exception):
 DETAIL_LABELS = {
     "protected_identity": _("refused, protected identity"),
     "reserve_number": _("refused, reserve number"),
+    "unknown_patient": _("no such individual"),
 }
 
 # What each logged act means, for the people who review the log. Keys are stable identifiers.
@@ -107,6 +108,9 @@ WHAT_LABELS = {
     "documents.consent_form.read": _("Consent form printed (PDF)"),
     "documents.meeting_calendar.read": _("Calendar file downloaded"),
     "overview.read": _("The unit's overview read"),
+    "riv.careplans": _("Care plans read by a system (GetCarePlans)"),
+    "fhir.read": _("Read by a system (FHIR)"),
+    "fhir.search": _("Search by a system (FHIR)"),
     "login.oidc": _("Login through an OpenID provider"),
     "account.locked": _("Login locked after failed attempts"),
     "account.otp_setup": _("Second factor set up"),
