@@ -296,7 +296,7 @@ WEB: dict[str, dict[str, Row | str]] = {
     "interop:fhir-base": {GET: public(NOT_FOUND), POST: SAME},
     "interop:samordna.interop.fhir.views.unknown": {GET: public(NOT_FOUND), POST: SAME},
     **{
-        f"interop:fhir-{kind}-{action}": {GET: row, POST: api(NOT_ALLOWED)}
+        f"interop:fhir-{kind}-{action}": {GET: row, POST: public(NOT_ALLOWED)}
         for kind, action, row in (
             ("careplan", "read", SIP_API),
             ("careplan", "search", api(OK, coordinator=SEES, covered=SEES)),
