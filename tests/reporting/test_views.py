@@ -60,7 +60,9 @@ def test_the_county_view_suppresses_small_counts(
     )
     body = response.content.decode("utf-8-sig")
     month = f"{timezone.now().replace(day=1) - dt.timedelta(days=10):%Y-%m}"
-    assert f"{month};7;<5;0;0;10;" in body
+    # The 3 late: "<5", and the 10 deadlines passed and the share left out, which would give
+    # the 3 back.
+    assert f"{month};7;<5;0;0;–;\r\n" in body
     assert AccessLog.objects.filter(user=statistician, what__startswith="reports.").count() == 2
 
 
@@ -122,6 +124,29 @@ def test_api_gives_the_same_table(world: World, statistician: User, client: Clie
     month = f"{timezone.now().replace(day=1) - dt.timedelta(days=10):%Y-%m}"
     row = next(r for r in found["months"] if r["key"] == month)
     assert row == {"key": month, "share_on_time": None, "on_time": 7, "late": None, "missed": 0,
-                   "pending": 0, "due": 10, "suppressed": True}  # fmt: skip
+                   "pending": 0, "due": None, "suppressed": True}  # fmt: skip
     bad = client.get("/api/v1/reports/indicators/nope", headers=headers)
     assert bad.status_code == 404 and bad.json()["code"] == "unknown_indicator"
+
+
+@pytest.mark.parametrize(
+    ("cell", "suppress", "share", "texts"),
+    [
+        # on time, late, not done (open), of them not yet due; suppressed or the unit's own
+        ((7, 3, 0, 0), False, "70,0 %", ("7", "3", "0", "0", "10")),
+        ((7, 3, 0, 0), True, "–", ("7", "<5", "0", "0", "–")),
+        # 2 pending hide only their own cell: they are not in the share.
+        ((20, 6, 2, 2), True, "76,9 %", ("20", "6", "0", "<5", "26")),
+        ((20, 6, 5, 2), True, "–", ("20", "6", "<5", "<5", "–")),  # 3 missed
+        ((0, 0, 0, 0), True, "–", ("0", "0", "0", "0", "0")),
+        ((5, 0, 0, 0), True, "100,0 %", ("5", "0", "0", "0", "5")),
+    ],
+)
+def test_small_cells_and_what_would_give_them_back_are_left_out(
+    cell: tuple[int, int, int, int], suppress: bool, share: str, texts: tuple[str, ...]
+) -> None:
+    from samordna.reporting.queries import Cell, Shown
+
+    shown = Shown(Cell(*cell), suppress)
+    assert shown.share_text == share
+    assert tuple(shown.text(n) for n in ("on_time", "late", "missed", "pending", "due")) == texts

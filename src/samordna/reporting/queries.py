@@ -144,8 +144,10 @@ class Cell:
 
 @dataclass
 class Shown:
-    """A cell as shown: counts from 1 to 4 as "<5" outside the unit's own view, and then no
-    share either (it would give the small count away)."""
+    """A cell as shown outside the unit's own view (RPT-3): a count from 1 to 4 as "<5"; and
+    then, in that row, neither the number of deadlines passed nor the share, since either
+    would give the small count back (due − on time − missed = late). Pending deadlines are
+    not part of the share and hide only their own cell."""
 
     cell: Cell
     suppress: bool
@@ -153,17 +155,22 @@ class Shown:
 
     def __post_init__(self) -> None:
         c = self.cell
-        self.hidden = self.suppress and any(
-            0 < n < SMALL for n in (c.on_time, c.late, c.missed, c.pending, c.due)
-        )
+        self.hidden = self.suppress and any(0 < n < SMALL for n in (c.on_time, c.late, c.missed))
+
+    def _small(self, n: int) -> bool:
+        return self.suppress and 0 < n < SMALL
 
     def count(self, name: str) -> int | None:
         n: int = getattr(self.cell, name)
-        return None if self.suppress and 0 < n < SMALL else n
+        if self._small(n) or (name == "due" and self.hidden):
+            return None
+        return n
 
     def text(self, name: str) -> str:
-        n = self.count(name)
-        return f"<{SMALL}" if n is None else str(n)
+        n: int = getattr(self.cell, name)
+        if self._small(n):
+            return f"<{SMALL}"
+        return "–" if self.count(name) is None else str(n)
 
     @property
     def share(self) -> float | None:
