@@ -95,6 +95,10 @@ def test_the_sip_case_page(page: Page, world: World, sip: Case, viewport: dict[s
         assert target and page.locator(target).count() == 1, target
     links.filter(has_text="Plan").click()
     expect(page).to_have_url(re.compile(r"#plan-h$"))
+    # The latest events open, the earlier ones one click away.
+    timeline = page.locator("section[aria-labelledby=timeline-h]")
+    expect(timeline.locator("> ol.timeline > li")).to_have_count(6)
+    expect(timeline.locator("details > summary")).to_contain_text("tidigare händelse")
     # Closing is an act of the case section, collapsed until asked for.
     close = page.locator("form[action$='/close/']")
     expect(close).to_be_hidden()

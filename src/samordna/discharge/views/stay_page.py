@@ -106,7 +106,9 @@ def stay_context(request: UnitRequest, case: Case) -> dict[str, Any]:
             "liability": svu_liability_export_acts.assess(case),
             "unavailable_periods": stay.unavailable_periods.all(),
             "participants": case.participations.filter(until__isnull=True).select_related("unit"),
-            "timeline": case.events.select_related("actor", "unit").order_by("-occurred_at", "-pk"),
+            "timeline": list(
+                case.events.select_related("actor", "unit").order_by("-occurred_at", "-pk")
+            ),
         }
     )
     if case.is_active:

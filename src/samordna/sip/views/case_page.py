@@ -40,7 +40,9 @@ def case_context(request: UnitRequest, case: Case) -> dict[str, Any]:
         "consent": consent,
         "deadlines": [(o, o.status(now)) for o in obligations],
         "participants": case.participations.filter(until__isnull=True).select_related("unit"),
-        "timeline": case.events.select_related("actor", "unit").order_by("-occurred_at", "-pk"),
+        "timeline": list(
+            case.events.select_related("actor", "unit").order_by("-occurred_at", "-pk")
+        ),
         "consent_form": ConsentForm(county_units=county_units(actor), child=case.person.is_child()),
         "amend_consent_form": AmendConsentForm(
             county_units=county_units(actor), child=case.person.is_child(), consent=consent
