@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -30,7 +31,9 @@ def installation(folder: Path) -> Iterator[dict[str, str]]:
         yield env
         return
     settings = connection.settings_dict
-    name = f"{settings['NAME']}_fresh"
+    # One database per folder name, so installations can be open side by side.
+    suffix = re.sub(r"[^a-z0-9]", "_", folder.name.lower())
+    name = f"{settings['NAME']}_{suffix}"[:63]
     user, password = settings["USER"], settings["PASSWORD"]
     host, port = settings["HOST"] or "127.0.0.1", settings["PORT"] or 5432
     server = psycopg.connect(

@@ -5,6 +5,9 @@ engine the run uses (SQLite, and PostgreSQL in the PostgreSQL pass); and the ref
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -143,3 +146,45 @@ def test_a_missing_postgresql_tool_is_named(
     error = capsys.readouterr().err
     assert "pg_dump was not found" in error and "postgresql-client" in error
     assert not (tmp_path / "x.backup").exists()
+
+
+def test_a_backup_while_another_process_writes_is_consistent(db: None, tmp_path: Path) -> None:
+    """The service keeps writing while `samordna backup` runs: every backup holds whole
+    transactions only (the writer writes banners in pairs, so an odd count is a torn copy),
+    each later backup holds more, and restored they are the same database."""
+    with installation(tmp_path / "live") as env:
+        assert samordna(env, "manage", "migrate", "-v0").returncode == 0
+        stop = tmp_path / "stop"
+        writer = subprocess.Popen(
+            [sys.executable, "-m", "tests.operations.writer", str(stop)],
+            env=env,
+            cwd=fresh.ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        counts = []
+        try:
+            while not stop.with_suffix(".writing").exists() and writer.poll() is None:
+                time.sleep(0.1)
+            for n in range(2):
+                file = tmp_path / f"live-{n}.backup"
+                done = samordna(env, "backup", str(file))
+                assert done.returncode == 0, done.stderr
+                with installation(tmp_path / f"restored-{n}") as target:
+                    assert samordna(target, "restore", str(file)).returncode == 0
+                    counted = samordna(
+                        target,
+                        "manage",
+                        "shell",
+                        "-c",
+                        "from samordna.operations.models import Banner; "
+                        "print(Banner.objects.count())",
+                    )
+                    counts.append(int(counted.stdout.split()[-1]))
+        finally:
+            stop.touch()
+            out, err = writer.communicate(timeout=60)
+        assert writer.returncode == 0, err
+    assert all(count % 2 == 0 for count in counts), counts
+    assert 0 < counts[0] <= counts[-1] <= 2 * int(out)
