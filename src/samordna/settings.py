@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "samordna.accounts",
     "samordna.api",
     "samordna.interop",
+    "samordna.webhooks",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -264,7 +265,14 @@ WORKER_JOBS = [
     "samordna.deviations.jobs.run",
     "samordna.operations.maintenance.run",
     "samordna.accounts.throttle.prune",
+    "samordna.webhooks.outbox.announce_overdue",
+    "samordna.webhooks.delivery.run",
+    "samordna.api.idempotency.prune",
 ]
+# Jobs the worker also runs between its minutes, every WORKER_FREQUENT_SECONDS: webhooks should
+# reach their receivers within seconds, not at the next minute (API-3).
+WORKER_FREQUENT_JOBS = ["samordna.webhooks.delivery.run"]
+WORKER_FREQUENT_SECONDS = 5
 
 # How long a worker that claimed a digest may take to send it before another run takes it over
 # (notifications/digest.py): longer than one run's mails take, short enough to resend soon.

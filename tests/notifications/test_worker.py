@@ -8,6 +8,7 @@ import logging
 from typing import Any
 
 import pytest
+from django.conf import settings
 
 from samordna.cli import main
 from samordna.notifications import worker
@@ -55,4 +56,10 @@ def test_the_configured_jobs_exist(db: None) -> None:
         "samordna.deviations.jobs.run",
         "samordna.operations.maintenance.run",
         "samordna.accounts.throttle.prune",  # old failed-guess rows (issue 17 item 3)
+        "samordna.webhooks.outbox.announce_overdue",  # acknowledgement.overdue (issue 12)
+        "samordna.webhooks.delivery.run",  # the webhooks' outbox (issue 12 item 3)
+        "samordna.api.idempotency.prune",  # Idempotency-Key answers after 24 h (item 4)
+    ]
+    assert [path for path, _job in worker.jobs(settings.WORKER_FREQUENT_JOBS)] == [
+        "samordna.webhooks.delivery.run"
     ]

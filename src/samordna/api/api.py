@@ -21,6 +21,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from samordna import validation
 from samordna.accounts import throttle
+from samordna.api import idempotency
 from samordna.api.common import ERRORS, actor_of, answered_in_one_transaction, auth
 from samordna.api.discharge_notices import router as discharge_notices_router
 from samordna.api.discharge_stays import router as discharge_router
@@ -32,11 +33,25 @@ from samordna.people import services
 from samordna.people.models import Person, PlanFormat
 from samordna.validation import Code, Limit, Phone, PostalCode, Text
 
-api = NinjaAPI(
+
+class SamordnaAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """The document, with the ``Idempotency-Key`` header on every write (API-4)."""
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema.get("paths", {}).values():
+            for method, operation in operations.items():
+                if method in ("post", "put", "patch", "delete"):
+                    operation.setdefault("parameters", []).append(dict(idempotency.SCHEMA))
+        return schema
+
+
+api = SamordnaAPI(
     title="Samordna API",
     version="1",
     description="Coordinated individual plans (SIP) and discharge collaboration. "
-    "Authenticate with `Authorization: Bearer <token>`; a token acts for one unit.",
+    "Authenticate with `Authorization: Bearer <token>`; a token acts for one unit. Every write "
+    "accepts an `Idempotency-Key` header: a retry with the same key and body gets the first "
+    "answer replayed, the act is never done twice.",
     openapi_url="/schema",
     docs_url="/docs",
     urls_namespace="api-v1",

@@ -16,6 +16,7 @@ from ninja.security import HttpBearer
 from samordna.accounts import throttle
 from samordna.accounts.actor import Actor
 from samordna.accounts.middleware import client_ip
+from samordna.api import idempotency
 from samordna.api.models import ApiToken, hash_token
 from samordna.organisations.models import Membership
 
@@ -97,16 +98,32 @@ def answered_in_one_transaction(run: Callable[..., HttpResponseBase]) -> Callabl
     operation (``api.add_decorator(..., mode="view")``), a server error rolls the act back:
     an exception propagates out of the block, and a 5xx answer (ninja's with DEBUG) marks it
     for rollback. A 4xx answer is the act's own refusal: the act rolled itself back already,
-    and what it keeps on purpose outside its transaction (the log of a refusal) stays."""
+    and what it keeps on purpose outside its transaction (the log of a refusal) stays.
+
+    With an ``Idempotency-Key`` header (``api/idempotency.py``) the key is taken before the
+    act and its 2xx answer is stored inside this same transaction, so a retry of a committed
+    act gets the stored answer and never does it twice."""
 
     @wraps(run)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.method in READ_METHODS:
             return run(request, *args, **kwargs)
-        with transaction.atomic():
-            response = run(request, *args, **kwargs)
-            if response.status_code >= 500:
-                transaction.set_rollback(True)
+        header = request.headers.get(idempotency.HEADER)
+        begun = idempotency.begin(request, header) if header is not None else None
+        if begun is not None and begun.answer is not None:
+            return begun.answer
+        row = begun.row if begun is not None else None
+        kept = False
+        try:
+            with transaction.atomic():
+                response = run(request, *args, **kwargs)
+                if response.status_code >= 500:
+                    transaction.set_rollback(True)
+                elif row is not None:
+                    kept = idempotency.complete(row, response)
+        finally:
+            if row is not None and not kept:
+                idempotency.release(row)
         return response
 
     return wrapper

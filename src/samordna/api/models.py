@@ -44,3 +44,28 @@ class ApiToken(models.Model):
         return cls.objects.create(
             name=name, user=user, unit=unit, key_hash=hash_token(token)
         ), token
+
+
+class IdempotencyKey(models.Model):
+    """A POST sent with an ``Idempotency-Key`` header (API-4; IETF draft
+    ``draft-ietf-httpapi-idempotency-key-header``): the key, per client (the token's hash), the
+    request's fingerprint and, once the act committed, its answer, stored in the act's own
+    transaction so that a retry gets the same answer and never does the act again."""
+
+    client = models.CharField(max_length=64)
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.BinaryField(blank=True, default=b"")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "key"], name="one_idempotency_key_per_client")
+        ]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created_idx")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -8,7 +8,9 @@ same transaction: so the overview can never show what the facts do not say, and 
 both or neither.
 
 Read models register themselves in their app's ``ready()`` (``register``), so the apps whose
-acts touch cases need not import the apps that read them.
+acts touch cases need not import the apps that read them. So do the listeners of the timeline
+(``listen``): the webhooks' outbox receives every event an act appended, also just before the act
+commits, once the read models (and so what each unit sees) are up to date.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable, Iterable
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from django.db import transaction
 
@@ -25,12 +27,35 @@ R = TypeVar("R")
 
 _state = threading.local()
 _read_models: list[Callable[[set[int]], None]] = []
+_listeners: list[Callable[[list[Any]], None]] = []
 
 
 def register(update: Callable[[set[int]], None]) -> None:
     """A read model's ``update(case_ids)``, called before each outermost act commits."""
     if update not in _read_models:
         _read_models.append(update)
+
+
+def listen(listener: Callable[[list[Any]], None]) -> None:
+    """``listener(events)``: the timeline events (``cases.models.Event``) an act appended, in
+    order, called in the act's transaction before it commits."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def recorded(event: Any) -> None:
+    """An event was appended to a timeline. Outside an act, the listeners hear of it at once."""
+    if _depth() == 0:
+        _tell([event])
+    else:
+        _state.events.append(event)
+
+
+def _tell(events: list[Any]) -> None:
+    if events:
+        with transaction.atomic(savepoint=False):
+            for listener in _listeners:
+                listener(events)
 
 
 def _depth() -> int:
@@ -71,6 +96,7 @@ def act(func: Callable[P, R]) -> Callable[P, R]:
         outermost = _depth() == 0
         if outermost:
             _state.touched = set()
+            _state.events = []
         _state.depth = _depth() + 1
         try:
             with transaction.atomic():
@@ -78,12 +104,15 @@ def act(func: Callable[P, R]) -> Callable[P, R]:
                 if outermost:
                     # Read models may touch nothing further; take the set before updating.
                     touched, _state.touched = _state.touched, set()
+                    events, _state.events = _state.events, []
                     _state.depth = 0
                     update(touched)
+                    _tell(events)
             return result
         finally:
             _state.depth = 0 if outermost else _state.depth - 1
             if outermost:
                 _state.touched = set()
+                _state.events = []
 
     return wrapper

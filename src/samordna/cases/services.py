@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from samordna.accounts.actor import Actor
 from samordna.audit.models import AccessLog
 from samordna.audit.services import log
-from samordna.cases.acts import act, touch
+from samordna.cases.acts import act, recorded, touch
 from samordna.cases.models import Case, Event, Obligation, Participation
 from samordna.errors import NotFound, ServiceError
 from samordna.organisations.models import Unit
@@ -102,7 +102,7 @@ def record(
     """Append to the case timeline; ``occurred_at`` is set only for after-registration."""
     now = timezone.now()
     touch(case.pk)
-    return Event.objects.create(
+    event = Event.objects.create(
         case=case,
         kind=kind,
         actor=actor.user,
@@ -111,6 +111,8 @@ def record(
         occurred_at=occurred_at or now,
         recorded_at=now,
     )
+    recorded(event)  # the webhooks' outbox, in the act's transaction
+    return event
 
 
 def take_part(case: Case, unit: Unit, role: str = Participation.Role.PARTICIPANT) -> None:

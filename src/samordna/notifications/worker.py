@@ -24,14 +24,15 @@ logger = logging.getLogger(__name__)
 Job = Callable[[dt.datetime], int]
 
 
-def jobs() -> list[tuple[str, Job]]:
-    return [(path, import_string(path)) for path in settings.WORKER_JOBS]
+def jobs(paths: list[str] | None = None) -> list[tuple[str, Job]]:
+    return [(path, import_string(path)) for path in (paths or settings.WORKER_JOBS)]
 
 
-def run_once(now: dt.datetime) -> dict[str, int]:
-    """Run every job once; returns what each handled (failed jobs are left out)."""
+def run_once(now: dt.datetime, paths: list[str] | None = None) -> dict[str, int]:
+    """Run every job once (or those named); returns what each handled (failed jobs are left
+    out)."""
     handled = {}
-    for path, job in jobs():
+    for path, job in jobs(paths):
         try:
             handled[path] = job(now)
         except Exception:
@@ -50,11 +51,19 @@ def heartbeat() -> None:
 
 
 def run_forever(interval: float = 60) -> None:  # pragma: no cover - an endless loop
+    """Every job each ``interval``; between those rounds, ``WORKER_FREQUENT_JOBS`` (webhook
+    delivery) every ``WORKER_FREQUENT_SECONDS``."""
+    frequent = list(getattr(settings, "WORKER_FREQUENT_JOBS", []))
+    every = float(getattr(settings, "WORKER_FREQUENT_SECONDS", interval))
+    next_round = time.monotonic()
     while True:
         close_old_connections()
-        started = time.monotonic()
-        heartbeat()
-        for path, count in run_once(timezone.now()).items():
-            if count:
-                logger.info("worker job %s handled %d", path, count)
-        time.sleep(max(1.0, interval - (time.monotonic() - started)))
+        paths = None if time.monotonic() >= next_round else frequent
+        if paths is None:
+            next_round = time.monotonic() + interval
+            heartbeat()  # a whole round starts
+        if paths is None or paths:
+            for path, count in run_once(timezone.now(), paths).items():
+                if count:
+                    logger.info("worker job %s handled %d", path, count)
+        time.sleep(max(1.0, min(every, next_round - time.monotonic())))

@@ -1,0 +1,89 @@
+"""A real webhook receiver on 127.0.0.1, as an integrating system would write one: it verifies
+each request with the ``standardwebhooks`` reference library and de-duplicates on
+``webhook-id``. It can be told to fail requests (an error status, or a dropped connection)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+
+
+@dataclass
+class Receiver:
+    secret: str
+    # What to do with the n-th request (from 1): "ok", "500" (not stored), "drop" (the
+    # connection is closed unanswered), "stored-500" (stored, yet answered 500: the sender must
+    # retry and the receiver sees a duplicate).
+    plan: dict[int, str] = field(default_factory=dict)
+    requests: int = 0
+    arrivals: list[str] = field(default_factory=list)  # every webhook-id verified, in order
+    events: dict[str, dict[str, Any]] = field(default_factory=dict)  # de-duplicated
+    order: list[str] = field(default_factory=list)  # ids in the order first stored
+    bad_signatures: int = 0
+    url: str = ""
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def handle(self, headers: dict[str, str], body: bytes) -> str:
+        with self.lock:
+            self.requests += 1
+            what = self.plan.get(self.requests, "ok")
+            if what == "drop":
+                return what
+            try:
+                payload = Webhook(self.secret).verify(body, headers)
+            except WebhookVerificationError:
+                self.bad_signatures += 1
+                return "400"
+            if what == "500":
+                return what
+            message_id = headers["webhook-id"]
+            self.arrivals.append(message_id)
+            if message_id not in self.events:  # de-duplication on the stable id
+                self.events[message_id] = payload
+                self.order.append(message_id)
+            return "500" if what == "stored-500" else "ok"
+
+
+@contextmanager
+def running(receiver: Receiver) -> Iterator[Receiver]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("content-length", 0)))
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            what = receiver.handle(headers, body)
+            if what == "drop":
+                self.close_connection = True
+                self.connection.close()
+                return
+            status = 204 if what == "ok" else int(what)
+            self.send_response(status)
+            self.send_header("content-length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    receiver.url = f"http://127.0.0.1:{server.server_address[1]}/hooks"
+    try:
+        yield receiver
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def types(receiver: Receiver) -> list[str]:
+    return [receiver.events[i]["type"] for i in receiver.order]
+
+
+def dumps(receiver: Receiver) -> str:
+    return json.dumps(list(receiver.events.values()), ensure_ascii=False)
