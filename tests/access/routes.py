@@ -79,6 +79,8 @@ WEB_PARAMETERS = {
 }
 API_PARAMETERS = {
     ("", "person_id"): "person",
+    ("", "relative_id"): "relative",
+    ("", "representative_id"): "representative",
     ("", "case_id"): "sip",
     ("", "meeting_id"): "meeting",
     ("", "participant_id"): "participant",

@@ -332,7 +332,27 @@ API: dict[str, Row] = {
     "GET /api/v1/persons": api(OK, coordinator=SEES, covered=SEES, ward=SEES),
     "POST /api/v1/persons": api(CONFLICT),  # already registered: says so, nothing more
     "GET /api/v1/persons/{person_id}": PERSON_API,
+    # The person page's acts and the name search (issue 12 item 4): who sees Sture may.
+    "PUT /api/v1/persons/{person_id}": api(
+        NOT_FOUND, coordinator=ACCEPTED, covered=ACCEPTED, ward=ACCEPTED
+    ),
+    "POST /api/v1/persons/{person_id}/relatives": api(
+        NOT_FOUND, coordinator=CREATED, covered=CREATED, ward=CREATED
+    ),
+    "DELETE /api/v1/persons/{person_id}/relatives/{relative_id}": api(
+        NOT_FOUND, coordinator=NO_CONTENT, covered=NO_CONTENT, ward=NO_CONTENT
+    ),
+    "POST /api/v1/persons/{person_id}/representatives": api(
+        NOT_FOUND, coordinator=CREATED, covered=CREATED, ward=CREATED
+    ),
+    "DELETE /api/v1/persons/{person_id}/representatives/{representative_id}": api(
+        NOT_FOUND, coordinator=NO_CONTENT, covered=NO_CONTENT, ward=NO_CONTENT
+    ),
+    "GET /api/v1/persons/search": api(OK, coordinator=SEES, covered=SEES, ward=SEES),
     "GET /api/v1/sip/{case_id}/assessment": SIP_API,
+    # The comparison page and the individual's view (issue 12 item 4).
+    "GET /api/v1/sip/{case_id}/plan-comparison": SIP_API,
+    "GET /api/v1/sip/{case_id}/for-the-individual": SIP_API,
     "POST /api/v1/sip/{case_id}/assessment": api(NOT_FOUND, coordinator=CREATED, covered=CREATED),
     "GET /api/v1/sip/{case_id}/meetings": SIP_API,
     "POST /api/v1/sip/{case_id}/invitations": api(NOT_FOUND, coordinator=CREATED, covered=DENIED),
@@ -397,6 +417,11 @@ API: dict[str, Row] = {
     "GET /api/v1/stays/{stay_id}/discharge-information": STAY_API,
     "GET /api/v1/stays/{stay_id}/liability": STAY_API,
     # Sent already: the ward is told so; the recipients may not send it.
+    # The SIP after discharge from the stay: Sture has an active SIP, so those who see the stay
+    # are told so (409), nothing more.
+    "POST /api/v1/stays/{stay_id}/sip": api(
+        NOT_FOUND, coordinator=CONFLICT, covered=CONFLICT, ward=CONFLICT
+    ),
     "POST /api/v1/stays/{stay_id}/admission-notice": api(
         NOT_FOUND, coordinator=DENIED, covered=DENIED, ward=CONFLICT
     ),
@@ -501,6 +526,8 @@ UNTIL_CONSENT: dict[tuple[str, str, str], Outcome] = {}
 QUERIES: dict[str, dict[str, str]] = {
     "people:search": {"q": "193603239090"},
     "GET /api/v1/persons": {"identity_number": "19360323-9090"},
+    "GET /api/v1/persons/search": {"q": "Lundberg"},
+    "GET /api/v1/sip/{case_id}/plan-comparison": {"old": "1", "new": "1"},
     "discharge:liability-csv": {"municipality": "lulea", "month": "{month}"},
 }
 # The request carries the identity number (a lookup), so the answer may repeat it.
@@ -525,6 +552,14 @@ BODIES: dict[str, dict[str, object]] = {
         "municipality": "lulea",
     },
     "POST /api/v1/sip/{case_id}/assessment": {"area": "health", "text": "Behöver stöd."},
+    "PUT /api/v1/persons/{person_id}": {
+        "version": "{person_version}",
+        "first_name": "Sture",
+        "last_name": "Lundberg",
+        "municipality": "lulea",
+    },
+    "POST /api/v1/persons/{person_id}/relatives": {"name": "Olle Lundkvist", "relation": "son"},
+    "POST /api/v1/persons/{person_id}/representatives": {"kind": "trustee", "name": "X"},
     "POST /api/v1/sip/{case_id}/invitations": {
         "purpose": "follow_up",
         "form": "phone",

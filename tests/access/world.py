@@ -37,6 +37,7 @@ from samordna.discharge.services import stays as stays_acts
 from samordna.messaging.services import sending
 from samordna.organisations.models import Membership, Principal, Unit, User
 from samordna.people import services as people
+from samordna.people.models import Person
 from samordna.sip.models import Participant, PlanVersion
 from samordna.sip.services import invitations as invitations_acts
 from samordna.sip.services import plan as plan_acts
@@ -248,6 +249,7 @@ def build(world: World) -> MatrixWorld:
         "ends_at": (starts + dt.timedelta(hours=1)).replace(microsecond=0).isoformat(),
         "meeting_version": meeting.version,
         "stay_version": stay.stay.version,
+        "person_version": Person.objects.get(pk=person.pk).version,
         "plan_version": PlanVersion.objects.get(case=case, number=1).version,
         "deviation_version": deviation.version,
     }

@@ -6,10 +6,9 @@ stable for machines, ``message`` is Swedish for people.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from functools import wraps
-from typing import Annotated, Any
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
@@ -25,13 +24,13 @@ from samordna.api import idempotency
 from samordna.api.common import ERRORS, actor_of, answered_in_one_transaction, auth
 from samordna.api.discharge_notices import router as discharge_notices_router
 from samordna.api.discharge_stays import router as discharge_router
+from samordna.api.persons import PersonDetailOut, PersonIn, PersonOut, fields_of
+from samordna.api.persons import router as persons_detail_router
 from samordna.api.sip_cases import persons_router
 from samordna.api.sip_cases import router as sip_router
 from samordna.errors import ServiceError
-from samordna.organisations.models import Principal, Unit, UnitKind
+from samordna.organisations.models import Unit, UnitKind
 from samordna.people import services
-from samordna.people.models import Person, PlanFormat
-from samordna.validation import Code, Limit, Phone, PostalCode, Text
 
 
 class SamordnaAPI(NinjaAPI):
@@ -167,86 +166,11 @@ class UnitOut(Schema):
     principal: str = Field(..., alias="principal.name")
 
 
-class RelativeOut(Schema):
-    name: str
-    relation: str
-    phone: str
-    is_guardian: bool
-
-
-class RepresentativeOut(Schema):
-    kind: str
-    name: str
-    phone: str
-
-
-class PersonOut(Schema):
-    id: int
-    identity_number: str
-    first_name: str
-    last_name: str
-    street: str
-    postal_code: str
-    city: str
-    municipality: str = Field(..., alias="municipality.code")
-    listed_primary_care: str | None = Field(None, alias="listed_primary_care.code")
-    phone: str
-    preferred_plan_format: str
-    deceased_on: dt.date | None
-    version: int
-
-
-class PersonDetailOut(PersonOut):
-    relatives: list[RelativeOut]
-    representatives: list[RepresentativeOut]
-
-    @staticmethod
-    def resolve_relatives(obj: Person) -> list[Any]:
-        return list(obj.relatives.all())
-
-    @staticmethod
-    def resolve_representatives(obj: Person) -> list[Any]:
-        return list(obj.representatives.all())
-
-
-class PersonIn(Schema):
-    identity_number: Annotated[str, Limit(20)] = Field(..., examples=["19121212-1212"])
-    first_name: Annotated[str, Limit(100, min_length=1)] = Field(...)
-    last_name: Annotated[str, Limit(100, min_length=1)] = Field(...)
-    street: Text = ""
-    postal_code: PostalCode = ""
-    city: Annotated[str, Limit(100)] = ""
-    municipality: Code = Field(..., description="Code of the municipality of residence")
-    listed_primary_care: Code | None = Field(
-        None, description="Code of the listed primary care centre"
-    )
-    phone: Phone = ""
-    preferred_plan_format: PlanFormat = PlanFormat.PAPER
-
-
 class PersonLookupOut(Schema):
     identity_number: str
     registered: bool
     visible: bool
     person: PersonOut | None
-
-
-def _fields(payload: PersonIn) -> dict[str, Any]:
-    data = payload.dict(exclude={"identity_number"})
-    data["municipality"] = Principal.objects.filter(
-        code=payload.municipality, kind=Principal.Kind.MUNICIPALITY
-    ).first()
-    if data["municipality"] is None:
-        raise ServiceError("invalid_municipality", "Okänd kommun.", "municipality")
-    if payload.listed_primary_care:
-        data["listed_primary_care"] = Unit.objects.filter(
-            code=payload.listed_primary_care, kind=Unit.Kind.PRIMARY_CARE
-        ).first()
-        if data["listed_primary_care"] is None:
-            raise ServiceError("invalid_primary_care", "Okänd vårdcentral.", "listed_primary_care")
-    else:
-        data["listed_primary_care"] = None
-    return data
 
 
 @api.get("/units", auth=auth, response={200: list[UnitOut], **ERRORS}, tags=["organisation"])
@@ -289,18 +213,8 @@ def register_person(request: HttpRequest, payload: PersonIn) -> Any:
     (`protected_identity`) are refused and nothing is stored."""
     actor = actor_of(request)
     services.parse(payload.identity_number)  # number errors before field errors
-    person = services.register(actor, payload.identity_number, _fields(payload))
+    person = services.register(actor, payload.identity_number, fields_of(payload))
     return Status(201, person)
-
-
-@api.get(
-    "/persons/{person_id}",
-    auth=auth,
-    response={200: PersonDetailOut, **ERRORS},
-    tags=["individuals"],
-)
-def get_person(request: HttpRequest, person_id: int) -> Any:
-    return services.get_visible(actor_of(request), person_id, "person.detail", "API")
 
 
 api.add_router("/sip", "samordna.api.sip_meetings.router")  # first: /sip/invitations
@@ -308,7 +222,10 @@ api.add_router("/sip", sip_router)
 api.add_router("/sip", "samordna.api.sip_plans.router")
 api.add_router("/stays", discharge_router)
 api.add_router("/stays", discharge_notices_router)
+api.add_router("/stays", "samordna.api.sip_reads.stays_router")
+api.add_router("/sip", "samordna.api.sip_reads.router")
 api.add_router("/persons", persons_router)
+api.add_router("/persons", persons_detail_router)
 api.add_router("/messages", "samordna.api.messaging.router")
 api.add_router("/overview", "samordna.api.overview.router")
 api.add_router("/notifications", "samordna.api.notifications.router")

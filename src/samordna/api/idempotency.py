@@ -28,7 +28,10 @@ from django.utils import timezone
 from samordna.api.models import IdempotencyKey, hash_token
 
 HEADER = "Idempotency-Key"
-KEY = re.compile(r'^"?([\x21\x23-\x7e]{1,255})"?$')
+# A token of visible ASCII, or the same as a quoted structured-header string; nothing around it
+# (the OpenAPI document's pattern is this one, so what it calls invalid is refused).
+PATTERN = r'^("[!#-~]{1,255}"|[!#-~]{1,255})$'
+KEY = re.compile(PATTERN)
 # A request in flight longer than this died with its process: its key may be used again.
 IN_FLIGHT_TIMEOUT = dt.timedelta(minutes=5)
 KEEP = dt.timedelta(hours=24)
@@ -38,7 +41,7 @@ SCHEMA = {
     "required": False,
     "description": "Any unique value (a UUID): a retry with the same key and request gets the "
     "first answer again instead of doing the act twice (IETF draft Idempotency-Key). Kept 24 h.",
-    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": r"^[!#-~]+$"},
+    "schema": {"type": "string", "minLength": 1, "maxLength": 257, "pattern": PATTERN},
 }
 
 
@@ -53,8 +56,8 @@ class Begun:
 
 
 def parse(value: str) -> str | None:
-    found = KEY.match(value.strip())
-    return found.group(1) if found else None
+    found = KEY.fullmatch(value)
+    return found.group(1).strip('"') if found else None
 
 
 def client_of(request: HttpRequest) -> str | None:
