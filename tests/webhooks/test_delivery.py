@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from samordna.cases.models import Case
 from samordna.discharge.services import notices as notices_acts
+from samordna.operations import metrics
 from samordna.organisations.models import User
 from samordna.sip.services import case as sip_acts
-from samordna.webhooks import delivery, outbox
+from samordna.webhooks import apps, delivery, outbox
 from samordna.webhooks.models import Attempt, EventType, OutboxDelivery, OutboxEvent, Subscription
 from tests.conftest import World
 from tests.discharge.conftest import nurse, stay, ward  # noqa: F401 - fixtures
@@ -204,6 +205,28 @@ def test_a_lease_keeps_a_delivery_to_one_worker_until_it_runs_out(world: World) 
         assert delivery.finish(second, 204, "", 5) is True
     row = OutboxDelivery.objects.get()
     assert (row.state, row.attempts, row.attempt_log.count()) == ("sent", 1, 1)
+    assert apps.oldest_due_webhook(timezone.now()) is None
+
+
+def test_sends_failures_and_take_overs_are_counted(world: World) -> None:
+    def counted(outcome: str) -> float:
+        return metrics.OUTGOING.labels("webhook", outcome)._value.get()
+
+    before = {o: counted(o) for o in ("sent", "failed", "taken_over")}
+    sub = subscribe(world.owner_unit, "http://127.0.0.1:9/")
+    event = OutboxEvent.objects.create(type="case.closed", case=world.case, payload={})
+    row = OutboxDelivery.objects.create(event=event, subscription=sub, case=world.case)
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        assert apps.oldest_due_webhook(timezone.now()) == row.next_attempt_at  # the lag
+        (first,) = delivery.claim(timezone.now())
+        assert delivery.finish(first, 503, "HTTP 503", 1)
+        traveller.shift(delivery.backoff(1) + dt.timedelta(seconds=1))
+        (second,) = delivery.claim(timezone.now())
+        traveller.shift(second.lease_until - timezone.now() + dt.timedelta(seconds=1))
+        (third,) = delivery.claim(timezone.now())  # the second's worker died
+        assert delivery.finish(third, 200, "", 1)
+    after = {o: counted(o) for o in ("sent", "failed", "taken_over")}
+    assert {o: after[o] - before[o] for o in after} == {"sent": 1, "failed": 1, "taken_over": 1}
 
 
 @pytest.mark.parametrize(

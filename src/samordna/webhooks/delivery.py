@@ -30,6 +30,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from samordna.operations import metrics
 from samordna.webhooks import signing
 from samordna.webhooks.models import Attempt, OutboxDelivery
 
@@ -92,6 +93,9 @@ def claim(now: dt.datetime, limit: int = BATCH) -> list[Claimed]:
         if not rows:
             return []
         token = secrets.token_hex(16)
+        taken_over = sum(1 for r in rows if r.lease_until is not None)  # a dead worker's
+        if taken_over:
+            metrics.count("webhook", "taken_over", taken_over)
         lease_until = now + LEASE_MARGIN + PER_REQUEST * len(rows)
         OutboxDelivery.objects.filter(pk__in=[r.pk for r in rows]).update(
             lease_until=lease_until, lease_token=token
@@ -155,6 +159,8 @@ def finish(item: Claimed, status: int | None, error: str, duration_ms: int) -> b
             Attempt.objects.create(
                 delivery_id=item.pk, at=now, status=status, error=error, duration_ms=duration_ms
             )
+    if updated:
+        metrics.count("webhook", "failed" if error else "sent")
     return bool(updated)
 
 
