@@ -349,6 +349,10 @@ API: dict[str, Row] = {
         NOT_FOUND, coordinator=NO_CONTENT, covered=NO_CONTENT, ward=NO_CONTENT
     ),
     "GET /api/v1/persons/search": api(OK, coordinator=SEES, covered=SEES, ward=SEES),
+    # The access-log review and the liability export, as on the screens: reviewers only.
+    "GET /api/v1/access-log": api(DENIED, county_admin=SEES),
+    "GET /api/v1/access-log/export.csv": api(DENIED, county_admin=SEES),
+    "GET /api/v1/liability/export.csv": api(DENIED, county_admin=SEES),
     "GET /api/v1/sip/{case_id}/assessment": SIP_API,
     # The comparison page and the individual's view (issue 12 item 4).
     "GET /api/v1/sip/{case_id}/plan-comparison": SIP_API,
@@ -527,6 +531,7 @@ QUERIES: dict[str, dict[str, str]] = {
     "people:search": {"q": "193603239090"},
     "GET /api/v1/persons": {"identity_number": "19360323-9090"},
     "GET /api/v1/persons/search": {"q": "Lundberg"},
+    "GET /api/v1/liability/export.csv": {"municipality": "lulea", "month": "{month}"},
     "GET /api/v1/sip/{case_id}/plan-comparison": {"old": "1", "new": "1"},
     "discharge:liability-csv": {"municipality": "lulea", "month": "{month}"},
 }

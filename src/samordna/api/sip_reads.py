@@ -105,7 +105,7 @@ def compare_versions(request: HttpRequest, case_id: int, query: Query[CompareQue
     }
 
 
-class MeetingOut(Schema):
+class NextMeetingOut(Schema):
     id: int
     starts_at: dt.datetime
     ends_at: dt.datetime
@@ -113,7 +113,7 @@ class MeetingOut(Schema):
     place: str
 
 
-class CoordinatorOut(Schema):
+class ViewCoordinatorOut(Schema):
     name: str = Field(..., alias="user.get_full_name")
     unit: str = Field(..., alias="unit.name")
 
@@ -122,8 +122,8 @@ class ForIndividualOut(Schema):
     plan: PlanOut | None = Field(
         ..., description="The plan in force, else the draft being written; null before any"
     )
-    next_meeting: MeetingOut | None
-    coordinator: CoordinatorOut | None
+    next_meeting: NextMeetingOut | None
+    coordinator: ViewCoordinatorOut | None
 
 
 @router.get("/{int:case_id}/for-the-individual", response={200: ForIndividualOut, **ERRORS})

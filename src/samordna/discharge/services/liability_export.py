@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -164,3 +165,38 @@ def liability_export(actor: Actor, code: str, month: str) -> tuple[Principal, li
     log(actor, AccessLog.Action.EXPORT, f"stay.liability_export: {municipality.code} {month}")
     log_many(actor, AccessLog.Action.EXPORT, "stay.liability_export", [r.case.person for r in rows])
     return municipality, rows
+
+
+def write_csv(out: Any, month: str, rows: list[LiabilityRow]) -> None:
+    """The export as the invoice's basis: CSV, ``;`` separated, with a BOM so that Excel with
+    Swedish settings opens it (the screen's and the API's file)."""
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(
+        [
+            "ärende",
+            "personnummer",
+            "avdelning",
+            "betalningsansvar från",
+            "utskriven",
+            "vårddygn i månaden",
+            "dagar",
+            "belopp kr",
+            "motivering",
+        ]
+    )
+    for row in rows:
+        stay = row.case.stay
+        writer.writerow(
+            [
+                row.case.pk,
+                row.case.person.identity.formatted,
+                row.case.owner_unit.name,
+                row.result.start,
+                timezone.localdate(stay.discharged_at) if stay.discharged_at else "",
+                len(row.days),
+                " ".join(str(d) for d in row.days),
+                row.amount if row.amount is not None else f"belopp saknas för år {month[:4]}",
+                " ".join(row.result.reasons),
+            ]
+        )

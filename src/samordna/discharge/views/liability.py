@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from samordna.accounts.actor import UnitRequest
@@ -77,34 +74,5 @@ def _csv(municipality: Principal, month: str, rows: list[LiabilityRow]) -> HttpR
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"betalningsansvar-{municipality.code}-{month}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
-        [
-            "ärende",
-            "personnummer",
-            "avdelning",
-            "betalningsansvar från",
-            "utskriven",
-            "vårddygn i månaden",
-            "dagar",
-            "belopp kr",
-            "motivering",
-        ]
-    )
-    for row in rows:
-        stay = row.case.stay
-        writer.writerow(
-            [
-                row.case.pk,
-                row.case.person.identity.formatted,
-                row.case.owner_unit.name,
-                row.result.start,
-                timezone.localdate(stay.discharged_at) if stay.discharged_at else "",
-                len(row.days),
-                " ".join(str(d) for d in row.days),
-                row.amount if row.amount is not None else f"belopp saknas för år {month[:4]}",
-                " ".join(row.result.reasons),
-            ]
-        )
+    svu_liability_export_acts.write_csv(response, month, rows)
     return response
