@@ -29,7 +29,7 @@ from samordna.deviations.models import Deviation
 from samordna.discharge.models import Stay
 from samordna.messaging.models import Message
 from samordna.organisations.models import User
-from samordna.people.models import Person
+from samordna.people.models import Person, Relative, Representative
 from samordna.sip.models import Meeting, MeetingForm, Participant, PlanVersion
 
 PREFIX = "/api/v1"
@@ -145,6 +145,11 @@ def ids_by_parameter() -> dict[str, list[str]]:
         "participant_id": first(Participant.objects.order_by("pk").values_list("pk", flat=True)),
         "number": first(PlanVersion.objects.values_list("number", flat=True).distinct(), 2),
         "name": ["invitation", "x"],
+        "relative_id": first(Relative.objects.order_by("pk").values_list("pk", flat=True)),
+        "representative_id": first(
+            Representative.objects.order_by("pk").values_list("pk", flat=True)
+        ),
+        "indicator": ["x"],  # the reports' indicators (issue 13): an unknown one answers 404
         "identity_number": first(Person.objects.values_list("identity_number", flat=True), 1),
     }
 
