@@ -99,6 +99,9 @@ def test_acknowledgement_on_time(
     )
     assert fact.unit == world.participant_unit and fact.municipality == world.person.municipality
     assert rollup.snapshot() == rollup.recomputed()
+    kept = rollup.snapshot()
+    rollup.rebuild()  # on PostgreSQL in SQL, from the same tables of indicators
+    assert rollup.snapshot() == kept
 
 
 OUTPATIENT_INVITATIONS = [
@@ -132,6 +135,9 @@ def test_outpatient_invitation_within_three_working_days(
     assert (fact.due_at, fact.outcome) == (at(due), outcome)
     assert fact.unit == world.owner_unit
     assert rollup.snapshot() == rollup.recomputed()
+    kept = rollup.snapshot()
+    rollup.rebuild()  # on PostgreSQL in SQL, from the same tables of indicators
+    assert rollup.snapshot() == kept
 
 
 def test_a_cancelled_deadline_is_not_counted_and_the_counts_follow(world: World) -> None:

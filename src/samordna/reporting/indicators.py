@@ -120,19 +120,28 @@ OBLIGATION_KINDS = (
 )
 
 
+# Obligations, by kind and the case's context: (obligation kind, case kinds, SIP types) →
+# indicator; the first rule that matches decides (None: any). ``rollup`` reads this table in
+# Python for the acts and as SQL for the rebuild on PostgreSQL, so the two cannot differ. The
+# invitation after discharge is the stay's until the SIP is opened (it then moves).
+OBLIGATION_RULES: list[tuple[str, tuple[str, ...] | None, tuple[str, ...] | None, str]] = [
+    (Obligation.Kind.SIP_INVITATION, (Case.Kind.DISCHARGE,), None, "invite_after_discharge"),
+    (Obligation.Kind.SIP_INVITATION, None, ("after_discharge",), "invite_after_discharge"),
+    (Obligation.Kind.SIP_INVITATION, None, ("outpatient",), "invite_outpatient"),
+    (Obligation.Kind.SIP_MEETING, None, ("outpatient",), "meeting_outpatient"),
+    (Obligation.Kind.PLAN_DOCUMENTED, None, None, "plan_documented"),
+    (Obligation.Kind.PLAN_AFTER_DISCHARGE, None, None, "plan_after_discharge"),
+    (Obligation.Kind.FOLLOW_UP, None, None, "follow_up"),
+]
+
+
 def from_obligation(kind: str, case_kind: str, sip_type: str | None) -> str | None:
     """The indicator an obligation counts for, or None."""
-    if kind == Obligation.Kind.SIP_INVITATION:
-        # The invitation after discharge is the stay's until the SIP is opened (it moves).
-        if case_kind == Case.Kind.DISCHARGE or sip_type == "after_discharge":
-            return "invite_after_discharge"
-        return "invite_outpatient" if sip_type == "outpatient" else None
-    if kind == Obligation.Kind.SIP_MEETING:
-        return "meeting_outpatient" if sip_type == "outpatient" else None
-    if kind == Obligation.Kind.PLAN_DOCUMENTED:
-        return "plan_documented"
-    if kind == Obligation.Kind.PLAN_AFTER_DISCHARGE:
-        return "plan_after_discharge"
-    if kind == Obligation.Kind.FOLLOW_UP:
-        return "follow_up"
+    for rule_kind, case_kinds, sip_types, indicator in OBLIGATION_RULES:
+        if (
+            kind == rule_kind
+            and (case_kinds is None or case_kind in case_kinds)
+            and (sip_types is None or sip_type in sip_types)
+        ):
+            return indicator
     return None
