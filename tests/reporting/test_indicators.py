@@ -155,3 +155,26 @@ def test_a_cancelled_deadline_is_not_counted_and_the_counts_follow(world: World)
     assert (facts, counts) == rollup.recomputed()
     rollup.rebuild()
     assert rollup.snapshot() == (facts, counts)
+
+
+def test_the_command_checks_and_rebuilds(world: World) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    close_world_case(world)
+    case_acts.open_case(
+        world.actor(world.alice),
+        world.person.identity_number,
+        "outpatient",
+        timezone.now() - dt.timedelta(hours=1),
+    )
+    out = StringIO()
+    call_command("rebuild_indicators", "--check", stdout=out)
+    assert "equals the facts (2 facts)" in out.getvalue()  # invitation and meeting deadlines
+    IndicatorFact.objects.all().delete()  # as a bulk load past the acts would leave it
+    with pytest.raises(CommandError, match="2 facts missing"):
+        call_command("rebuild_indicators", "--check")
+    call_command("rebuild_indicators", stdout=out)
+    call_command("rebuild_indicators", "--check", stdout=out)
+    assert out.getvalue().count("equals the facts (2 facts)") == 2
