@@ -73,6 +73,7 @@ WEB_PARAMETERS = {
     ("fhir/r4/CarePlan", "pk"): "plan_pk",
     ("fhir/r4/Goal", "pk"): "goal",
     ("fhir/r4/CareTeam", "pk"): "sip",
+    ("fhir/r4/Consent", "pk"): "consent",
     ("fhir/r4/EpisodeOfCare", "pk"): "stay",
     ("fhir/r4/Patient", "pk"): "person",
     ("fhir/r4/Organization", "pk"): "unit",

@@ -304,6 +304,8 @@ WEB: dict[str, dict[str, Row | str]] = {
             ("goal", "search", api(OK, coordinator=SEES, covered=SEES)),
             ("careteam", "read", SIP_API),
             ("careteam", "search", api(OK, coordinator=SEES, covered=SEES)),
+            ("consent", "read", SIP_API),
+            ("consent", "search", api(OK, coordinator=SEES, covered=SEES)),
             ("episodeofcare", "read", STAY_API),
             ("episodeofcare", "search", api(OK, coordinator=SEES, covered=SEES, ward=SEES)),
             ("patient", "read", PERSON_API),
@@ -515,7 +517,15 @@ BY_TOKEN = {
     "interop:samordna.interop.fhir.views.unknown",
     *(
         f"interop:fhir-{kind}-{action}"
-        for kind in ("careplan", "goal", "careteam", "episodeofcare", "patient", "organization")
+        for kind in (
+            "careplan",
+            "goal",
+            "careteam",
+            "consent",
+            "episodeofcare",
+            "patient",
+            "organization",
+        )
         for action in ("read", "search")
     ),
 }

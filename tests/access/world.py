@@ -38,7 +38,7 @@ from samordna.messaging.services import sending
 from samordna.organisations.models import Membership, Principal, Unit, User
 from samordna.people import services as people
 from samordna.people.models import Person
-from samordna.sip.models import Participant, PlanVersion
+from samordna.sip.models import Consent, Participant, PlanVersion
 from samordna.sip.services import invitations as invitations_acts
 from samordna.sip.services import plan as plan_acts
 from samordna.sip.services import plan_follow_up
@@ -226,6 +226,7 @@ def build(world: World) -> MatrixWorld:
             "plan_pk": PlanVersion.objects.get(case=case, number=1).pk,
             "goal": PlanVersion.objects.get(case=case, number=1).goals.order_by("pk")[0].pk,
             "unit": world.owner_unit.pk,
+            "consent": Consent.objects.filter(case=case).order_by("pk")[0].pk,
             "stay": stay.pk,
             "invitation_delivery": invitation.pk,
             "stay_delivery": admission.pk,

@@ -387,3 +387,29 @@ def test_the_validators_refuse_a_broken_resource() -> None:
     assert fhir_validator.json_schema({"resourceType": "Patient", "gender": "x"})
     with pytest.raises((AssertionError, ValueError)):  # pydantic's ValidationError
         fhir_validator.check_all([{"resourceType": "CarePlan", "status": "active"}])
+
+
+def test_the_consent_names_the_units_it_permits(client: Client, world: World, plans: Plans) -> None:
+    """CON-1: the consent in force permits information exchange with the units it names; a
+    withdrawn one is inactive and permits nothing from then on."""
+    from samordna.sip.services import consent as consent_acts
+
+    mine = plans.case.consents.get()
+    bundle = body(get(client, "/Consent", plans, **{"patient.identifier": STURE}))
+    # this SIP's consent, and world.case's (closed, still the coordinator's unit's to read)
+    assert bundle["total"] == 2
+    [found] = [e["resource"] for e in bundle["entry"] if e["resource"]["id"] == str(mine.pk)]
+    assert found["status"] == "active"
+    assert found["patient"]["identifier"]["value"] == STURE
+    assert found["performer"] == [{"display": "Sture Lundberg"}]
+    assert [a["reference"]["display"] for a in found["provision"]["actor"]] == [
+        "Luleå biståndshandläggning"
+    ]
+    assert body(get(client, "/Consent", plans, "participant"))["total"] == 2  # named in both
+    assert body(get(client, "/Consent", plans, "unrelated"))["total"] == 0
+    consent_acts.withdraw_consent(world.actor(world.alice), plans.case.pk)
+    assert body(get(client, "/Consent", plans, status="active"))["total"] == 1  # world.case's
+    assert body(get(client, "/Consent", plans, status="inactive"))["total"] == 1
+    withdrawn = body(get(client, f"/Consent/{found['id']}", plans))
+    assert withdrawn["status"] == "inactive" and withdrawn["provision"]["period"]["end"]
+    assert outcome(get(client, f"/Consent/{found['id']}", plans, "participant"), 404) == "not-found"

@@ -31,6 +31,7 @@ from samordna.interop.fhir.search import (
 )
 from samordna.organisations.models import Unit
 from samordna.people.models import Person
+from samordna.sip.models import Consent as SipConsent
 from samordna.sip.models import Coordinator, PlanVersion
 from samordna.sip.models import Goal as SubGoal
 from samordna.sip.services.plan import with_contents
@@ -279,6 +280,48 @@ def _search_episodes(actor: Actor, query: QueryDict, page: Page) -> Found:
     )
 
 
+# Consent --------------------------------------------------------------------------------------
+
+
+CONSENT_STATUS = {
+    "active": Q(decision="given", withdrawn_at__isnull=True, superseded_at__isnull=True),
+    "rejected": Q(decision="refused"),
+    "inactive": Q(decision="given")
+    & (Q(withdrawn_at__isnull=False) | Q(superseded_at__isnull=False)),
+}
+FHIR_CONSENT_STATUSES = {"draft", "proposed", "active", "rejected", "inactive", "entered-in-error"}
+
+
+def _consents(actor: Actor) -> QuerySet[SipConsent]:
+    cases = Case.objects.visible_to(actor).filter(kind=Case.Kind.SIP)
+    return (
+        SipConsent.objects.filter(case__in=cases)
+        .select_related("case__person", "case__owner_unit__principal")
+        .prefetch_related(Prefetch("units", queryset=Unit.objects.select_related("principal")))
+    )
+
+
+def _read_consent(actor: Actor, pk: int) -> tuple[Resource, Person | None] | None:
+    row = _consents(actor).filter(pk=pk).first()
+    return (fhir.consent(row), row.case.person) if row else None
+
+
+@_searching
+def _search_consents(actor: Actor, query: QueryDict, page: Page) -> Found:
+    condition, asked = _patient(query, "case__person")
+    rows = _consents(actor).filter(condition, dates(query, "given_at"))
+    statuses = tokens(query, "status", FHIR_CONSENT_STATUSES)
+    if statuses is not None:
+        wanted = Q(pk__in=[])
+        for status in statuses & set(CONSENT_STATUS):
+            wanted |= CONSENT_STATUS[status]
+        rows = rows.filter(wanted)
+    found, total = _page(rows.order_by("-recorded_at", "-pk"), page)
+    return Found(
+        [fhir.consent(c) for c in found], [c.case.person for c in found], total, asked=asked
+    )
+
+
 # Patient and Organization ---------------------------------------------------------------------
 
 
@@ -355,6 +398,13 @@ KINDS: dict[str, Kind] = {
             PATIENT_PARAMS | {"status", "date"},
             _read_episode,
             _search_episodes,
+            PATIENT_DOC | {"status": "token", "date": "date"},
+        ),
+        Kind(
+            "Consent",
+            PATIENT_PARAMS | {"status", "date"},
+            _read_consent,
+            _search_consents,
             PATIENT_DOC | {"status": "token", "date": "date"},
         ),
         Kind(

@@ -7,7 +7,8 @@ official R4 JSON schema. The CarePlan follows Inera's EHDS CarePlan profile
 (``../shared/specs/inera-ehds-careplan/``) and the element mapping of GetCarePlans.
 
 Ids are the rows' primary keys: ``CarePlan/<plan version>``, ``Patient/<individual>``,
-``Organization/<unit>``, ``Goal/<sub-goal>``, ``CareTeam/<case>``, ``EpisodeOfCare/<stay>``.
+``Organization/<unit>``, ``Goal/<sub-goal>``, ``CareTeam/<case>``, ``EpisodeOfCare/<stay>``,
+``Consent/<consent version>``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from fhir.resources.R4B.careplan import CarePlan, CarePlanActivity, CarePlanActi
 from fhir.resources.R4B.careteam import CareTeam, CareTeamParticipant
 from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.coding import Coding
+from fhir.resources.R4B.consent import Consent, ConsentProvision, ConsentProvisionActor
 from fhir.resources.R4B.contactpoint import ContactPoint
 from fhir.resources.R4B.episodeofcare import EpisodeOfCare
 from fhir.resources.R4B.extension import Extension
@@ -41,6 +43,7 @@ from samordna.interop.fhir.search import HSA, PERSONNUMMER, SAMORDNINGSNUMMER
 from samordna.organisations.models import Unit
 from samordna.people.models import Person
 from samordna.sip.models import Action, PlanVersion
+from samordna.sip.models import Consent as SipConsent
 from samordna.sip.models import Goal as SubGoal
 
 INERA = "https://fhir.inera.se"
@@ -296,4 +299,69 @@ def _address(street: str, postal_code: str, city: str) -> Address:
         postalCode=postal_code or None,
         city=city or None,
         country="SE",
+    )
+
+
+# Consent --------------------------------------------------------------------------------------
+
+
+def consent_status(consent: SipConsent) -> str:
+    if consent.decision == SipConsent.Decision.REFUSED:
+        return "rejected"
+    if consent.withdrawn_at is None and consent.superseded_at is None:
+        return "active"
+    return "inactive"  # withdrawn, or replaced by an amendment (its own version)
+
+
+def consent(row: SipConsent) -> Consent:
+    """The individual's consent to the SIP and to information exchange between the units it
+    names (CON-1): a permit for those units as recipients; no unit named restricts no one."""
+    ended = row.withdrawn_at or row.superseded_at
+    units = list(row.units.all())
+    return Consent(
+        id=str(row.pk),
+        status=consent_status(row),
+        scope=CodeableConcept(
+            coding=[
+                Coding(
+                    system="http://terminology.hl7.org/CodeSystem/consentscope",
+                    code="patient-privacy",
+                )
+            ]
+        ),
+        category=[
+            CodeableConcept(
+                coding=[
+                    Coding(system="http://loinc.org", code="59284-0", display="Patient Consent")
+                ]
+            )
+        ],
+        patient=patient_reference(row.case.person),
+        dateTime=moment(row.given_at),
+        performer=[Reference(display=row.giver_name)],
+        organization=[unit_reference(row.case.owner_unit)],
+        policyRule=CodeableConcept(
+            text="Samtycke till samordnad individuell plan (SIP) och informationsöverföring "
+            "mellan de angivna enheterna"
+        ),
+        provision=ConsentProvision(
+            type="permit" if row.decision == SipConsent.Decision.GIVEN else "deny",
+            period=Period(start=moment(row.given_at), end=moment(ended) if ended else None),
+            actor=[
+                ConsentProvisionActor(
+                    role=CodeableConcept(
+                        coding=[
+                            Coding(
+                                system="http://terminology.hl7.org/CodeSystem/v3-ParticipationType",
+                                code="IRCP",
+                                display="information recipient",
+                            )
+                        ]
+                    ),
+                    reference=unit_reference(unit),
+                )
+                for unit in units
+            ]
+            or None,
+        ),
     )
