@@ -41,9 +41,21 @@ class ExpectedIn(Schema):
 class ReadyIn(Schema):
     version: int
     ready_at: Moment
-    ready_physician: Text
+    ready_physician_username: Code | None = Field(
+        None,
+        description="ORG-6: the staff member with the physician role at the ward who assessed "
+        "the patient ready; omitted: give ready_physician",
+    )
+    ready_physician: Text = Field(
+        "",
+        description="A physician named by the sender, recorded as such, when "
+        "ready_physician_username is omitted",
+    )
     ready_nurse: Text
     medical_responsibility_to: Text
+    self_care_certificate: bool = Field(
+        False, description="SVU-12: a self-care certificate goes home with the patient"
+    )
     occurred_at: Moment | None = Field(
         None, description="DOC-3: the real time of an act done on paper during downtime"
     )
@@ -143,10 +155,20 @@ def change_expected_discharge(request: HttpRequest, stay_id: int, payload: Expec
     operation_id="samordna_api_discharge_send_ready_notice",
 )
 def send_ready_notice(request: HttpRequest, stay_id: int, payload: ReadyIn) -> Any:
+    """SVU-5: the physician is a staff member of the ward or one the sender names (ORG-6)."""
     actor = actor_of(request)
-    notices_acts.send_ready_notice(
-        actor, stay_id, payload.version, payload.dict(), payload.occurred_at
-    )
+    data = payload.dict()
+    username = data.pop("ready_physician_username")
+    if username is not None:
+        physician = stays_acts.ward_physicians(actor.unit).filter(username=username).first()
+        if physician is None:
+            raise ServiceError(
+                "not_a_physician",
+                "Ange en medarbetare med rollen läkare vid avdelningen.",
+                "ready_physician_username",
+            )
+        data["ready_physician_user"] = physician
+    notices_acts.send_ready_notice(actor, stay_id, payload.version, data, payload.occurred_at)
     return _reread(actor, stay_id)
 
 

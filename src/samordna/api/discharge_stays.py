@@ -56,8 +56,15 @@ class NoticeOut(Schema):
     cause: str | None = Field(None, description="Only with consent (CON-4)")
     ready_at: dt.datetime | None = None
     ready_physician: str | None = None
+    ready_physician_username: str | None = Field(
+        None, description="ORG-6: set when the physician is a staff member of the ward"
+    )
+    ready_physician_named_by_sender: bool | None = Field(
+        None, description="ORG-6: the sender named the physician, who has no account at the ward"
+    )
     ready_nurse: str | None = None
     medical_responsibility_to: str | None = None
+    self_care_certificate: bool | None = None
     discharged_at: dt.datetime | None
     self_discharge: bool
     deliveries: list[DeliveryOut]
@@ -96,6 +103,12 @@ class DetailsOut(Schema):
     only_social_services: bool
     ready_at: dt.datetime | None
     ready_physician: str
+    ready_physician_username: str | None = Field(
+        None, description="ORG-6: set when the physician is a staff member of the ward"
+    )
+    self_care_certificate: bool = Field(
+        ..., description="SVU-12: a self-care certificate goes home with the patient"
+    )
     ready_nurse: str
     medical_responsibility_to: str
     care_contact_name: str
@@ -121,6 +134,10 @@ class DetailsOut(Schema):
     @staticmethod
     def resolve_replies(obj: Stay) -> list[Any]:
         return svu_collaboration_acts.recipient_plans(obj.case)
+
+    @staticmethod
+    def resolve_ready_physician_username(obj: Stay) -> str | None:
+        return obj.ready_physician_user.username if obj.ready_physician_user else None
 
 
 class StayOut(Schema):
@@ -161,9 +178,9 @@ def stay_out(actor: Actor, case: Case) -> dict[str, Any]:
     notices = []
     # The stay's own notices; a message in the case is a notice without stay content.
     stay_notices = case.notices.filter(stay_notice__isnull=False)
-    for n in stay_notices.select_related("sender_unit", "stay_notice").prefetch_related(
-        "deliveries__unit", "deliveries__acknowledged_by"
-    ):
+    for n in stay_notices.select_related(
+        "sender_unit", "stay_notice__ready_physician_user"
+    ).prefetch_related("deliveries__unit", "deliveries__acknowledged_by"):
         content = n.stay_notice
         deliveries: list[Delivery] = sorted(n.deliveries.all(), key=lambda d: d.unit.code)
         notices.append(
@@ -215,11 +232,15 @@ def stay_out(actor: Actor, case: Case) -> dict[str, Any]:
 
 
 def _full_notice(content: Any) -> dict[str, Any]:
+    physician = content.ready_physician_user
     return {
         "cause": content.cause,
         "ready_at": content.ready_at,
         "ready_physician": content.ready_physician,
+        "ready_physician_username": physician.username if physician else None,
+        "ready_physician_named_by_sender": bool(content.ready_at) and physician is None,
         "ready_nurse": content.ready_nurse,
+        "self_care_certificate": content.self_care_certificate,
         "medical_responsibility_to": content.medical_responsibility_to,
     }
 

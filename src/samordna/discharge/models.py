@@ -50,10 +50,25 @@ class Stay(models.Model):
     # SVU-5, seed 001 lines 815-871.
     ready_at = models.DateTimeField(_("ready for discharge"), null=True, blank=True)
     ready_physician = models.CharField(_("responsible physician"), max_length=200, blank=True)
+    # ORG-6, seed 001 lines 833-835: the assessment is the treating physician's and "kan inte
+    # göras av andra yrkesprofessioner". Set when the physician is a staff member with the
+    # physician role at the ward; empty when the sender named a physician by name only (then
+    # ``ready_physician`` is what the sender typed, and the ready notice's sender named them).
+    ready_physician_user = models.ForeignKey(
+        User,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible physician (staff member)"),
+    )
     ready_nurse = models.CharField(_("responsible nurse"), max_length=200, blank=True)
     medical_responsibility_to = models.CharField(
         _("medical responsibility handed to"), max_length=200, blank=True
     )
+    # SVU-12, seed 001 lines 824-826: "vid behov en kopia av planeringen för egenvården (s.k.
+    # egenvårdsintyg)" goes home with the patient; the ward says so with the ready notice.
+    self_care_certificate = models.BooleanField(_("self-care certificate"), default=False)
     # SVU-4, seed 001 lines 781-813: named by primary care before discharge.
     care_contact_name = models.CharField(_("designated care contact"), max_length=200, blank=True)
     care_contact_workplace = models.CharField(_("workplace"), max_length=200, blank=True)
@@ -118,10 +133,19 @@ class StayNotice(models.Model):
     cause = models.TextField(_("cause of admission"), blank=True)
     ready_at = models.DateTimeField(_("ready for discharge"), null=True, blank=True)
     ready_physician = models.CharField(_("responsible physician"), max_length=200, blank=True)
+    ready_physician_user = models.ForeignKey(
+        User,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible physician (staff member)"),
+    )
     ready_nurse = models.CharField(_("responsible nurse"), max_length=200, blank=True)
     medical_responsibility_to = models.CharField(
         _("medical responsibility handed to"), max_length=200, blank=True
     )
+    self_care_certificate = models.BooleanField(_("self-care certificate"), default=False)
     discharged_at = models.DateTimeField(_("left the ward"), null=True, blank=True)
     self_discharge = models.BooleanField(_("self-discharge"), default=False)
 

@@ -204,7 +204,7 @@ def load_stays() -> int:
         version(ready),
         {
             "ready_at": now - dt.timedelta(minutes=30),
-            "ready_physician": "Erik Berg",
+            "ready_physician_user": User.objects.get(username="erik"),
             "ready_nurse": "Anna Lind",
             "medical_responsibility_to": "Johan Ek, Hertsöns hälsocentral",
         },

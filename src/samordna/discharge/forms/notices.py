@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samordna.discharge.forms.stays import DateInput, _now
-from samordna.organisations.models import Unit
+from samordna.organisations.models import Unit, User
 from samordna.sip.forms.common import LocalDateTimeInput, real_time_field
 from samordna.validation import Form, Window
 
@@ -48,25 +48,57 @@ class ExpectedDischargeForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class PhysicianField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.username
+
+
 class ReadyForm(Form):
-    """SVU-5, seed 001_118551e475ece215.txt lines 855-866."""
+    """SVU-5, seed 001_118551e475ece215.txt lines 855-866; the physician is a staff member with
+    the physician role at the ward, or one the sender names (ORG-6, lines 833-835)."""
 
     ready_at = forms.DateTimeField(
         label=_("Assessed ready for discharge"), widget=LocalDateTimeInput()
     )
-    ready_physician = forms.CharField(label=_("Responsible physician"), max_length=200)
+    ready_physician_user = PhysicianField(
+        label=_("Responsible physician"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Another physician: give the name below"),
+        help_text=_(
+            "The treating physician assesses when the patient is ready; no other profession can."
+        ),
+    )
+    ready_physician = forms.CharField(
+        label=_("Physician not in the list"),
+        max_length=200,
+        required=False,
+        help_text=_("Name and title. It is recorded that you named the physician."),
+    )
     ready_nurse = forms.CharField(label=_("Responsible nurse"), max_length=200)
     medical_responsibility_to = forms.CharField(
         label=_("Medical responsibility handed to"),
         max_length=200,
         help_text=_("A named person in primary care."),
     )
+    # SVU-12, seed 001 lines 824-826.
+    self_care_certificate = forms.BooleanField(
+        label=_("A self-care certificate goes home with the patient"),
+        required=False,
+        help_text=_(
+            "A copy of the self-care planning, where the patient needs one. The discharge "
+            "information lists it with the updated medication list."
+        ),
+    )
     occurred_at = real_time_field()
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, physicians: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["ready_at"].initial = _now()
+        field = self.fields["ready_physician_user"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = physicians
 
 
 class DischargeForm(Form):

@@ -32,6 +32,7 @@ from samordna.discharge.services.stays import (
     _stay,
     get,
     last_admission_notice,
+    ready_physician,
     require_ward,
 )
 from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
@@ -268,9 +269,12 @@ def send_ready_notice(
     admission = last_admission_notice(case)
     assert admission is not None  # units came from it
     real = cases.real_time(occurred_at, max(ready_at, admission.sent_at))
+    physician, physician_user = ready_physician(case.owner_unit, data)
     fields = {
         "ready_at": ready_at,
-        "ready_physician": _required(data, "ready_physician", _("Give the responsible physician.")),
+        "ready_physician": physician,
+        "ready_physician_user": physician_user,
+        "self_care_certificate": bool(data.get("self_care_certificate")),
         "ready_nurse": _required(data, "ready_nurse", _("Give the responsible nurse.")),
         "medical_responsibility_to": _required(
             data,

@@ -22,7 +22,7 @@ from samordna.discharge.models import (
     Stay,
 )
 from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
-from samordna.organisations.models import Unit
+from samordna.organisations.models import Membership, Unit, User
 from samordna.overview import readmodel
 from samordna.overview.models import WorkItem
 from samordna.people.models import Person
@@ -79,6 +79,48 @@ def _not_future(moment: Any, field: str, message: str) -> dt.datetime:
     if not isinstance(moment, dt.datetime) or moment > timezone.now():
         raise ServiceError("invalid_time", message, field)
     return moment
+
+
+def ward_physicians(ward: Unit) -> QuerySet[User]:
+    """Staff members with the physician role at the ward: who may have assessed a patient of
+    the ward ready for discharge (ORG-6, seed 001_118551e475ece215.txt lines 833-835)."""
+    return (
+        User.objects.filter(
+            memberships__unit=ward, memberships__role=Membership.Role.PHYSICIAN, is_active=True
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def ready_physician(ward: Unit, data: dict[str, Any]) -> tuple[str, User | None]:
+    """The physician who assessed the patient ready (ORG-6): a staff member with the physician
+    role at the ward (``ready_physician_user``), or a physician the sender names
+    (``ready_physician``), recorded as named by the sender. Returns name and staff member."""
+    user = data.get("ready_physician_user")
+    typed = str(data.get("ready_physician") or "").strip()
+    if user is None:
+        if not typed:
+            raise ServiceError(
+                "required",
+                _("Choose the physician who assessed the patient, or give the name."),
+                "ready_physician",
+            )
+        return typed, None
+    if not isinstance(user, User) or not ward_physicians(ward).filter(pk=user.pk).exists():
+        raise ServiceError(
+            "not_a_physician",
+            _("Choose a staff member with the physician role at the ward."),
+            "ready_physician_user",
+        )
+    name = user.get_full_name() or user.username
+    if typed and typed != name:
+        raise ServiceError(
+            "physician_twice",
+            _("Choose a physician from the list or give a name, not both."),
+            "ready_physician",
+        )
+    return name, user
 
 
 def _required(data: dict[str, Any], field: str, message: str) -> str:

@@ -65,7 +65,7 @@ def expected(request: UnitRequest, pk: int) -> HttpResponse:
 @unit_required()
 @require_POST
 def ready(request: UnitRequest, pk: int) -> HttpResponse:
-    form = ReadyForm(request.POST)
+    form = ReadyForm(request.POST, physicians=stays_acts.ward_physicians(request.actor.unit))
     return act(
         request,
         pk,

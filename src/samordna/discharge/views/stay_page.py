@@ -114,6 +114,7 @@ def stay_context(request: UnitRequest, case: Case) -> dict[str, Any]:
     if case.is_active:
         context.update(_active_forms(actor, case, stay, ward, recipient, basis))
     if ward and case.is_active:
+        physicians = stays_acts.ward_physicians(case.owner_unit)
         admission_sent = any(r.notice.kind == Notice.Kind.ADMISSION for r in rows)
         context.update(
             {
@@ -130,7 +131,14 @@ def stay_context(request: UnitRequest, case: Case) -> dict[str, Any]:
                         "version": stay.version,
                     }
                 ),
-                "ready_form": ReadyForm(initial={"version": stay.version}),
+                "ready_form": ReadyForm(
+                    initial={
+                        "version": stay.version,
+                        # The sender is preselected when they are one of the ward's physicians.
+                        "ready_physician_user": physicians.filter(pk=actor.user.pk).first(),
+                    },
+                    physicians=physicians,
+                ),
                 "discharge_form": DischargeForm(initial={"version": stay.version}),
                 "edit_form": EditForm.of(stay),
                 "unavailable_form": UnavailableForm(prefix="unavailable"),
