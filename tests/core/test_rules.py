@@ -54,6 +54,8 @@ COUNTY_DIFFERENCES = [
         {
             **WORKING_DAY_READINGS,
             "read_on_day_3_of_long_holidays": True,
+            # 002 line 116: weekend and red-day discharges planned the weekday before (SVU-12)
+            "plan_holiday_discharges_before": True,
             "children_consent_stored": True,
         },
     ),

@@ -64,7 +64,12 @@ class ReadyIn(Schema):
 class DischargeIn(Schema):
     version: int
     discharged_at: Moment
-    self_discharge: bool = False
+    self_discharge: bool | None = Field(
+        None,
+        description="SVU-7; omitted: as proposed (SVU-11), flagged when a warning stood at "
+        "the time the patient left (a recipient could receive the patient only later, or no "
+        "designated care contact was named)",
+    )
     occurred_at: Moment | None = Field(
         None, description="DOC-3: the real time of an act done on paper during downtime"
     )

@@ -18,7 +18,7 @@ from pydantic import ConfigDict
 from samordna.accounts.actor import Actor
 from samordna.api.common import ERRORS, actor_of, auth
 from samordna.cases.models import Case, Delivery
-from samordna.discharge import information
+from samordna.discharge import checks, information
 from samordna.discharge.models import Stay
 from samordna.discharge.services import collaboration as svu_collaboration_acts
 from samordna.discharge.services import liability_export as svu_liability_export_acts
@@ -140,6 +140,13 @@ class DetailsOut(Schema):
         return obj.ready_physician_user.username if obj.ready_physician_user else None
 
 
+class WarningOut(Schema):
+    code: str = Field(
+        ..., description="later_reception, no_care_contact (SVU-11) or plan_before_holiday (SVU-12)"
+    )
+    message: str = Field(..., description="In Swedish")
+
+
 class StayOut(Schema):
     id: int
     identity_number: str
@@ -157,6 +164,16 @@ class StayOut(Schema):
     version: int
     details: DetailsOut | None = Field(None, description="null without consent (CON-4)")
     notices: list[NoticeOut]
+    warnings: list[WarningOut] = Field(
+        ...,
+        description="While the stay is active: why the interventions may not be in place if "
+        "the patient left now (SVU-11; only with the details), and the working day to plan a "
+        "weekend or red-day discharge by (SVU-12)",
+    )
+    self_discharge_proposed: bool = Field(
+        ...,
+        description="SVU-11: a discharge notice now without self_discharge would be flagged",
+    )
 
 
 class LiabilityOut(Schema):
@@ -211,7 +228,14 @@ def stay_out(actor: Actor, case: Case) -> dict[str, Any]:
                 ],
             }
         )
+    warnings: list[checks.Warning] = []
+    before: list[checks.Warning] = []
+    if case.is_active:
+        warnings = checks.holiday_planning(stay, case.owner_unit.principal.county.rule_set)
+        before = checks.before_discharge(stay, svu_collaboration_acts.recipient_plans(case), now)
     return {
+        "warnings": [w.__dict__ for w in (before if full else []) + warnings],
+        "self_discharge_proposed": full and bool(before),
         "id": case.pk,
         "identity_number": person.identity_number,
         "first_name": person.first_name,
@@ -318,6 +342,11 @@ class InformationOut(Schema):
     interventions: list[InterventionsOut]
     care_contact: CareContactOut | None
     sip_meeting: SipMeetingOut | None
+    documents: list[str] = Field(
+        ...,
+        description="SVU-12: what goes home with the patient: medication_list (always), "
+        "self_care_certificate (when the ready notice said so)",
+    )
 
 
 @router.post(
@@ -392,6 +421,7 @@ def discharge_information(request: HttpRequest, stay_id: int) -> Any:
             for p in info.interventions
         ],
         "care_contact": info.care_contact.__dict__ if info.care_contact else None,
+        "documents": list(info.documents),
         "sip_meeting": {
             "starts_at": meeting.starts_at,
             "ends_at": meeting.ends_at,

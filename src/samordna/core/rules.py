@@ -154,6 +154,16 @@ class RuleSet:
             "inskrivningsmeddelandet är skickat'."
         ),
     )
+    # SVU-12: a discharge expected on a weekend or red day is planned on the working day before.
+    plan_holiday_discharges_before: bool = field(
+        default=False,
+        metadata=_source(
+            f"Gävleborg {GAVLEBORG} rad 116: 'Patienter som ska skrivas ut under helgen eller "
+            "på röda dagar ska planeras av samtliga parter under vardagen innan helgen/röd dag.' "
+            f"Norrbotten {NORRBOTTEN} rad 837-841: mottagarna tar emot patienten 'årets alla "
+            "dagar', utan krav på planering dagen före."
+        ),
+    )
     # SVU-10: a ready-for-discharge notice sent at or before this local time is "on time".
     payment_cutoff: time = field(
         default=time(12, 0),
@@ -297,6 +307,8 @@ DEFAULT_RULE_SETS: dict[str, RuleSet] = {
         reading_times=(time(9, 0), time(13, 0)),
         reading_days="working",
         read_on_day_3_of_long_holidays=True,
+        # 002 line 116: weekend and red-day discharges are planned on the weekday before.
+        plan_holiday_discharges_before=True,
         # 002 lines 124-130: guardians consent for a child; consent is registered in the system.
         children_consent_stored=True,
     ),

@@ -42,6 +42,21 @@ class DischargeInformation:
     care_contact: CareContact | None
     sip_meeting: Meeting | None  # the next meeting of a SIP that follows the stay
     made_at: dt.datetime
+    documents: tuple[str, ...] = ()  # DOCUMENTS keys, what goes home with the patient
+
+
+# SVU-12, seed 001 lines 824-826: "Nödvändiga dokument inför hemgång ska vara klara, t ex
+# patientinformation (PINF), uppdaterad läkemedelslista och vid behov en kopia av planeringen för
+# egenvården (s.k. egenvårdsintyg)." The medication list always; the certificate when the ward
+# said so with the ready notice.
+DOCUMENTS = {
+    "medication_list": "Uppdaterad läkemedelslista",
+    "self_care_certificate": "Egenvårdsintyg (en kopia av planeringen för din egenvård)",
+}
+
+
+def documents(stay: Stay) -> tuple[str, ...]:
+    return ("medication_list",) + (("self_care_certificate",) if stay.self_care_certificate else ())
 
 
 def discharge_information(actor: Actor, pk: int) -> DischargeInformation:
@@ -81,4 +96,5 @@ def discharge_information(actor: Actor, pk: int) -> DischargeInformation:
         care_contact=contact,
         sip_meeting=meeting,
         made_at=timezone.now(),
+        documents=documents(stay),
     )

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from django.utils import translation
 
 from samordna.cases.models import Case
+from samordna.discharge import information
 from samordna.discharge.information import DischargeInformation
 from samordna.documents.pdf import Sheet, clock, day, weekday_and_day
 from samordna.organisations.models import Unit
@@ -333,6 +334,9 @@ def discharge(info: DischargeInformation) -> bytes:
         sheet.gap()
     if not info.interventions:
         sheet.para("Inga insatser är planerade.")
+    sheet.heading("Dokument du får med dig hem", 2)  # SVU-12, seed 001 lines 824-826
+    for key in info.documents:
+        sheet.para(f"– {information.DOCUMENTS[key]}")
     sheet.heading("Din fasta vårdkontakt", 2)
     if info.care_contact is not None:
         contact = info.care_contact

@@ -115,6 +115,14 @@ TEXTS: dict[str, tuple[Any, Any, Any]] = {
         _("Filled in within this time after the admission notice was sent."),
         HOURS,
     ),
+    "plan_holiday_discharges_before": (
+        _("Plan weekend and red-day discharges the working day before"),
+        _(
+            "A discharge expected on a weekend or red day is planned by every party on the "
+            "working day before; the stay page warns with that date."
+        ),
+        None,
+    ),
     "payment_cutoff": (
         _("Cut-off time for the payment liability"),
         _("A ready-for-discharge notice sent at or before this time counts as sent in time."),

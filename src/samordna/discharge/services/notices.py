@@ -18,12 +18,12 @@ from samordna.cases.models import Case, Delivery, Notice, Obligation, Participat
 from samordna.core import deadlines
 from samordna.core.paging import Window, segmented
 from samordna.deviations.models import Deviation
-from samordna.discharge import liability
+from samordna.discharge import checks, liability
 from samordna.discharge.models import (
     Stay,
     StayNotice,
 )
-from samordna.discharge.services.collaboration import Answers, _answer
+from samordna.discharge.services.collaboration import Answers, _answer, recipient_plans
 from samordna.discharge.services.stays import (
     _bump,
     _expected_date,
@@ -317,12 +317,15 @@ def send_discharge_notice(
     pk: int,
     version: int,
     discharged_at: dt.datetime | None,
-    self_discharge: bool,
+    self_discharge: bool | None,
     occurred_at: dt.datetime | None = None,
 ) -> Notice | None:
     """SVU-7: the patient has left the ward; the units that received the admission notice are
     told (seed 001 lines 902-928), with the flag when the patient left before the interventions
-    were in place (lines 912-916). The discharge process is then closed as discharged."""
+    were in place (lines 912-916). The discharge process is then closed as discharged.
+
+    SVU-11: ``self_discharge`` None takes the proposal: flagged when ``checks.before_discharge``
+    finds interventions not in place at the time the patient left."""
     case = get(actor, pk, cases.logged_as("stay.discharge_notice", occurred_at), lock=True)
     cases.require_active(case)
     require_ward(actor, case)
@@ -335,6 +338,9 @@ def send_discharge_notice(
             "discharged_at",
         )
     real = cases.real_time(occurred_at, left)
+    warned = [w.code for w in checks.before_discharge(stay, recipient_plans(case), left)]
+    if self_discharge is None:
+        self_discharge = bool(warned)
     _bump(stay, version, discharged_at=left, self_discharge=bool(self_discharge))
     units = recipients(case)
     notice = None
@@ -349,7 +355,11 @@ def send_discharge_notice(
             self_discharge=bool(self_discharge),
         )
     cases.record(
-        actor, case, "discharge_notice_sent", {"self_discharge": bool(self_discharge)}, real
+        actor,
+        case,
+        "discharge_notice_sent",
+        {"self_discharge": bool(self_discharge), "warnings": warned},
+        real,
     )
     case_acts.follow_discharge(case, left)
     cases.close(actor, case, Case.CloseReason.DISCHARGED)

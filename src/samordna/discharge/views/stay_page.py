@@ -15,7 +15,7 @@ from django.utils import timezone
 from samordna.accounts.actor import UnitRequest
 from samordna.cases.models import Case, Delivery, Notice
 from samordna.cases.views import run_act
-from samordna.discharge import planning
+from samordna.discharge import checks, planning
 from samordna.discharge.forms.collaboration import (
     CareContactForm,
     PlanningBasisForm,
@@ -71,7 +71,10 @@ def stay_context(request: UnitRequest, case: Case) -> dict[str, Any]:
         )
     full = stays_acts.sees_everything(actor, case)
     ward = stays_acts.is_ward(actor, case)
+    rules = case.owner_unit.principal.county.rule_set
     context: dict[str, Any] = {
+        # SVU-12: every party plans a weekend or red-day discharge (the date is CON-4's).
+        "holiday_warnings": checks.holiday_planning(stay, rules) if case.is_active else [],
         "case": case,
         "person": case.person,
         "full": full,
@@ -86,6 +89,9 @@ def stay_context(request: UnitRequest, case: Case) -> dict[str, Any]:
     basis = svu_collaboration_acts.planning_basis(case)
     deadlines = _deadlines(case, now)
     recipient = not ward and svu_collaboration_acts.is_recipient(actor, case)
+    replies = svu_collaboration_acts.recipient_plans(case)
+    # SVU-11: why the interventions may not be in place if the patient left now.
+    warnings = checks.before_discharge(stay, replies, now) if case.is_active else []
     context.update(
         {
             "stay": stay,
@@ -96,7 +102,8 @@ def stay_context(request: UnitRequest, case: Case) -> dict[str, Any]:
             "planning_history": stay.planning_answers.select_related(
                 "unit", "answered_by"
             ).order_by("-answered_at", "-pk"),
-            "recipient_plans": svu_collaboration_acts.recipient_plans(case),
+            "recipient_plans": replies,
+            "discharge_warnings": warnings,
             "deadlines": deadlines,
             "next_deadline": min(
                 (d for d in deadlines if d[2] in ("due", "overdue")),
@@ -139,7 +146,10 @@ def stay_context(request: UnitRequest, case: Case) -> dict[str, Any]:
                     },
                     physicians=physicians,
                 ),
-                "discharge_form": DischargeForm(initial={"version": stay.version}),
+                # SVU-11: the self-discharge flag is proposed when a warning stands.
+                "discharge_form": DischargeForm(
+                    initial={"version": stay.version, "self_discharge": bool(warnings)}
+                ),
                 "edit_form": EditForm.of(stay),
                 "unavailable_form": UnavailableForm(prefix="unavailable"),
             }
