@@ -265,6 +265,7 @@ WEB: dict[str, dict[str, Row | str]] = {
     "documents:letter": {GET: web(NOT_FOUND, coordinator=SEES, covered=DENIED), POST: SAME},
     "documents:meeting-calendar": {GET: SIP, POST: SAME},
     "documents:discharge-information": {GET: STAY, POST: SAME},
+    "documents:deviation": {GET: SIP, POST: SAME},  # as deviations:detail
     "documents:blank": {GET: public(OK), POST: SAME},  # the downtime forms, no login needed
     # The register extract (GDPR art. 15) is a unit administrator's, and no role here is one
     # (tests/extracts/test_register.py tries the unit administrators).
@@ -498,6 +499,7 @@ API: dict[str, Row] = {
     ),
     "GET /api/v1/documents/sip/{case_id}/meetings/{meeting_id}.ics": SIP_API,
     "GET /api/v1/documents/stays/{stay_id}/discharge-information.pdf": STAY_API,
+    "GET /api/v1/documents/deviations/{deviation_id}.pdf": SIP_API,  # as the deviation
     "GET /api/v1/documents/blank/{name}.pdf": api(OK),
     "GET /api/v1/extracts/persons/{person_id}/register-extract.json": api(DENIED),
     "GET /api/v1/extracts/persons/{person_id}/register-extract.pdf": api(DENIED),

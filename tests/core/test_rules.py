@@ -44,9 +44,15 @@ COUNTY_DIFFERENCES = [
     # (source, county, fields that differ from the default)
     (f"{NORRBOTTEN} (the defaults)", "norrbotten", {}),
     (
-        f"{VASTERBOTTEN}:144 (no clock times given), 110-112",
+        f"{VASTERBOTTEN}:144 (no clock times given), 110-112, 273-275",
         "vasterbotten",
-        {**WORKING_DAY_READINGS, "children_consent_stored": True},
+        {
+            **WORKING_DAY_READINGS,
+            "children_consent_stored": True,
+            # 000 lines 273-275: region-to-municipality deviations on paper, not to a MAS (DEV-2)
+            "deviations_to_mas": False,
+            "deviations_to_municipality_on_paper": True,
+        },
     ),
     (
         f"{GAVLEBORG}:116, 124-130",

@@ -85,6 +85,10 @@ def test_the_counts_equal_the_rows_shown_and_are_a_few_grouped_reads(world: Worl
             reporting_unit=units[serial % 3],
             # Now and then a unit's report about itself: seen once, though on both sides.
             concerned_unit=units[(serial // 3) % 3],
+            # DEV-2: now and then also sent to a unit as its municipality's MAS (set when sent).
+            mas_unit=units[(serial // 5) % 3]
+            if serial % 4 == 0 and statuses[serial % len(statuses)] in Deviation.SENT_STATUSES
+            else None,
             occurred_at=START + dt.timedelta(minutes=serial),
             event=f"event {serial}",
         )

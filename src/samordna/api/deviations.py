@@ -34,6 +34,14 @@ class DeviationOut(Schema):
     occurred_at: dt.datetime
     reporting_unit: str
     concerned_unit: str | None
+    mas_unit: str | None = Field(
+        None, description="DEV-2: the unit of the concerned municipality's MAS it was sent to"
+    )
+    paper_route: bool = Field(
+        False,
+        description="DEV-2: the county sends deviations from the region to a municipality on "
+        "paper; print /api/v1/documents/deviations/{id}.pdf",
+    )
     case_id: int | None = Field(None, description="Only to units taking part in the case")
     identity_number: str | None = Field(None, description="Only to units taking part in the case")
     event: str
@@ -97,6 +105,8 @@ def deviation_out(d: Deviation) -> dict[str, Any]:
         "occurred_at": d.occurred_at,
         "reporting_unit": d.reporting_unit.code,
         "concerned_unit": d.concerned_unit.code if d.concerned_unit else None,
+        "mas_unit": d.mas_unit.code if d.mas_unit else None,
+        "paper_route": services.paper_route(d),
         "case_id": d.case_id if shown else None,
         "identity_number": d.case.person.identity_number if shown and d.case else None,
         **{name: getattr(d, name) for name in (*services.TEXTS, "handled_comment", "version")},

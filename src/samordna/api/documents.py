@@ -65,6 +65,13 @@ def discharge_information(request: HttpRequest, stay_id: int) -> HttpResponse:
     return attachment(services.discharge_information(actor_of(request), stay_id))
 
 
+@router.get("/deviations/{deviation_id}.pdf", response=ERRORS, openapi_extra=PDF)
+def deviation(request: HttpRequest, deviation_id: int) -> HttpResponse:
+    """A deviation the unit sees, printed: for the paper route from the region to a
+    municipality (DEV-2) and the organisation's own deviation system."""
+    return attachment(services.deviation_report(actor_of(request), deviation_id))
+
+
 @router.get("/blank/{name}.pdf", response=ERRORS, openapi_extra=PDF)
 def blank_form(request: HttpRequest, name: str) -> HttpResponse:
     """A blank paper form for downtime: meeting-record, consent-adult, consent-child,

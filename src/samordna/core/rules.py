@@ -186,6 +186,24 @@ class RuleSet:
             "meddelandet skickats efter klockan 12.00."
         ),
     )
+    # DEV-2: a deviation concerning a municipality goes to its medically responsible nurse.
+    deviations_to_mas: bool = field(
+        default=True,
+        metadata=_source(
+            f"Norrbotten {NORRBOTTEN} rad 134-136: 'Avvikelserapport som gäller kommunen "
+            "skickas till medicinskt ansvarig sjuksköterska (MAS) i kommunen.' Västerbotten "
+            f"{VASTERBOTTEN} rad 273-275: till 'berörd chef eller \"Socialkontoret\"'."
+        ),
+    )
+    # DEV-2: deviations from the region to a municipality are sent on paper.
+    deviations_to_municipality_on_paper: bool = field(
+        default=False,
+        metadata=_source(
+            f"Västerbotten {VASTERBOTTEN} rad 273-275: från slutenvård/regionfinansierad "
+            "öppenvård till kommunen 'skickas i pappersform ... ifall inte berörd kommun "
+            "meddelat annat'."
+        ),
+    )
     # CON-3: whether consent given for a child (by the guardians) is stored in Samordna.
     children_consent_stored: bool = field(
         default=False,
@@ -300,6 +318,10 @@ DEFAULT_RULE_SETS: dict[str, RuleSet] = {
         reading_days="working",
         # 000 lines 110-112: consent "ska dokumenteras", for children given by the guardians.
         children_consent_stored=True,
+        # 000 lines 271-275: region-to-municipality deviations on paper, to the concerned
+        # manager or the social office, not to a MAS.
+        deviations_to_mas=False,
+        deviations_to_municipality_on_paper=True,
     ),
     "gavleborg": RuleSet(
         # 002 line 116: "kl. 09.00 och kl. 13.00 alla vardagar samt dag 3 vid länge

@@ -33,6 +33,7 @@ class DeviationQuerySet(models.QuerySet["Deviation"]):
         return self.filter(
             Q(reporting_unit=actor.unit)
             | Q(concerned_unit=actor.unit, status__in=Deviation.SENT_STATUSES)
+            | Q(mas_unit=actor.unit, status__in=Deviation.SENT_STATUSES)
         )
 
 
@@ -65,6 +66,16 @@ class Deviation(models.Model):
         blank=True,
         related_name="concerning_deviations",
         verbose_name=_("concerned unit"),
+    )
+    # DEV-2: a sent deviation concerning a municipality's unit also reaches the unit of the
+    # municipality's medically responsible nurse (MAS), where the county's rules say so.
+    mas_unit = models.ForeignKey(
+        Unit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent to the medically responsible nurse at"),
     )
     case = models.ForeignKey(Case, models.CASCADE, null=True, blank=True, related_name="deviations")
     # The missed acknowledgement a suggestion is about; unique, so two workers never suggest twice.
@@ -102,6 +113,11 @@ class Deviation(models.Model):
             ),
             models.Index(
                 fields=["concerned_unit", "status", "-occurred_at"], name="deviation_concerned_idx"
+            ),
+            models.Index(
+                fields=["mas_unit", "status", "-occurred_at"],
+                condition=Q(mas_unit__isnull=False),
+                name="deviation_mas_idx",
             ),
             # What a unit reported about itself: seen once though on both sides (the counts).
             models.Index(

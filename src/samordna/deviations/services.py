@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.db.models import Count, Exists, Field, OuterRef, QuerySet
+from django.db.models import Count, Exists, Field, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,7 +35,7 @@ from samordna.core.identity import IdentityNumberError, parse_identity_number
 from samordna.core.paging import Window, offset, page_number
 from samordna.deviations.models import Deviation
 from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
-from samordna.organisations.models import Unit
+from samordna.organisations.models import Membership, Principal, Unit
 
 Status = Deviation.Status
 PER_PAGE = 50
@@ -85,8 +85,9 @@ def _shown(actor: Actor) -> QuerySet[Deviation]:
     return (
         Deviation.objects.visible_to(actor)
         .select_related(
-            "reporting_unit",
-            "concerned_unit",
+            "reporting_unit__principal__county",
+            "concerned_unit__principal",
+            "mas_unit",
             "case__person",
             "created_by",
             "confirmed_by",
@@ -110,7 +111,7 @@ def _filtered(
     if filters.side == "reported":
         found = found.filter(reporting_unit=actor.unit)
     elif filters.side == "concerning":
-        found = found.filter(concerned_unit=actor.unit)
+        found = found.filter(Q(concerned_unit=actor.unit) | Q(mas_unit=actor.unit))
     if filters.status:
         found = found.filter(status=filters.status)
     return found
@@ -157,7 +158,11 @@ def counts(actor: Actor, filters: Filters) -> dict[str, int]:
     if filters.side != "reported":
         itself = by_status(Deviation.objects.filter(reporting_unit=unit, concerned_unit=unit))
         sent = Deviation.SENT_STATUSES
-        totals += by_status(Deviation.objects.filter(concerned_unit=unit, status__in=sent))
+        # DEV-2: and what reached the unit as the municipality's MAS (``deviation_mas_idx``);
+        # in "all", what the unit also reported is counted there already.
+        mas = Q(mas_unit=unit) if filters.side else Q(mas_unit=unit) & ~Q(reporting_unit=unit)
+        to_unit = Deviation.objects.filter(Q(concerned_unit=unit) | mas, status__in=sent)
+        totals += by_status(to_unit)
         totals += Counter({k: n for k, n in itself.items() if k not in sent})
         if not filters.side:
             totals -= itself
@@ -254,7 +259,7 @@ def _locked(actor: Actor, pk: int, version: int, what: str) -> Deviation:
     deviation = (
         Deviation.objects.visible_to(actor)
         .select_for_update(of=("self",))
-        .select_related("case__person", "concerned_unit")
+        .select_related("case__person", "concerned_unit__principal__county")
         .filter(pk=pk)
         .first()
     )
@@ -369,7 +374,43 @@ def _send(actor: Actor, deviation: Deviation, *changed: str) -> Deviation:
     deviation.status = Status.SENT
     deviation.sent_at = timezone.now()
     deviation.sent_by = actor.user
-    return _save(deviation, *changed, "status", "sent_at", "sent_by")
+    deviation.mas_unit = mas_unit_for(deviation.concerned_unit)
+    return _save(deviation, *changed, "status", "sent_at", "sent_by", "mas_unit")
+
+
+def mas_unit_for(concerned: Unit | None) -> Unit | None:
+    """DEV-2, seed 001_118551e475ece215.txt lines 134-136: "Avvikelserapport som gäller kommunen
+    skickas till medicinskt ansvarig sjuksköterska (MAS) i kommunen." The unit of the concerned
+    municipality where a staff member has the MAS role (the first by name, if several), when
+    the county's rules say so; None when no MAS is registered there."""
+    if concerned is None or concerned.principal.kind != Principal.Kind.MUNICIPALITY:
+        return None
+    if not concerned.principal.county.rule_set.deviations_to_mas:
+        return None
+    return (
+        Unit.objects.filter(
+            principal=concerned.principal,
+            active=True,
+            memberships__role=Membership.Role.MAS,
+            memberships__user__is_active=True,
+        )
+        .order_by("name")
+        .first()
+    )
+
+
+def paper_route(deviation: Deviation) -> bool:
+    """DEV-2, seed 000_106b8acbeb42519c.txt lines 273-275: from the region to a municipality
+    "skickas i pappersform till berörd chef eller \"Socialkontoret\"", where the county's rules
+    say so: the reporting unit prints the deviation and posts it."""
+    concerned = deviation.concerned_unit
+    reporter = deviation.reporting_unit
+    return (
+        concerned is not None
+        and reporter.principal.kind == Principal.Kind.REGION
+        and concerned.principal.kind == Principal.Kind.MUNICIPALITY
+        and reporter.principal.county.rule_set.deviations_to_municipality_on_paper
+    )
 
 
 @act

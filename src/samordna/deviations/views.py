@@ -105,6 +105,8 @@ def _context(request: UnitRequest, deviation: Deviation) -> dict[str, Any]:
         if reporter and status == Status.DRAFT
         else None,
         "handle_form": HandleForm(initial=version) if handler and status == Status.SENT else None,
+        # DEV-2: the reporting unit posts a region-to-municipality deviation (seed 000 273-275).
+        "paper_route": reporter and services.paper_route(deviation),
     }
 
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from django.utils import translation
 
 from samordna.cases.models import Case
+from samordna.deviations.models import Deviation
 from samordna.discharge import information
 from samordna.discharge.information import DischargeInformation
 from samordna.documents.pdf import Sheet, clock, day, weekday_and_day
@@ -370,4 +371,45 @@ def discharge(info: DischargeInformation) -> bytes:
             f"Ansvarig läkare: {info.stay.ready_physician}. "
             f"Ansvarig sjuksköterska: {info.stay.ready_nurse}."
         )
+    return sheet.render()
+
+
+# A deviation report (DEV-1, DEV-2) ---------------------------------------------------------------
+
+
+def deviation(found: Deviation, show_case: bool) -> bytes:
+    """The deviation as the seed describes it (seed 000_106b8acbeb42519c.txt lines 258-267:
+    from which unit, date and time, event, consequence, risk, action, improvement proposal,
+    the concerned unit), for the paper route to a municipality (lines 273-275) addressed to
+    the concerned unit. The individual is named only where the unit may see the case."""
+    reporter = found.reporting_unit
+    sheet = Sheet(reporter.principal.county.name, "Avvikelserapport", sender=sender(reporter))
+    concerned = found.concerned_unit
+    if concerned is not None:
+        address(sheet, [concerned.name, concerned.street, concerned.city])
+    sheet.heading(f"Avvikelserapport nr {found.pk}")
+    rows = [
+        ("Händelsen inträffade", f"{day(found.occurred_at)} {clock(found.occurred_at)}"),
+        ("Rapporterande enhet", reporter.name),
+        ("Berörd enhet", concerned.name if concerned else "–"),
+    ]
+    if found.mas_unit is not None:
+        rows.append(("Även till MAS vid", found.mas_unit.name))
+    if found.case is not None and show_case:
+        person = found.case.person
+        rows.append(("Gäller", f"{person.full_name}, {person.identity.formatted}"))
+    sheet.facts(rows)
+    for label, text in [
+        ("Händelse", found.event),
+        ("Konsekvens", found.consequence),
+        ("Risk", found.risk),
+        ("Åtgärd", found.action),
+        ("Förbättringsförslag", found.improvement),
+    ]:
+        sheet.heading(label, 2)
+        sheet.para(text or "–")
+    if found.sent_at is not None and found.sent_by is not None:
+        sheet.gap()
+        who = found.sent_by.get_full_name() or found.sent_by.username
+        sheet.para(f"Skickad {day(found.sent_at)} av {who}, {reporter.name}.", size=9)
     return sheet.render()

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from samordna.accounts.actor import Actor
 from samordna.cases.acts import act
 from samordna.cases.models import Case
+from samordna.deviations import services as deviation_services
+from samordna.deviations.services import shows_case
 from samordna.discharge import information
 from samordna.documents import ics, papers
 from samordna.documents.pdf import Sheet
@@ -129,3 +131,12 @@ def discharge_information(actor: Actor, case_pk: int) -> Download:
     allows: by the ward, and by recipients the patient consented to share with."""
     info = information.discharge_information(actor, case_pk)
     return Download(f"vardtillfalle-{case_pk}-information.pdf", PDF, papers.discharge(info))
+
+
+@act
+def deviation_report(actor: Actor, pk: int) -> Download:
+    """A deviation the unit sees, printed (DEV-2): for the paper route from the region to a
+    municipality (seed 000_106b8acbeb42519c.txt lines 273-275) and for the organisation's own
+    deviation system."""
+    found = deviation_services.get(actor, pk)
+    return Download(f"avvikelse-{pk}.pdf", PDF, papers.deviation(found, shows_case(found)))

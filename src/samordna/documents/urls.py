@@ -21,5 +21,6 @@ urlpatterns = [
         views.discharge_information,
         name="discharge-information",
     ),
+    path("deviations/<int:pk>.pdf", views.deviation, name="deviation"),
     path("blank/<slug:slug>.pdf", views.blank_form, name="blank"),
 ]

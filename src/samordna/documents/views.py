@@ -56,6 +56,11 @@ def discharge_information(request: UnitRequest, pk: int) -> HttpResponse:
     return serve(lambda: services.discharge_information(request.actor, pk))
 
 
+@unit_required()
+def deviation(request: UnitRequest, pk: int) -> HttpResponse:
+    return serve(lambda: services.deviation_report(request.actor, pk))
+
+
 def county_for(request: HttpRequest) -> str:
     """The county a blank form is printed for: the user's, or the installation's only one;
     none when the database does not answer (the form is needed most then)."""

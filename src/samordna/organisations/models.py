@@ -176,6 +176,9 @@ class Membership(models.Model):
         CARE_ADMINISTRATOR = "care_administrator", _("Care administrator")
         PHYSICIAN = "physician", _("Physician")
         NURSE = "nurse", _("Nurse")
+        # DEV-2, seed 001_118551e475ece215.txt lines 134-136: deviations concerning the
+        # municipality are sent to its medically responsible nurse.
+        MAS = "mas", _("Medically responsible nurse (MAS)")
         THERAPIST = "therapist", _("Therapist")
         CASE_OFFICER = "case_officer", _("Case officer")
         OTHER_PROFESSIONAL = "other_professional", _("Other professional")

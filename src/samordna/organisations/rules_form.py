@@ -138,6 +138,19 @@ TEXTS: dict[str, tuple[Any, Any, Any]] = {
         _("The payment liability starts this many days after a notice sent after the cut-off."),
         DAYS,
     ),
+    "deviations_to_mas": (
+        _("Deviations concerning a municipality to its MAS"),
+        _(
+            "A sent deviation concerning a municipality's unit also reaches the unit of the "
+            "municipality's medically responsible nurse (a staff member with the MAS role)."
+        ),
+        None,
+    ),
+    "deviations_to_municipality_on_paper": (
+        _("Deviations from the region to a municipality on paper"),
+        _("The deviation page tells the region's units to print such deviations and post them."),
+        None,
+    ),
     "children_consent_stored": (
         _("Children's consent stored in Samordna"),
         _("Whether the guardians' consent for a child is recorded here (else in each record)."),
