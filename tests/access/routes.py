@@ -77,6 +77,7 @@ WEB_PARAMETERS = {
     ("fhir/r4/EpisodeOfCare", "pk"): "stay",
     ("fhir/r4/Patient", "pk"): "person",
     ("fhir/r4/Organization", "pk"): "unit",
+    ("documents/deviations", "pk"): "deviation",
 }
 API_PARAMETERS = {
     ("", "person_id"): "person",
