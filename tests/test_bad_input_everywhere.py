@@ -71,6 +71,17 @@ ACTS_WITHOUT_INPUT = {
 }
 
 
+# A readiness probe answers 503 by design while the installation is not ready (here: no worker
+# has been seen), with its checks as JSON: the probe's answer, not a server error.
+READINESS = "/health/ready"
+
+
+def server_error(response: Any) -> bool:
+    if response.status_code == 503 and response.request["PATH_INFO"] == READINESS:
+        return response.json().get("status") != "unavailable"
+    return response.status_code >= 500
+
+
 class Watch:
     """Takes a snapshot after each request and compares it with the one before."""
 
@@ -80,7 +91,7 @@ class Watch:
         self.changed: list[str] = []
 
     def check(self, response: Any, what: str, may_act: bool = False) -> None:
-        if response.status_code >= 500:
+        if server_error(response):
             self.server_errors.append(what)
         after = snapshot()
         differs = changed(self.before, after)

@@ -101,7 +101,7 @@ def test_the_individual_leads_to_the_case_the_item_belongs_to(
     assert items[DISCHARGE].case_page == reverse("discharge:stay", args=[day.stay_case.pk])
     html = login(world.alice).get(reverse("overview:overview")).content.decode()
     for item in items.values():
-        assert f'<td><a href="{item.case_page}">{item.case.person.full_name}</a>' in html
+        assert f'"><a href="{item.case_page}">{item.case.person.full_name}</a>' in html
 
 
 def test_a_message_links_to_its_page_once_messaging_has_one(world: World, day: Day) -> None:

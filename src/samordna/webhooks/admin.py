@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from samordna.validation import ModelForm
 from samordna.webhooks.models import Attempt, EventType, OutboxDelivery, Subscription
 
 
-class SubscriptionForm(forms.ModelForm[Subscription]):
+class SubscriptionForm(ModelForm[Subscription]):
     url = forms.URLField(
         label=_("URL"),
         max_length=500,
