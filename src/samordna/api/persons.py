@@ -69,8 +69,9 @@ class PersonDetailOut(PersonOut):
         return list(obj.representatives.all())
 
 
-class PersonIn(Schema):
-    identity_number: Annotated[str, Limit(20)] = Field(..., examples=["19121212-1212"])
+class PersonDetailsIn(Schema):
+    """The individual's details as registered and as corrected (all but the identity number)."""
+
     first_name: Annotated[str, Limit(100, min_length=1)] = Field(...)
     last_name: Annotated[str, Limit(100, min_length=1)] = Field(...)
     street: Text = ""
@@ -84,21 +85,14 @@ class PersonIn(Schema):
     preferred_plan_format: PlanFormat = PlanFormat.PAPER
 
 
-class PersonUpdateIn(Schema):
+class PersonIn(PersonDetailsIn):
+    identity_number: Annotated[str, Limit(20)] = Field(..., examples=["19121212-1212"])
+
+
+class PersonUpdateIn(PersonDetailsIn):
     """The details staff may correct (not the identity number); ``version`` is the one read."""
 
     version: int = Field(..., ge=1, le=2**31)
-    first_name: Annotated[str, Limit(100, min_length=1)] = Field(...)
-    last_name: Annotated[str, Limit(100, min_length=1)] = Field(...)
-    street: Text = ""
-    postal_code: PostalCode = ""
-    city: Annotated[str, Limit(100)] = ""
-    municipality: Code = Field(..., description="Code of the municipality of residence")
-    listed_primary_care: Code | None = Field(
-        None, description="Code of the listed primary care centre"
-    )
-    phone: Phone = ""
-    preferred_plan_format: PlanFormat = PlanFormat.PAPER
 
 
 class RelativeIn(Schema):

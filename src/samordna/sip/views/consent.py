@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -19,18 +21,25 @@ from samordna.sip.views.case_page import act
 from samordna.sip.views.meetings_section import county_units
 
 
+def _consent_act(
+    request: UnitRequest, pk: int, form_class: Any, run: Any, done: str, form_name: str
+) -> HttpResponse:
+    """Record or amend: the same form fields, checked by the act, the page again on refusal."""
+    case_ = case_acts.get(request.actor, pk)
+    form = form_class(
+        request.POST, county_units=county_units(request.actor), child=case_.person.is_child()
+    )
+    return act(request, pk, form, lambda f: run(request.actor, pk, f.cleaned_data), done, form_name)
+
+
 @unit_required()
 @require_POST
 def consent(request: UnitRequest, pk: int) -> HttpResponse:
-    case_ = case_acts.get(request.actor, pk)
-    form = ConsentForm(
-        request.POST, county_units=county_units(request.actor), child=case_.person.is_child()
-    )
-    return act(
+    return _consent_act(
         request,
         pk,
-        form,
-        lambda f: consent_acts.record_consent(request.actor, pk, f.cleaned_data),
+        ConsentForm,
+        consent_acts.record_consent,
         _("The consent decision is recorded."),
         "consent_form",
     )
@@ -39,15 +48,11 @@ def consent(request: UnitRequest, pk: int) -> HttpResponse:
 @unit_required()
 @require_POST
 def amend_consent(request: UnitRequest, pk: int) -> HttpResponse:
-    case_ = case_acts.get(request.actor, pk)
-    form = AmendConsentForm(
-        request.POST, county_units=county_units(request.actor), child=case_.person.is_child()
-    )
-    return act(
+    return _consent_act(
         request,
         pk,
-        form,
-        lambda f: consent_acts.amend_consent(request.actor, pk, f.cleaned_data),
+        AmendConsentForm,
+        consent_acts.amend_consent,
         _("The consent is amended; the earlier version is kept."),
         "amend_consent_form",
     )
