@@ -152,6 +152,7 @@ WEB: dict[str, dict[str, Row | str]] = {
         GET: web(NOT_ALLOWED),
         POST: web(NOT_FOUND, coordinator=DONE, covered=DONE, ward=DONE),
     },
+    "sip:cases": {GET: OWN_LIST, POST: SAME},  # SIP-19: the unit's active SIPs by phase
     "sip:open": {GET: web(REDIRECT), POST: web(REDIRECT)},  # from the person's page only
     "sip:case": {GET: SIP, POST: SAME},
     "sip:consent": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
@@ -373,6 +374,7 @@ API: dict[str, Row] = {
         NOT_FOUND, coordinator=INVALID, covered=DENIED
     ),  # not held yet
     "GET /api/v1/sip/invitations": api(OK, covered=SEES),
+    "GET /api/v1/sip": api(OK, coordinator=SEES, covered=SEES),
     "POST /api/v1/sip/invitations/{delivery_id}/ack": api(
         NOT_FOUND, coordinator=DENIED, covered=ACCEPTED
     ),

@@ -46,6 +46,8 @@ def draft_body(version: int, **changes: object) -> dict[str, object]:
     return {
         "version": version,
         "main_goal": "Att kunna bo kvar hemma.",
+        "needs": "Hjälp på morgonen.",
+        "own_resources": "Klarar medicinen själv.",
         "initiated_by": "Sture själv",
         "follow_up_on": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
         "follow_up_caller": "Karin Holm",
@@ -114,14 +116,14 @@ def test_write_document_comment_and_evaluate(client: Client, world: World, sip: 
     evaluation = {
         "main": {"rating": "met", "comment": "Bor kvar"},
         "goals": [{"goal": goal, "rating": "partly"}],
+        "actions": [{"action": a["id"], "rating": "met"} for a in body["actions"]],
         "with_individual": True,
     }
     evaluated = send(client, "post", f"{base}/1/evaluation", evaluation, alice)
     assert evaluated.status_code == 200, evaluated.content
-    assert {(e["goal"], e["rating"]) for e in evaluated.json()["evaluations"]} == {
-        (None, "met"),
-        (goal, "partly"),
-    }
+    assert {
+        (e["goal"], e["rating"]) for e in evaluated.json()["evaluations"] if not e["action"]
+    } == {(None, "met"), (goal, "partly")}
     versions = client.get(base, **alice)
     assert [v["number"] for v in versions.json()] == [1]
 

@@ -165,6 +165,8 @@ def test_sip_lifecycle(page: Page, world: World) -> None:
         submit(page, "/plans/new/")
         page.goto(f"/sip/{case.pk}/plans/1/edit/")
         page.locator("#id_main_goal").fill("Att kunna bo kvar hemma.")
+        page.locator("#id_needs").fill("Hjälp med trappor och dusch.")  # SIP-22, seed 001 l. 524
+        page.locator("#id_own_resources").fill("Klarar sin medicinering själv.")
         page.locator("#id_initiated_by").fill("Hertsöns hälsocentral")
         page.locator("#id_goals-0-text").fill("Klara trapporna själv")
         page.locator("#id_actions-0-text").fill("Biståndsbedömning av hemtjänst")
@@ -201,7 +203,8 @@ def test_sip_lifecycle(page: Page, world: World) -> None:
         evaluation.locator("input[name=with_individual]").check()
         evaluation.locator("button[type=submit]").last.click()
         page.wait_for_load_state()
-        assert case.plans.get(number=1).evaluations.count() == 2
+        # The main goal, the sub-goal and the action (SIP-22, seed 000 line 235).
+        assert case.plans.get(number=1).evaluations.count() == 3
         check(page, "sip-06-evaluated")
 
         # 9. The individual's view (PAT-1).

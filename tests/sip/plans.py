@@ -22,6 +22,8 @@ def draft(world: World, **changes: Any) -> plan_acts.Draft:
     takes his insulin himself (self-care), a relative shops, Pensionsmyndigheten decides."""
     values: dict[str, Any] = {
         "main_goal": "Att kunna bo kvar hemma och gå till affären själv.",
+        "needs": "Behöver hjälp med dusch och påklädning på morgonen.",
+        "own_resources": "Klarar sin medicinering själv; dottern Anna bor nära.",
         "initiated_by": "Sture själv, via distriktssköterskan",
         "if_worse": "Ring hälsocentralen; efter 17 ring 1177.",
         "time_plan": "Hemtjänst från december, uppföljning i februari.",

@@ -573,6 +573,8 @@ def test_the_coordinator_rates_every_goal_with_the_individual(
         plan_follow_up_acts.evaluate(
             world.actor(world.bob), sip.pk, 1, plan_follow_up_acts.Rating(main), ratings, True
         )
+    # Seed 000 line 235: the actions are evaluated too (SIP-22, tests/sip/test_needs_and_...).
+    actions = {a.pk: plan_follow_up_acts.Rating("met") for a in contents(sip, 1).actions.all()}
     plan_follow_up_acts.evaluate(
         world.actor(world.alice),
         sip.pk,
@@ -580,8 +582,11 @@ def test_the_coordinator_rates_every_goal_with_the_individual(
         plan_follow_up_acts.Rating(main, "Bor kvar"),
         ratings,
         True,
+        actions,
     )
-    stored = {e.goal_id: (e.rating, e.comment) for e in Evaluation.objects.all()}
+    stored = {
+        e.goal_id: (e.rating, e.comment) for e in Evaluation.objects.filter(action__isnull=True)
+    }
     assert stored == {
         None: (main, "Bor kvar"),
         goals[0].pk: (first, "Klarar duschen"),
@@ -591,7 +596,13 @@ def test_the_coordinator_rates_every_goal_with_the_individual(
     assert sip.events.get(kind="plan_evaluated").data["with_individual"] is True
     with pytest.raises(Conflict):
         plan_follow_up_acts.evaluate(
-            world.actor(world.alice), sip.pk, 1, plan_follow_up_acts.Rating(main), ratings, True
+            world.actor(world.alice),
+            sip.pk,
+            1,
+            plan_follow_up_acts.Rating(main),
+            ratings,
+            True,
+            actions,
         )
 
 

@@ -410,13 +410,14 @@ def test_evaluation_from_the_page_then_a_new_version(login: Any, world: World, s
     url = reverse("sip:evaluate", args=[sip.pk, 1])
     data = {"main_rating": "partly", "main_comment": "Bor kvar, handlar inte än"}
     data |= {f"goal_{g.pk}_rating": "met" for g in goals}
+    data |= {f"action_{a.pk}_rating": "met" for a in contents(sip, 1).actions.all()}
     assert login(world.bob).post(url, data | {"with_individual": "on"}).status_code == 403
     alice = login(world.alice)
     without = alice.post(url, data)
     assert without.status_code == 400 and not Evaluation.objects.exists()
     done = alice.post(url, data | {"with_individual": "on"})
     assert done.status_code == 302
-    assert Evaluation.objects.get(goal=None).rating == "partly"
+    assert Evaluation.objects.get(goal=None, action=None).rating == "partly"
     page = alice.get(url).content.decode()
     assert reverse("sip:plan-new", args=[sip.pk]) in page
     assert "Bor kvar, handlar inte än" in page

@@ -19,6 +19,7 @@ from samordna.cases.models import Case
 from samordna.errors import NotFound, ServiceError
 from samordna.organisations.models import Unit, User
 from samordna.people.services import lookup
+from samordna.sip import listing
 from samordna.sip.models import Consent, ConsentForm, SipCase
 from samordna.sip.services import case as case_acts
 from samordna.sip.services import consent as consent_acts
@@ -79,6 +80,7 @@ class SipOut(Schema):
     identity_number: str = Field(..., alias="person.identity_number")
     type: str = Field(..., alias="sip.type")
     need_known_at: dt.datetime = Field(..., alias="sip.need_known_at")
+    phase: SipCase.Phase = Field(..., alias="sip.phase", description="SIP-4, SIP-19 (seed 004).")
     follows_stay: int | None = Field(
         ..., alias="sip.origin_id", description="The stay this SIP follows (SIP-17)."
     )
@@ -159,6 +161,46 @@ def _reread_or_gone(actor: Actor, pk: int) -> Any:
     if not Case.objects.visible_to(actor).filter(pk=pk).exists():
         return Status(204, None)
     return _reread(actor, pk)
+
+
+class SipListItem(Schema):
+    id: int = Field(..., alias="case.pk")
+    identity_number: str = Field(..., alias="case.person.identity_number")
+    name: str = Field(..., alias="case.person.full_name")
+    type: str = Field(..., alias="case.sip.type")
+    phase: SipCase.Phase = Field(..., alias="case.sip.phase")
+    opened_at: dt.datetime = Field(..., alias="case.opened_at")
+    coordinator_unit: str | None
+
+    @staticmethod
+    def resolve_coordinator_unit(obj: listing.Row) -> str | None:
+        return obj.coordinator.unit.code if obj.coordinator else None
+
+
+class SipListOut(Schema):
+    page: int
+    has_next: bool
+    total: int
+    counts: dict[str, int] = Field(..., description='Active SIPs per phase; "" is all.')
+    items: list[SipListItem]
+
+
+@router.get("", response={200: SipListOut, **ERRORS})
+def list_sips(
+    request: HttpRequest,
+    phase: SipCase.Phase | None = None,
+    page: Annotated[int, Field(ge=1, le=1000)] = 1,
+) -> Any:
+    """The active SIPs the token's unit takes part in, newest first, 50 a page, optionally in
+    one phase (SIP-19)."""
+    found = listing.sip_list(actor_of(request), phase, page)
+    return {
+        "page": found.page.number,
+        "has_next": found.page.has_next,
+        "total": found.total,
+        "counts": found.counts,
+        "items": found.rows,
+    }
 
 
 @router.post("", response={201: SipOut, **ERRORS})

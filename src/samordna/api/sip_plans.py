@@ -77,7 +77,10 @@ class CommentOut(Schema):
 
 
 class EvaluationOut(Schema):
-    goal: int | None = Field(None, alias="goal_id", description="Empty for the main goal")
+    goal: int | None = Field(
+        None, alias="goal_id", description="Empty for the main goal and for an action"
+    )
+    action: int | None = Field(None, alias="action_id", description="The action rated (SIP-22)")
     rating: str
     comment: str
     author: str = Field(..., alias="author.username")
@@ -95,6 +98,8 @@ class VersionOut(Schema):
 
 class PlanOut(VersionOut):
     main_goal: str
+    needs: str = Field(..., description="Described needs (SIP-22)")
+    own_resources: str = Field(..., description="The individual's own resources (SIP-22)")
     initiated_by: str
     child_perspective: str
     if_worse: str
@@ -159,6 +164,8 @@ class DraftIn(Schema):
 
     version: int
     main_goal: LongText = ""
+    needs: LongText = ""
+    own_resources: LongText = ""
     initiated_by: Text = ""
     child_perspective: LongText = ""
     if_worse: LongText = ""
@@ -196,9 +203,16 @@ class GoalRatingIn(RatingIn):
     goal: int
 
 
+class ActionRatingIn(RatingIn):
+    action: int
+
+
 class EvaluationIn(Schema):
     main: RatingIn
     goals: list[GoalRatingIn] = Field(default_factory=list)
+    actions: list[ActionRatingIn] = Field(
+        default_factory=list, description="Every action of the plan (SIP-22)"
+    )
     with_individual: bool = Field(..., description="Evaluated together with the individual")
 
 
@@ -290,7 +304,8 @@ def comment(request: HttpRequest, case_id: int, number: int, payload: CommentIn)
 
 @router.post("/{case_id}/plans/{number}/evaluation", response={200: PlanOut, **ERRORS})
 def evaluate(request: HttpRequest, case_id: int, number: int, payload: EvaluationIn) -> Any:
-    """The coordinator's unit rates the main goal and every sub-goal with the individual."""
+    """The coordinator's unit rates the main goal, every sub-goal and every action with the
+    individual."""
     plan_follow_up_acts.evaluate(
         actor_of(request),
         case_id,
@@ -298,5 +313,6 @@ def evaluate(request: HttpRequest, case_id: int, number: int, payload: Evaluatio
         plan_follow_up_acts.Rating(payload.main.rating, payload.main.comment),
         {g.goal: plan_follow_up_acts.Rating(g.rating, g.comment) for g in payload.goals},
         payload.with_individual,
+        {a.action: plan_follow_up_acts.Rating(a.rating, a.comment) for a in payload.actions},
     )
     return _read(request, case_id, number)

@@ -213,6 +213,17 @@ class RuleSet:
             f"Västerbotten {VASTERBOTTEN} rad 110-112: samtycket registreras/dokumenteras."
         ),
     )
+    # SIP-22: the plan describes the needs and the individual's own resources before it is
+    # documented (a draft may leave them out).
+    plan_needs_required: bool = field(
+        default=True,
+        metadata=_source(
+            f"Norrbotten {NORRBOTTEN} rad 524-526 och 1140-1142: planen 'ska innehålla "
+            "uppgifter om den enskildes egna mål, beskrivna behov och egna resurser'. "
+            f"Gävleborgs planinnehåll ({GAVLEBORG} rad 228-243) och de övriga rutinerna "
+            "nämner dem inte."
+        ),
+    )
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -322,6 +333,7 @@ DEFAULT_RULE_SETS: dict[str, RuleSet] = {
         # manager or the social office, not to a MAS.
         deviations_to_mas=False,
         deviations_to_municipality_on_paper=True,
+        plan_needs_required=False,
     ),
     "gavleborg": RuleSet(
         # 002 line 116: "kl. 09.00 och kl. 13.00 alla vardagar samt dag 3 vid länge
@@ -333,11 +345,12 @@ DEFAULT_RULE_SETS: dict[str, RuleSet] = {
         plan_holiday_discharges_before=True,
         # 002 lines 124-130: guardians consent for a child; consent is registered in the system.
         children_consent_stored=True,
+        plan_needs_required=False,
     ),
     # 003 says nothing about deadlines, reading times or children's consent: Norrbotten's rules,
     # except that consent is stored, as everywhere but in Norrbotten (CON-3).
-    "halland": RuleSet(children_consent_stored=True),
+    "halland": RuleSet(children_consent_stored=True, plan_needs_required=False),
     # 004 lines 19-21: invitation "senast tre dagar efter" ready for discharge, as the default;
     # nothing on children's consent, so as Halland.
-    "vasternorrland": RuleSet(children_consent_stored=True),
+    "vasternorrland": RuleSet(children_consent_stored=True, plan_needs_required=False),
 }

@@ -103,6 +103,13 @@ def plan(
         sheet.para(f"Planen skrevs ned {day(plan.documented_at)}.")
     sheet.heading("Det här är viktigt för dig", 2)
     sheet.para(f"”{plan.main_goal.strip()}”", bold=True)
+    # SIP-22, seed 001 lines 524-526: the described needs and the individual's own resources.
+    if plan.needs.strip():
+        sheet.heading("Det du behöver hjälp med", 2)
+        sheet.para(plan.needs.strip())
+    if plan.own_resources.strip():
+        sheet.heading("Det du själv kan och har", 2)
+        sheet.para(plan.own_resources.strip())
     goals = [g.text for g in plan.goals.all()]
     if goals:
         sheet.heading("Dina mål", 2)

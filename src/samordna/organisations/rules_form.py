@@ -156,6 +156,11 @@ TEXTS: dict[str, tuple[Any, Any, Any]] = {
         _("Whether the guardians' consent for a child is recorded here (else in each record)."),
         None,
     ),
+    "plan_needs_required": (
+        _("The plan describes needs and own resources"),
+        _("Whether a plan is documented only once it describes the needs and own resources."),
+        None,
+    ),
 }
 
 _FILE = re.compile(r"\b(\d{3}_[0-9a-f]{16}\.txt)\b")

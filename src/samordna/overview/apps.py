@@ -13,7 +13,15 @@ def fill_read_model(sender: AppConfig, using: str = "default", **kwargs: Any) ->
     from samordna.overview import readmodel
     from samordna.overview.models import WorkItem
 
-    if Case.objects.using(using).exists() and not WorkItem.objects.using(using).exists():
+    if not Case.objects.using(using).exists():
+        return
+    if not WorkItem.objects.using(using).exists():
+        readmodel.rebuild()
+        return
+    # An installation upgraded from before the SIP phase rows (SIP-19): once.
+    active_sip = Case.objects.using(using).filter(kind=Case.Kind.SIP, closed_at__isnull=True)
+    phase_rows = WorkItem.objects.using(using).filter(kind__in=list(readmodel.PHASE_KINDS.values()))
+    if active_sip.exists() and not phase_rows.exists():
         readmodel.rebuild()
 
 

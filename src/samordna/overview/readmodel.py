@@ -34,7 +34,8 @@ from samordna.core.calendar import STOCKHOLM
 from samordna.core.deadlines import end_of_day
 from samordna.discharge.models import Stay
 from samordna.overview.models import NO_DAY, WorkCount, WorkItem
-from samordna.sip.models import Meeting, Participant
+from samordna.sip import phase as sip_phase
+from samordna.sip.models import Meeting, Participant, SipCase
 
 # The overview's kinds (``overview.services.KINDS``) as stored.
 INVITATION, NOTICE, MESSAGE = "invitation", "notice", "message"
@@ -42,6 +43,10 @@ DEADLINE, FOLLOW_UP, AWAITING = "deadline", "follow_up", "awaiting"
 MEETING, DISCHARGE = "meeting", "discharge"
 ACTIVE_SIP, ACTIVE_STAY = "active_sip", "active_stay"
 ACTIVE: dict[str, str] = {Case.Kind.SIP: ACTIVE_SIP, Case.Kind.DISCHARGE: ACTIVE_STAY}
+# An active SIP also has, for each unit that sees it, a row of its phase (SIP-19, not listed on
+# the overview): the SIP list filtered by phase is then an index range, and its counts the
+# counters' sums.
+PHASE_KINDS = sip_phase.ROW_KINDS
 DELIVERY_KINDS: dict[str, str] = {
     Notice.Kind.INVITATION: INVITATION,
     Notice.Kind.MESSAGE: MESSAGE,
@@ -160,12 +165,23 @@ def rows(cases: dict[str, Any], kinds: set[str] | None = None) -> Iterator[Row]:
             "pk", "kind"
         )
     )
+    phases = (
+        dict(
+            SipCase.objects.filter(on("case__"), case__closed_at__isnull=True).values_list(
+                "case_id", "phase"
+            )
+        )
+        if Case.Kind.SIP in kinds
+        else {}
+    )
     for case, unit in sorted(taking_part):
         if case in expected:
             due = end_of_day(expected[case])
             yield Row(unit, case, DISCHARGE, S.STAY, case, due, None, True)
         if case in active:
             yield Row(unit, case, ACTIVE[active[case]], S.CASE, case, None, None, False)
+        if case in phases:
+            yield Row(unit, case, PHASE_KINDS[phases[case]], S.CASE, case, None, None, False)
 
 
 def _stored(case_ids: set[int]) -> dict[tuple[int, str, str, int], tuple[int, Row]]:
@@ -257,6 +273,7 @@ def rebuild(chunk: int = CHUNK) -> int:
     ``rows``, in SQL: a county of a million cases takes seconds, not the Python loop's
     minutes); elsewhere ``rows`` in chunks of cases."""
     with transaction.atomic():
+        sip_phase.rebuild()  # the phase rows read the stored phase
         if connection.vendor == "postgresql":
             total = _rebuild_in_sql()
         else:
@@ -340,6 +357,12 @@ _SOURCES = [
         DATE '9999-12-31', NULL, FALSE, FALSE
     FROM cases_case c JOIN cases_participation p ON p.case_id = c.id AND p.until IS NULL
     WHERE c.closed_at IS NULL AND c.kind IN ('sip', 'discharge')""",
+    # The phase of active SIPs, per unit taking part (``PHASE_KINDS``).
+    """SELECT p.unit_id, c.id, 'sip_' || s.phase, 'case', c.id, NULL,
+        DATE '9999-12-31', NULL, FALSE, FALSE
+    FROM cases_case c JOIN sip_sipcase s ON s.case_id = c.id
+        JOIN cases_participation p ON p.case_id = c.id AND p.until IS NULL
+    WHERE c.closed_at IS NULL AND c.kind = 'sip'""",
 ]
 
 

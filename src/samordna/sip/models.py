@@ -27,6 +27,14 @@ class SipCase(models.Model):
         SVP = "svp", _("Coordinated care plan (ÖPT/ÖRV)")
         ACTOR_MEETING = "actor_meeting", _("Actor meeting without the individual")
 
+    class Phase(models.TextChoices):
+        """SIP-4, seed 004 (``samordna.sip.phase``)."""
+
+        PREPARATION = "preparation", _("Preparation")
+        MEETING = "meeting", _("Meeting and plan")
+        FOLLOW_UP = "follow_up", _("Follow-up")
+        EVALUATION = "evaluation", _("Evaluation and closure")
+
     case = models.OneToOneField(Case, models.CASCADE, primary_key=True, related_name="sip")
     type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     need_known_at = models.DateTimeField(
@@ -36,6 +44,15 @@ class SipCase(models.Model):
     # The discharge process this SIP follows (SIP after discharge); set by the discharge work.
     origin = models.ForeignKey(
         Case, models.PROTECT, null=True, blank=True, related_name="following_sips"
+    )
+    # Kept by ``samordna.sip.phase`` before every act commits (SIP-19); a bulk load that leaves
+    # it out gets the database's default, and ``phase.rebuild`` puts it right.
+    phase = models.CharField(
+        _("phase"),
+        max_length=20,
+        choices=Phase.choices,
+        default=Phase.PREPARATION,
+        db_default=Phase.PREPARATION,
     )
 
     class Meta:
@@ -317,6 +334,10 @@ class PlanVersion(models.Model):
     number = models.PositiveIntegerField()
     meeting = models.ForeignKey(Meeting, models.PROTECT, null=True, blank=True, related_name="+")
     main_goal = models.TextField(_("main goal, in the individual's own words"))
+    # Seed 001_118551e475ece215.txt lines 524-526 and 1140-1142: "uppgifter om den enskildes
+    # egna mål, beskrivna behov och egna resurser" (SIP-22).
+    needs = models.TextField(_("described needs"), blank=True)
+    own_resources = models.TextField(_("the individual's own resources"), blank=True)
     initiated_by = models.CharField(_("who initiated the SIP"), max_length=200, blank=True)
     child_perspective = models.TextField(_("how the child's perspective is considered"), blank=True)
     if_worse = models.TextField(_("what happens if the condition worsens"), blank=True)
@@ -435,7 +456,10 @@ class FollowUpComment(models.Model):
 
 
 class Evaluation(models.Model):
-    """The rating of the main goal (``goal`` empty) or a sub-goal, with the individual (SIP-12)."""
+    """The rating of the main goal (``goal`` and ``action`` empty), a sub-goal or an action,
+    with the individual (SIP-12; actions too, SIP-22: seed 000_106b8acbeb42519c.txt line 235,
+    "Utvärdering av delmål och insatser görs tillsammans med den enskilde och de parter som
+    ansvarar för respektive delmål och insats")."""
 
     class Rating(models.TextChoices):
         MET = "met", _("Met")
@@ -444,6 +468,9 @@ class Evaluation(models.Model):
 
     plan = models.ForeignKey(PlanVersion, models.CASCADE, related_name="evaluations")
     goal = models.ForeignKey(Goal, models.CASCADE, null=True, blank=True, related_name="+")
+    action = models.ForeignKey(
+        Action, models.CASCADE, null=True, blank=True, related_name="evaluations"
+    )
     rating = models.CharField(_("rating"), max_length=10, choices=Rating.choices)
     comment = models.TextField(_("comment"), blank=True)
     author = models.ForeignKey(User, models.PROTECT, related_name="+")
@@ -457,7 +484,18 @@ class Evaluation(models.Model):
                 name="one_evaluation_per_goal",
             ),
             models.UniqueConstraint(
-                fields=["plan"], condition=Q(goal__isnull=True), name="one_main_goal_evaluation"
+                fields=["plan", "action"],
+                condition=Q(action__isnull=False),
+                name="one_evaluation_per_action",
+            ),
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=Q(goal__isnull=True, action__isnull=True),
+                name="one_main_goal_evaluation_only",
+            ),
+            models.CheckConstraint(
+                condition=Q(goal__isnull=True) | Q(action__isnull=True),
+                name="evaluation_of_a_goal_or_an_action",
             ),
         ]
 

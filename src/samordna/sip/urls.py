@@ -2,6 +2,7 @@ from django.urls import path
 
 from samordna.sip.views import assessment as assessment_views
 from samordna.sip.views import case as case_views
+from samordna.sip.views import cases_list
 from samordna.sip.views import consent as consent_views
 from samordna.sip.views import invitation_answers as answer_views
 from samordna.sip.views import invitations as invitation_views
@@ -11,6 +12,7 @@ from samordna.sip.views import plan_follow_up as follow_up_views
 
 app_name = "sip"
 urlpatterns = [
+    path("", cases_list.cases, name="cases"),
     path("new/", case_views.open_case, name="open"),
     path("<int:pk>/", case_views.case, name="case"),
     path("<int:pk>/consent/", consent_views.consent, name="consent"),

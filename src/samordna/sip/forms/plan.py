@@ -38,6 +38,18 @@ class PlanForm(Form):
         widget=_area(),
         required=False,
     )
+    needs = forms.CharField(
+        label=_("Described needs"),
+        help_text=_("What the individual needs help with, as described together with them."),
+        widget=_area(),
+        required=False,
+    )
+    own_resources = forms.CharField(
+        label=_("The individual's own resources"),
+        help_text=_("What the individual can do and has: abilities, network, interests."),
+        widget=_area(),
+        required=False,
+    )
     initiated_by = forms.CharField(
         label=_("Who initiated the SIP"),
         help_text=_("For example the individual, a relative or a unit."),

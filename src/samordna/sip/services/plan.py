@@ -27,6 +27,8 @@ from samordna.sip.services import case as case_acts
 # The plan's own fields, copied into each new version and compared between versions.
 PLAN_FIELDS = (
     "main_goal",
+    "needs",
+    "own_resources",
     "initiated_by",
     "child_perspective",
     "if_worse",
@@ -73,6 +75,8 @@ class Draft:
     """The whole draft as a writer submits it: fields and lists replace what is stored."""
 
     main_goal: str = ""
+    needs: str = ""
+    own_resources: str = ""
     initiated_by: str = ""
     child_perspective: str = ""
     if_worse: str = ""
@@ -275,6 +279,8 @@ def _clean_fields(draft: Draft) -> dict[str, object]:
         )
     return {
         "main_goal": _text(draft.main_goal, "main_goal"),
+        "needs": _text(draft.needs, "needs"),
+        "own_resources": _text(draft.own_resources, "own_resources"),
         "initiated_by": _text(draft.initiated_by, "initiated_by", 200),
         "child_perspective": _text(draft.child_perspective, "child_perspective"),
         "if_worse": _text(draft.if_worse, "if_worse"),

@@ -109,6 +109,21 @@ def blockers(case: Case, plan: PlanVersion) -> list[ServiceError]:
                 "main_goal",
             )
         )
+    if case.owner_unit.principal.county.rule_set.plan_needs_required:
+        # Seed 001_118551e475ece215.txt lines 524-526: "uppgifter om den enskildes egna mål,
+        # beskrivna behov och egna resurser" (SIP-22; a county setting).
+        if not plan.needs.strip():
+            found.append(
+                ServiceError("needs_required", _("Describe the individual's needs."), "needs")
+            )
+        if not plan.own_resources.strip():
+            found.append(
+                ServiceError(
+                    "own_resources_required",
+                    _("Describe the individual's own resources."),
+                    "own_resources",
+                )
+            )
     if case.person.is_child() and not plan.child_perspective.strip():
         # Point 8: "Att barnperspektivet är tillgodosett i planen" (CON-3).
         found.append(
@@ -322,11 +337,15 @@ def evaluate(
     main: Rating,
     goals: dict[int, Rating],
     with_individual: bool,
+    actions: dict[int, Rating] | None = None,
 ) -> list[Evaluation]:
-    """SIP-12: the coordinator's unit rates the main goal and every sub-goal together with the
-    individual (seed 000_106b8acbeb42519c.txt lines 234-235: "Samordningsansvarig ansvarar för
-    att tillsammans med den enskilde utvärdera måluppfyllnad"). Meets the follow-up deadline;
-    a new version may be started at the same meeting (line 237)."""
+    """SIP-12: the coordinator's unit rates the main goal, every sub-goal and every action
+    together with the individual (seed 000_106b8acbeb42519c.txt lines 234-235:
+    "Samordningsansvarig ansvarar för att tillsammans med den enskilde utvärdera
+    måluppfyllnad för huvudmålet. Utvärdering av delmål och insatser görs tillsammans med den
+    enskilde och de parter som ansvarar för respektive delmål och insats", SIP-22). Meets the
+    follow-up deadline; a new version may be started at the same meeting (line 237)."""
+    actions = actions or {}
     case, plan = _plan(actor, pk, number, "sip.evaluation")
     case_acts.require_coordinator_unit(actor, case)
     _require_in_force(case, plan)
@@ -342,19 +361,31 @@ def evaluate(
     unknown = set(goals) - {g.pk for g in plan_goals}
     if unknown:
         raise ServiceError("invalid_goal", _("Rate the sub-goals of this plan only."), "goals")
-    rated = [(None, main, "main_rating")] + [
-        (g, goals.get(g.pk), f"goal_{g.pk}_rating") for g in plan_goals
+    plan_actions = list(plan.actions.all())
+    if set(actions) - {a.pk for a in plan_actions}:
+        raise ServiceError("invalid_action", _("Rate the actions of this plan only."), "actions")
+    rated: list[tuple[Goal | None, Action | None, Rating | None, str]] = [
+        (None, None, main, "main_rating")
     ]
+    rated += [(g, None, goals.get(g.pk), f"goal_{g.pk}_rating") for g in plan_goals]
+    rated += [(None, a, actions.get(a.pk), f"action_{a.pk}_rating") for a in plan_actions]
     evaluations = []
-    for goal, given, at in rated:
+    for goal, action, given, at in rated:
         if given is None or given.rating not in Evaluation.Rating.values:
-            raise ServiceError(
-                "rating_required", _("Rate the goal: met, partly met or not met."), at
+            message = (
+                _(
+                    "Rate the action together with its responsible party: met, partly met "
+                    "or not met."
+                )
+                if action is not None
+                else _("Rate the goal: met, partly met or not met.")
             )
+            raise ServiceError("rating_required", message, at)
         evaluations.append(
             Evaluation(
                 plan=plan,
                 goal=goal,
+                action=action,
                 rating=given.rating,
                 comment=given.comment.strip(),
                 author=actor.user,
@@ -371,6 +402,7 @@ def evaluate(
             "with_individual": True,
             "main": main.rating,
             "goals": {str(e.goal.pk): e.rating for e in evaluations if e.goal is not None},
+            "actions": {str(e.action.pk): e.rating for e in evaluations if e.action is not None},
         },
     )
     return evaluations

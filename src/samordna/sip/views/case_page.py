@@ -17,6 +17,7 @@ from samordna.cases.views import run_act
 from samordna.errors import ServiceError
 from samordna.sip.forms.case import CloseForm, CoordinatorForm
 from samordna.sip.forms.consent import AmendConsentForm, ConsentForm
+from samordna.sip.models import SipCase
 from samordna.sip.services import case as case_acts
 from samordna.sip.services import consent as consent_acts
 from samordna.sip.views.meetings_section import county_units, meetings_context
@@ -51,6 +52,7 @@ def case_context(request: UnitRequest, case: Case) -> dict[str, Any]:
         else None,
         "coordinator_form": CoordinatorForm(case=case),
         "close_form": CloseForm(),
+        "phases": SipCase.Phase.choices,
         "followed_stay": (
             Case.objects.filter(pk=case.sip.origin_id).select_related("owner_unit").first()
             if case.sip.origin_id

@@ -55,10 +55,16 @@ def _version_context(request: UnitRequest, case: Case, number: int) -> dict[str,
             "blockers": plan_follow_up_acts.blockers(case, plan)
             if plan.documented_at is None
             else [],
-            "main_evaluation": next((e for e in evaluations if e.goal_id is None), None),
+            "main_evaluation": next(
+                (e for e in evaluations if e.goal_id is None and e.action_id is None), None
+            ),
             "goal_evaluations": [
                 (g, next((e for e in evaluations if e.goal_id == g.pk), None))
                 for g in plan.goals.all()
+            ],
+            "action_evaluations": [
+                (a, next((e for e in evaluations if e.action_id == a.pk), None))
+                for a in plan.actions.all()
             ],
             "start_version_form": _start_form(case, versions),
         }

@@ -13,7 +13,7 @@ from samordna.accounts.actor import UnitRequest
 from samordna.accounts.decorators import unit_required
 from samordna.errors import ServiceError
 from samordna.sip.forms.plan_follow_up import CommentForm, EvaluationForm
-from samordna.sip.models import FollowUpComment
+from samordna.sip.models import Action, FollowUpComment
 from samordna.sip.services import case as case_acts
 from samordna.sip.services import plan as plan_acts
 from samordna.sip.services import plan_follow_up as plan_follow_up_acts
@@ -97,6 +97,15 @@ def follow_up(request: UnitRequest, pk: int, number: int) -> HttpResponse:
     return render(request, "sip/plan_follow_up.html", context, status=status)
 
 
+def responsible_of(action: Action) -> str:
+    """Who does the action, in words: the unit, the individual, or the named relative or actor."""
+    if action.responsible == Action.Responsible.UNIT and action.responsible_unit is not None:
+        return action.responsible_unit.name
+    if action.responsible_name:
+        return action.responsible_name
+    return str(action.get_responsible_display())
+
+
 @unit_required()
 @require_http_methods(["GET", "POST"])
 def evaluate(request: UnitRequest, pk: int, number: int) -> HttpResponse:
@@ -104,8 +113,10 @@ def evaluate(request: UnitRequest, pk: int, number: int) -> HttpResponse:
     started from here at the same meeting."""
     actor = request.actor
     case = case_acts.get(actor, pk, READ)
-    goals = list(plan_acts.plan_version(case, number).goals.all())
-    form = EvaluationForm(request.POST or None, goals=goals)
+    plan = plan_acts.plan_version(case, number)
+    goals = list(plan.goals.all())
+    actions = list(plan.actions.select_related("responsible_unit"))
+    form = EvaluationForm(request.POST or None, goals=goals, actions=actions)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -123,6 +134,12 @@ def evaluate(request: UnitRequest, pk: int, number: int) -> HttpResponse:
                         for g in goals
                     },
                     d["with_individual"],
+                    {
+                        a.pk: plan_follow_up_acts.Rating(
+                            d[f"action_{a.pk}_rating"], d[f"action_{a.pk}_comment"]
+                        )
+                        for a in actions
+                    },
                 )
             except ServiceError as error:
                 if error.status == 404:
@@ -140,6 +157,15 @@ def evaluate(request: UnitRequest, pk: int, number: int) -> HttpResponse:
     context = _version_context(request, case, number)
     titles = [(_("Main goal"), context["plan"].main_goal)] + [
         (_("Sub-goal %(number)s") % {"number": i}, g.text) for i, g in enumerate(goals, 1)
+    ]
+    # Seed 000 line 235: each action with the party responsible for it (SIP-22).
+    titles += [
+        (
+            _("Action %(number)s (%(responsible)s)")
+            % {"number": i, "responsible": responsible_of(a)},
+            a.text,
+        )
+        for i, a in enumerate(actions, 1)
     ]
     context["form"] = form
     context["rows"] = [(*title, *pair) for title, pair in zip(titles, form.pairs(), strict=True)]
