@@ -163,6 +163,7 @@ WEB: dict[str, dict[str, Row | str]] = {
         POST: web(NOT_FOUND, coordinator=DONE, covered=DONE),
     },
     "sip:coordinator": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
+    "sip:coordinator-wish": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
     "sip:close": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
     "sip:link-stay": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
     "sip:assessment": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
@@ -399,6 +400,9 @@ API: dict[str, Row] = {
         NOT_FOUND, coordinator=NO_CONTENT, covered=ACCEPTED
     ),
     "POST /api/v1/sip/{case_id}/close": api(NOT_FOUND, coordinator=ACCEPTED, covered=DENIED),
+    "POST /api/v1/sip/{case_id}/coordinator-wish": api(
+        NOT_FOUND, coordinator=ACCEPTED, covered=ACCEPTED
+    ),
     # SIP-17: a unit that sees both the SIP and the stay links them; the ward sees only the stay.
     "POST /api/v1/sip/{case_id}/link-stay": api(NOT_FOUND, coordinator=ACCEPTED, covered=ACCEPTED),
     "GET /api/v1/sip/{case_id}/plans": SIP_API,
@@ -637,6 +641,7 @@ BODIES: dict[str, dict[str, object]] = {
     },
     "POST /api/v1/sip/{case_id}/close": {"reason": "goals_met"},
     "POST /api/v1/sip/{case_id}/link-stay": {"stay": "{stay}"},
+    "POST /api/v1/sip/{case_id}/coordinator-wish": {"wish": "Karin på hälsocentralen"},
     "PUT /api/v1/sip/{case_id}/plans/{number}": {"version": "{plan_version}", "main_goal": "Ny"},
     "POST /api/v1/sip/{case_id}/plans/{number}/documented": {"version": "{plan_version}"},
     "POST /api/v1/sip/{case_id}/plans/{number}/follow-up-comments": {"text": "Går bra."},

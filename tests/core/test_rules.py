@@ -31,6 +31,7 @@ NORRBOTTEN_DEFAULTS = [
     (f"{VASTERBOTTEN}:228", "follow_up_comment_days_before", 1),
     (f"{NORRBOTTEN}:966-969", "discharge_invitation_days", 3),
     (f"{NORRBOTTEN}:606-611", "discharge_plan_days", 21),
+    (f"{NORRBOTTEN}:524-526", "plan_needs_required", True),
     (f"{NORRBOTTEN}:675-677", "admission_notice_hours", 24),
     (f"{NORRBOTTEN}:763-764", "planning_basis_hours", 24),
     (f"{NORRBOTTEN}:1550-1557", "payment_cutoff", time(12, 0)),
@@ -46,6 +47,7 @@ COUNTY_DIFFERENCES = [
     (
         f"{VASTERBOTTEN}:144 (no clock times given), 110-112, 273-275",
         "vasterbotten",
+<<<<<<< HEAD
         {
             **WORKING_DAY_READINGS,
             "children_consent_stored": True,
@@ -53,6 +55,9 @@ COUNTY_DIFFERENCES = [
             "deviations_to_mas": False,
             "deviations_to_municipality_on_paper": True,
         },
+=======
+        {**WORKING_DAY_READINGS, "children_consent_stored": True, "plan_needs_required": False},
+>>>>>>> 3d461f8 (Consent given with the admission notice carries over to the SIP after discharge; the individual's wish about who coordinates (issue 14 item 9, SIP-21))
     ),
     (
         f"{GAVLEBORG}:116, 124-130",
@@ -63,17 +68,19 @@ COUNTY_DIFFERENCES = [
             # 002 line 116: weekend and red-day discharges planned the weekday before (SVU-12)
             "plan_holiday_discharges_before": True,
             "children_consent_stored": True,
+            # Only seed 001 lists needs and own resources among the plan's contents.
+            "plan_needs_required": False,
         },
     ),
     (
         "003_9c6849ff85993bc8.txt (silent: CON-3 default)",
         "halland",
-        {"children_consent_stored": True},
+        {"children_consent_stored": True, "plan_needs_required": False},
     ),
     (
         "004_2b6a4bde1435f963.txt:19-21 (as the default)",
         "vasternorrland",
-        {"children_consent_stored": True},
+        {"children_consent_stored": True, "plan_needs_required": False},
     ),
 ]
 

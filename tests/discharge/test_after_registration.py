@@ -33,7 +33,7 @@ from samordna.sip.services.invitations import Invitees
 from tests.conftest import World
 from tests.discharge.conftest import stay_data, version, ward
 from tests.discharge.test_api import bearer
-from tests.sip.test_meetings import details, give_consent
+from tests.sip.test_meetings import details
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -179,7 +179,8 @@ def test_an_after_registered_sip_invitation_meets_the_liability_condition_in_tim
             at("2027-03-01 10:00"),
             origin=Case.objects.get(pk=case.pk),
         )
-        give_consent(world, sip)
+        # The consent given with the admission notice carried over (SIP-21, seed 004 l. 81-83).
+        assert sip.consents.get().carried_from_id == case.pk
         invitations_acts.send_invitation(
             alice,
             sip.pk,

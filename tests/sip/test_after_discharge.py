@@ -23,7 +23,7 @@ from samordna.sip.services import case as case_acts
 from tests.conftest import World, make_user
 from tests.discharge.conftest import stay_data, version, ward
 from tests.discharge.test_stay import ready_data
-from tests.sip.test_meetings import give_consent, invite
+from tests.sip.test_meetings import invite
 
 
 @pytest.fixture
@@ -74,7 +74,8 @@ def test_invitation_is_recorded_on_the_stay_and_discharge_sets_the_plan_deadline
         timezone.now(),
         origin=ready,
     )
-    give_consent(world, sip, [world.participant_unit])
+    # The consent given with the admission notice carried over (SIP-21, seed 004 lines 81-83).
+    assert sip.consents.get().carried_from == ready
     invite(world, sip)
     ready.stay.refresh_from_db()
     assert ready.stay.sip_invited_at is not None  # SVU-10 condition

@@ -58,6 +58,9 @@ class CoordinatorOut(Schema):
 
 
 class ConsentOut(Schema):
+    carried_from_stay: int | None = Field(
+        None, alias="carried_from_id", description="Given with this stay's admission notice"
+    )
     decision: str
     giver: str
     giver_name: str
@@ -81,6 +84,9 @@ class SipOut(Schema):
     type: str = Field(..., alias="sip.type")
     need_known_at: dt.datetime = Field(..., alias="sip.need_known_at")
     phase: SipCase.Phase = Field(..., alias="sip.phase", description="SIP-4, SIP-19 (seed 004).")
+    coordinator_wish: str = Field(
+        ..., alias="sip.coordinator_wish", description="The individual's wish (SIP-21)"
+    )
     follows_stay: int | None = Field(
         ..., alias="sip.origin_id", description="The stay this SIP follows (SIP-17)."
     )
@@ -135,6 +141,10 @@ class CoordinatorIn(Schema):
     username: Code
     unit: Code = Field(..., description="Unit code")
     reason: Annotated[str, Limit(300)]
+
+
+class CoordinatorWishIn(Schema):
+    wish: Annotated[str, Limit(500)] = Field(..., description="Empty removes the wish")
 
 
 class LinkStayIn(Schema):
@@ -269,6 +279,14 @@ def change_coordinator(request: HttpRequest, case_id: int, payload: CoordinatorI
         actor, case_id, user.pk if user else 0, unit.pk if unit else 0, payload.reason
     )
     return _reread_or_gone(actor, case_id)
+
+
+@router.post("/{int:case_id}/coordinator-wish", response={200: SipOut, **ERRORS})
+def coordinator_wish(request: HttpRequest, case_id: int, payload: CoordinatorWishIn) -> Any:
+    """SIP-21: the individual's wish about who coordinates (seed 004 lines 208-210)."""
+    actor = actor_of(request)
+    case_acts.record_coordinator_wish(actor, case_id, payload.wish)
+    return _reread(actor, case_id)
 
 
 @router.post("/{int:case_id}/link-stay", response={200: SipOut, **ERRORS})

@@ -45,6 +45,12 @@ class SipCase(models.Model):
     origin = models.ForeignKey(
         Case, models.PROTECT, null=True, blank=True, related_name="following_sips"
     )
+    # The individual's wish about who coordinates (SIP-21; seed 004_2b6a4bde1435f963.txt lines
+    # 208-210: "hans eller hennes önskemål om vem som ska vara samordningsansvarig ska
+    # tillgodoses så långt det är möjligt").
+    coordinator_wish = models.CharField(
+        _("the individual's wish about who coordinates"), max_length=500, blank=True
+    )
     # Kept by ``samordna.sip.phase`` before every act commits (SIP-19); a bulk load that leaves
     # it out gets the database's default, and ``phase.rebuild`` puts it right.
     phase = models.CharField(
@@ -145,6 +151,9 @@ class Consent(models.Model):
     )
     recorded_by = models.ForeignKey(User, models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+    # The stay whose admission notice the consent was given with, when it carried over to this
+    # SIP after discharge (SIP-21; seed 004_2b6a4bde1435f963.txt lines 81-83).
+    carried_from = models.ForeignKey(Case, models.PROTECT, null=True, blank=True, related_name="+")
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_by = models.ForeignKey(User, models.PROTECT, related_name="+", null=True, blank=True)
     supersedes = models.OneToOneField(

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/consent/amend/", consent_views.amend_consent, name="amend-consent"),
     path("<int:pk>/consent/withdraw/", consent_views.withdraw_consent, name="withdraw-consent"),
     path("<int:pk>/coordinator/", case_views.change_coordinator, name="coordinator"),
+    path("<int:pk>/coordinator-wish/", case_views.coordinator_wish, name="coordinator-wish"),
     path("<int:pk>/close/", case_views.close, name="close"),
     path("<int:pk>/link-stay/", case_views.link_stay, name="link-stay"),
     path("<int:pk>/assessment/", assessment_views.assessment, name="assessment"),

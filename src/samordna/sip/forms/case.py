@@ -71,3 +71,16 @@ class CloseForm(CasePageForm):
     comment = forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class CoordinatorWishForm(CasePageForm):
+    """SIP-21: the individual's wish about who coordinates (seed 004 lines 208-210)."""
+
+    id_prefix = "wish"
+    wish = forms.CharField(
+        label=_("The individual's wish about who coordinates"),
+        help_text=_("Met as far as possible. Leave it empty to remove a recorded wish."),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

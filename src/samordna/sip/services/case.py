@@ -17,12 +17,12 @@ from samordna.audit.models import AccessLog
 from samordna.audit.services import log
 from samordna.cases import services as cases
 from samordna.cases.acts import act
-from samordna.cases.models import Case, Obligation, Participation
+from samordna.cases.models import Case, Notice, Obligation, Participation
 from samordna.core import deadlines
 from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
 from samordna.organisations.models import Membership, Unit, User
 from samordna.people.models import Person
-from samordna.sip.models import Coordinator, SipCase
+from samordna.sip.models import Consent, Coordinator, SipCase
 
 
 def get(actor: Actor, pk: int, what: str = "sip.read", lock: bool = False) -> Case:
@@ -122,6 +122,8 @@ def open_case(
                 cases.cancel(origin, Obligation.Kind.SIP_INVITATION)
             if origin is not None and origin.stay.discharged_at is not None:
                 oblige_plan_after_discharge(sip, origin.stay.discharged_at)
+            if origin is not None:
+                carry_consent_over(actor, case, origin)
             cases.record(actor, case, "opened", {"type": type})
             log(actor, AccessLog.Action.CREATE, "sip.open", person)
     except IntegrityError as error:
@@ -139,6 +141,63 @@ def open_case(
         )
         raise Conflict("active_sip_exists", message) from error
     return case
+
+
+def carry_consent_over(actor: Actor, case: Case, stay_case: Case) -> Consent | None:
+    """SIP-21, seed 004_2b6a4bde1435f963.txt lines 81-83: "När initiativ tas för en SIP i den
+    in- och utskrivningsprocess som beskrivs i denna rutin finns samtycke redan inhämtat i
+    samband med inskrivningsmeddelande. I de fall som initiativ tas utanför denna process
+    behöver samtycke inhämtas."
+
+    The consent to information transfer given with the stay's admission notice covers the SIP
+    after discharge when it was given (``Stay.consent_to_transfer``) and the individual is an
+    adult: for a child the guardians consent and choose whom to invite (CON-3), which the stay
+    does not record. It names the units the admission notices went to, given when the first was
+    sent; anything wider needs a consent of its own."""
+    stay = stay_case.stay
+    if not stay.consent_to_transfer or case.person.is_child():
+        return None
+    admissions = Notice.objects.filter(case=stay_case, kind=Notice.Kind.ADMISSION)
+    first = admissions.order_by("sent_at").values_list("sent_at", flat=True).first()
+    if first is None:
+        return None
+    units = list(Unit.objects.filter(deliveries__notice__in=admissions).distinct().order_by("pk"))
+    consent = Consent.objects.create(
+        case=case,
+        decision=Consent.Decision.GIVEN,
+        giver=Consent.Giver.INDIVIDUAL,
+        giver_name=case.person.full_name,
+        form=Consent.Form.ORAL,
+        given_at=first,
+        recorded_by=actor.user,
+        carried_from=stay_case,
+    )
+    consent.units.set(units)
+    cases.record(
+        actor,
+        case,
+        "consent_carried_over",
+        {"stay": stay_case.pk, "units": [u.pk for u in units]},
+    )
+    return consent
+
+
+@act
+def record_coordinator_wish(actor: Actor, pk: int, wish: str) -> SipCase:
+    """SIP-21, seed 004 lines 208-210: the individual's wish about who coordinates is recorded
+    (by any unit that sees the case: the individual tells whoever they meet), shown where the
+    coordinator is chosen; it is a wish, the coordinator is still chosen by the units (SIP-2)."""
+    case = get(actor, pk, "sip.coordinator_wish", lock=True)
+    cases.require_active(case)
+    text = wish.strip() if isinstance(wish, str) else ""
+    if len(text) > 500:
+        raise ServiceError("too_long", _("Write at most 500 characters."), "wish")
+    if text == case.sip.coordinator_wish:
+        raise ServiceError("unchanged", _("The wish is already recorded as written."), "wish")
+    SipCase.objects.filter(pk=case.pk).update(coordinator_wish=text)
+    case.sip.coordinator_wish = text
+    cases.record(actor, case, "coordinator_wish", {"wish": text})
+    return case.sip
 
 
 def _check_origin(origin: Case, identity_number: str, type: str) -> dt.datetime:

@@ -15,7 +15,7 @@ from samordna.cases import services as cases
 from samordna.cases.models import Case
 from samordna.errors import ServiceError
 from samordna.people.views import start_from_number
-from samordna.sip.forms.case import CloseForm, CoordinatorForm, OpenCaseForm
+from samordna.sip.forms.case import CloseForm, CoordinatorForm, CoordinatorWishForm, OpenCaseForm
 from samordna.sip.models import SipCase
 from samordna.sip.services import case as case_acts
 from samordna.sip.services import stay_link
@@ -131,3 +131,19 @@ def link_stay(request: UnitRequest, pk: int) -> HttpResponse:
         return render_case(request, case_acts.get(request.actor, pk), status=error.status)
     messages.success(request, _("The SIP now follows the stay."))
     return redirect("sip:case", pk=pk)
+
+
+@unit_required()
+@require_POST
+def coordinator_wish(request: UnitRequest, pk: int) -> HttpResponse:
+    """SIP-21: any unit that sees the case records the individual's wish (seed 004 l. 208-210)."""
+    case_acts.get(request.actor, pk)
+    form = CoordinatorWishForm(request.POST)
+    return act(
+        request,
+        pk,
+        form,
+        lambda f: case_acts.record_coordinator_wish(request.actor, pk, f.cleaned_data["wish"]),
+        _("The individual's wish is recorded."),
+        "wish_form",
+    )

@@ -15,7 +15,7 @@ from samordna.accounts.actor import UnitRequest
 from samordna.cases.models import Case
 from samordna.cases.views import run_act
 from samordna.errors import ServiceError
-from samordna.sip.forms.case import CloseForm, CoordinatorForm
+from samordna.sip.forms.case import CloseForm, CoordinatorForm, CoordinatorWishForm
 from samordna.sip.forms.consent import AmendConsentForm, ConsentForm
 from samordna.sip.models import SipCase
 from samordna.sip.services import case as case_acts
@@ -51,6 +51,7 @@ def case_context(request: UnitRequest, case: Case) -> dict[str, Any]:
         if consent is not None
         else None,
         "coordinator_form": CoordinatorForm(case=case),
+        "wish_form": CoordinatorWishForm(initial={"wish": case.sip.coordinator_wish}),
         "close_form": CloseForm(),
         "phases": SipCase.Phase.choices,
         "followed_stay": (

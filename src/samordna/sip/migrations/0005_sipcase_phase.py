@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("sip", "0003_delete_deviationsuggestion"),
+        ("sip", "0004_consent_amendment"),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("sip", "0004_sipcase_phase"),
+        ("sip", "0005_sipcase_phase"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
