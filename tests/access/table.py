@@ -376,6 +376,7 @@ API: dict[str, Row] = {
     ),  # not held yet
     "GET /api/v1/sip/invitations": api(OK, covered=SEES),
     "GET /api/v1/sip": api(OK, coordinator=SEES, covered=SEES),
+    "GET /api/v1/sip/good-meeting-checklist": api(OK),  # SIP-23: the same text for everyone
     "POST /api/v1/sip/invitations/{delivery_id}/ack": api(
         NOT_FOUND, coordinator=DENIED, covered=ACCEPTED
     ),

@@ -18,6 +18,7 @@ from samordna.api.common import ERRORS, actor_of, auth
 from samordna.cases.models import Delivery
 from samordna.errors import NotFound, ServiceError
 from samordna.organisations.models import Unit
+from samordna.sip import checklist
 from samordna.sip.models import AssessmentEntry, LifeArea, Meeting, MeetingForm, Participant
 from samordna.sip.services import assessment as assessment_acts
 from samordna.sip.services import case as case_acts
@@ -165,12 +166,21 @@ class MeetingOut(Schema):
     no_professional_with_individual: bool = Field(
         ..., description="A digital meeting without a professional with the individual (warning)"
     )
+    outside_weekdays: bool = Field(
+        ...,
+        description="An outpatient SIP meeting on a Saturday, Sunday or public holiday (warning, "
+        "SIP-23)",
+    )
     version: int
     participants: list[ParticipantOut]
 
     @staticmethod
     def resolve_no_professional_with_individual(obj: Meeting) -> bool:
         return meetings_acts.lacks_professional_with_individual(obj)
+
+    @staticmethod
+    def resolve_outside_weekdays(obj: Meeting) -> bool:
+        return meetings_acts.outside_weekdays(obj, obj.case.sip.type)
 
     @staticmethod
     def resolve_participants(obj: Meeting) -> list[Any]:
@@ -337,3 +347,30 @@ def forward(request: HttpRequest, delivery_id: int, payload: InvitationForwardIn
     return Status(
         201, invitation_answers_acts.forward(actor_of(request), delivery_id, unit.pk if unit else 0)
     )
+
+
+class ChecklistPointOut(Schema):
+    text: str
+    questions: list[str]
+
+
+class ChecklistOut(Schema):
+    title: str
+    source: str
+    introduction: str
+    points: list[ChecklistPointOut]
+
+
+@router.get("/good-meeting-checklist", response={200: ChecklistOut, **ERRORS})
+def good_meeting_checklist(request: HttpRequest) -> Any:
+    """The chair's checklist "Det goda mötet" (seed 001, appendix 1; SIP-23), for preparing and
+    recording a meeting. The same for everyone; no individual in it."""
+    actor_of(request)
+    return {
+        "title": "Det goda mötet",
+        "source": checklist.SOURCE,
+        "introduction": checklist.INTRODUCTION,
+        "points": [
+            {"text": p.text, "questions": list(p.questions)} for p in checklist.GOOD_MEETING
+        ],
+    }

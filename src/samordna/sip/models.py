@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 from samordna.cases.models import Case, Delivery
 from samordna.organisations.models import Unit, User
 from samordna.people.models import PlanFormat
+from samordna.sip.areas import LifeArea
 
 
 class SipCase(models.Model):
@@ -194,29 +195,6 @@ class Consent(models.Model):
             and self.withdrawn_at is None
             and self.superseded_at is None
         )
-
-
-class LifeArea(models.TextChoices):
-    """The assessment areas of seed 002 (4.6) and seed 000, plus SBAR (seed 000)."""
-
-    HEALTH = "health", _("Experienced health")
-    PERSONAL_CARE = "personal_care", _("Personal care")
-    COMMUNICATION = "communication", _("Communication")
-    MOBILITY = "mobility", _("Mobility")
-    HOUSING = "housing", _("Housing and daily life at home")
-    FAMILY = "family", _("Relationships with family and network")
-    PLANNING_THE_DAY = "planning_the_day", _("Planning the day and handling demands")
-    LEARNING = "learning", _("Learning and using knowledge")
-    PLAY = "play", _("Play")
-    EDUCATION = "education", _("Education and studies")
-    WORK = "work", _("Work and occupation")
-    FINANCES = "finances", _("Finances")
-    LEISURE = "leisure", _("Recreation and leisure")
-    OTHER = "other", _("Other")
-    SBAR_SITUATION = "sbar_s", _("SBAR: Situation")
-    SBAR_BACKGROUND = "sbar_b", _("SBAR: Background")
-    SBAR_ASSESSMENT = "sbar_a", _("SBAR: Assessment")
-    SBAR_RECOMMENDATION = "sbar_r", _("SBAR: Recommendation")
 
 
 class AssessmentEntry(models.Model):

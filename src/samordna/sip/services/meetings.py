@@ -12,12 +12,14 @@ from samordna.cases import services as cases
 from samordna.cases.acts import act
 from samordna.cases.models import Case, Obligation
 from samordna.core import deadlines
+from samordna.core.calendar import is_working_day
 from samordna.deviations.models import Deviation
 from samordna.errors import ServiceError
 from samordna.reporting import codes
 from samordna.sip.models import (
     Meeting,
     Participant,
+    SipCase,
 )
 from samordna.sip.services import case as case_acts
 from samordna.sip.services.invitations import _meeting, _rules
@@ -27,7 +29,7 @@ DIGITAL_FORMS = (Meeting.Form.VIDEO, Meeting.Form.PHONE)
 
 def meetings_of(case: Case) -> QuerySet[Meeting]:
     """The case's meetings with everything the case page shows, in a fixed number of queries."""
-    return case.meetings.select_related("notice", "recorded_by").prefetch_related(
+    return case.meetings.select_related("notice", "recorded_by", "case__sip").prefetch_related(
         "participants__unit",
         "participants__delivery__acknowledged_by",
         "participants__delivery__answered_by",
@@ -50,6 +52,16 @@ def lacks_professional_with_individual(meeting: Meeting) -> bool:
     return (
         meeting.held and meeting.form in DIGITAL_FORMS and not meeting.professional_with_individual
     )
+
+
+def outside_weekdays(meeting: Meeting, sip_type: str) -> bool:
+    """SIP-23, seed 001_118551e475ece215.txt lines 351-353: "Samordnad individuell planering i
+    öppen hälso- och sjukvård och socialtjänst sker vardagar måndag till fredag." An outpatient
+    SIP meeting (and an actor meeting) on a Saturday, Sunday or public holiday (BOX-2): a
+    warning, never a refusal. A SIP after discharge or an SVP may need another day."""
+    if sip_type not in (SipCase.Type.OUTPATIENT, SipCase.Type.ACTOR_MEETING):
+        return False
+    return not is_working_day(timezone.localtime(meeting.starts_at).date())
 
 
 def _no_show_text(participant: Participant, meeting: Meeting) -> str:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from samordna.accounts.actor import UnitRequest
 from samordna.accounts.decorators import unit_required
+from samordna.cases.models import Case
 from samordna.sip.forms.invitations import (
     CancelForm,
     ChangeForm,
@@ -19,8 +20,21 @@ from samordna.sip.forms.invitations import (
 from samordna.sip.models import Meeting
 from samordna.sip.services import case as case_acts
 from samordna.sip.services import invitations as invitations_acts
+from samordna.sip.services import meetings as meetings_acts
 from samordna.sip.views.case_page import _case_page, _on_meeting, _run, _to_meeting
 from samordna.sip.views.meetings_section import county_units
+
+
+def _warn_outside_weekdays(request: UnitRequest, case: Case, meeting: Meeting) -> None:
+    """SIP-23, seed 001 lines 351-353: outpatient SIP "sker vardagar måndag till fredag"."""
+    if meetings_acts.outside_weekdays(meeting, case.sip.type):
+        messages.warning(
+            request,
+            _(
+                "The meeting is on a Saturday, Sunday or public holiday. Outpatient SIP meetings "
+                "are held on weekdays, Monday to Friday, according to the routine."
+            ),
+        )
 
 
 @unit_required()
@@ -46,6 +60,7 @@ def invite(request: UnitRequest, pk: int) -> HttpResponse:
     status = _run(form, act) if formset.is_valid() else 400
     if not status:
         messages.success(request, _("The invitation is sent."))
+        _warn_outside_weekdays(request, case, sent[0])
         return _to_meeting(pk, sent[0].pk)
     return _case_page(
         request,
@@ -67,6 +82,8 @@ def change(request: UnitRequest, pk: int, meeting_pk: int) -> HttpResponse:
     )
     if not status:
         messages.success(request, _("The invitation is changed; the recipients are told."))
+        changed = Meeting.objects.select_related("case__sip").get(pk=meeting_pk)
+        _warn_outside_weekdays(request, changed.case, changed)
         return _to_meeting(pk, meeting_pk)
     return _case_page(request, pk, status, _on_meeting(meeting_pk, "change_form", form))
 

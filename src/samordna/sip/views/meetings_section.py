@@ -14,11 +14,12 @@ from samordna.accounts.actor import Actor, UnitRequest
 from samordna.cases.models import Case, Delivery
 from samordna.deviations.models import Deviation
 from samordna.organisations.models import Unit
+from samordna.sip import checklist
 from samordna.sip.forms.assessment import AssessmentForm
 from samordna.sip.forms.invitation_answers import AnswerForm, ForwardForm
 from samordna.sip.forms.invitations import CancelForm, ChangeForm, ExternalFormSet, InvitationForm
 from samordna.sip.forms.meetings import RecordForm
-from samordna.sip.models import LifeArea, Meeting, Participant
+from samordna.sip.models import LifeArea, Meeting, Participant, SipCase
 from samordna.sip.services import assessment as assessment_acts
 from samordna.sip.services import consent as consent_acts
 from samordna.sip.services import meetings as meetings_acts
@@ -181,6 +182,10 @@ def meetings_context(request: UnitRequest, case: Case) -> dict[str, Any]:
             InvitationForm(case=case, units=county_units(actor)) if coordinator else None
         ),
         "external_formset": ExternalFormSet(prefix="external"),
+        # SIP-23: the chair's checklist, offered when preparing and recording (seed 001 app. 1).
+        "good_meeting": checklist.GOOD_MEETING,
+        "good_meeting_introduction": checklist.INTRODUCTION,
+        "weekday_rule": case.sip.type in (SipCase.Type.OUTPATIENT, SipCase.Type.ACTOR_MEETING),
         "deviation_suggestions": case.deviations.filter(
             reporting_unit=actor.unit, status=Deviation.Status.SUGGESTED
         ).select_related("concerned_unit"),
