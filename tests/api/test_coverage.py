@@ -40,6 +40,7 @@ READS: dict[str, tuple[str, str]] = {
     ),
     "sip:open": ("POST", "/api/v1/stays/{stay_id}/sip"),  # from the stay's page: its origin
     "sip:plan-compare": ("GET", "/api/v1/sip/{case_id}/plan-comparison"),
+    "sip:cases": ("GET", "/api/v1/sip"),  # SIP-19: the unit's active SIPs by phase
     "sip:for-individual": ("GET", "/api/v1/sip/{case_id}/for-the-individual"),
     "audit:review": ("GET", "/api/v1/access-log"),
     "audit:export": ("GET", "/api/v1/access-log/export.csv"),
