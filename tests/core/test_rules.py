@@ -47,17 +47,14 @@ COUNTY_DIFFERENCES = [
     (
         f"{VASTERBOTTEN}:144 (no clock times given), 110-112, 273-275",
         "vasterbotten",
-<<<<<<< HEAD
         {
             **WORKING_DAY_READINGS,
             "children_consent_stored": True,
             # 000 lines 273-275: region-to-municipality deviations on paper, not to a MAS (DEV-2)
             "deviations_to_mas": False,
             "deviations_to_municipality_on_paper": True,
+            "plan_needs_required": False,
         },
-=======
-        {**WORKING_DAY_READINGS, "children_consent_stored": True, "plan_needs_required": False},
->>>>>>> 3d461f8 (Consent given with the admission notice carries over to the SIP after discharge; the individual's wish about who coordinates (issue 14 item 9, SIP-21))
     ),
     (
         f"{GAVLEBORG}:116, 124-130",
