@@ -303,9 +303,21 @@ def _rebuild_in_chunks(chunk: int) -> int:
 
 # ``rows`` in SQL (PostgreSQL). A unit takes part while its participation has no end; a due
 # time's day is the local day of the instant just before it (see ``day_of``).
+# Covered as ``ParticipationQuerySet.covered`` says (SEC-1), for a participation ``p``: any case
+# but a SIP, the coordinator's unit, or a unit the SIP's consent in force names (or a consent
+# naming none). Without it a rebuild gave rows to a unit that handed over coordination and that
+# the consent does not name, which the acts' own rows never did.
+_COVERED = (
+    "(p.role = 'owner' OR NOT EXISTS (SELECT 1 FROM cases_case pc WHERE pc.id = p.case_id "
+    "AND pc.kind = 'sip') OR EXISTS (SELECT 1 FROM sip_consent k WHERE k.case_id = p.case_id "
+    "AND k.decision = 'given' AND k.withdrawn_at IS NULL AND k.superseded_at IS NULL "
+    "AND (EXISTS (SELECT 1 FROM sip_consent_units ku WHERE ku.consent_id = k.id "
+    "AND ku.unit_id = p.unit_id) OR NOT EXISTS (SELECT 1 FROM sip_consent_units ku "
+    "WHERE ku.consent_id = k.id))))"
+)
 _TAKES_PART = (
     "EXISTS (SELECT 1 FROM cases_participation p WHERE p.case_id = {case} "
-    "AND p.unit_id = {unit} AND p.until IS NULL)"
+    "AND p.unit_id = {unit} AND p.until IS NULL AND " + _COVERED + ")"
 )
 _DAY = (
     "COALESCE(((({due}) - interval '1 microsecond') AT TIME ZONE 'Europe/Stockholm')::date, "
@@ -350,19 +362,22 @@ _SOURCES = [
         s.expected_discharge_on, NULL, TRUE, FALSE
     FROM discharge_stay s JOIN cases_case c ON c.id = s.case_id
         JOIN cases_participation p ON p.case_id = s.case_id AND p.until IS NULL
-    WHERE c.closed_at IS NULL AND s.discharged_at IS NULL""",
+    WHERE c.closed_at IS NULL AND s.discharged_at IS NULL AND """
+    + _COVERED,
     # Active cases, counted per unit taking part.
     """SELECT p.unit_id, c.id,
         CASE c.kind WHEN 'sip' THEN 'active_sip' ELSE 'active_stay' END, 'case', c.id, NULL,
         DATE '9999-12-31', NULL, FALSE, FALSE
     FROM cases_case c JOIN cases_participation p ON p.case_id = c.id AND p.until IS NULL
-    WHERE c.closed_at IS NULL AND c.kind IN ('sip', 'discharge')""",
+    WHERE c.closed_at IS NULL AND c.kind IN ('sip', 'discharge') AND """
+    + _COVERED,
     # The phase of active SIPs, per unit taking part (``PHASE_KINDS``).
     """SELECT p.unit_id, c.id, 'sip_' || s.phase, 'case', c.id, NULL,
         DATE '9999-12-31', NULL, FALSE, FALSE
     FROM cases_case c JOIN sip_sipcase s ON s.case_id = c.id
         JOIN cases_participation p ON p.case_id = c.id AND p.until IS NULL
-    WHERE c.closed_at IS NULL AND c.kind = 'sip'""",
+    WHERE c.closed_at IS NULL AND c.kind = 'sip' AND """
+    + _COVERED,
 ]
 
 
