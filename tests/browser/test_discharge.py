@@ -197,12 +197,14 @@ def test_discharge_over_easter(page: Page, world: World) -> None:
         page.locator("main form button[type=submit]").click()
         page.wait_for_load_state()
         sip = Case.objects.get(kind="sip", closed_at__isnull=True)
-        consent = page.locator("form[action$='/consent/']")
-        consent.locator("input[name=decision][value=given]").check()
-        consent.locator("input[name=giver_name]").fill("Sture Lundberg")
-        consent.locator("input[name=form][value=oral]").check()
-        consent.get_by_label(world.participant_unit.name).check()
-        submit(page, "/consent/")
+        # The consent to information transfer given at admission carries over to the SIP
+        # (issue 14 item 9, seed 004 line 83): nothing to record again.
+        expect(page.locator("section[aria-labelledby=consent-h]")).to_contain_text(
+            "överfört till den här SIP:en efter utskrivning"
+        )
+        carried = sip.consents.get()
+        assert carried.carried_from == case and carried.in_force
+        assert world.participant_unit in carried.units.all()
         reveal(page, "/invite/")
         invite = page.locator("form[action$='/invite/']")
         invite.locator("input[name=purpose][value=establish]").check()
