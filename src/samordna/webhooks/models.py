@@ -224,4 +224,5 @@ class Attempt(models.Model):
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.delivery_id} {self.at:%Y-%m-%d %H:%M:%S} {self.status or self.error}"
+        at = timezone.localtime(self.at)
+        return f"{self.delivery_id} {at:%Y-%m-%d %H:%M:%S} {self.status or self.error}"
