@@ -92,6 +92,14 @@ def test_the_sip_after_discharge_opens_from_the_stay(
     ready: Case,  # noqa: F811
     nurse: User,  # noqa: F811
 ) -> None:
+    # A body that is no object is refused before the act, though every field has a default
+    # (the fuzzer's ST201: a number was taken for an empty object and the SIP was opened).
+    for not_an_object in (5, [1], "x"):
+        refused = send(
+            client, "POST", f"/api/v1/stays/{ready.pk}/sip", not_an_object, bearer(world, "alice")
+        )
+        assert refused.status_code == 400 and refused.json()["code"] == "invalid_body"
+    assert not Case.objects.filter(kind="sip", sip__origin=ready).exists()
     opened = send(client, "POST", f"/api/v1/stays/{ready.pk}/sip", {}, bearer(world, "alice"))
     assert opened.status_code == 201, opened.content
     body = opened.json()

@@ -6,6 +6,7 @@ uses, and so through the same visibility check and access log."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from django.http import HttpRequest
@@ -32,11 +33,24 @@ class AfterDischargeIn(Schema):
     reason: LongText = ""
 
 
+def require_object(request: HttpRequest) -> None:
+    """Every field of the body has a default, and django-ninja then takes any JSON body, a number
+    or a list too, for an empty object (the fuzzer's ST201): refuse what is not an object, 400,
+    before the act."""
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise ServiceError("invalid_body", "Innehållet ska vara ett JSON-objekt.")
+
+
 @stays_router.post("/{int:stay_id}/sip", response={201: SipOut, **ERRORS})
 def open_sip_after_discharge(request: HttpRequest, stay_id: int, payload: AfterDischargeIn) -> Any:
     """Open the SIP after discharge that follows this stay (SIP-16): its need is known from the
     ready-for-discharge notice, so the invitation deadline runs from it. 400 ``not_ready``
     before that notice; 409 ``active_sip_exists`` when the individual has an active SIP."""
+    require_object(request)
     actor = actor_of(request)
     origin = cases.get_case(actor, stay_id, "discharge", "stay.read")
     case = case_acts.open_case(
