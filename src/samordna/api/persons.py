@@ -34,6 +34,7 @@ class RepresentativeOut(Schema):
     id: int
     kind: str
     name: str
+    identity_number: str
     phone: str
     street: str
     postal_code: str
@@ -105,6 +106,9 @@ class RelativeIn(Schema):
 class RepresentativeIn(Schema):
     kind: Representative.Kind
     name: Annotated[str, Limit(200, min_length=1)]
+    # For the login to the individual's pages; checked as the individual's is (no reserve
+    # number, no protected identity).
+    identity_number: Annotated[str, Limit(20)] = ""
     phone: Phone = ""
     street: Text = ""
     postal_code: PostalCode = ""

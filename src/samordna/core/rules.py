@@ -25,6 +25,8 @@ VASTERNORRLAND = "004_2b6a4bde1435f963.txt"
 # Ten years: far beyond any routine, small enough that date arithmetic cannot overflow.
 _MAX_COUNT = 3660
 _MINIMUM = {"meeting_min_days": 0, "follow_up_comment_days_before": 0, "long_holiday_min_days": 3}
+# The ages a county may set for a child's own access to their pages (PAT-2).
+OWN_ACCESS_AGES = (13, 18)
 _HH_MM = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 
 
@@ -225,6 +227,28 @@ class RuleSet:
         ),
     )
 
+    # PAT-2 (issue 15 item 4): from this age a child reaches their own pages in Samordna; below
+    # it only the guardians do. Between 13 and 18; 1177 Vårdguiden gives a child its own access
+    # from 16 (no seed names an age).
+    own_access_min_age: int = field(
+        default=16,
+        metadata=_source(
+            f"Västerbotten {VASTERBOTTEN} rad 112: 'I beaktande av barnets ålder och mognad "
+            "bör barnet också tillfrågas' (ingen ålder anges). Standard 16 år som 1177 "
+            "Vårdguidens e-tjänster."
+        ),
+    )
+    # PAT-2 (issue 15 item 3): the individual's access-log extract names the staff member, not
+    # only the unit.
+    access_log_names_staff: bool = field(
+        default=False,
+        metadata=_source(
+            f"Norrbotten {NORRBOTTEN} rad 305-307 och 564-565: planen visas 'via 1177 "
+            "Vårdguiden'; ingen rutin säger något om loggutdraget. Standard: enheten, tiden och "
+            "slaget av läsning, som i 1177 Vårdguidens loggutdrag."
+        ),
+    )
+
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
@@ -235,6 +259,11 @@ class RuleSet:
             if f.type is time:
                 _check_time(f.name, value)
         self._check_reading()
+        if not OWN_ACCESS_AGES[0] <= self.own_access_min_age <= OWN_ACCESS_AGES[1]:
+            raise ValueError(
+                f"own_access_min_age: ska vara ett heltal från {OWN_ACCESS_AGES[0]} till "
+                f"{OWN_ACCESS_AGES[1]}, inte {self.own_access_min_age!r}."
+            )
         if self.meeting_min_days > self.meeting_max_days:
             raise ValueError(
                 f"meeting_min_days: får inte vara större än meeting_max_days "

@@ -161,6 +161,19 @@ TEXTS: dict[str, tuple[Any, Any, Any]] = {
         _("Whether a plan is documented only once it describes the needs and own resources."),
         None,
     ),
+    "own_access_min_age": (
+        _("A child's own access to their pages"),
+        _(
+            "From this age a child logs in to their own pages in Samordna; below it only the "
+            "guardians do (13 to 18)."
+        ),
+        _("years"),
+    ),
+    "access_log_names_staff": (
+        _("The individual's log extract names the staff member"),
+        _("Whether the individual's extract shows who read, not only which unit, when and what."),
+        None,
+    ),
 }
 
 _FILE = re.compile(r"\b(\d{3}_[0-9a-f]{16}\.txt)\b")

@@ -59,4 +59,14 @@ class RelativeForm(ModelForm[Relative]):
 class RepresentativeForm(ModelForm[Representative]):
     class Meta:
         model = Representative
-        fields = ["kind", "name", "phone", "street", "postal_code", "city"]
+        fields = ["kind", "name", "identity_number", "phone", "street", "postal_code", "city"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Typed with hyphen or century left out: the service parses and checks it.
+        number = self.fields["identity_number"]
+        assert isinstance(number, forms.CharField)
+        number.max_length = 20
+        number.widget.attrs.update(
+            {"maxlength": "20", "autocomplete": "off", "inputmode": "numeric"}
+        )

@@ -174,6 +174,16 @@ class Representative(models.Model):
     person = models.ForeignKey(Person, models.CASCADE, related_name="representatives")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=200)
+    # What the representative logs in to the individual's own pages with (PAT-1, issue 15 item
+    # 4): 12 digits, stored only when valid and neither a reserve number nor a protected
+    # identity (people.services.add_representative). Empty: the representative has no login.
+    identity_number = models.CharField(
+        _("identity number"),
+        max_length=12,
+        blank=True,
+        db_index=True,
+        help_text=_("For the login to the individual's pages; leave empty if not needed."),
+    )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     street = models.CharField(_("street address"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)

@@ -408,8 +408,17 @@ def remove_relative(actor: Actor, pk: int, relative_pk: int) -> None:
     log(actor, AccessLog.Action.UPDATE, "relative.remove", person)
 
 
-@act
 def add_representative(actor: Actor, pk: int, data: dict[str, Any]) -> Representative:
+    """The identity number is checked before the act's transaction, so that the log of a
+    refusal is kept (as ``register``)."""
+    identity_number = representative_identity(actor, str(data.get("identity_number") or ""))
+    return _add_representative(actor, pk, data, identity_number)
+
+
+@act
+def _add_representative(
+    actor: Actor, pk: int, data: dict[str, Any], identity_number: str
+) -> Representative:
     person = get_visible(actor, pk, "representative.add")
     if not str(data.get("name", "")).strip():
         raise ServiceError("required", _("Name is required."), "name")
@@ -419,6 +428,7 @@ def add_representative(actor: Actor, pk: int, data: dict[str, Any]) -> Represent
         person=person,
         kind=data["kind"],
         name=data["name"].strip(),
+        identity_number=identity_number,
         phone=data.get("phone", "").strip(),
         street=data.get("street", "").strip(),
         postal_code=data.get("postal_code", "").strip(),
@@ -426,6 +436,17 @@ def add_representative(actor: Actor, pk: int, data: dict[str, Any]) -> Represent
     )
     log(actor, AccessLog.Action.UPDATE, "representative.add", person)
     return representative
+
+
+def representative_identity(actor: Actor, raw: str) -> str:
+    """The representative's identity number as stored: empty, or 12 valid digits that are no
+    reserve number (refused by ``parse``) and no protected identity in the register (refused
+    and logged, nothing stored), as for the individual (PER-1, issue 15 item 4)."""
+    if not raw.strip():
+        return ""
+    identity = parse_logged(actor, raw, "representative.add")
+    check_register(actor, identity, "representative.add")
+    return identity.value
 
 
 @act
