@@ -115,6 +115,11 @@ WHAT_LABELS = {
     "account.locked": _("Login locked after failed attempts"),
     "account.otp_setup": _("Second factor set up"),
     "account.otp_reset": _("Second factor reset"),
+    "mypages.accesslog.read": _("Log extract read on the individual's own pages"),
+    "mypages.notifications.read": _("Notification settings read on the individual's own pages"),
+    "mypages.notifications.update": _(
+        "Notification settings changed on the individual's own pages"
+    ),
 }
 
 
@@ -129,7 +134,11 @@ class AccessLog(models.Model):
         LOGIN = "login", pgettext_lazy("audit action", "Login")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
-    user = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name=_("user"))
+    # Empty only for a read by the individual or their representative on the individual's own
+    # pages (PAT-2): they are no staff user; ``reader`` says who they are.
+    user = models.ForeignKey(
+        User, models.PROTECT, related_name="+", null=True, verbose_name=_("user")
+    )
     unit = models.ForeignKey(
         Unit, models.PROTECT, related_name="+", null=True, verbose_name=_("unit")
     )
@@ -141,6 +150,11 @@ class AccessLog(models.Model):
     purpose = models.CharField(_("purpose"), max_length=200, blank=True)
     via = models.CharField(_("channel"), max_length=10, default="web")
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    # A read on the individual's own pages: the identity number the identity provider vouched
+    # for, and how that reader stands to the individual ("self", "guardian", "trustee",
+    # "administrator": ``people.subjects.Relation``).
+    reader = models.CharField(_("reader's identity number"), max_length=12, blank=True)
+    reader_relation = models.CharField(_("reader's relation"), max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("access log entry")
@@ -148,7 +162,8 @@ class AccessLog(models.Model):
         ordering = ["-at", "-pk"]
         indexes = [
             models.Index(fields=["unit", "-at"], name="accesslog_unit_at_idx"),
-            models.Index(fields=["person", "-at"], name="accesslog_person_at_idx"),
+            # The individual's extract pages through this range by (time, id) (PAT-2).
+            models.Index(fields=["person", "-at", "-id"], name="accesslog_person_at_id_idx"),
             models.Index(fields=["user", "-at"], name="accesslog_user_at_idx"),
         ]
 

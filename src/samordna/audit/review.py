@@ -102,7 +102,7 @@ def csv_rows(entries: QuerySet[AccessLog]) -> Iterator[str]:
             yield writer.writerow(
                 [
                     timezone.localtime(e.at).isoformat(timespec="seconds"),
-                    e.user.username,
+                    e.user.username if e.user else e.reader_relation,
                     e.unit.name if e.unit else "",
                     e.person.identity_number if e.person else "",
                     e.get_action_display(),

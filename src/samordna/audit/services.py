@@ -83,3 +83,30 @@ def log_login(user: User, what: str, ip: str | None, refused: bool = False) -> A
         via="web",
         ip=ip,
     )
+
+
+def log_individual(
+    reader: str,
+    relation: str,
+    action: str,
+    what: str,
+    person: Person,
+    ip: str | None = None,
+    purpose: object = "",
+) -> AccessLog:
+    """A read (or change) on the individual's own pages (PAT-2): no staff user and no unit;
+    ``reader`` is the identity number the identity provider vouched for and ``relation`` how
+    that reader stands to ``person`` (``people.subjects.Relation``). The individual sees these
+    rows in their extract too."""
+    return AccessLog.objects.create(
+        user=None,
+        unit=None,
+        person=person,
+        action=action,
+        what=what[:200],
+        purpose=_stored(purpose),
+        via="mypages",
+        ip=ip,
+        reader=reader[:12],
+        reader_relation=relation[:20],
+    )
