@@ -45,7 +45,9 @@ class MessageIn(Schema):
     body: LongText = ""
     template: Template = Template.GENERAL
     fields: Annotated[dict[str, Any], NoNul] = Field(
-        default_factory=dict, description="The template's fields (MSG-3); empty for general"
+        default_factory=dict,
+        description="The template's fields (MSG-3; the SIP initiative and request, SIP-20); empty "
+        "for general",
     )
     consent_confirmed: bool = Field(
         False, description="Required when the message opens a message case"
@@ -95,8 +97,8 @@ class MessageOut(Schema):
     )
     suggests_sip: bool = Field(
         ...,
-        description='A home-care referral with "SIP needed" ticked: the recipient is asked to '
-        "open a SIP for the individual",
+        description='A home-care referral with "SIP needed" ticked, or the municipality\'s '
+        "request for a SIP (SIP-20): the recipient is asked to open a SIP for the individual",
     )
     deliveries: list[MessageDeliveryOut]
 

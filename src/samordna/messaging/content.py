@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samordna.discharge.forms.stays import DateInput
 from samordna.errors import ServiceError
+from samordna.messaging import sip_initiative
 from samordna.messaging.models import Template
 from samordna.validation import Form
 
@@ -180,6 +181,7 @@ FORMS: dict[str, type[forms.Form]] = {
     Template.HOME_CARE_REFERRAL: HomeCareReferralForm,
     Template.HOME_VISIT: HomeVisitForm,
     Template.MEDICAL_PLANNING: MedicalPlanningForm,
+    **sip_initiative.FORMS,
 }
 
 
@@ -231,8 +233,18 @@ def suggests_home_care(template: str, fields: dict[str, Any]) -> bool:
 
 
 def suggests_sip(template: str, fields: dict[str, Any]) -> bool:
-    """A home-care referral with "SIP needed" ticked: the recipient is asked to open a SIP."""
+    """A home-care referral with "SIP needed" ticked, or the municipality's request for a SIP
+    (SIP-20): the recipient is asked to open a SIP."""
+    if template == Template.SIP_REQUEST:
+        return True
     return template == Template.HOME_CARE_REFERRAL and bool(fields.get("consider_sip"))
+
+
+def sip_suggestion(template: str) -> Any:
+    """What the recipient is told when a message asks for a SIP."""
+    if template == Template.SIP_REQUEST:
+        return sip_initiative.SIP_REQUEST_SUGGESTION
+    return SIP_SUGGESTION
 
 
 def rows(template: str, fields: dict[str, Any]) -> list[tuple[str, str]]:

@@ -17,12 +17,16 @@ from samordna.cases.models import Delivery, Notice
 
 class Template(models.TextChoices):
     """MSG-3: the attachments ("bilagor") of seed 003_9c6849ff85993bc8.txt lines 104-106, 126
-    and 144-150; the fields of each are in ``messaging.templates``."""
+    and 144-150; the fields of each are in ``messaging.content``."""
 
     GENERAL = "general", _("General message")
     HOME_CARE_REFERRAL = "home_care_referral", _("Transfer to home health care – referral")
     HOME_VISIT = "home_visit", _("Single home visit")
     MEDICAL_PLANNING = "medical_planning", _("Medical planning")
+    # SIP-20: seed 004_2b6a4bde1435f963.txt lines 50-52 and seed 003 line 70
+    # (``messaging.sip_initiative``).
+    SIP_INITIATIVE = "sip_initiative", _("Initiative to a SIP")
+    SIP_REQUEST = "sip_request", _("The municipality's request for a SIP")
 
 
 class Message(models.Model):

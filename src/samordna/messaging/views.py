@@ -27,6 +27,7 @@ from samordna.messaging.forms import ComposeForm, ForwardForm, ReplyForm
 from samordna.messaging.models import Message, Template
 from samordna.messaging.services import reading as message_reading
 from samordna.messaging.services import sending as message_sending
+from samordna.organisations.models import Principal
 from samordna.people import services as people
 
 
@@ -112,7 +113,7 @@ def compose(request: UnitRequest) -> HttpResponse:
             "target": where,
             "template": template,
             "template_label": Template(template).label,
-            "templates": Template.choices,
+            "templates": _templates(actor),
             "action": request.path
             + "?"
             + urlencode({"case": case_pk} if case_pk else {"person": where.person.pk})
@@ -121,6 +122,16 @@ def compose(request: UnitRequest) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _templates(actor: Actor) -> list[tuple[str, Any]]:
+    """The templates the unit may use: the request for a SIP is the municipality's (SIP-20)."""
+    municipal = actor.unit.principal.kind == Principal.Kind.MUNICIPALITY
+    return [
+        (value, label)
+        for value, label in Template.choices
+        if value != Template.SIP_REQUEST or municipal
+    ]
 
 
 def _proposed(case: Case | None, own_unit_pk: int) -> list[int]:
@@ -215,6 +226,7 @@ def render_thread(
             "reply_form": reply_form or (ReplyForm(prefix="reply") if answered else None),
             "home_care_suggestion": content.HOME_CARE_SUGGESTION,
             "sip_suggestion": content.SIP_SUGGESTION,
+            "sip_request_suggestion": content.sip_suggestion(Template.SIP_REQUEST),
         },
         status=status,
     )

@@ -19,7 +19,7 @@ from samordna.cases.models import Case, Delivery, Notice, Participation
 from samordna.core import deadlines
 from samordna.discharge.services.notices import recipient_choices
 from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
-from samordna.messaging import content
+from samordna.messaging import content, sip_initiative
 from samordna.messaging.models import Forwarding, Message, Template
 from samordna.organisations.models import Unit
 from samordna.people import services as people
@@ -216,6 +216,7 @@ def send(
     body = _body(body, required=template == Template.GENERAL)
     subject = (subject or "").strip()[:200] or str(Template(template).label)
     chosen = _check_recipients(actor, recipients)
+    sip_initiative.check(actor, template, chosen)
     where = target(actor, case_pk, person_pk, "message.send")
     case = where.case
     if case is None:
