@@ -272,7 +272,14 @@ WORKER_JOBS = [
 # Jobs the worker also runs between its minutes, every WORKER_FREQUENT_SECONDS: webhooks should
 # reach their receivers within seconds, not at the next minute (API-3).
 WORKER_FREQUENT_JOBS = ["samordna.webhooks.delivery.run"]
-WORKER_FREQUENT_SECONDS = 5
+WORKER_FREQUENT_SECONDS = float(os.environ.get("SAMORDNA_WORKER_FREQUENT_SECONDS", 5))
+# Webhook delivery (webhooks/delivery.py): each request's connect and read timeouts, the claim's
+# lease beyond them and the deliveries one claim takes. The defaults are production's;
+# scripts/reliability shortens them so a killed worker's lease runs out within seconds.
+WEBHOOK_CONNECT_TIMEOUT = float(os.environ.get("SAMORDNA_WEBHOOK_CONNECT_TIMEOUT", 3))
+WEBHOOK_READ_TIMEOUT = float(os.environ.get("SAMORDNA_WEBHOOK_READ_TIMEOUT", 10))
+WEBHOOK_LEASE_MARGIN_SECONDS = float(os.environ.get("SAMORDNA_WEBHOOK_LEASE_MARGIN_SECONDS", 30))
+WEBHOOK_BATCH = int(os.environ.get("SAMORDNA_WEBHOOK_BATCH", 20))
 
 # How long a worker that claimed a digest may take to send it before another run takes it over
 # (notifications/digest.py): longer than one run's mails take, short enough to resend soon.

@@ -26,6 +26,7 @@ import time
 from dataclasses import dataclass
 
 import requests
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
@@ -36,14 +37,22 @@ from samordna.webhooks.models import Attempt, OutboxDelivery
 
 logger = logging.getLogger(__name__)
 
-CONNECT_TIMEOUT = 3.0
-READ_TIMEOUT = 10.0
-# A lease covers every request of the batch at its slowest (connect + read) and a margin, so
-# it never runs out while its worker may still post; a worker that finds too little of it left
-# stops and lets it run out instead.
-PER_REQUEST = dt.timedelta(seconds=CONNECT_TIMEOUT + READ_TIMEOUT + 2)
-LEASE_MARGIN = dt.timedelta(seconds=30)
-BATCH = 20
+# The request timeouts, the lease margin and the batch come from settings (WEBHOOK_*: 3 s
+# connect, 10 s read, 30 s margin, 20 per claim in production). A lease covers every request of
+# the batch at its slowest (connect + read + SLACK) and the margin, so it never runs out while
+# its worker may still post; a worker that finds too little of it left stops and lets it run
+# out instead.
+SLACK = 2.0
+
+
+def timeouts() -> tuple[float, float]:
+    return settings.WEBHOOK_CONNECT_TIMEOUT, settings.WEBHOOK_READ_TIMEOUT
+
+
+def per_request() -> dt.timedelta:
+    return dt.timedelta(seconds=sum(timeouts()) + SLACK)
+
+
 # One run stops claiming after this long, so the worker's other jobs get their turn.
 RUN_SECONDS = 45.0
 # Backoff: 30 s, 1 min, 2 min, ... doubling, at most 12 h between attempts; after
@@ -70,7 +79,7 @@ class Claimed:
     lease_until: dt.datetime
 
 
-def claim(now: dt.datetime, limit: int = BATCH) -> list[Claimed]:
+def claim(now: dt.datetime, limit: int | None = None) -> list[Claimed]:
     earlier = OutboxDelivery.objects.filter(
         subscription=OuterRef("subscription"),
         case=OuterRef("case"),
@@ -88,7 +97,7 @@ def claim(now: dt.datetime, limit: int = BATCH) -> list[Claimed]:
             .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
             .filter(~Exists(earlier))
             .select_related("subscription", "event")
-            .order_by("pk")[:limit]
+            .order_by("pk")[: limit or settings.WEBHOOK_BATCH]
         )
         if not rows:
             return []
@@ -96,7 +105,8 @@ def claim(now: dt.datetime, limit: int = BATCH) -> list[Claimed]:
         taken_over = sum(1 for r in rows if r.lease_until is not None)  # a dead worker's
         if taken_over:
             metrics.count("webhook", "taken_over", taken_over)
-        lease_until = now + LEASE_MARGIN + PER_REQUEST * len(rows)
+        margin = dt.timedelta(seconds=settings.WEBHOOK_LEASE_MARGIN_SECONDS)
+        lease_until = now + margin + per_request() * len(rows)
         OutboxDelivery.objects.filter(pk__in=[r.pk for r in rows]).update(
             lease_until=lease_until, lease_token=token
         )
@@ -124,7 +134,7 @@ def post(item: Claimed, now: dt.datetime) -> tuple[int | None, str]:
             item.url,
             data=item.body,
             headers=headers,
-            timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+            timeout=timeouts(),
             allow_redirects=False,
             stream=True,  # the answer's body is not read: the status decides
         ) as response:
@@ -174,7 +184,7 @@ def run(now: dt.datetime) -> int:
         if not batch:
             break
         for item in batch:
-            if timezone.now() + PER_REQUEST > item.lease_until:
+            if timezone.now() + per_request() > item.lease_until:
                 break  # the rest of the batch is left to its lease running out
             begun = time.monotonic()
             status, error = post(item, timezone.now())
