@@ -1,11 +1,16 @@
 """A real webhook receiver on 127.0.0.1, as an integrating system would write one: it verifies
 each request with the ``standardwebhooks`` reference library and de-duplicates on
-``webhook-id``. It can be told to fail requests (an error status, or a dropped connection)."""
+``webhook-id``. It can be told to fail requests (an error status, or a dropped connection), or
+(``stall()``, for ``scripts/reliability``) to store a request and hold its answer, as a receiver
+whose answer is lost does: the sender is then between post and finish, the moment a kill makes
+the one repetition at-least-once allows."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,6 +34,15 @@ class Receiver:
     bad_signatures: int = 0
     url: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
+    stalling: bool = False
+    held: threading.Event = field(default_factory=threading.Event)
+
+    def stall(self) -> None:
+        self.held.clear()
+        self.stalling = True
+
+    def release(self) -> None:
+        self.stalling = False
 
     def handle(self, headers: dict[str, str], body: bytes) -> str:
         with self.lock:
@@ -58,6 +72,15 @@ def running(receiver: Receiver) -> Iterator[Receiver]:
             body = self.rfile.read(int(self.headers.get("content-length", 0)))
             headers = {k.lower(): v for k, v in self.headers.items()}
             what = receiver.handle(headers, body)
+            if what == "ok" and receiver.stalling:  # stored; the answer is held
+                receiver.held.set()
+                while receiver.stalling:
+                    time.sleep(0.05)
+                with contextlib.suppress(OSError):  # the sender may be dead by now
+                    self.send_response(204)
+                    self.send_header("content-length", "0")
+                    self.end_headers()
+                return
             if what == "drop":
                 self.close_connection = True
                 self.connection.close()
