@@ -268,6 +268,7 @@ WORKER_JOBS = [
     "samordna.webhooks.outbox.announce_overdue",
     "samordna.webhooks.delivery.run",
     "samordna.api.idempotency.prune",
+    "samordna.notifications.individual.run",
 ]
 # Jobs the worker also runs between its minutes, every WORKER_FREQUENT_SECONDS: webhooks should
 # reach their receivers within seconds, not at the next minute (API-3).
@@ -280,6 +281,13 @@ WEBHOOK_CONNECT_TIMEOUT = float(os.environ.get("SAMORDNA_WEBHOOK_CONNECT_TIMEOUT
 WEBHOOK_READ_TIMEOUT = float(os.environ.get("SAMORDNA_WEBHOOK_READ_TIMEOUT", 10))
 WEBHOOK_LEASE_MARGIN_SECONDS = float(os.environ.get("SAMORDNA_WEBHOOK_LEASE_MARGIN_SECONDS", 30))
 WEBHOOK_BATCH = int(os.environ.get("SAMORDNA_WEBHOOK_BATCH", 20))
+
+# Notices to individuals by text message (issue 15 item 5, notifications/sms.py): without a URL,
+# SMS is not offered.
+SMS_GATEWAY = os.environ.get("SAMORDNA_SMS_GATEWAY", "samordna.notifications.sms.HttpSmsGateway")
+SMS_GATEWAY_URL = os.environ.get("SAMORDNA_SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("SAMORDNA_SMS_GATEWAY_TOKEN", "")
+SMS_GATEWAY_SENDER = os.environ.get("SAMORDNA_SMS_GATEWAY_SENDER", "Samordna")
 
 # How long a worker that claimed a digest may take to send it before another run takes it over
 # (notifications/digest.py): longer than one run's mails take, short enough to resend soon.

@@ -59,6 +59,7 @@ def test_the_configured_jobs_exist(db: None) -> None:
         "samordna.webhooks.outbox.announce_overdue",  # acknowledgement.overdue (issue 12)
         "samordna.webhooks.delivery.run",  # the webhooks' outbox (issue 12 item 3)
         "samordna.api.idempotency.prune",  # Idempotency-Key answers after 24 h (item 4)
+        "samordna.notifications.individual.run",  # notices to individuals (issue 15 item 5)
     ]
     assert [path for path, _job in worker.jobs(settings.WORKER_FREQUENT_JOBS)] == [
         "samordna.webhooks.delivery.run"

@@ -19,6 +19,10 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
+        from samordna.cases import acts
+        from samordna.notifications import individual
         from samordna.operations import metrics
 
         metrics.backlog("digest", oldest_due_digest)
+        # Invitations and new plan versions: the individual's notices, in the act (issue 15).
+        acts.listen(individual.write)

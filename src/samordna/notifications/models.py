@@ -94,3 +94,79 @@ class Digest(models.Model):
 
     def __str__(self) -> str:
         return f"Digest for {self.user} at {self.slot}"
+
+
+class IndividualPreference(models.Model):
+    """Whether someone who logs in to an individual's own pages wants to be told of news there,
+    and where (PAT-1, issue 15 item 5). Opt-in: without a row, nothing is sent. Keyed by the
+    identity number the login vouched for, so a guardian of two children has one setting."""
+
+    holder = models.CharField(_("identity number"), max_length=12, unique=True)
+    by_email = models.BooleanField(_("Tell me by e-mail"), default=False)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    by_sms = models.BooleanField(_("Tell me by text message (SMS)"), default=False)
+    # Stored as +467XXXXXXXX (notifications.individual.mobile_number).
+    phone = models.CharField(_("mobile number"), max_length=16, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification setting of an individual")
+        verbose_name_plural = _("notification settings of individuals")
+
+    def __str__(self) -> str:
+        return f"Notifications of an individual ({self.pk})"
+
+
+class IndividualNotice(models.Model):
+    """The outbox row of one notice to one holder by one channel (issue 15 item 5).
+
+    Written in the act's transaction by the acts' listener (``individual.write``), sent by the
+    worker afterwards: a mail server or SMS gateway that is down never fails the act, and the
+    notice is tried again with a growing pause. One per timeline event, holder and channel.
+    The message says only that there is news (``individual.TEXTS``): no name, no case."""
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", _("New invitation")
+        PLAN = "plan", _("New version of the plan")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("Text message (SMS)")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("To be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Given up")
+
+    holder = models.CharField(max_length=12)
+    event_id = models.BigIntegerField(help_text=_("The timeline event the notice is about."))
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    address = models.CharField(max_length=254)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # When the worker may (next) try it; while one sends it, the end of its lease.
+    due_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("notice to an individual")
+        verbose_name_plural = _("notices to individuals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event_id", "holder", "channel"], name="one_notice_per_event_and_channel"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                name="individual_notice_due",
+                condition=models.Q(state="pending"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.channel} ({self.state})"
