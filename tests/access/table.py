@@ -283,6 +283,10 @@ WEB: dict[str, dict[str, Row | str]] = {
     "reporting:index": {GET: web(DENIED, county_admin=OK), POST: SAME},
     "reporting:indicator": {GET: web(DENIED, county_admin=OK), POST: SAME},
     "reporting:indicator-csv": {GET: web(DENIED, county_admin=OK), POST: SAME},
+    "reporting:waiting": {GET: web(DENIED, county_admin=OK), POST: SAME},
+    "reporting:waiting-csv": {GET: web(DENIED, county_admin=OK), POST: SAME},
+    "reporting:counts": {GET: web(DENIED, county_admin=OK), POST: SAME},
+    "reporting:counts-csv": {GET: web(DENIED, county_admin=OK), POST: SAME},
     "reporting:codes": {GET: OWN_LIST, POST: SAME},
     "reporting:codes-csv": {GET: OWN_LIST, POST: SAME},
     "samordna.api.api.unknown_path": {GET: public(NOT_FOUND), POST: SAME},  # the API's JSON 404
@@ -513,6 +517,8 @@ API: dict[str, Row] = {
     "GET /api/v1/operations/banners": api(OK),
     "GET /api/v1/reports/indicators": api(DENIED, county_admin=OK),
     "GET /api/v1/reports/indicators/{indicator}": api(DENIED, county_admin=OK),
+    "GET /api/v1/reports/waiting": api(DENIED, county_admin=OK),
+    "GET /api/v1/reports/counts": api(DENIED, county_admin=OK),
     "GET /api/v1/reports/procedure-codes": api(OK, coordinator=SEES, covered=SEES),
 }
 

@@ -67,3 +67,35 @@ def test_a_unit_head_sees_the_unit_only(page: Page, world: World) -> None:
     expect(page.locator("table[aria-labelledby=per-unit]")).to_have_count(0)
     expect(page.locator("table[aria-labelledby=per-month]")).to_contain_text("75,0 %")
     check(page, "indicators-05-unit-head")
+
+
+def test_waiting_days_and_counts_with_charts_and_tables(
+    page: Page, world: World, stina: User
+) -> None:
+    from samordna.reporting.models import StatCount
+    from tests.reporting.test_measures import _month
+
+    month = _month()
+    for stat, key, n, total in [
+        ("waiting_days", "1", 5, 5), ("waiting_days", "6", 3, 18), ("liable_stays", "", 6, 21),
+        ("liable_days", str(month.year), 6, 21), ("sip_opened", "outpatient", 7, 7),
+        ("sip_closed", "goals_met", 2, 2), ("stays", "", 9, 9), ("deviations", "manual", 5, 5),
+    ]:  # fmt: skip
+        StatCount.objects.create(
+            stat=stat, month=month, county=world.county, unit=world.ward,
+            municipality=world.lulea, key=key, n=n, total=total,
+        )  # fmt: skip
+    log_in(page, "stina", PASSWORD)
+    page.goto("/reports/")
+    page.get_by_role("link", name=re.compile("(Waiting days|Väntedagar)")).first.click()
+    expect(page.get_by_role("img", name=re.compile("(Median)"))).to_be_visible()
+    expect(page.locator("table[aria-labelledby=per-month]")).to_contain_text("1,0")
+    check(page, "indicators-06-waiting")
+    page.set_viewport_size({"width": 390, "height": 844})
+    check(page, "indicators-07-waiting-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/reports/counts/")
+    expect(page.get_by_role("img", name=re.compile("(Active SIPs|Aktiva SIP)"))).to_be_visible()
+    check(page, "indicators-08-counts")
+    page.set_viewport_size({"width": 390, "height": 844})
+    check(page, "indicators-09-counts-phone")

@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema
 from samordna.api.common import ERRORS, actor_of, auth
 from samordna.audit.models import AccessLog
 from samordna.audit.services import log
-from samordna.reporting import queries, services
+from samordna.reporting import measures, queries, services
 from samordna.reporting.indicators import INDICATORS
 from samordna.validation import Code
 
@@ -109,6 +109,142 @@ def indicator(request: HttpRequest, indicator: str, filters: Query[Filters]):
         units=[] if scope.own_unit else [_row(u.code, s) for u, s in queries.by_unit(found, scope)],
         municipalities=[_row(p.code, s) for p, s in queries.by_municipality(found, scope)],
     )
+
+
+class WaitingRowOut(Schema):
+    key: str
+    discharged: int | None
+    median_waiting_days: float | None
+    liable_stays: int | None
+    liable_days: int | None
+    amount_sek: int | None
+    amount_missing_years: list[int]
+    suppressed: bool
+
+
+class BucketOut(Schema):
+    waiting_days: str
+    stays: int | None
+
+
+class WaitingOut(Schema):
+    first: str
+    last: str
+    own_unit: bool
+    total: WaitingRowOut
+    distribution: list[BucketOut]
+    months: list[WaitingRowOut]
+    units: list[WaitingRowOut]
+    municipalities: list[WaitingRowOut]
+
+
+def _waiting_row(key: str, w: measures.Waiting, amounts: dict[int, int]) -> WaitingRowOut:
+    amount, missing = w.amount(amounts)
+    median = w.median
+    return WaitingRowOut(
+        key=key,
+        discharged=measures.count_value(w.stays, w.suppress),
+        median_waiting_days=None if median is None else round(median, 1),
+        liable_stays=measures.count_value(w.liable_stays, w.suppress),
+        liable_days=w.liable_days,
+        amount_sek=amount,
+        amount_missing_years=missing,
+        suppressed=w.hidden or w.liable_hidden,
+    )
+
+
+def _scope(request: HttpRequest, filters: Filters) -> queries.Scope:
+    return queries.scope_for(
+        actor_of(request), filters.first or "", filters.last or "", filters.unit or "",
+        filters.municipality or "",
+    )  # fmt: skip
+
+
+@router.get("/waiting", response={200: WaitingOut, **ERRORS})
+def waiting(request: HttpRequest, filters: Query[Filters]):
+    """Waiting days after ready for discharge (median and distribution) and the payment
+    liability (liable stays, days and amount) per month of discharge, unit (county view only)
+    and municipality of residence; a suppressed count is ``null`` (RPT-3)."""
+    scope = _scope(request, filters)
+    log(actor_of(request), AccessLog.Action.READ, "reports.waiting")
+    amounts = measures.amounts()
+    total = measures.waiting_total(scope)
+    return WaitingOut(
+        first=f"{scope.first:%Y-%m}",
+        last=f"{scope.last:%Y-%m}",
+        own_unit=scope.own_unit,
+        total=_waiting_row("total", total, amounts),
+        distribution=[
+            BucketOut(
+                waiting_days=label,
+                stays=None if n is None else measures.count_value(n, total.suppress),
+            )
+            for label, n in total.buckets()
+        ],
+        months=[
+            _waiting_row(f"{m:%Y-%m}", w, amounts) for m, w in measures.waiting_by_month(scope)
+        ],
+        units=[]
+        if scope.own_unit
+        else [_waiting_row(u.code, w, amounts) for u, w in measures.waiting_by_unit(scope)],
+        municipalities=[
+            _waiting_row(p.code, w, amounts) for p, w in measures.waiting_by_municipality(scope)
+        ],
+    )
+
+
+class MonthCountOut(Schema):
+    month: str
+    active_sips: int | None
+    sips_opened: int | None
+    sips_closed: int | None
+    stays: int | None
+    deviations_sent: int | None
+
+
+class KeyCountOut(Schema):
+    measure: str
+    key: str
+    n: int | None
+
+
+class CountsOut(Schema):
+    first: str
+    last: str
+    own_unit: bool
+    months: list[MonthCountOut]
+    by_kind: list[KeyCountOut]
+
+
+@router.get("/counts", response={200: CountsOut, **ERRORS})
+def counts(request: HttpRequest, filters: Query[Filters]):
+    """Active SIPs at each month's end, SIPs opened and closed, stays and deviations sent per
+    month; SIPs opened by type, closed by reason and deviations by kind over the period. A
+    count from 1 to 4 is ``null`` outside the unit's own view (RPT-3)."""
+    scope = _scope(request, filters)
+    log(actor_of(request), AccessLog.Action.READ, "reports.counts")
+    hide = not scope.own_unit
+
+    def v(n: int) -> int | None:
+        return measures.count_value(n, hide)
+
+    return CountsOut(
+        first=f"{scope.first:%Y-%m}",
+        last=f"{scope.last:%Y-%m}",
+        own_unit=scope.own_unit,
+        months=[
+            MonthCountOut(
+                month=f"{m.month:%Y-%m}", active_sips=v(m.active), sips_opened=v(m.opened),
+                sips_closed=v(m.closed), stays=v(m.stays), deviations_sent=v(m.deviations),
+            )
+            for m in measures.counts_by_month(scope)
+        ],
+        by_kind=[
+            KeyCountOut(measure=stat, key=k, n=v(n))
+            for stat, found in measures.counts_by_key(scope).items()
+            for k, n in found
+        ],
+    )  # fmt: skip
 
 
 @router.get("/procedure-codes", response={200: list[CodeOut], **ERRORS})

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from samordna.accounts.actor import Actor
 from samordna.audit.models import AccessLog
 from samordna.audit.services import log, log_many
-from samordna.cases.acts import act
+from samordna.cases.acts import act, touch
 from samordna.cases.models import Case
 from samordna.core.identity import IdentityNumberError, parse_identity_number
 from samordna.core.paging import Window, offset, page_number
@@ -375,6 +375,7 @@ def _send(actor: Actor, deviation: Deviation, *changed: str) -> Deviation:
     deviation.sent_at = timezone.now()
     deviation.sent_by = actor.user
     deviation.mas_unit = mas_unit_for(deviation.concerned_unit)
+    touch(deviation.case_id)  # the follow-up counts the deviations sent about a case (RPT-1)
     return _save(deviation, *changed, "status", "sent_at", "sent_by", "mas_unit")
 
 

@@ -21,8 +21,10 @@ class ReportingConfig(AppConfig):
 
     def ready(self) -> None:
         from samordna.cases import acts
-        from samordna.reporting import rollup
+        from samordna.reporting import rollup, stats
 
-        # The indicators' facts and monthly counts are kept by every act, in its transaction.
+        # The indicators' facts and monthly counts are kept by every act, in its transaction,
+        # and so are the plain measures' (waiting and liable days, counts).
         acts.register(rollup.update)
+        acts.register(stats.update)
         post_migrate.connect(fill_rollup, sender=self)

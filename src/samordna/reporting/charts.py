@@ -29,10 +29,27 @@ class Chart:
     description: str
     x_label: str
     y_label: str
+    # The top of the value axis and the unit on its ticks: shares by default; counts and days
+    # take a top from the data (``nice_top``) and no unit.
+    top: float = 100
+    unit: str = " %"
 
 
-def _y(share: float) -> float:
-    return TOP + (HEIGHT - TOP - BOTTOM) * (1 - share / 100)
+def nice_top(values: list[float | None]) -> float:
+    """A round top for the value axis above the largest value (at least 4)."""
+    largest = max([v for v in values if v is not None] or [0])
+    for top in (4, 8, 10, 20, 40, 50, 100, 200, 400, 500, 1000, 2000, 5000, 10000):
+        if largest <= top:
+            return top
+    return float(largest)
+
+
+def _y(share: float, top: float = 100) -> float:
+    return TOP + (HEIGHT - TOP - BOTTOM) * (1 - share / top)
+
+
+def _tick(value: float) -> str:
+    return f"{value:g}"
 
 
 def _f(value: float) -> str:
@@ -40,15 +57,17 @@ def _f(value: float) -> str:
 
 
 def _frame(chart: Chart, body: SafeString, x_labels: SafeString) -> SafeString:
+    top = chart.top
+    ticks = [top * i / 4 for i in range(5)]
     grid = format_html_join(
         "",
         '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="1"'
         ' stroke-dasharray="2 3"/><text x="{}" y="{}" text-anchor="end" font-size="12"'
         ' fill="{}">{}</text>',
         (
-            (LEFT, WIDTH - RIGHT, f"{_y(v):.1f}", f"{_y(v):.1f}", GRID, LEFT - 6,
-             f"{_y(v) + 4:.1f}", TEXT, f"{v} %")
-            for v in (0, 25, 50, 75, 100)
+            (LEFT, WIDTH - RIGHT, f"{_y(v, top):.1f}", f"{_y(v, top):.1f}", GRID, LEFT - 6,
+             f"{_y(v, top) + 4:.1f}", TEXT, f"{_tick(v)}{chart.unit}")
+            for v in ticks
         ),
     )  # fmt: skip
     return format_html(
@@ -80,7 +99,7 @@ def line(chart: Chart, points: list[tuple[dt.date, float | None]]) -> SafeString
                 paths.append(run)
             run = []
         else:
-            run.append(f"{x:.1f},{_y(share):.1f}")
+            run.append(f"{x:.1f},{_y(share, chart.top):.1f}")
     if run:
         paths.append(run)
     body = format_html_join(
@@ -92,7 +111,7 @@ def line(chart: Chart, points: list[tuple[dt.date, float | None]]) -> SafeString
         '<circle cx="{}" cy="{}" r="4" fill="{}"/>'
         '<text x="{}" y="{}" text-anchor="middle" font-size="11" fill="{}">{}</text>',
         (
-            (_f(x), _f(_y(s)), SERIES, _f(x), _f(_y(s) - 8), TEXT, f"{s:.0f}")
+            (_f(x), _f(_y(s, chart.top)), SERIES, _f(x), _f(_y(s, chart.top) - 8), TEXT, f"{s:.0f}")
             for x, (_m, s) in zip(xs, points, strict=False)
             if s is not None
         ),
@@ -120,8 +139,9 @@ def bars(chart: Chart, items: list[tuple[str, float | None]]) -> SafeString:
         '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
         '<text x="{}" y="{}" text-anchor="middle" font-size="11" fill="{}">{}</text>',
         (
-            (_f(LEFT + step * i + (step - width) / 2), _f(_y(s)), _f(width), _f(_y(0) - _y(s)),
-             SERIES, _f(LEFT + step * (i + 0.5)), _f(_y(s) - 6), TEXT, f"{s:.0f}")
+            (_f(LEFT + step * i + (step - width) / 2), _f(_y(s, chart.top)), _f(width),
+             _f(_y(0, chart.top) - _y(s, chart.top)), SERIES, _f(LEFT + step * (i + 0.5)),
+             _f(_y(s, chart.top) - 6), TEXT, f"{s:.0f}")
             for i, (_l, s) in enumerate(items)
             if s is not None
         ),

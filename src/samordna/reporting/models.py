@@ -124,3 +124,55 @@ class IndicatorCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.month:%Y-%m} {self.outcome}: {self.n}"
+
+
+class StatFact(models.Model):
+    """One thing a plain measure counts (``reporting.stats``): a SIP opened or closed, a stay,
+    a stay's waiting days after ready for discharge, its liable days of a year, a deviation
+    sent. ``key`` is what the measure is broken down by (the SIP's type, the reason for
+    closure, the number of waiting days, the year of the liable days, the deviation's kind);
+    ``value`` what it adds up (days; 1 for a plain count)."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="+")
+    stat = models.CharField(max_length=40)
+    ref = models.BigIntegerField(help_text="The primary key of the source row.")
+    key = models.CharField(max_length=40, blank=True)
+    county = models.ForeignKey(County, models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, models.CASCADE, related_name="+")
+    municipality = models.ForeignKey(Principal, models.CASCADE, related_name="+")
+    month = models.DateField(help_text="The first day of the local month it is counted in.")
+    value = models.IntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["stat", "ref", "key"], name="stat_fact_one_per_ref")
+        ]
+        indexes = [models.Index(fields=["case"], name="stat_fact_case_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.stat} {self.ref} {self.key}: {self.value}"
+
+
+class StatCount(models.Model):
+    """How many facts of a measure, and the sum of their values, per month, unit,
+    municipality of residence and key."""
+
+    stat = models.CharField(max_length=40)
+    month = models.DateField()
+    county = models.ForeignKey(County, models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, models.CASCADE, related_name="+")
+    municipality = models.ForeignKey(Principal, models.CASCADE, related_name="+")
+    key = models.CharField(max_length=40, blank=True)
+    n = models.IntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stat", "month", "unit", "municipality", "key"], name="stat_count_key"
+            )
+        ]
+        indexes = [models.Index(fields=["county", "stat", "month"], name="stat_count_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.stat} {self.month:%Y-%m} {self.key}: {self.n}"

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from samordna.cases.models import Delivery, Obligation
 from samordna.core.calendar import STOCKHOLM
+from samordna.reporting import stats
 from samordna.reporting.indicators import (
     FROM_DELIVERIES,
     OBLIGATION_KINDS,
@@ -212,11 +213,15 @@ def rebuild(chunk: int = CHUNK) -> int:
     """Compute every fact and counter again from the source tables; returns the facts.
 
     On PostgreSQL one INSERT ... SELECT per kind of source row (``_rebuild_in_sql``, from the
-    same tables of indicators as ``rows``); elsewhere ``rows`` in chunks of cases."""
+    same tables of indicators as ``rows``); elsewhere ``rows`` in chunks of cases. The plain
+    measures (``stats``) are rebuilt with them."""
     if connection.vendor == "postgresql":
         with transaction.atomic():
-            return _rebuild_in_sql()
-    return _rebuild_in_chunks(chunk)
+            total = _rebuild_in_sql()
+    else:
+        total = _rebuild_in_chunks(chunk)
+    stats.rebuild()
+    return total
 
 
 def _quoted(values: Iterable[str]) -> str:

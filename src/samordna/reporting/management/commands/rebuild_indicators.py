@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from samordna.reporting import rollup
+from samordna.reporting import rollup, stats
 
 
 class Command(BaseCommand):
@@ -25,6 +25,8 @@ class Command(BaseCommand):
         if not options["check"]:
             self.stdout.write(f"{rollup.rebuild()} facts")
             return
+        if stats.snapshot() != stats.recomputed():
+            raise CommandError("the plain measures differ from the facts")
         kept, wanted = rollup.snapshot(), rollup.recomputed()
         if kept != wanted:
             missing, extra = wanted[0] - kept[0], kept[0] - wanted[0]
