@@ -18,7 +18,7 @@ from samordna.cases.acts import touch
 from samordna.cases.models import Case, Obligation
 from samordna.discharge.services import stays as stays_acts
 from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
-from samordna.organisations.models import Membership, Unit
+from samordna.organisations.models import Membership
 from samordna.people.models import Person, Relative
 from samordna.sip.models import Consent, SipCase
 from samordna.sip.services import case as case_acts
@@ -417,34 +417,7 @@ def test_a_refused_act_answers_403_with_the_message_and_changes_nothing(
     assert sip.is_active
 
 
-@pytest.mark.parametrize(
-    ("kind", "role", "allowed"),
-    [
-        ("outpatient_psychiatry", "physician", True),
-        ("outpatient_psychiatry", "nurse", False),
-        ("primary_care", "physician", False),
-    ],
-)
-def test_svp_is_opened_by_a_psychiatrist(world: World, kind: str, role: str, allowed: bool) -> None:
-    """SIP-1, seed 001 lines 1234-1236: the chief psychiatrist calls to coordinated care
-    planning for ÖPT/ÖRV."""
-    from tests.conftest import make_user
-
-    world.case.closed_at = timezone.now()
-    world.case.close_reason = "other"
-    world.case.save()
-    touch(world.case.pk)  # closed by hand: the read model follows
-    unit = Unit.objects.create(principal=world.region, code=f"u-{kind}", name=kind, kind=kind)
-    user = make_user(f"doc-{kind}-{role}", unit, role)
-    open_svp = lambda: case_acts.open_case(  # noqa: E731
-        world.actor(user), world.person.identity_number, "svp", timezone.now()
-    )
-    if allowed:
-        assert open_svp().sip.type == SipCase.Type.SVP
-    else:
-        with pytest.raises(Forbidden) as caught:
-            open_svp()
-        assert caught.value.code == "svp_by_psychiatrist"
+# Who opens an SVP (SIP-16): tests/sip/test_svp.py.
 
 
 def test_an_actor_meeting_invitation_does_not_offer_the_individual(login, world: World) -> None:  # type: ignore[no-untyped-def]

@@ -219,6 +219,10 @@ EVENT_LABELS = {
     "plan_handed_over": _("Plan handed over to the individual"),
     "follow_up_comment": _("Follow-up comment written"),
     "plan_evaluated": _("Plan evaluated"),
+    # SIP-16: the coordinated care plan for ÖPT/ÖRV (``sip.services.svp``).
+    "svp_details": _("Care plan details for ÖPT/ÖRV recorded"),
+    "svp_objection": _("Objection to information exchange recorded"),
+    "svp_necessary_exchange": _("Information shared for the planning despite the objection"),
     "stay_registered": _("Stay registered"),
     "stay_updated": _("Stay details corrected"),
     "admission_notice_sent": _("Admission notice sent"),
@@ -438,6 +442,12 @@ class Obligation(models.Model):
         )
         ADMISSION_NOTICE = "admission_notice", _("Send the admission notice")
         PLANNING_BASIS = "planning_basis", _("Fill in the planning basis")
+        # SIP-16, seed 001_118551e475ece215.txt lines 1231-1232: "Inför ansökan om fortsatt ÖPT
+        # eller ÖRV ska en uppföljning av den samordnade vårdplanen göras."
+        SVP_FOLLOW_UP = (
+            "svp_follow_up",
+            _("Follow up the coordinated care plan before applying for continued care"),
+        )
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="obligations")
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="obligations")

@@ -175,6 +175,14 @@ class Membership(models.Model):
     class Role(models.TextChoices):
         CARE_ADMINISTRATOR = "care_administrator", _("Care administrator")
         PHYSICIAN = "physician", _("Physician")
+        # SIP-16, seed 001_118551e475ece215.txt lines 1212-1214 and 1234-1236: the coordinated
+        # care plan for ÖPT/ÖRV is called by "chefsöverläkaren eller specialist inom psykiatri med
+        # chefsöverläkaruppdrag": an assignment, not every psychiatry physician. An administrator
+        # gives it as this role on the staff member's membership of a psychiatry unit.
+        CHIEF_PSYCHIATRIST = (
+            "chief_psychiatrist",
+            _("Chief physician in psychiatry (or psychiatry specialist with that assignment)"),
+        )
         NURSE = "nurse", _("Nurse")
         # DEV-2, seed 001_118551e475ece215.txt lines 134-136: deviations concerning the
         # municipality are sent to its medically responsible nurse.

@@ -1,4 +1,4 @@
-"""The coordinated individual plan (SPEC SIP-1 to SIP-15, CON-1 to CON-3).
+"""The coordinated individual plan (SPEC SIP-1 to SIP-16, CON-1 to CON-3).
 
 A SIP case is a ``cases.Case`` of kind ``sip`` with a ``SipCase`` detail row. Its life:
 preparation (consent, assessment, invitation) → meeting and plan (a new ``PlanVersion`` per
@@ -29,11 +29,13 @@ from samordna.sip.models.plan import (
     Goal,
     PlanVersion,
 )
+from samordna.sip.models.svp import CareForm, NecessaryExchange, SvpDetail
 
 __all__ = [
     "Action",
     "AssessmentEntry",
     "CareContact",
+    "CareForm",
     "Consent",
     "ConsentForm",
     "ConsentQuerySet",
@@ -44,7 +46,9 @@ __all__ = [
     "LifeArea",
     "Meeting",
     "MeetingForm",
+    "NecessaryExchange",
     "Participant",
     "PlanVersion",
     "SipCase",
+    "SvpDetail",
 ]

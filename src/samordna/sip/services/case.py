@@ -22,7 +22,8 @@ from samordna.core import deadlines
 from samordna.errors import Conflict, Forbidden, NotFound, ServiceError
 from samordna.organisations.models import Membership, Unit, User
 from samordna.people.models import Person
-from samordna.sip.models import Consent, Coordinator, SipCase
+from samordna.sip.assignment import require_assignment
+from samordna.sip.models import Consent, Coordinator, SipCase, SvpDetail
 
 
 def get(actor: Actor, pk: int, what: str = "sip.read", lock: bool = False) -> Case:
@@ -71,17 +72,8 @@ def open_case(
         need_known_at = _check_origin(origin, identity_number, type)
     if type not in SipCase.Type.values:
         raise ServiceError("invalid_type", _("Choose a kind of SIP."), "type")
-    if type == SipCase.Type.SVP and not (
-        actor.unit.kind == Unit.Kind.OUTPATIENT_PSYCHIATRY
-        and actor.has_role(Membership.Role.PHYSICIAN)
-    ):
-        # Seed 001 lines 1234-1236: the chief psychiatrist (or a psychiatry specialist with that
-        # mandate) calls to coordinated care planning for ÖPT/ÖRV.
-        raise Forbidden(
-            "svp_by_psychiatrist",
-            _("A coordinated care plan for ÖPT/ÖRV is opened by a psychiatrist at psychiatry."),
-            "type",
-        )
+    if type == SipCase.Type.SVP:
+        require_assignment(actor, "type")  # SIP-16 (``samordna.sip.assignment``)
     if need_known_at > timezone.now():
         raise ServiceError(
             "future_date", _("The need cannot become known in the future."), "need_known_at"
@@ -104,6 +96,8 @@ def open_case(
                 origin=origin,
             )
             Participation.objects.create(case=case, unit=actor.unit, role=Participation.Role.OWNER)
+            if type == SipCase.Type.SVP:
+                SvpDetail.objects.create(case=case, updated_by=actor.user)
             Coordinator.objects.create(
                 case=case, user=actor.user, unit=actor.unit, assigned_by=actor.user
             )

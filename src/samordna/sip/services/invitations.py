@@ -32,9 +32,11 @@ from samordna.discharge.models import Stay
 from samordna.errors import Conflict, NotFound, ServiceError
 from samordna.organisations.models import Unit
 from samordna.people.models import Relative, Representative
+from samordna.sip.assignment import require_assignment
 from samordna.sip.models import (
     Meeting,
     Participant,
+    SipCase,
 )
 from samordna.sip.services import case as case_acts
 from samordna.sip.services import consent as consent_acts
@@ -233,6 +235,10 @@ def send_invitation(
     case = case_acts.get(actor, pk, cases.logged_as("sip.invite", occurred_at), lock=True)
     cases.require_active(case)
     case_acts.require_coordinator_unit(actor, case)
+    if case.sip.type == SipCase.Type.SVP:
+        # SIP-16, seed 001_118551e475ece215.txt lines 1234-1236: "kallar chefsöverläkare/
+        # specialist i psykiatri med chefsöverläkaruppdrag ... till samordnad vårdplanering".
+        require_assignment(actor)
     fields = _clean_details(details)
     _check_invitees(case, invitees)
     _require_consent_scope(case, invitees.units)

@@ -165,6 +165,10 @@ def record_meeting(
             Obligation.Kind.PLAN_HANDED_OVER,
             deadlines.plan_handed_over_due(meeting.starts_at, rules),
         )
+    if case.sip.type == SipCase.Type.SVP and meeting.purpose != Meeting.Purpose.ESTABLISH:
+        # SIP-16, seed 001_118551e475ece215.txt lines 1231-1232: the follow-up of the plan before
+        # the application for continued ÖPT/ÖRV is made.
+        cases.meet(case, Obligation.Kind.SVP_FOLLOW_UP, at=meeting.starts_at)
     if meeting.purpose == Meeting.Purpose.ESTABLISH:
         # RPT-2: the KVÅ code of establishing the plan, for each region unit taking part.
         present = [
