@@ -220,6 +220,7 @@ def register_person(request: HttpRequest, payload: PersonIn) -> Any:
 api.add_router("/sip", "samordna.api.sip_meetings.router")  # first: /sip/invitations
 api.add_router("/sip", sip_router)
 api.add_router("/sip", "samordna.api.sip_plans.router")
+api.add_router("/sip", "samordna.api.sip_svp.router")  # SIP-16
 api.add_router("/stays", discharge_router)
 api.add_router("/stays", discharge_notices_router)
 api.add_router("/stays", "samordna.api.sip_reads.stays_router")

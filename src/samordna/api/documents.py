@@ -33,6 +33,13 @@ def consent(request: HttpRequest, case_id: int) -> HttpResponse:
     return attachment(services.consent_form(actor_of(request), case_id))
 
 
+@router.get("/sip/{case_id}/svp-court.pdf", response=ERRORS, openapi_extra=PDF)
+def svp_court(request: HttpRequest, case_id: int) -> HttpResponse:
+    """SIP-16: the coordinated care plan for ÖPT/ÖRV, for the application to the
+    administrative court (seed 001 lines 1226-1227)."""
+    return attachment(services.svp_court_plan(actor_of(request), case_id))
+
+
 @router.get(
     "/sip/{case_id}/meetings/{meeting_id}/letters/{participant_id}.pdf",
     response=ERRORS,

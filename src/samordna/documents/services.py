@@ -18,14 +18,15 @@ from samordna.cases.models import Case
 from samordna.deviations import services as deviation_services
 from samordna.deviations.services import shows_case
 from samordna.discharge import information
-from samordna.documents import ics, papers
+from samordna.documents import court, ics, papers
 from samordna.documents.pdf import Sheet
 from samordna.errors import NotFound
 from samordna.organisations.models import Unit
-from samordna.sip.models import Meeting
+from samordna.sip.models import Meeting, SipCase
 from samordna.sip.services import case as case_acts
 from samordna.sip.services import consent as consent_acts
 from samordna.sip.services import plan as plan_acts
+from samordna.sip.services import svp as svp_acts
 from samordna.sip.views.plan_section import next_meeting
 
 PDF = "application/pdf"
@@ -66,6 +67,33 @@ def plan_for_individual(actor: Actor, case_pk: int) -> Download:
         county_name(case), case, plan, case_acts.current_coordinator(case), next_meeting(case)
     )
     return Download(f"sip-{case.pk}-plan-{plan.number}.pdf", PDF, content)
+
+
+@act
+def svp_court_plan(actor: Actor, case_pk: int) -> Download:
+    """SIP-16: the coordinated care plan for ÖPT/ÖRV to attach to the application to the
+    administrative court (seed 001_118551e475ece215.txt lines 1226-1227, 1254-1255): the
+    documented version, the plan being "upprättad när den har justerats av enheterna" (lines
+    1250-1251)."""
+    case = case_acts.get(actor, case_pk, "documents.svp_court.read")
+    if case.sip.type != SipCase.Type.SVP:
+        raise NotFound("not_svp", _("This is not a coordinated care plan for ÖPT/ÖRV (SVP)."))
+    in_force = plan_acts.in_force(case)
+    if in_force is None:
+        raise NotFound(
+            "plan_not_documented",
+            _("No plan version is documented yet, so there is no plan to print."),
+        )
+    plan = plan_acts.plan_version(case, in_force.number, contents=True)
+    content = court.svp_plan(
+        county_name(case),
+        case,
+        plan,
+        svp_acts.detail(case),
+        svp_acts.exchanges(case),
+        case_acts.current_coordinator(case),
+    )
+    return Download(f"svp-{case.pk}-forvaltningsratten-{plan.number}.pdf", PDF, content)
 
 
 @act

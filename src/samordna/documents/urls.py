@@ -6,6 +6,7 @@ app_name = "documents"
 urlpatterns = [
     path("sip/<int:pk>/plan.pdf", views.plan, name="plan"),
     path("sip/<int:pk>/consent.pdf", views.consent, name="consent"),
+    path("sip/<int:pk>/svp-court.pdf", views.svp_court, name="svp-court"),  # SIP-16
     path(
         "sip/<int:pk>/meetings/<int:meeting_pk>/letters/<int:participant_pk>.pdf",
         views.letter,

@@ -37,6 +37,11 @@ def plan(request: UnitRequest, pk: int) -> HttpResponse:
 
 
 @unit_required()
+def svp_court(request: UnitRequest, pk: int) -> HttpResponse:
+    return serve(lambda: services.svp_court_plan(request.actor, pk))
+
+
+@unit_required()
 def letter(request: UnitRequest, pk: int, meeting_pk: int, participant_pk: int) -> HttpResponse:
     return serve(lambda: services.invitation_letter(request.actor, pk, meeting_pk, participant_pk))
 

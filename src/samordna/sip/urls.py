@@ -9,6 +9,7 @@ from samordna.sip.views import invitations as invitation_views
 from samordna.sip.views import meetings as meeting_views
 from samordna.sip.views import plan as plan_views
 from samordna.sip.views import plan_follow_up as follow_up_views
+from samordna.sip.views import svp as svp_views
 
 app_name = "sip"
 urlpatterns = [
@@ -22,6 +23,10 @@ urlpatterns = [
     path("<int:pk>/coordinator-wish/", case_views.coordinator_wish, name="coordinator-wish"),
     path("<int:pk>/close/", case_views.close, name="close"),
     path("<int:pk>/link-stay/", case_views.link_stay, name="link-stay"),
+    # SIP-16: the coordinated care plan for ÖPT/ÖRV.
+    path("<int:pk>/svp/details/", svp_views.details, name="svp-details"),
+    path("<int:pk>/svp/objection/", svp_views.objection, name="svp-objection"),
+    path("<int:pk>/svp/exchanges/", svp_views.exchange, name="svp-exchange"),
     path("<int:pk>/assessment/", assessment_views.assessment, name="assessment"),
     path("<int:pk>/invite/", invitation_views.invite, name="invite"),
     path(

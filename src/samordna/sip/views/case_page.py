@@ -22,6 +22,7 @@ from samordna.sip.services import case as case_acts
 from samordna.sip.services import consent as consent_acts
 from samordna.sip.views.meetings_section import county_units, meetings_context
 from samordna.sip.views.plan_section import plan_context
+from samordna.sip.views.svp_section import svp_context
 
 
 def case_context(request: UnitRequest, case: Case) -> dict[str, Any]:
@@ -62,6 +63,7 @@ def case_context(request: UnitRequest, case: Case) -> dict[str, Any]:
     }
     context.update(meetings_context(request, case))
     context.update(plan_context(request, case))
+    context.update(svp_context(request, case))
     context.update(_summary(context["deadlines"], context["meeting_rows"], now))
     return context
 
