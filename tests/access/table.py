@@ -166,6 +166,10 @@ WEB: dict[str, dict[str, Row | str]] = {
     "sip:coordinator-wish": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
     "sip:close": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
     "sip:link-stay": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
+    # SIP-16: the SVP's acts; an empty form is refused with the page (the world's SIP is no SVP).
+    "sip:svp-details": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
+    "sip:svp-objection": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
+    "sip:svp-exchange": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
     "sip:assessment": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
     "sip:invite": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
     "sip:change-invitation": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
@@ -263,6 +267,8 @@ WEB: dict[str, dict[str, Row | str]] = {
     "notifications:settings": {GET: web(OK), POST: web(INVALID)},
     "documents:plan": {GET: SIP, POST: SAME},
     "documents:consent": {GET: SIP, POST: SAME},
+    # SIP-16: the court's plan exists only for an SVP; the world's SIP is an outpatient SIP.
+    "documents:svp-court": {GET: web(NOT_FOUND), POST: SAME},
     # The letter to the individual is printed and posted by the coordinator's unit.
     "documents:letter": {GET: web(NOT_FOUND, coordinator=SEES, covered=DENIED), POST: SAME},
     "documents:meeting-calendar": {GET: SIP, POST: SAME},
@@ -410,6 +416,15 @@ API: dict[str, Row] = {
     ),
     # SIP-17: a unit that sees both the SIP and the stay links them; the ward sees only the stay.
     "POST /api/v1/sip/{case_id}/link-stay": api(NOT_FOUND, coordinator=ACCEPTED, covered=ACCEPTED),
+    # SIP-16: the world's SIP is no SVP: refused as such to the units that see it (400).
+    "GET /api/v1/sip/{case_id}/svp": api(NOT_FOUND, coordinator=INVALID, covered=INVALID),
+    "PUT /api/v1/sip/{case_id}/svp": api(NOT_FOUND, coordinator=INVALID, covered=INVALID),
+    "POST /api/v1/sip/{case_id}/svp/objection": api(
+        NOT_FOUND, coordinator=INVALID, covered=INVALID
+    ),
+    "POST /api/v1/sip/{case_id}/svp/exchanges": api(
+        NOT_FOUND, coordinator=INVALID, covered=INVALID
+    ),
     "GET /api/v1/sip/{case_id}/plans": SIP_API,
     "POST /api/v1/sip/{case_id}/plans": api(NOT_FOUND, coordinator=CONFLICT, covered=CONFLICT),
     "GET /api/v1/sip/{case_id}/plans/{number}": SIP_API,
@@ -505,6 +520,7 @@ API: dict[str, Row] = {
     ),
     "GET /api/v1/documents/sip/{case_id}/plan.pdf": SIP_API,
     "GET /api/v1/documents/sip/{case_id}/consent.pdf": SIP_API,
+    "GET /api/v1/documents/sip/{case_id}/svp-court.pdf": api(NOT_FOUND),  # no SVP in the world
     "GET /api/v1/documents/sip/{case_id}/meetings/{meeting_id}/letters/{participant_id}.pdf": api(
         NOT_FOUND, coordinator=SEES, covered=DENIED
     ),
@@ -649,6 +665,18 @@ BODIES: dict[str, dict[str, object]] = {
     "POST /api/v1/sip/{case_id}/close": {"reason": "goals_met"},
     "POST /api/v1/sip/{case_id}/link-stay": {"stay": "{stay}"},
     "POST /api/v1/sip/{case_id}/coordinator-wish": {"wish": "Karin på hälsocentralen"},
+    "PUT /api/v1/sip/{case_id}/svp": {"care_form": "opt", "version": 1},
+    "POST /api/v1/sip/{case_id}/svp/objection": {
+        "objection": "Nej.",
+        "stated_at": "{past}",
+        "version": 1,
+    },
+    "POST /api/v1/sip/{case_id}/svp/exchanges": {
+        "recipient": "Försäkringskassan",
+        "what": "Sysselsättning",
+        "why": "Samordning",
+        "shared_at": "{past}",
+    },
     "PUT /api/v1/sip/{case_id}/plans/{number}": {"version": "{plan_version}", "main_goal": "Ny"},
     "POST /api/v1/sip/{case_id}/plans/{number}/documented": {"version": "{plan_version}"},
     "POST /api/v1/sip/{case_id}/plans/{number}/follow-up-comments": {"text": "Går bra."},
