@@ -75,6 +75,9 @@ WEB_PARAMETERS = {
     ("fhir/r4/CareTeam", "pk"): "sip",
     ("fhir/r4/Consent", "pk"): "consent",
     ("fhir/r4/EpisodeOfCare", "pk"): "stay",
+    ("fhir/r4/Appointment", "pk"): "meeting",
+    ("fhir/r4/Communication", "pk"): "message",
+    ("fhir/r4/Task", "pk"): "invitation_delivery",
     ("fhir/r4/Patient", "pk"): "person",
     ("fhir/r4/Organization", "pk"): "unit",
     ("documents/deviations", "pk"): "deviation",
@@ -93,6 +96,7 @@ API_PARAMETERS = {
     ("messages", "delivery_id"): "message_delivery",
     ("", "message_id"): "message",
     ("", "deviation_id"): "deviation",
+    ("", "subscription_id"): "subscription",
 }
 
 

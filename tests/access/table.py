@@ -319,6 +319,14 @@ WEB: dict[str, dict[str, Row | str]] = {
             ("careteam", "search", api(OK, coordinator=SEES, covered=SEES)),
             ("consent", "read", SIP_API),
             ("consent", "search", api(OK, coordinator=SEES, covered=SEES)),
+            # The meeting as the SIP's; the message for the parties to its thread (coordinator
+            # and covered); an acknowledgement for the unit owing it and the one asking.
+            ("appointment", "read", SIP_API),
+            ("appointment", "search", api(OK, coordinator=SEES, covered=SEES)),
+            ("communication", "read", SIP_API),
+            ("communication", "search", api(OK, coordinator=SEES, covered=SEES)),
+            ("task", "read", SIP_API),
+            ("task", "search", api(OK, coordinator=SEES, covered=SEES, ward=SEES)),
             ("episodeofcare", "read", STAY_API),
             ("episodeofcare", "search", api(OK, coordinator=SEES, covered=SEES, ward=SEES)),
             ("patient", "read", PERSON_API),
@@ -536,6 +544,18 @@ API: dict[str, Row] = {
     "GET /api/v1/reports/waiting": api(DENIED, county_admin=OK),
     "GET /api/v1/reports/counts": api(DENIED, county_admin=OK),
     "GET /api/v1/reports/procedure-codes": api(OK, coordinator=SEES, covered=SEES),
+    # Webhook subscriptions (issue 12, API-3): each system its own; the world's one is the other
+    # system's (Bodens kommun), so everyone else is told it is not there.
+    "GET /api/v1/webhooks/subscriptions": api(OK),
+    "POST /api/v1/webhooks/subscriptions": api(CREATED),
+    "GET /api/v1/webhooks/subscriptions/{subscription_id}": api(NOT_FOUND, other_system=OK),
+    "PUT /api/v1/webhooks/subscriptions/{subscription_id}": api(NOT_FOUND, other_system=ACCEPTED),
+    "DELETE /api/v1/webhooks/subscriptions/{subscription_id}": api(
+        NOT_FOUND, other_system=NO_CONTENT
+    ),
+    "POST /api/v1/webhooks/subscriptions/{subscription_id}/secret": api(
+        NOT_FOUND, other_system=ACCEPTED
+    ),
 }
 
 # Screens that take a system's API token and no login (the interoperability facades): every
@@ -553,6 +573,9 @@ BY_TOKEN = {
             "goal",
             "careteam",
             "consent",
+            "appointment",
+            "communication",
+            "task",
             "episodeofcare",
             "patient",
             "organization",
@@ -746,5 +769,17 @@ BODIES: dict[str, dict[str, object]] = {
     "POST /api/v1/deviations/{deviation_id}/handle": {
         "version": "{deviation_version}",
         "comment": "Åtgärdat",
+    },
+    "POST /api/v1/webhooks/subscriptions": {
+        "url": "https://ehr.example.se/hooks",
+        "event_types": ["case.closed"],
+    },
+    "PUT /api/v1/webhooks/subscriptions/{subscription_id}": {
+        "url": "https://boden.example.se/hooks",
+        "event_types": ["case.closed", "case.opened"],
+        "version": "{subscription_version}",
+    },
+    "POST /api/v1/webhooks/subscriptions/{subscription_id}/secret": {
+        "version": "{subscription_version}"
     },
 }

@@ -43,6 +43,7 @@ from samordna.sip.services import invitations as invitations_acts
 from samordna.sip.services import plan as plan_acts
 from samordna.sip.services import plan_follow_up
 from samordna.sip.services.invitations import External, Invitees
+from samordna.webhooks.models import Subscription
 from tests.conftest import World, make_user
 from tests.discharge.conftest import stay_data
 from tests.sip.plans import draft
@@ -204,6 +205,14 @@ def build(world: World) -> MatrixWorld:
     )
     deviations.send(alice, deviation.pk, deviation.version)
 
+    # The other system's own webhook subscription (its token is named "matrix other_system").
+    subscription = Subscription.objects.create(
+        name="matrix other_system",
+        unit=boden_unit,
+        url="https://boden.example.se/hooks",
+        event_types=["case.closed"],
+    )
+
     acting = {
         "coordinator": (world.alice, world.owner_unit),
         "covered": (world.bob, world.participant_unit),
@@ -233,6 +242,7 @@ def build(world: World) -> MatrixWorld:
             "message": message.pk,
             "message_delivery": message_delivery.pk,
             "deviation": deviation.pk,
+            "subscription": subscription.pk,
         },
         values={},
     )
@@ -253,6 +263,7 @@ def build(world: World) -> MatrixWorld:
         "person_version": Person.objects.get(pk=person.pk).version,
         "plan_version": PlanVersion.objects.get(case=case, number=1).version,
         "deviation_version": deviation.version,
+        "subscription_version": subscription.version,
     }
     for role in ROLES:
         user, unit = acting.get(role, (None, None))

@@ -7,28 +7,24 @@ the county's (the count, the page, its prefetches: ``tests/interop/test_fhir.py`
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
-
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import QueryDict
 from fhir.resources.R4B.resource import Resource
 
 from samordna.accounts.actor import Actor
 from samordna.cases.models import Case, Participation
+from samordna.interop.fhir import exchange
 from samordna.interop.fhir import resources as fhir
-from samordna.interop.fhir.search import (
-    HSA,
-    Invalid,
-    Page,
-    as_id,
-    dates,
-    identity,
-    one,
-    reference_id,
-    tokens,
+from samordna.interop.fhir.base import (
+    PATIENT_PARAMS,
+    Found,
+    Kind,
+    Unknown,
+    page_rows,
+    patient_condition,
+    searching,
 )
+from samordna.interop.fhir.search import HSA, Invalid, Page, as_id, dates, identity, one, tokens
 from samordna.organisations.models import Unit
 from samordna.people.models import Person
 from samordna.sip.models import Consent as SipConsent
@@ -36,68 +32,7 @@ from samordna.sip.models import Coordinator, PlanVersion
 from samordna.sip.models import Goal as SubGoal
 from samordna.sip.services.plan import with_contents
 
-PATIENT_PARAMS = {"patient", "patient.identifier"}
-
-
-@dataclass
-class Found:
-    resources: list[Resource]
-    persons: list[Person]  # the individuals the page shows, for the access log
-    total: int
-    unknown_patient: bool = False  # the search named an individual Samordna does not know
-    asked: Person | None = None  # the individual the search named, when known
-
-
-@dataclass(frozen=True)
-class Kind:
-    name: str
-    params: set[str]
-    read: Callable[[Actor, int], tuple[Resource, Person | None] | None]
-    search: Callable[[Actor, QueryDict, Page], Found]
-    search_doc: dict[str, str] = field(default_factory=dict)  # param -> type, for /metadata
-
-
-class _Unknown(Exception):
-    pass
-
-
-def _patient(query: QueryDict, key: str = "patient") -> tuple[Q, Person | None]:
-    """The condition of ``patient`` / ``patient.identifier`` on ``key`` (a path to a Person),
-    and the individual they name; raises ``_Unknown`` for a well-formed number Samordna does
-    not know."""
-    condition = Q()
-    asked: Person | None = None
-    token = one(query, "patient.identifier")
-    if token is not None:
-        number = identity(token)
-        asked = Person.objects.filter(identity_number=number.value).first()
-        if asked is None:
-            raise _Unknown
-        condition &= Q(**{key: asked})
-    reference = one(query, "patient")
-    if reference is not None:
-        pk = reference_id(reference, "Patient")
-        condition &= Q(**{f"{key}_id": pk})
-        if asked is None:
-            asked = Person.objects.filter(pk=pk).first()
-    return condition, asked
-
-
-def _page(rows: QuerySet[Any], page: Page) -> tuple[list[Any], int]:
-    total = rows.count()
-    return list(rows[page.offset : page.offset + page.size]), total
-
-
-def _searching(
-    run: Callable[[Actor, QueryDict, Page], Found],
-) -> Callable[[Actor, QueryDict, Page], Found]:
-    def search(actor: Actor, query: QueryDict, page: Page) -> Found:
-        try:
-            return run(actor, query, page)
-        except _Unknown:
-            return Found([], [], 0, unknown_patient=True)
-
-    return search
+__all__ = ["KINDS", "Found", "Kind"]
 
 
 # CarePlan and Goal ---------------------------------------------------------------------------
@@ -143,9 +78,9 @@ def _read_plan(actor: Actor, pk: int) -> tuple[Resource, Person | None] | None:
     return (fhir.care_plan(plan), plan.case.person) if plan else None
 
 
-@_searching
+@searching
 def _search_plans(actor: Actor, query: QueryDict, page: Page) -> Found:
-    condition, asked = _patient(query, "case__person")
+    condition, asked = patient_condition(query, "case__person")
     plans = _documented_plans(actor).filter(condition, dates(query, "documented_at"))
     statuses = tokens(query, "status", FHIR_PLAN_STATUSES)
     if statuses is not None:
@@ -153,7 +88,7 @@ def _search_plans(actor: Actor, query: QueryDict, page: Page) -> Found:
         for status in statuses & set(PLAN_STATUS):
             wanted |= PLAN_STATUS[status]
         plans = plans.filter(wanted)
-    rows, total = _page(_with_contents(plans.order_by("-documented_at", "-pk")), page)
+    rows, total = page_rows(_with_contents(plans.order_by("-documented_at", "-pk")), page)
     return Found(
         [fhir.care_plan(p) for p in rows], [p.case.person for p in rows], total, asked=asked
     )
@@ -186,11 +121,11 @@ def _read_goal(actor: Actor, pk: int) -> tuple[Resource, Person | None] | None:
     return (_goal_resource(found), found.plan.case.person) if found else None
 
 
-@_searching
+@searching
 def _search_goals(actor: Actor, query: QueryDict, page: Page) -> Found:
-    condition, asked = _patient(query, "plan__case__person")
+    condition, asked = patient_condition(query, "plan__case__person")
     goals = _goal_rows(_goals(actor).filter(condition).order_by("-plan__documented_at", "pk"))
-    rows, total = _page(goals, page)
+    rows, total = page_rows(goals, page)
     return Found(
         [_goal_resource(g) for g in rows], [g.plan.case.person for g in rows], total, asked=asked
     )
@@ -243,9 +178,9 @@ def _status_of_case(query: QueryDict, open_code: str, closed_code: str, allowed:
     return wanted
 
 
-@_searching
+@searching
 def _search_teams(actor: Actor, query: QueryDict, page: Page) -> Found:
-    condition, asked = _patient(query, "person")
+    condition, asked = patient_condition(query, "person")
     status = _status_of_case(
         query,
         "active",
@@ -253,7 +188,7 @@ def _search_teams(actor: Actor, query: QueryDict, page: Page) -> Found:
         {"proposed", "active", "suspended", "inactive", "entered-in-error"},
     )
     cases = _cases(actor, Case.Kind.SIP).filter(condition, status, dates(query, "opened_at"))
-    rows, total = _page(cases.order_by("-opened_at", "-pk"), page)
+    rows, total = page_rows(cases.order_by("-opened_at", "-pk"), page)
     return Found(_teams(rows), [c.person for c in rows], total, asked=asked)
 
 
@@ -267,14 +202,14 @@ def _read_episode(actor: Actor, pk: int) -> tuple[Resource, Person | None] | Non
     return (fhir.episode_of_care(case), case.person) if case else None
 
 
-@_searching
+@searching
 def _search_episodes(actor: Actor, query: QueryDict, page: Page) -> Found:
-    condition, asked = _patient(query, "person")
+    condition, asked = patient_condition(query, "person")
     status = _status_of_case(query, "active", "finished", EPISODE_STATUSES)
     cases = _cases(actor, Case.Kind.DISCHARGE).filter(
         condition, status, dates(query, "stay__admitted_at")
     )
-    rows, total = _page(cases.order_by("-stay__admitted_at", "-pk"), page)
+    rows, total = page_rows(cases.order_by("-stay__admitted_at", "-pk"), page)
     return Found(
         [fhir.episode_of_care(c) for c in rows], [c.person for c in rows], total, asked=asked
     )
@@ -306,9 +241,9 @@ def _read_consent(actor: Actor, pk: int) -> tuple[Resource, Person | None] | Non
     return (fhir.consent(row), row.case.person) if row else None
 
 
-@_searching
+@searching
 def _search_consents(actor: Actor, query: QueryDict, page: Page) -> Found:
-    condition, asked = _patient(query, "case__person")
+    condition, asked = patient_condition(query, "case__person")
     rows = _consents(actor).filter(condition, dates(query, "given_at"))
     statuses = tokens(query, "status", FHIR_CONSENT_STATUSES)
     if statuses is not None:
@@ -316,7 +251,7 @@ def _search_consents(actor: Actor, query: QueryDict, page: Page) -> Found:
         for status in statuses & set(CONSENT_STATUS):
             wanted |= CONSENT_STATUS[status]
         rows = rows.filter(wanted)
-    found, total = _page(rows.order_by("-recorded_at", "-pk"), page)
+    found, total = page_rows(rows.order_by("-recorded_at", "-pk"), page)
     return Found(
         [fhir.consent(c) for c in found], [c.case.person for c in found], total, asked=asked
     )
@@ -330,7 +265,7 @@ def _read_patient(actor: Actor, pk: int) -> tuple[Resource, Person | None] | Non
     return (fhir.patient(person), person) if person else None
 
 
-@_searching
+@searching
 def _search_patients(actor: Actor, query: QueryDict, page: Page) -> Found:
     people = Person.objects.visible_to(actor)
     asked = None
@@ -339,12 +274,12 @@ def _search_patients(actor: Actor, query: QueryDict, page: Page) -> Found:
         number = identity(token)
         asked = Person.objects.filter(identity_number=number.value).first()
         if asked is None:
-            raise _Unknown
+            raise Unknown
         people = people.filter(pk=asked.pk)
     pk = one(query, "_id")
     if pk is not None:
         people = people.filter(pk=as_id(pk) or 0)
-    rows, total = _page(people.order_by("last_name", "first_name", "pk"), page)
+    rows, total = page_rows(people.order_by("last_name", "first_name", "pk"), page)
     return Found([fhir.patient(p) for p in rows], rows, total, asked=asked)
 
 
@@ -370,7 +305,7 @@ def _search_units(actor: Actor, query: QueryDict, page: Page) -> Found:
     name = one(query, "name")
     if name is not None:
         units = units.filter(name__icontains=name[:100])
-    rows, total = _page(units.order_by("name", "pk"), page)
+    rows, total = page_rows(units.order_by("name", "pk"), page)
     return Found([fhir.organization(u) for u in rows], [], total)
 
 
@@ -405,6 +340,27 @@ KINDS: dict[str, Kind] = {
             PATIENT_PARAMS | {"status", "date"},
             _read_consent,
             _search_consents,
+            PATIENT_DOC | {"status": "token", "date": "date"},
+        ),
+        Kind(
+            "Appointment",
+            PATIENT_PARAMS | {"status", "date"},
+            exchange.read_appointment,
+            exchange.search_appointments,
+            PATIENT_DOC | {"status": "token", "date": "date"},
+        ),
+        Kind(
+            "Communication",
+            PATIENT_PARAMS | {"status", "date"},
+            exchange.read_communication,
+            exchange.search_communications,
+            PATIENT_DOC | {"status": "token", "date": "date"},
+        ),
+        Kind(
+            "Task",
+            PATIENT_PARAMS | {"status", "date"},
+            exchange.read_task,
+            exchange.search_tasks,
             PATIENT_DOC | {"status": "token", "date": "date"},
         ),
         Kind(
