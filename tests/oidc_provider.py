@@ -48,6 +48,39 @@ ACCOUNTS = [
         "claims": {"sub": "d4e5f6-okand", "hsa_id": "SE2321000230-X999", "name": "Okänd Person"},
     },
 ]
+# Demo individuals (issue 15, /mina-sidor/): e-identification through the county's identity
+# broker, whose claim carries the personal identity number. Sture is ``tests.conftest.world``'s
+# individual, Signe a second one, Jessica has a protected identity in the register
+# (src/samordna/demo/population.json).
+INDIVIDUALS = [
+    {
+        "login": "sture",
+        "password": PASSWORD,
+        "claims": {
+            "sub": "p-sture",
+            "personal_identity_number": "193603239090",
+            "name": "Sture Lundberg",
+        },
+    },
+    {
+        "login": "signe",
+        "password": PASSWORD,
+        "claims": {
+            "sub": "p-signe",
+            "personal_identity_number": "192304069285",
+            "name": "Signe Lindqvist",
+        },
+    },
+    {
+        "login": "jessica",
+        "password": PASSWORD,
+        "claims": {
+            "sub": "p-jessica",
+            "personal_identity_number": "198503149885",
+            "name": "Jessica Lidström",
+        },
+    },
+]
 
 
 def clock_offset_ms(shift_seconds: float = 0) -> int:
@@ -92,7 +125,7 @@ class LocalProvider:
         ensure_installed()
         self.folder = Path(tempfile.mkdtemp(prefix="samordna-idp-"))
         accounts = self.folder / "accounts.json"
-        accounts.write_text(json.dumps(ACCOUNTS))
+        accounts.write_text(json.dumps(ACCOUNTS + INDIVIDUALS))
         clients = [
             {
                 "client_id": client_id,
@@ -100,8 +133,14 @@ class LocalProvider:
                 "client_name": "Samordna",
                 "redirect_uris": [
                     f"{base}/login/oidc/{name}/callback/" for base in base_urls for name in names
+                ]
+                + [
+                    f"{base}/mina-sidor/logga-in/{name}/klar/"
+                    for base in base_urls
+                    for name in (*names, "e-legitimation")
                 ],
-                "post_logout_redirect_uris": [f"{base}/login/" for base in base_urls],
+                "post_logout_redirect_uris": [f"{base}/login/" for base in base_urls]
+                + [f"{base}/mina-sidor/logga-in/" for base in base_urls],
             }
             for client_id in ("samordna", "journal-app")
         ]
@@ -160,6 +199,17 @@ class LocalProvider:
             **kw,
         }
         return OidcProvider(**fields)
+
+    def individual_config(self, **kw: Any) -> OidcProvider:
+        """The county's e-identification for individuals (issue 15): the identity number claim."""
+        fields: dict[str, Any] = {
+            "name": "e-legitimation",
+            "label": "e-legitimation",
+            "claim": "personal_identity_number",
+            "scope": "openid profile pnr",
+            **kw,
+        }
+        return self.config(**fields)
 
     def stop(self) -> None:
         self.process.terminate()

@@ -5,6 +5,7 @@
 // Environment:
 //   OIDC_HOST, OIDC_PORT       where to listen (default 127.0.0.1 and a free port)
 //   OIDC_ACCOUNTS_FILE         JSON list of {"login", "password", "claims": {"sub", "hsa_id", ...}}
+//                              (an individual's claims carry "personal_identity_number" instead)
 //   OIDC_CLIENTS               JSON list of client metadata (client_id, client_secret,
 //                              redirect_uris, post_logout_redirect_uris, client_name)
 //   OIDC_CLOCK_OFFSET_MS       tests only: run this many milliseconds ahead of the real time
@@ -66,8 +67,11 @@ const configuration = {
     openid: ['sub'],
     profile: ['name', 'given_name', 'family_name'],
     hsa: ['hsa_id'],
+    // The individual's e-identification through the county's identity broker (BankID, Freja):
+    // the personal identity number, 12 digits (issue 15, /mina-sidor/).
+    pnr: ['personal_identity_number'],
   },
-  scopes: ['openid', 'profile', 'hsa'],
+  scopes: ['openid', 'profile', 'hsa', 'pnr'],
   // The ID token carries the claims the service matches on, as Inera's IdP does.
   conformIdTokenClaims: false,
   features: {
@@ -102,7 +106,7 @@ const configuration = {
       clientId: ctx.oidc.client.clientId,
       accountId: ctx.oidc.session.accountId,
     });
-    grant.addOIDCScope('openid profile hsa');
+    grant.addOIDCScope('openid profile hsa pnr');
     await grant.save();
     return grant;
   },

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "samordna.extracts",
     "samordna.operations",
     "samordna.audit",
+    "samordna.mypages",
     "samordna.accounts",
     "samordna.api",
     "samordna.interop",
@@ -224,6 +225,14 @@ if os.environ.get("SAMORDNA_HTTPS") == "1":
 
 # Federated login: the county's OpenID providers, a JSON list (accounts/oidc_config.py, README).
 OIDC_PROVIDERS = oidc_config.parse(os.environ.get("SAMORDNA_OIDC_PROVIDERS"))
+# The individual's e-identification (issue 15, /mina-sidor/): the county's identity broker for
+# BankID/Freja, whose ``claim`` is the personal identity number (README, "The individual's own
+# pages"). The same format as SAMORDNA_OIDC_PROVIDERS.
+INDIVIDUAL_OIDC_PROVIDERS = oidc_config.parse(os.environ.get("SAMORDNA_INDIVIDUAL_OIDC_PROVIDERS"))
+# An individual's session ends after this long without a request (its own idle timeout).
+INDIVIDUAL_IDLE_TIMEOUT_SECONDS = int(
+    os.environ.get("SAMORDNA_INDIVIDUAL_IDLE_TIMEOUT_SECONDS", 15 * 60)
+)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -234,7 +243,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
         "base-uri": [NONE],
         "frame-ancestors": [NONE],
-        "form-action": oidc_config.form_action([SELF], OIDC_PROVIDERS),
+        "form-action": oidc_config.form_action([SELF], OIDC_PROVIDERS + INDIVIDUAL_OIDC_PROVIDERS),
     }
 }
 

@@ -36,6 +36,7 @@ urlpatterns = [
     path("operations/", include("samordna.operations.urls")),
     path("log/", include("samordna.audit.urls")),
     path("reports/", include("samordna.reporting.urls")),
+    path("mina-sidor/", include("samordna.mypages.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("samordna.interop.urls")),

@@ -81,6 +81,8 @@ WEB_PARAMETERS = {
     ("fhir/r4/Patient", "pk"): "person",
     ("fhir/r4/Organization", "pk"): "unit",
     ("documents/deviations", "pk"): "deviation",
+    ("mina-sidor", "meeting_pk"): "meeting",
+    ("mina-sidor", "number"): "plan",
 }
 API_PARAMETERS = {
     ("", "person_id"): "person",

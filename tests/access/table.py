@@ -94,6 +94,8 @@ OWN_LIST = web(OK, coordinator=SEES, covered=SEES)
 # the operations that need one get a valid body (BODIES), so that the access check decides.
 SCHEMA_FIRST = api(INVALID)
 # An act of the ward that owns the stay; the recipients see the stay but may not.
+# The individual's own pages: staff refused, no session to the individual's login.
+INDIVIDUAL = web(DENIED, anonymous=REDIRECT, other_system=REDIRECT)
 WARD_ACT = api(NOT_FOUND, coordinator=DENIED, covered=DENIED, ward=ACCEPTED)
 
 WEB: dict[str, dict[str, Row | str]] = {
@@ -336,6 +338,22 @@ WEB: dict[str, dict[str, Row | str]] = {
         )
     },
     "set_language": {GET: public(REDIRECT), POST: public(REDIRECT)},  # a cookie, no table
+    # The individual's own pages (issue 15): only an individual's session (tests/mypages prove
+    # who sees what with two individuals); every staff session is refused, and no session is
+    # sent to the individual's login (not the staff login).
+    "mypages:login": {GET: public(OK), POST: public(NOT_ALLOWED)},
+    "mypages:oidc-start": {GET: public(UNAVAILABLE), POST: public(NOT_ALLOWED)},
+    "mypages:oidc-callback": {GET: public(INVALID), POST: public(NOT_ALLOWED)},
+    "mypages:logout": {GET: public(NOT_ALLOWED), POST: public(REDIRECT)},
+    **{
+        f"mypages:{name}": {GET: INDIVIDUAL, POST: public(NOT_ALLOWED)}
+        for name in ("home", "plan", "plan-version", "meetings", "meeting-calendar", "consents")
+    },
+    "mypages:prepare": {GET: INDIVIDUAL, POST: INDIVIDUAL},
+    **{
+        f"mypages:{name}": {GET: public(NOT_ALLOWED), POST: INDIVIDUAL}
+        for name in ("comment", "decline", "withdraw")
+    },
 }
 
 # The Django admin, one group (``ADMIN["*"]``) with the rule: only staff get in (the county

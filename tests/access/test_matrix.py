@@ -178,6 +178,7 @@ def provider(settings: Any) -> None:
     settings.OIDC_PROVIDERS = [
         OidcProvider("region", "Region Norrbotten", "http://127.0.0.1:9", "samordna", "secret")
     ]
+    settings.INDIVIDUAL_OIDC_PROVIDERS = settings.OIDC_PROVIDERS  # and the individual's login
 
 
 @pytest.mark.usefixtures("provider")

@@ -100,18 +100,26 @@ def _metadata(provider: OidcProvider) -> dict[str, Any]:
     return metadata
 
 
-def redirect_uri(request: HttpRequest, provider: OidcProvider) -> str:
+def redirect_uri(
+    request: HttpRequest, provider: OidcProvider, callback: str = "accounts:oidc-callback"
+) -> str:
     return provider.redirect_uri or request.build_absolute_uri(
-        reverse("accounts:oidc-callback", args=[provider.name])
+        reverse(callback, args=[provider.name])
     )
 
 
-def start(request: HttpRequest, provider: OidcProvider) -> str:
-    """The provider's authorization URL; state, nonce and PKCE verifier go into the session."""
+def start(
+    request: HttpRequest, provider: OidcProvider, callback: str = "accounts:oidc-callback"
+) -> str:
+    """The provider's authorization URL; state, nonce and PKCE verifier go into the session.
+    ``callback``: the URL name the provider sends back to (the individual's login has its own,
+    ``mypages:oidc-callback``); Authlib keeps it with the state for the token request."""
     _metadata(provider)
     app = client(provider)
     try:
-        response = app.authorize_redirect(request, redirect_uri(request, provider), ui_locales="sv")
+        response = app.authorize_redirect(
+            request, redirect_uri(request, provider, callback), ui_locales="sv"
+        )
     except (requests.RequestException, RuntimeError) as error:
         raise Refused(
             "unreachable", _("The login service does not answer. Try again later.")
@@ -188,7 +196,9 @@ def complete(request: HttpRequest, provider: OidcProvider) -> Identity:
     return Identity(provider, value.strip(), dict(claims), str(token["id_token"]))
 
 
-def logout_url(request: HttpRequest, provider: OidcProvider, id_token: str) -> str | None:
+def logout_url(
+    request: HttpRequest, provider: OidcProvider, id_token: str, after_name: str = "accounts:login"
+) -> str | None:
     """RP-initiated logout: the provider's end-session URL, or None when it has none."""
     if not provider.end_session:
         return None
@@ -198,9 +208,7 @@ def logout_url(request: HttpRequest, provider: OidcProvider, id_token: str) -> s
         return None
     if not metadata.get("end_session_endpoint"):
         return None
-    after = provider.post_logout_redirect_uri or request.build_absolute_uri(
-        reverse("accounts:login")
-    )
+    after = provider.post_logout_redirect_uri or request.build_absolute_uri(reverse(after_name))
     result = client(provider).create_logout_url(
         post_logout_redirect_uri=after,
         id_token_hint=id_token,

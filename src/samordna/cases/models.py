@@ -448,6 +448,11 @@ class Obligation(models.Model):
             "svp_follow_up",
             _("Follow up the coordinated care plan before applying for continued care"),
         )
+        # Issue 15: the individual asked on their own pages to withdraw a consent.
+        CONSENT_WITHDRAWAL = (
+            "consent_withdrawal",
+            _("The individual asks to withdraw consent: talk with them and record it"),
+        )
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="obligations")
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="obligations")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from samordna.accounts.actor import Actor
 from samordna.cases import services as cases
 from samordna.cases.acts import act
-from samordna.cases.models import Case
+from samordna.cases.models import Case, Obligation
 from samordna.errors import Conflict, ServiceError
 from samordna.sip.models import Consent
 from samordna.sip.services.case import get, require_coordinator_unit
@@ -222,4 +222,6 @@ def withdraw_consent(actor: Actor, pk: int) -> None:
     consent.withdrawn_by = actor.user
     consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
     cases.record(actor, case, "consent_withdrawn")
+    # The individual's request from their own pages (issue 15), if any, is now acted on.
+    cases.meet(case, Obligation.Kind.CONSENT_WITHDRAWAL)
     cases.close(actor, case, Case.CloseReason.CONSENT_WITHDRAWN)

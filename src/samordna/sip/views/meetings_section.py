@@ -13,6 +13,7 @@ from django.utils import timezone
 from samordna.accounts.actor import Actor, UnitRequest
 from samordna.cases.models import Case, Delivery
 from samordna.deviations.models import Deviation
+from samordna.mypages import services as mypages
 from samordna.organisations.models import Unit
 from samordna.sip import checklist
 from samordna.sip.forms.assessment import AssessmentForm
@@ -44,6 +45,8 @@ class MeetingRow:
     change_form: ChangeForm | None = None
     cancel_form: CancelForm | None = None
     record_form: RecordForm | None = None
+    # What the individual wrote on their own pages (issue 15): "reply", "preparation".
+    individual: dict[str, Any] | None = None
 
     @property
     def warning(self) -> bool:
@@ -170,6 +173,9 @@ def meetings_context(request: UnitRequest, case: Case) -> dict[str, Any]:
     rows = [
         _meeting_row(m, case, actor, units, scopes, now) for m in meetings_acts.meetings_of(case)
     ]
+    own_pages = mypages.for_meetings([r.meeting for r in rows])
+    for row in rows:
+        row.individual = own_pages.get(row.meeting.pk)
     coordinator = case.is_active and case.owner_unit_id == actor.unit.pk
     return {
         "meetings_section": "sip/_meetings.html",

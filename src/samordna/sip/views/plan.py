@@ -23,6 +23,7 @@ from samordna.accounts.actor import UnitRequest
 from samordna.accounts.decorators import unit_required
 from samordna.cases.models import Case
 from samordna.errors import ServiceError
+from samordna.mypages import services as mypages
 from samordna.sip.forms.plan import (
     ActionFormSet,
     ContactFormSet,
@@ -328,9 +329,15 @@ def edit(request: UnitRequest, pk: int, number: int) -> HttpResponse:
             else:
                 return _after_saving(request, pk, number, saved.version, then, more)
         plan = plan_acts.plan_version(case, number, contents=True)
+    # What the individual wrote as mattering most before the meeting (issue 15): offered as the
+    # main goal in their own words, filled in while the draft has none.
+    own_words = mypages.own_words(case, plan.meeting_id)
+    if own_words is not None and data is None and not plan.main_goal:
+        edit_forms.plan.initial["main_goal"] = own_words.what_matters
     context = _plan_page(case, plan)
     context.update(
         {
+            "own_words": own_words,
             "form": edit_forms.plan,
             "goal_formset": edit_forms.goals,
             "action_formset": edit_forms.actions,
