@@ -22,6 +22,8 @@ class Actor:
     roles: frozenset[str] = field(default_factory=frozenset)
     via: str = "web"
     ip: str | None = None
+    # The integrating system an API token names (the token's name), "" on the screens.
+    system: str = ""
     # The access-log rows this actor (one request) has written, so that a page that reads the
     # same case twice logs it once (audit.services.log).
     logged: dict[tuple[str, str, int | None], Any] = field(

@@ -5,6 +5,7 @@ Routers import from here (not from ``api.py``, which imports the routers)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import wraps
 from typing import Any
 
@@ -42,7 +43,8 @@ class TokenAuth(HttpBearer):
             if lock := throttle.fail(throttle.Kind.TOKEN, None, ip, via="api"):
                 raise throttle.Locked(lock)
             return None
-        return Actor.for_unit(found.user, found.unit, via="api", ip=ip)
+        actor = Actor.for_unit(found.user, found.unit, via="api", ip=ip)
+        return replace(actor, system=found.name)
 
 
 auth = TokenAuth()

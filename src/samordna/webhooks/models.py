@@ -107,6 +107,8 @@ class Subscription(models.Model):
     )
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    # Optimistic locking of changes through the API (SEC-4): a change names the version it read.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("webhook subscription")
