@@ -31,6 +31,7 @@ from samordna.messaging.models import Message
 from samordna.organisations.models import User
 from samordna.people.models import Person, Relative, Representative
 from samordna.sip.models import Meeting, MeetingForm, Participant, PlanVersion
+from samordna.webhooks.models import Subscription
 
 PREFIX = "/api/v1"
 # What ninja wraps parameters and answers in; never a component of the document.
@@ -125,6 +126,7 @@ ANSWERED = {
         "/stays/{stay_id}/discharge-information",
         "/stays/{stay_id}/liability",
         "/units",
+        "/webhooks/subscriptions",
     ]
 }
 
@@ -149,6 +151,7 @@ def ids_by_parameter() -> dict[str, list[str]]:
         "representative_id": first(
             Representative.objects.order_by("pk").values_list("pk", flat=True)
         ),
+        "subscription_id": first(Subscription.objects.order_by("pk").values_list("pk", flat=True)),
         "indicator": ["x"],  # the reports' indicators (issue 13): an unknown one answers 404
         "identity_number": first(Person.objects.values_list("identity_number", flat=True), 1),
     }
