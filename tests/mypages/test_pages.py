@@ -213,10 +213,10 @@ def test_withdrawing_consent_is_a_request_to_the_coordinator(
     assert obligation.met_at is not None
 
 
-def test_own_comment_on_my_action_before_follow_up(
-    client: Client, world: World, plan_and_meeting: Fixture, individual_idp: LocalProvider
+def test_own_comment_on_my_action_before_follow_up(  # type: ignore[no-untyped-def]
+    client: Client, login, world: World, plan_and_meeting: Fixture, individual_idp: LocalProvider
 ) -> None:
-    _case, plan, _meeting = plan_and_meeting
+    case, plan, _meeting = plan_and_meeting
     mine = plan.actions.get(responsible="individual")
     units = plan.actions.get(responsible="unit")
     log_in(client)
@@ -224,6 +224,10 @@ def test_own_comment_on_my_action_before_follow_up(
     assert client.post(url, {"action": units.pk, "text": "inte min"}).status_code == 404
     assert client.post(url, {"action": mine.pk, "text": "Går bra"}).status_code == 302
     assert OwnComment.objects.get().text == "Går bra"
+    # The follow-up page shows the staff what the individual wrote (SIP-11).
+    staff = login(world.alice, world.owner_unit)
+    page = staff.get(f"/sip/{case.pk}/plans/{plan.number}/follow-up/").content.decode()
+    assert "Går bra" in page and "Den enskildes egna kommentarer" in page
     assert plan.follow_up_on is not None
     with time_machine.travel(
         dt.datetime.combine(plan.follow_up_on, dt.time(9), tzinfo=timezone.get_current_timezone())

@@ -50,6 +50,8 @@ def _version_context(request: UnitRequest, case: Case, number: int) -> dict[str,
         {
             "blocks": layout(plan, comments),
             "comments": comments,
+            # SIP-11: what the individual wrote on their own pages about their actions.
+            "own_comments": mypages.own_comments(plan),
             "versions": versions,
             "in_force": force is not None and force.pk == plan.pk,
             "is_coordinator_unit": case.owner_unit_id == request.actor.unit.pk,
