@@ -73,3 +73,29 @@ def test_demo_stays_show_the_discharge_process(demo_county: None) -> None:
     assert RecipientPlan.objects.filter(unit__code="lulea-bistand").exists()
     waiting = Delivery.objects.filter(unit__code="lulea-bistand", acknowledged_at__isnull=True)
     assert waiting.filter(notice__kind="admission").exists()
+
+
+def test_the_generated_history_keeps_to_the_background_units(demo_county: None) -> None:
+    """Issue 13: the demo's generated cases go to units no demo login works at, so the logins'
+    lists start with their curated cases; held establishing meetings carry their KVÅ code for
+    each region unit taking part (RPT-2, seed 002_ca8314ba67d4fca6.txt lines 282-287)."""
+    from samordna.cases.models import Case, Participation
+    from samordna.overview.dataset import generate
+    from samordna.reporting.models import ProcedureCode, StatCount
+
+    curated = set(Case.objects.values_list("pk", flat=True))
+    generate(120, exclude_units=demo.login_units())
+    generated = Case.objects.exclude(pk__in=curated)
+    assert generated.count() == 120
+    logins = Unit.objects.filter(code__in=demo.login_units())
+    assert not Participation.objects.filter(case__in=generated, unit__in=logins).exists()
+    assert not generated.filter(owner_unit__in=logins).exists()
+    codes = ProcedureCode.objects.filter(case__in=generated)
+    assert codes.exists()
+    assert set(codes.values_list("code", flat=True)) == {"AU124"}
+    assert set(codes.values_list("unit__principal__kind", flat=True)) == {"region"}
+    # The follow-up has something to show: stays, waiting days, SIPs opened.
+    assert {"stays", "waiting_days", "sip_opened"} <= set(
+        StatCount.objects.values_list("stat", flat=True)
+    )
+    assert not User.objects.get(username="bakgrund").has_usable_password()

@@ -37,6 +37,11 @@ def staff() -> list[dict[str, Any]]:
     return list(_json("county.json")["staff"])
 
 
+def login_units() -> set[str]:
+    """The codes of the units the demo logins work at."""
+    return {code for s in staff() for code, _role in s["memberships"]}
+
+
 def is_empty() -> bool:
     return not County.objects.exists()
 
@@ -69,9 +74,20 @@ def load() -> dict[str, int]:
         p["code"]: Principal.objects.create(county=county, **p) for p in org["principals"]
     }
     units = {}
-    for u in org["units"] + org["extra_units"]:
+    for u in org["units"] + org["extra_units"] + org["background_units"]:
         fields = {k: v for k, v in u.items() if k != "principal"}
         units[u["code"]] = Unit.objects.create(principal=principals[u["principal"]], **fields)
+    # The background units carry the generated history (``load_demo --history``), so that the
+    # demo logins' own lists show their curated cases rather than a thousand generated ones;
+    # their one member is a staff member who cannot log in, named as the sender of what the
+    # generator writes.
+    background = User(username="bakgrund", first_name="Genererad", last_name="Personal")
+    background.set_unusable_password()
+    background.save()
+    Membership.objects.bulk_create(
+        Membership(user=background, unit=units[u["code"]], role=Membership.Role.NURSE)
+        for u in org["background_units"]
+    )
     for s in org["staff"]:
         user = User(
             username=s["username"],

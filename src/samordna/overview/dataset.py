@@ -21,7 +21,7 @@ import bisect
 import datetime as dt
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +40,7 @@ from samordna.organisations.models import County, Membership, Principal, Unit, U
 from samordna.overview import readmodel
 from samordna.people.models import Person
 from samordna.reporting import rollup
+from samordna.reporting.models import ProcedureCode
 from samordna.sip.models import Consent, Meeting, Participant, SipCase
 
 CASES_PER_CHUNK = 10_000
@@ -83,6 +84,7 @@ class County_:
     fallback: User
     used: set[str] = field(default_factory=set)  # identity numbers taken
     next_identity: int = 0
+    region_units: set[int] = field(default_factory=set)  # the units that code (RPT-2)
 
     def __post_init__(self) -> None:
         self.user_ids = {unit: user.pk for unit, user in self.staff.items()}
@@ -94,9 +96,13 @@ class County_:
         return self.user_ids.get(unit.id, self.fallback.pk)
 
 
-def _county() -> County_:
+def _county(exclude: Collection[str] = ()) -> County_:
     county = County.objects.get(code="norrbotten")
-    units = list(Unit.objects.filter(principal__county=county, active=True, connected=True))
+    units = [
+        u
+        for u in Unit.objects.filter(principal__county=county, active=True, connected=True)
+        if u.code not in exclude
+    ]
 
     def of(kind: str, principal: Principal | None = None) -> list[Unit]:
         return [
@@ -116,6 +122,11 @@ def _county() -> County_:
             municipalities.append(
                 Municipality(p, assessment[0], health[0], home[0] if home else None)
             )
+    region = set(
+        Principal.objects.filter(county=county, kind=Principal.Kind.REGION).values_list(
+            "pk", flat=True
+        )
+    )
     staff: dict[int, User] = {}
     for membership in Membership.objects.filter(unit__in=units).select_related("user"):
         staff.setdefault(membership.unit_id, membership.user)
@@ -130,6 +141,7 @@ def _county() -> County_:
         staff,
         fallback,
         set(Person.objects.values_list("identity_number", flat=True)),
+        region_units={u.pk for u in units if u.principal_id in region},
     )
 
 
@@ -277,6 +289,7 @@ class Rows:
             "consent_to_transfer",
             "ready_at",
             "discharged_at",
+            "only_social_services",
             own_key=False,
         )
         self.notices = Table(
@@ -323,6 +336,11 @@ class Rows:
             "recorded_at",
         )
         self.consent_units = Table(Consent.units.through, "consent_id", "unit_id")
+        # RPT-2: the code each region unit taking part records for a held establishing meeting.
+        self.codes = Table(
+            ProcedureCode, "case_id", "meeting_id", "code", "unit_id", "performed_on",
+            "recorded_by_id", "recorded_at",
+        )  # fmt: skip
 
     def tables(self) -> list[Table]:
         return [t for t in vars(self).values() if isinstance(t, Table)]
@@ -343,6 +361,8 @@ MESSAGE, ADMISSION = str(Notice.Kind.MESSAGE), str(Notice.Kind.ADMISSION)
 READY, DISCHARGE_NOTICE = str(Notice.Kind.READY), str(Notice.Kind.DISCHARGE)
 INVITATION = str(Notice.Kind.INVITATION)
 FORMS = [str(f) for f in Meeting.Form.values]
+AU124 = str(ProcedureCode.Code.AU124)
+WAITS = [0, 0, 0, 1, 1, 2, 2, 3, 4, 5, 6, 7, 9, 12, 16]  # days from ready to discharge  # fmt: skip
 
 
 def generate(
@@ -350,13 +370,15 @@ def generate(
     seed: int = 1,
     now: dt.datetime | None = None,
     progress: Callable[[str], None] | None = None,
+    exclude_units: Collection[str] = (),
 ) -> int:
     """Add ``cases`` cases (and what belongs to them) to the demo county; returns how many.
 
-    ``progress``, when given, is told after each chunk how far it has come."""
+    ``progress``, when given, is told after each chunk how far it has come; no case involves
+    the units whose codes are in ``exclude_units``."""
     now = now or timezone.now()
     rng = random.Random(f"{seed}-{Case.objects.count()}")
-    c = _county()
+    c = _county(exclude_units)
     rows = Rows()
     done, written, started = 0, 0, time.monotonic()
     while done < cases:
@@ -583,8 +605,13 @@ def _stays(
         expected = (admitted + dt.timedelta(days=rng.randrange(3, 15))).date()
         discharged = p.closed_at
         ready = None
-        if discharged is not None or rng.random() < 0.4:
-            ready = min(discharged or now, admitted + dt.timedelta(days=rng.randrange(1, 10)))
+        if discharged is not None:
+            # Most leave the day they are ready or the next; some wait a week or more, so the
+            # follow-up's waiting days and payment liability have something to show (RPT-1).
+            wait = dt.timedelta(days=rng.choice(WAITS), hours=rng.randrange(0, 6))
+            ready = min(discharged, max(admitted + dt.timedelta(hours=20), discharged - wait))
+        elif rng.random() < 0.4:
+            ready = min(now, admitted + dt.timedelta(days=rng.randrange(1, 10)))
         rows.stays.add(
             p.case,
             admitted,
@@ -595,6 +622,9 @@ def _stays(
             rng.random() < 0.8,
             ready,
             discharged,
+            # Only social services needed: no SIP invitation is required for liability (seed 001
+            # lines 1541-1544); the generated stays have no SIP after discharge.
+            rng.random() < 0.5,
         )
         sent = admitted + dt.timedelta(hours=rng.randrange(1, 20))
         notices = [(ADMISSION, sent)]
@@ -645,6 +675,12 @@ def _sips(
             starts + dt.timedelta(hours=2) if held else None,
         )
         meetings.append((p, meeting))
+        if held:
+            recorded = starts + dt.timedelta(hours=2)
+            for unit in [p.owner, *p.others]:
+                if unit.id in c.region_units:
+                    on = timezone.localdate(starts, STOCKHOLM)
+                    rows.codes.add(p.case, meeting, AU124, unit.id, on, c.user(unit), recorded)
         if held and p.closed_at is None:
             documented = rng.random() < 0.95
             add(

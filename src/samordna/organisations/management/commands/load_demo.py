@@ -31,7 +31,11 @@ class Command(BaseCommand):
         if options["history"] > 0:
             from samordna.overview.dataset import generate
 
-            generate(options["history"])
+            # The bulk on the background units, a twentieth on every unit, so the demo logins
+            # see a few generated cases after their curated ones, not a thousand.
+            history = options["history"]
+            generate(history - history // 20, exclude_units=demo.login_units())
+            generate(history // 20)
             self.stdout.write(f"Generated {options['history']} cases of history.")
         self.stdout.write(
             f"Demo county loaded: {counts['units']} units, {counts['staff']} staff, "
