@@ -354,6 +354,10 @@ WEB: dict[str, dict[str, Row | str]] = {
         f"mypages:{name}": {GET: public(NOT_ALLOWED), POST: INDIVIDUAL}
         for name in ("comment", "decline", "withdraw")
     },
+    # Issue 15 items 3-5: whose pages, who has read, notifications (tests/mypages/test_own.py).
+    "mypages:choose": {GET: INDIVIDUAL, POST: INDIVIDUAL},
+    "mypages:access-log": {GET: INDIVIDUAL, POST: public(NOT_ALLOWED)},
+    "mypages:notifications": {GET: INDIVIDUAL, POST: INDIVIDUAL},
 }
 
 # The Django admin, one group (``ADMIN["*"]``) with the rule: only staff get in (the county

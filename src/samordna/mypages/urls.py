@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samordna.mypages import views, views_login
+from samordna.mypages import views, views_login, views_own
 
 app_name = "mypages"
 urlpatterns = [
@@ -18,4 +18,8 @@ urlpatterns = [
     path("moten/<int:meeting_pk>/forbered/", views.prepare, name="prepare"),
     path("samtycke/", views.consents, name="consents"),
     path("samtycke/aterkalla/", views.withdraw, name="withdraw"),
+    # Issue 15 items 3-5 (mypages/views_own.py).
+    path("vems-sidor/", views_own.choose, name="choose"),
+    path("vem-har-last/", views_own.access_log, name="access-log"),
+    path("aviseringar/", views_own.notifications, name="notifications"),
 ]
