@@ -20,11 +20,15 @@ from samordna.organisations.models import Membership, Unit
 from samordna.reporting.models import ProcedureCode
 from samordna.sip.models import NecessaryExchange, SipCase, SvpDetail
 from samordna.sip.services import case as case_acts
+from samordna.sip.services import consent as consent_acts
 from samordna.sip.services import invitations as invitations_acts
 from samordna.sip.services import meetings as meetings_acts
+from samordna.sip.services import plan as plan_acts
+from samordna.sip.services import plan_follow_up as plan_follow_up_acts
 from samordna.sip.services import svp as svp_acts
 from samordna.sip.services.invitations import Invitees
 from tests.conftest import World, make_user
+from tests.sip.plans import draft
 from tests.sip.svp import chief, consent, open_svp, psychiatry
 from tests.sip.test_meetings import attendance, details
 
@@ -295,3 +299,35 @@ def test_a_bad_exchange_is_refused_and_nothing_is_stored(
     assert caught.value.code == code
     assert not NecessaryExchange.objects.exists()
     assert not svp.events.filter(kind="svp_necessary_exchange").exists()
+
+
+def test_under_an_objection_the_planning_goes_on_with_what_it_needs(
+    world: World, svp: Case
+) -> None:
+    """Lines 1240-1244 and 1253-1255: the objection is respected, but information necessary for
+    the planning may be exchanged and the plan is established and attached all the same. A
+    refusal of consent would close the SVP, so it is recorded as an objection instead; a unit
+    is invited only once what is shared with it is recorded; the plan is documented without
+    consent."""
+    dora = world.actor(chief(world))
+    with pytest.raises(ServiceError) as caught:
+        consent_acts.record_consent(
+            dora,
+            svp.pk,
+            {"decision": "refused", "giver": "individual", "giver_name": "Sture Lundberg",
+             "form": "oral", "given_at": timezone.now(), "units": []},
+        )  # fmt: skip
+    assert caught.value.code == "svp_objection_instead"
+    svp.refresh_from_db()
+    assert svp.closed_at is None
+    _object(world, svp)
+    invitees = Invitees(units=[world.participant_unit], individual=True)
+    with pytest.raises(ServiceError) as refused:
+        invitations_acts.send_invitation(dora, svp.pk, details(), invitees, False)
+    assert refused.value.code == "outside_exchange"
+    _share(world, svp)  # with bob's unit
+    meeting = invitations_acts.send_invitation(dora, svp.pk, details(), invitees, False)
+    assert meeting.consent_confirmed is False  # what the invitation says: no consent
+    started = plan_acts.start_version(dora, svp.pk)
+    saved = plan_acts.save_draft(dora, svp.pk, started.number, started.version, draft(world))
+    assert "no_consent" not in [b.code for b in plan_follow_up_acts.blockers(svp, saved)]

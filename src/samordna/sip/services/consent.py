@@ -14,7 +14,7 @@ from samordna.cases import services as cases
 from samordna.cases.acts import act
 from samordna.cases.models import Case, Obligation
 from samordna.errors import Conflict, ServiceError
-from samordna.sip.models import Consent
+from samordna.sip.models import Consent, SipCase
 from samordna.sip.services.case import get, require_coordinator_unit
 
 
@@ -91,6 +91,17 @@ def record_consent(actor: Actor, pk: int, data: dict[str, Any]) -> Consent:
     decision = data.get("decision")
     if decision not in Consent.Decision.values:
         raise ServiceError("invalid_decision", _("Choose whether consent was given."), "decision")
+    if decision == Consent.Decision.REFUSED and case.sip.type == SipCase.Type.SVP:
+        # SIP-16, seed 001_118551e475ece215.txt lines 1240-1244 and 1253-1255: the SVP is made
+        # and attached to the application even so; a refusal would close it.
+        raise ServiceError(
+            "svp_objection_instead",
+            _(
+                "A coordinated care plan for ÖPT/ÖRV is made even when the individual objects: "
+                "record the objection to information exchange in its section instead."
+            ),
+            "decision",
+        )
     valid = _validated(case, data)
     if valid["child"] and decision == Consent.Decision.GIVEN and not valid["child_view"]:
         raise ServiceError("child_view_required", _("Record the child's own view."), "child_view")

@@ -40,6 +40,7 @@ from samordna.sip.models import (
 )
 from samordna.sip.services import case as case_acts
 from samordna.sip.services import consent as consent_acts
+from samordna.sip.services import svp as svp_acts
 
 
 @dataclass
@@ -235,14 +236,20 @@ def send_invitation(
     case = case_acts.get(actor, pk, cases.logged_as("sip.invite", occurred_at), lock=True)
     cases.require_active(case)
     case_acts.require_coordinator_unit(actor, case)
+    objecting = False
     if case.sip.type == SipCase.Type.SVP:
         # SIP-16, seed 001_118551e475ece215.txt lines 1234-1236: "kallar chefsöverläkare/
         # specialist i psykiatri med chefsöverläkaruppdrag ... till samordnad vårdplanering".
         require_assignment(actor)
+        objecting = svp_acts.under_objection(case)
     fields = _clean_details(details)
     _check_invitees(case, invitees)
-    _require_consent_scope(case, invitees.units)
-    if not consent_confirmed:
+    if objecting:
+        # Lines 1240-1244: without consent, only the units the planning needed to share with.
+        svp_acts.require_exchange_scope(case, invitees.units)
+    else:
+        _require_consent_scope(case, invitees.units)
+    if not consent_confirmed and not objecting:
         raise ServiceError(
             "consent_not_confirmed",
             _("Confirm that the individual has consented to the meeting."),
@@ -258,7 +265,9 @@ def send_invitation(
         sent_at=now,
         registered_at=timezone.now() if real else None,
     )
-    meeting = Meeting.objects.create(case=case, notice=notice, consent_confirmed=True, **fields)
+    meeting = Meeting.objects.create(
+        case=case, notice=notice, consent_confirmed=not objecting, **fields
+    )
     # The coordinator's unit takes part in the meeting too; its attendance is recorded.
     Participant.objects.create(
         meeting=meeting, kind=Participant.Kind.UNIT, unit=case.owner_unit, name=case.owner_unit.name

@@ -25,6 +25,7 @@ from samordna.sip.models import (
 )
 from samordna.sip.services import case as case_acts
 from samordna.sip.services import consent as consent_acts
+from samordna.sip.services import svp as svp_acts
 from samordna.sip.services.plan import (
     _edit_conflict,
     _plan,
@@ -90,8 +91,9 @@ def blockers(case: Case, plan: PlanVersion) -> list[ServiceError]:
     """What keeps the draft from being documented, first to last (SIP-9; seed
     002_ca8314ba67d4fca6.txt lines 228-243, "4.8 Planens innehåll")."""
     found: list[ServiceError] = []
-    if consent_acts.consent_in_force(case) is None:
-        # Point 1: "Samtycket från individen" (CON-1).
+    if consent_acts.consent_in_force(case) is None and not svp_acts.under_objection(case):
+        # Point 1: "Samtycket från individen" (CON-1). An SVP is established despite an
+        # objection (SIP-16, seed 001_118551e475ece215.txt lines 1240-1244, 1253-1255).
         found.append(
             ServiceError(
                 "no_consent", _("Record the consent first: a plan is only established with it.")

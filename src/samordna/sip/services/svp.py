@@ -35,6 +35,7 @@ from samordna.sip.assignment import require_assignment
 from samordna.sip.models import NecessaryExchange, SipCase, SvpDetail
 from samordna.sip.models.svp import TEXT_MAX, CareForm
 from samordna.sip.services import case as case_acts
+from samordna.sip.services import consent as consent_acts
 from samordna.validation import Refused, check_text
 
 # The application for continued care concerns the current period (at most six months, 9 § LPT):
@@ -235,3 +236,29 @@ def read(actor: Actor, pk: int) -> tuple[Case, SvpDetail, list[NecessaryExchange
     if case.sip.type != SipCase.Type.SVP:
         raise ServiceError("not_svp", _("This is not a coordinated care plan for ÖPT/ÖRV (SVP)."))
     return case, detail(case), exchanges(case)
+
+
+def under_objection(case: Case) -> bool:
+    """An SVP whose individual objects to information exchange and has no consent in force:
+    the planning goes on with what it needs (lines 1240-1244), and the plan is established
+    and attached to the application all the same (lines 1253-1255)."""
+    if case.sip.type != SipCase.Type.SVP or consent_acts.consent_in_force(case) is not None:
+        return False
+    return SvpDetail.objects.filter(case=case, objection_at__isnull=False).exists()
+
+
+def require_exchange_scope(case: Case, units: list[Unit]) -> None:
+    """Under an objection, a unit is invited only once the assignment holder has recorded what
+    the planning needed to share with it (``record_exchange``)."""
+    shared = set(case.necessary_exchanges.values_list("unit_id", flat=True))
+    outside = sorted(u.name for u in units if u.pk not in shared)
+    if outside:
+        raise ServiceError(
+            "outside_exchange",
+            _(
+                "The individual objects to information exchange. Record what the planning needs "
+                "to share with %(units)s before inviting them."
+            )
+            % {"units": ", ".join(outside)},
+            "units",
+        )
