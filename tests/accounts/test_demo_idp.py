@@ -21,6 +21,7 @@ def test_demo_provider_logs_in_a_demo_user(
 ) -> None:
     ensure_installed()
     settings.OIDC_PROVIDERS = []  # restored after the test, with the policy demo_idp changes
+    settings.INDIVIDUAL_OIDC_PROVIDERS = []
     settings.CONTENT_SECURITY_POLICY = settings.CONTENT_SECURITY_POLICY
     monkeypatch.setattr(demo_idp, "PORT", 0)
     monkeypatch.setenv("OIDC_CLOCK_OFFSET_MS", str(clock_offset_ms()))  # the test's instant
@@ -38,6 +39,14 @@ def test_demo_provider_logs_in_a_demo_user(
         back = Browser().log_in(authorize, login="lena", password="samordna")
         assert client.get(path_of(back), **host).status_code == 302
         assert client.session["_auth_user_id"] == str(world.alice.pk)
+        # The same provider logs in the demo individuals on /mina-sidor/ (issue 15).
+        [individual] = settings.INDIVIDUAL_OIDC_PROVIDERS
+        assert individual.claim == "personal_identity_number"
+        person = Client()
+        start = person.get(reverse("mypages:oidc-start", args=["demo"]), **host)["Location"]
+        back = Browser().log_in(start, login="signe", password="samordna")
+        assert person.get(path_of(back), **host).status_code == 302
+        assert person.session["samordna_individual"]["viewer"] == "192304069285"
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -18,6 +18,7 @@ from samordna.mypages.session import SESSION_KEY
 from samordna.sip.models import Meeting, PlanVersion
 from samordna.sip.services import case as case_acts
 from samordna.sip.services import consent as consent_acts
+from samordna.sip.services import plan as plan_acts
 from tests.conftest import World
 from tests.mypages.conftest import log_in
 from tests.oidc_provider import LocalProvider
@@ -116,7 +117,10 @@ def test_what_matters_and_a_decline_reach_the_coordinator(
     assert "Att &lt;b&gt;bo kvar&lt;/b&gt; hemma" in body  # escaped
     assert "Tandläkare" in body
     # Offered as the main goal "in my own words" when the next version is written.
-    assert "Att &lt;b&gt;bo kvar&lt;/b&gt; hemma" in body
+    started = plan_acts.start_version(world.actor(world.alice), case.pk)
+    edit = staff.get(f"/sip/{case.pk}/plans/{started.number}/edit/").content.decode()
+    offer = edit[edit.index('data-testid="own-words"') :]
+    assert "Att &lt;b&gt;bo kvar&lt;/b&gt; hemma" in offer[:1000]
 
 
 def test_bad_input_is_refused_and_nothing_changes(

@@ -55,6 +55,31 @@ def accounts() -> list[dict[str, Any]]:
     ]
 
 
+# Demo individuals for /mina-sidor/ (issue 15): e-identification whose claim is the personal
+# identity number (src/samordna/demo/population.json); Jessica has a protected identity.
+INDIVIDUALS = [
+    ("signe", "192304069285", "Signe Lindqvist"),
+    ("elsa", "193109259287", "Elsa Nyström"),
+    ("gosta", "194007189196", "Gösta Bergman"),
+    ("jessica", "198503149885", "Jessica Lidström"),
+]
+
+
+def individuals() -> list[dict[str, Any]]:
+    return [
+        {
+            "login": login,
+            "password": demo.DEMO_PASSWORD,
+            "claims": {
+                "sub": f"demo-person-{login}",
+                "personal_identity_number": number,
+                "name": name,
+            },
+        }
+        for login, number, name in INDIVIDUALS
+    ]
+
+
 def _read_line(process: subprocess.Popen[bytes], timeout: float) -> str:
     assert process.stdout is not None
     deadline, data = time.monotonic() + timeout, b""
@@ -80,13 +105,15 @@ def start(bind: str, preexec: Callable[[], None] | None) -> subprocess.Popen[byt
     folder = settings.DATA_DIR
     folder.mkdir(parents=True, exist_ok=True)
     accounts_file = folder / "demo-idp-accounts.json"
-    accounts_file.write_text(json.dumps(accounts(), ensure_ascii=False))
+    accounts_file.write_text(json.dumps(accounts() + individuals(), ensure_ascii=False))
     client = {
         "client_id": "samordna-demo",
         "client_secret": secret,
         "client_name": "Samordna (demo)",
-        "redirect_uris": [f"{b}/login/oidc/demo/callback/" for b in bases],
-        "post_logout_redirect_uris": [f"{b}/login/" for b in bases],
+        "redirect_uris": [f"{b}/login/oidc/demo/callback/" for b in bases]
+        + [f"{b}/mina-sidor/logga-in/demo/klar/" for b in bases],
+        "post_logout_redirect_uris": [f"{b}/login/" for b in bases]
+        + [f"{b}/mina-sidor/logga-in/" for b in bases],
     }
     process = subprocess.Popen(
         ["node", "provider.js"],
@@ -118,12 +145,24 @@ def start(bind: str, preexec: Callable[[], None] | None) -> subprocess.Popen[byt
         scope="openid profile hsa",
         second_factor=True,  # it stands for the region's SITHS IdP
     )
+    # The same provider stands for the county's e-identification of individuals (/mina-sidor/).
+    individual = oidc_config.OidcProvider(
+        name="demo",
+        label="Demo-e-legitimation",
+        issuer=issuer,
+        client_id="samordna-demo",
+        client_secret=secret,
+        claim="personal_identity_number",
+        scope="openid profile pnr",
+    )
+    settings.INDIVIDUAL_OIDC_PROVIDERS = [*settings.INDIVIDUAL_OIDC_PROVIDERS, individual]
     configure([*settings.OIDC_PROVIDERS, provider])
     for user in User.objects.filter(username__in=[s["username"] for s in demo.staff()]):
         FederatedIdentity.objects.get_or_create(
             issuer=issuer, value=hsa_id(user.username), defaults={"user": user}
         )
     print(f"Demo IdP at {issuer}: 'Logga in med Demo-IdP', same logins and password; try 'okand'.")
+    print("  /mina-sidor/: individuals signe, elsa, gosta (jessica: protected identity).")
     return process
 
 
@@ -133,6 +172,8 @@ def configure(providers: list[oidc_config.OidcProvider]) -> None:
     policy = dict(settings.CONTENT_SECURITY_POLICY)
     policy["DIRECTIVES"] = {
         **policy["DIRECTIVES"],
-        "form-action": oidc_config.form_action([SELF], providers),
+        "form-action": oidc_config.form_action(
+            [SELF], [*providers, *settings.INDIVIDUAL_OIDC_PROVIDERS]
+        ),
     }
     settings.CONTENT_SECURITY_POLICY = policy
