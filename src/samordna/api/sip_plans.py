@@ -64,6 +64,8 @@ class ContactOut(Schema):
     name: str
     workplace: str
     phone: str
+    physician: bool = Field(..., description="At physician level (SIP-18)")
+    coordinates: bool = Field(..., description="Holds the coordination, at most one (SIP-18)")
 
 
 class CommentOut(Schema):
@@ -109,6 +111,9 @@ class PlanOut(VersionOut):
     evaluation_on: dt.date | None
     home_care_decision: str
     plan_format: str
+    life_threatening: bool = Field(
+        ..., description="A life-threatening condition: a physician care contact (SIP-18)"
+    )
     goals: list[GoalOut]
     actions: list[ActionOut]
     care_contacts: list[ContactOut]
@@ -157,6 +162,8 @@ class ContactIn(Schema):
     name: Text
     workplace: Text
     phone: Phone
+    physician: bool = Field(False, description="At physician level (SIP-18)")
+    coordinates: bool = Field(False, description="Holds the coordination, at most one (SIP-18)")
 
 
 class DraftIn(Schema):
@@ -175,6 +182,10 @@ class DraftIn(Schema):
     evaluation_on: Day | None = None
     home_care_decision: LongText = ""
     plan_format: PlanFormat = PlanFormat.PAPER
+    life_threatening: bool = Field(
+        False,
+        description="A life-threatening condition: one care contact is a physician (SIP-18)",
+    )
     goals: list[GoalIn] = Field(default_factory=list)
     actions: list[ActionIn] = Field(default_factory=list)
     care_contacts: list[ContactIn] = Field(default_factory=list)
@@ -272,7 +283,8 @@ def save_draft(request: HttpRequest, case_id: int, number: int, payload: DraftIn
             for i, a in enumerate(payload.actions)
         ],
         care_contacts=[
-            plan_acts.ContactIn(c.name, c.workplace, c.phone) for c in payload.care_contacts
+            plan_acts.ContactIn(c.name, c.workplace, c.phone, c.physician, c.coordinates)
+            for c in payload.care_contacts
         ],
     )
     plan_acts.save_draft(actor_of(request), case_id, number, payload.version, draft)

@@ -73,6 +73,16 @@ class Stay(models.Model):
     care_contact_name = models.CharField(_("designated care contact"), max_length=200, blank=True)
     care_contact_workplace = models.CharField(_("workplace"), max_length=200, blank=True)
     care_contact_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # SIP-18, seed 001_118551e475ece215.txt lines 971-973: the care contact's unit (the primary
+    # care centre that named them) calls the SIP after discharge.
+    care_contact_unit = models.ForeignKey(
+        "organisations.Unit",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("designated care contact's unit"),
+    )
     # SVU-10: the SIP invitation condition: when the first invitation of the SIP that follows the
     # stay (``SipCase.origin``) was sent, recorded by that SIP's invitation act.
     sip_invited_at = models.DateTimeField(_("SIP invitation sent"), null=True, blank=True)

@@ -139,7 +139,9 @@ def plan(
         sheet.gap()
     for contact in plan.care_contacts.all():
         sheet.para(f"{contact.name}, {contact.workplace}, telefon {contact.phone}", bold=True)
-        sheet.para("Din fasta vårdkontakt.", size=12)
+        # SIP-18, seed 001 lines 256-257: which care contact holds the coordination.
+        coordinates = " Samordnar din plan." if contact.coordinates else ""
+        sheet.para(f"Din fasta vårdkontakt.{coordinates}", size=12)
         sheet.gap()
     sheet.heading("Ditt nästa möte", 2)
     if meeting is None:

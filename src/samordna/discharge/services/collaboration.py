@@ -139,11 +139,12 @@ def designate_care_contact(actor: Actor, pk: int, version: int, data: dict[str, 
         "care_contact_workplace": str(data.get("care_contact_workplace") or "").strip()
         or actor.unit.name,
         "care_contact_phone": _required(data, "care_contact_phone", _("Give a phone number.")),
+        "care_contact_unit": actor.unit,  # SIP-18: this unit calls the SIP after discharge
     }
     for name, limit in (("care_contact_name", 200), ("care_contact_workplace", 200)):
-        if len(fields[name]) > limit:
+        if len(str(fields[name])) > limit:
             raise ServiceError("too_long", _("At most %(n)s characters.") % {"n": limit}, name)
-    if len(fields["care_contact_phone"]) > 40:
+    if len(str(fields["care_contact_phone"])) > 40:
         raise ServiceError(
             "too_long", _("At most %(n)s characters.") % {"n": 40}, "care_contact_phone"
         )

@@ -104,6 +104,12 @@ class PlanForm(Form):
         choices=PlanFormat.choices,
         widget=forms.RadioSelect,
     )
+    # SIP-18, seed 001_118551e475ece215.txt lines 258-260.
+    life_threatening = forms.BooleanField(
+        label=_("The individual has a life-threatening condition"),
+        help_text=_("Then one of the designated care contacts is at physician level."),
+        required=False,
+    )
 
     def __init__(self, *args: Any, child: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -197,6 +203,10 @@ class ContactForm(Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     workplace = forms.CharField(label=_("Workplace"), max_length=200)
     phone = forms.CharField(label=_("Phone"), max_length=40)
+    # SIP-18, seed 001 lines 253-260: which care contact holds the coordination (at most one),
+    # and whether they are at physician level.
+    physician = forms.BooleanField(label=_("Physician"), required=False)
+    coordinates = forms.BooleanField(label=_("Holds the coordination"), required=False)
 
 
 # One empty row each, which keeps the page short during a meeting; "Add" gives another in place

@@ -37,6 +37,9 @@ class PlanVersion(models.Model):
     home_care_decision = models.TextField(
         _("enrolment in home health care (decided by a primary-care physician)"), blank=True
     )
+    # SIP-18, seed 001_118551e475ece215.txt lines 258-260: "För personer med livshotande
+    # tillstånd ska en fast vårdkontakt utses på läkarnivå" (``sip.services.care_contacts``).
+    life_threatening = models.BooleanField(_("life-threatening condition"), default=False)
     plan_format = models.CharField(
         _("how the individual wants the plan"),
         max_length=10,
@@ -119,6 +122,20 @@ class CareContact(models.Model):
     name = models.CharField(_("name"), max_length=200)
     workplace = models.CharField(_("workplace"), max_length=200)
     phone = models.CharField(_("phone"), max_length=40)
+    # SIP-18, seed 001 lines 253-258: the plan shows who the care contacts are and which of them
+    # holds the coordination ("samordningsuppdraget"), at most one; one at physician level when
+    # the condition is life-threatening.
+    physician = models.BooleanField(_("physician"), default=False)
+    coordinates = models.BooleanField(_("holds the coordination"), default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=Q(coordinates=True),
+                name="one_coordinating_care_contact",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -24,6 +24,7 @@ from samordna.organisations.models import Membership, Unit, User
 from samordna.people.models import Person
 from samordna.sip.assignment import require_assignment
 from samordna.sip.models import Consent, Coordinator, SipCase, SvpDetail
+from samordna.sip.services import care_contacts
 
 
 def get(actor: Actor, pk: int, what: str = "sip.read", lock: bool = False) -> Case:
@@ -70,6 +71,7 @@ def open_case(
     (SEC-1)."""
     if origin is not None:
         need_known_at = _check_origin(origin, identity_number, type)
+        care_contacts.require_caller(actor, origin)  # SIP-18
     if type not in SipCase.Type.values:
         raise ServiceError("invalid_type", _("Choose a kind of SIP."), "type")
     if type == SipCase.Type.SVP:

@@ -22,6 +22,7 @@ from samordna.sip.models import (
     Meeting,
     PlanVersion,
 )
+from samordna.sip.services import care_contacts
 from samordna.sip.services import case as case_acts
 
 # The plan's own fields, copied into each new version and compared between versions.
@@ -38,6 +39,7 @@ PLAN_FIELDS = (
     "evaluation_on",
     "home_care_decision",
     "plan_format",
+    "life_threatening",
 )
 
 
@@ -68,6 +70,8 @@ class ContactIn:
     name: str
     workplace: str
     phone: str
+    physician: bool = False  # SIP-18: at physician level
+    coordinates: bool = False  # SIP-18: holds the coordination (at most one)
 
 
 @dataclass
@@ -86,6 +90,7 @@ class Draft:
     evaluation_on: dt.date | None = None
     home_care_decision: str = ""
     plan_format: str = PlanFormat.PAPER
+    life_threatening: bool = False
     goals: list[GoalIn] = field(default_factory=list)
     actions: list[ActionIn] = field(default_factory=list)
     care_contacts: list[ContactIn] = field(default_factory=list)
@@ -177,6 +182,9 @@ def start_version(actor: Actor, pk: int, meeting_pk: int | None = None) -> PlanV
             plan_format=case.person.preferred_plan_format,
             created_by=actor.user,
         )
+        named = care_contacts.from_stay(case)  # SIP-18: the stay's care contact is carried in
+        if named is not None:
+            CareContact.objects.create(plan=plan, **named)
     else:
         plan = _copy(previous, meeting, actor)
     cases.record(
@@ -231,7 +239,14 @@ def _copy(source: PlanVersion, meeting: Meeting | None, actor: Actor) -> PlanVer
         for a in source.actions.all()
     )
     CareContact.objects.bulk_create(
-        CareContact(plan=plan, name=c.name, workplace=c.workplace, phone=c.phone)
+        CareContact(
+            plan=plan,
+            name=c.name,
+            workplace=c.workplace,
+            phone=c.phone,
+            physician=c.physician,
+            coordinates=c.coordinates,
+        )
         for c in source.care_contacts.all()
     )
     return plan
@@ -251,6 +266,7 @@ def save_draft(actor: Actor, pk: int, number: int, version: int, draft: Draft) -
     goals = _clean_goals(draft.goals)
     actions = _clean_actions(case, draft.actions, len(goals))
     contacts = _clean_contacts(draft.care_contacts)
+    care_contacts.check(contacts, bool(values["life_threatening"]))
     if not PlanVersion.objects.filter(pk=plan.pk, version=version).update(
         version=F("version") + 1, **values
     ):
@@ -290,6 +306,7 @@ def _clean_fields(draft: Draft) -> dict[str, object]:
         "evaluation_on": draft.evaluation_on,
         "home_care_decision": _text(draft.home_care_decision, "home_care_decision"),
         "plan_format": draft.plan_format,
+        "life_threatening": bool(draft.life_threatening),
     }
 
 
@@ -363,6 +380,8 @@ def _clean_contacts(contacts: list[ContactIn]) -> list[ContactIn]:
             _text(c.name, f"care_contacts.{i}.name", 200, required),
             _text(c.workplace, f"care_contacts.{i}.workplace", 200, required),
             _text(c.phone, f"care_contacts.{i}.phone", 40, required),
+            bool(c.physician),
+            bool(c.coordinates),
         )
         for i, c in enumerate(contacts)
     ]
@@ -400,5 +419,13 @@ def _replace_items(
     Goal.objects.filter(pk__in=old_goals).delete()
     plan.care_contacts.all().delete()
     CareContact.objects.bulk_create(
-        CareContact(plan=plan, name=c.name, workplace=c.workplace, phone=c.phone) for c in contacts
+        CareContact(
+            plan=plan,
+            name=c.name,
+            workplace=c.workplace,
+            phone=c.phone,
+            physician=c.physician,
+            coordinates=c.coordinates,
+        )
+        for c in contacts
     )

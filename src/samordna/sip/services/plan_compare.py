@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from django import forms
+from django.utils.translation import gettext
 
 from samordna.sip.forms.plan import ActionForm, ContactForm, GoalForm, PlanForm
 from samordna.sip.models import Action, PlanVersion
@@ -85,6 +86,8 @@ def snapshot(plan: PlanVersion) -> Snapshot:
         value = getattr(plan, name)
         if name == "plan_format":
             value = plan.get_plan_format_display()
+        elif isinstance(value, bool):
+            value = gettext("Yes") if value else gettext("No")
         elif name.endswith("_on"):
             value = _date(value)
         fields.append((labels[name], str(value)))
@@ -117,6 +120,11 @@ def snapshot(plan: PlanVersion) -> Snapshot:
                     (contact["name"], c.name),
                     (contact["workplace"], c.workplace),
                     (contact["phone"], c.phone),
+                    (contact["physician"], gettext("Yes") if c.physician else gettext("No")),
+                    (
+                        contact["coordinates"],
+                        gettext("Yes") if c.coordinates else gettext("No"),
+                    ),
                 ),
             )
             for c in plan.care_contacts.all()

@@ -193,7 +193,13 @@ def _edit_forms(data: Any, case: Case, plan: PlanVersion, more: str = "") -> Edi
             data,
             prefix="contacts",
             initial=[
-                {"name": c.name, "workplace": c.workplace, "phone": c.phone}
+                {
+                    "name": c.name,
+                    "workplace": c.workplace,
+                    "phone": c.phone,
+                    "physician": c.physician,
+                    "coordinates": c.coordinates,
+                }
                 for c in plan.care_contacts.all()
             ],
         ),
@@ -268,7 +274,11 @@ def _draft(edit: EditForms) -> tuple[plan_acts.Draft, dict[str, list[forms.Form]
         actions=action_rows,
         care_contacts=[
             plan_acts.ContactIn(
-                f.cleaned_data["name"], f.cleaned_data["workplace"], f.cleaned_data["phone"]
+                f.cleaned_data["name"],
+                f.cleaned_data["workplace"],
+                f.cleaned_data["phone"],
+                f.cleaned_data["physician"],
+                f.cleaned_data["coordinates"],
             )
             for f in contacts
         ],
