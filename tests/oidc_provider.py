@@ -80,6 +80,17 @@ INDIVIDUALS = [
             "name": "Jessica Lidström",
         },
     },
+    {
+        # A guardian of two children (tests/browser/test_mypages_own.py): the identity number
+        # recorded on the children's legal representative.
+        "login": "annakarin",
+        "password": PASSWORD,
+        "claims": {
+            "sub": "p-annakarin",
+            "personal_identity_number": "198005171239",
+            "name": "Anna-Karin Sundqvist",
+        },
+    },
 ]
 
 

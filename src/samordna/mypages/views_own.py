@@ -123,9 +123,11 @@ def access_log(request: IndividualRequest) -> HttpResponse:
         context["form_error"] = _("The page asked for does not exist.")
         return render(request, "mypages/access_log.html", context, status=400)
     fore = form.cleaned_data["fore"]
+    # Logged first, so the extract's first page shows this read too: one's own reads are
+    # listed like anyone's.
+    services.log(request.subject, "mypages.accesslog.read")
     context["page"] = extract.page(person, fore)
     context["first"] = not fore
-    services.log(request.subject, "mypages.accesslog.read")
     return render(request, "mypages/access_log.html", context)
 
 
