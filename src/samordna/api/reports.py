@@ -208,7 +208,7 @@ class KeyCountOut(Schema):
     n: int | None
 
 
-class CountsOut(Schema):
+class ReportCountsOut(Schema):
     first: str
     last: str
     own_unit: bool
@@ -216,7 +216,7 @@ class CountsOut(Schema):
     by_kind: list[KeyCountOut]
 
 
-@router.get("/counts", response={200: CountsOut, **ERRORS})
+@router.get("/counts", response={200: ReportCountsOut, **ERRORS})
 def counts(request: HttpRequest, filters: Query[Filters]):
     """Active SIPs at each month's end, SIPs opened and closed, stays and deviations sent per
     month; SIPs opened by type, closed by reason and deviations by kind over the period. A
@@ -228,7 +228,7 @@ def counts(request: HttpRequest, filters: Query[Filters]):
     def v(n: int) -> int | None:
         return measures.count_value(n, hide)
 
-    return CountsOut(
+    return ReportCountsOut(
         first=f"{scope.first:%Y-%m}",
         last=f"{scope.last:%Y-%m}",
         own_unit=scope.own_unit,
