@@ -210,8 +210,10 @@ def test_withdrawing_consent_is_a_request_to_the_coordinator(
     # Asked once.
     client.post("/mina-sidor/samtycke/aterkalla/", {"consent": consent.pk})
     assert WithdrawalRequest.objects.count() == 1
-    # The coordinator records the withdrawal: the request is met.
+    # The coordinator's unit has it on its overview, and records the withdrawal: met.
     staff = login(world.alice, world.owner_unit)
+    overview = staff.get("/overview/").content.decode()
+    assert "Den enskilde vill ta tillbaka sitt samtycke" in overview
     assert staff.post(f"/sip/{case.pk}/consent/withdraw/").status_code == 302
     obligation.refresh_from_db()
     assert obligation.met_at is not None
