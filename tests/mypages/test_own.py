@@ -41,7 +41,8 @@ def as_individual(client: Client, viewer: str, person: Person | None) -> Client:
 
 
 def child(world: World, years_ago: int, first: str, serial: int) -> Person:
-    born = timezone.localdate().replace(year=timezone.localdate().year - years_ago)
+    today = timezone.localdate()  # 28th at the latest: the run may start on 29 February
+    born = dt.date(today.year - years_ago, today.month, min(today.day, 28))
     born -= dt.timedelta(days=1)
     return Person.objects.create(
         identity_number=valid_identity_number(f"{born:%Y%m%d}", serial),

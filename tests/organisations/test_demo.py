@@ -99,3 +99,18 @@ def test_the_generated_history_keeps_to_the_background_units(demo_county: None) 
         StatCount.objects.values_list("stat", flat=True)
     )
     assert not User.objects.get(username="bakgrund").has_usable_password()
+
+
+def test_demo_representatives_reach_the_pages_they_represent(demo_county: None) -> None:
+    """Issue 15 item 4: the demo's guardian of Noah (15, below the county's 16) and Elsa
+    Nyström's trustee have identity numbers, so the individual's pages show them a chooser."""
+    import datetime as dt
+
+    from samordna.people.subjects import subjects_for
+
+    day = dt.date(2026, 12, 1)  # Noah (born 2011-09-19) is 15, whatever the run's clock
+    found = [(s.person.first_name, s.relation) for s in subjects_for("198005171239", day)]
+    assert found == [("Noah", "guardian")]
+    found = [(s.person.first_name, s.relation) for s in subjects_for("195804122710", day)]
+    assert found == [("Elsa", "trustee")]
+    assert subjects_for("201109192391", day) == []  # Noah himself, below the age
