@@ -194,6 +194,8 @@ def post(client: Client, url: str, body: object, headers: dict[str, str]) -> obj
 
 def test_over_the_api(client: Client, world: World, nurse: User) -> None:
     stay = designated(world, nurse)
+    shown = client.get(f"/api/v1/stays/{stay.pk}", **bearer(world.bob)).json()
+    assert shown["details"]["care_contact_unit"] == "hc-hertson"
     refused = post(client, f"/api/v1/stays/{stay.pk}/sip", {}, bearer(world.bob))
     assert refused.status_code == 403  # type: ignore[attr-defined]
     assert refused.json()["code"] == "not_care_contact_unit"  # type: ignore[attr-defined]

@@ -114,6 +114,11 @@ class DetailsOut(Schema):
     care_contact_name: str
     care_contact_workplace: str
     care_contact_phone: str
+    care_contact_unit: str | None = Field(
+        None,
+        description="SIP-18: code of the unit that named the care contact; it calls the SIP "
+        "after discharge",
+    )
     sip_invited_at: dt.datetime | None
     discharged_at: dt.datetime | None
     self_discharge: bool
@@ -138,6 +143,11 @@ class DetailsOut(Schema):
     @staticmethod
     def resolve_ready_physician_username(obj: Stay) -> str | None:
         return obj.ready_physician_user.username if obj.ready_physician_user else None
+
+    @staticmethod
+    def resolve_care_contact_unit(obj: Stay) -> str | None:
+        unit = obj.care_contact_unit
+        return unit.code if unit is not None else None
 
 
 class WarningOut(Schema):
