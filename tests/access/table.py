@@ -173,6 +173,11 @@ WEB: dict[str, dict[str, Row | str]] = {
     "sip:svp-objection": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
     "sip:svp-exchange": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
     "sip:assessment": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
+    # ORG-6, SIP-24: an empty form comes back to whoever sees the case; the role is checked by
+    # the act (tests/sip/test_home_care.py, test_self_care.py).
+    "sip:home-care": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
+    "sip:home-care-contact": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
+    "sip:self-care": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
     "sip:invite": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
     "sip:change-invitation": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
     "sip:cancel-invitation": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
@@ -473,6 +478,16 @@ API: dict[str, Row] = {
     "POST /api/v1/sip/{case_id}/plans/{number}/evaluation": api(
         NOT_FOUND, coordinator=INVALID, covered=DENIED
     ),
+    # ORG-6, SIP-24: a nurse (coordinator) and a case officer (covered) may not decide on home
+    # health care (seed 000 line 132); the municipality (covered) names its care contact, but
+    # Sture is not enrolled; the nurse assesses self-care, the case officer is not licensed.
+    "GET /api/v1/sip/{case_id}/home-care": SIP_API,
+    "POST /api/v1/sip/{case_id}/home-care": api(NOT_FOUND, coordinator=DENIED, covered=DENIED),
+    "POST /api/v1/sip/{case_id}/home-care/contact": api(
+        NOT_FOUND, coordinator=DENIED, covered=INVALID
+    ),
+    "GET /api/v1/sip/{case_id}/self-care": SIP_API,
+    "POST /api/v1/sip/{case_id}/self-care": api(NOT_FOUND, coordinator=CREATED, covered=DENIED),
     "POST /api/v1/stays": api(DENIED, ward=CONFLICT),  # wards register stays; Sture has one
     "GET /api/v1/stays/{stay_id}": STAY_API,
     "POST /api/v1/stays/{stay_id}/details": WARD_ACT,
@@ -728,6 +743,22 @@ BODIES: dict[str, dict[str, object]] = {
     "POST /api/v1/sip/{case_id}/plans/{number}/evaluation": {
         "main": {"rating": "met"},
         "with_individual": True,
+    },
+    "POST /api/v1/sip/{case_id}/home-care": {"decision": "enrolled", "decided_at": "{past}"},
+    "POST /api/v1/sip/{case_id}/home-care/contact": {
+        "contact_name": "Maja Ek",
+        "contact_unit": "lulea-bistand",
+    },
+    "POST /api/v1/sip/{case_id}/self-care": {
+        "action": "{self_care_action}",
+        "assessed_at": "{past}",
+        "measure": "Insulin morgon och kväll",
+        "performer": "self",
+        "instructions": "Visas av distriktssköterskan",
+        "on_harm": "Ring hälsocentralen",
+        "on_change": "Ring distriktssköterskan",
+        "follow_up": "Hembesök om två veckor",
+        "reassess_on": "{later_day}",
     },
     "POST /api/v1/stays": {
         "identity_number": "19360323-9090",

@@ -38,7 +38,7 @@ from samordna.messaging.services import sending
 from samordna.organisations.models import Membership, Principal, Unit, User
 from samordna.people import services as people
 from samordna.people.models import Person
-from samordna.sip.models import Consent, Participant, PlanVersion
+from samordna.sip.models import Action, Consent, Participant, PlanVersion
 from samordna.sip.services import invitations as invitations_acts
 from samordna.sip.services import plan as plan_acts
 from samordna.sip.services import plan_follow_up
@@ -264,6 +264,10 @@ def build(world: World) -> MatrixWorld:
         "plan_version": PlanVersion.objects.get(case=case, number=1).version,
         "deviation_version": deviation.version,
         "subscription_version": subscription.version,
+        # ORG-6: the self-care action of the documented version (the draft's insulin).
+        "self_care_action": Action.objects.get(
+            plan__case=case, plan__number=1, care_type="self_care"
+        ).pk,
     }
     for role in ROLES:
         user, unit = acting.get(role, (None, None))

@@ -70,9 +70,13 @@ COUNTY_DIFFERENCES = [
         },
     ),
     (
-        "003_9c6849ff85993bc8.txt (silent: CON-3 default)",
+        "003_9c6849ff85993bc8.txt (silent: CON-3 default; 98-111: psychiatry's home care)",
         "halland",
-        {"children_consent_stored": True, "plan_needs_required": False},
+        {
+            "children_consent_stored": True,
+            "plan_needs_required": False,
+            "home_care_by_outpatient_psychiatry": True,
+        },
     ),
     (
         "004_2b6a4bde1435f963.txt:19-21 (as the default)",

@@ -221,6 +221,7 @@ api.add_router("/sip", "samordna.api.sip_meetings.router")  # first: /sip/invita
 api.add_router("/sip", sip_router)
 api.add_router("/sip", "samordna.api.sip_plans.router")
 api.add_router("/sip", "samordna.api.sip_svp.router")  # SIP-16
+api.add_router("/sip", "samordna.api.sip_decisions.router")  # ORG-6, SIP-24
 api.add_router("/stays", discharge_router)
 api.add_router("/stays", discharge_notices_router)
 api.add_router("/stays", "samordna.api.sip_reads.stays_router")

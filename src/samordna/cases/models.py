@@ -223,6 +223,9 @@ EVENT_LABELS = {
     "svp_details": _("Care plan details for ÖPT/ÖRV recorded"),
     "svp_objection": _("Objection to information exchange recorded"),
     "svp_necessary_exchange": _("Information shared for the planning despite the objection"),
+    "home_care_decided": _("Home health care decision recorded"),
+    "home_care_contact_named": _("Municipal care contact for home health care named"),
+    "self_care_assessed": _("Self-care assessed"),
     "stay_registered": _("Stay registered"),
     "stay_updated": _("Stay details corrected"),
     "admission_notice_sent": _("Admission notice sent"),
@@ -453,6 +456,9 @@ class Obligation(models.Model):
             "consent_withdrawal",
             _("The individual asks to withdraw consent: talk with them and record it"),
         )
+        # SIP-24, seed 001_118551e475ece215.txt lines 366-367: "en samordnad individuell plan
+        # alltid upprättas/följas upp för hemsjukvårdspatienter".
+        HOME_CARE_SIP = "home_care_sip", _("Establish or follow up the SIP for home health care")
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="obligations")
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="obligations")

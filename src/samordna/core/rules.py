@@ -248,6 +248,18 @@ class RuleSet:
             "slaget av läsning, som i 1177 Vårdguidens loggutdrag."
         ),
     )
+    # ORG-6: who may enrol in and discharge from home health care besides a primary-care
+    # physician: a physician at outpatient psychiatry, for the patients whose physician contact
+    # is there.
+    home_care_by_outpatient_psychiatry: bool = field(
+        default=False,
+        metadata=_source(
+            f"Västerbotten {VASTERBOTTEN} rad 132: 'Det är endast primärvårdsläkare som kan ta "
+            f"beslut om patientens in- och utskrivning i hemsjukvård.' Halland {HALLAND} rad "
+            "98-111: läkaransvaret 'utgår från den vårdcentral där patienten är listad eller den "
+            "psykiatriska öppenvårdsmottagning där patienten har sin läkarkontakt'."
+        ),
+    )
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -378,7 +390,12 @@ DEFAULT_RULE_SETS: dict[str, RuleSet] = {
     ),
     # 003 says nothing about deadlines, reading times or children's consent: Norrbotten's rules,
     # except that consent is stored, as everywhere but in Norrbotten (CON-3).
-    "halland": RuleSet(children_consent_stored=True, plan_needs_required=False),
+    # 003 lines 98-111: outpatient psychiatry enrols its own patients in home health care too.
+    "halland": RuleSet(
+        children_consent_stored=True,
+        plan_needs_required=False,
+        home_care_by_outpatient_psychiatry=True,
+    ),
     # 004 lines 19-21: invitation "senast tre dagar efter" ready for discharge, as the default;
     # nothing on children's consent, so as Halland.
     "vasternorrland": RuleSet(children_consent_stored=True, plan_needs_required=False),

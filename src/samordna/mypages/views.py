@@ -22,6 +22,7 @@ from samordna.errors import ServiceError
 from samordna.mypages import services
 from samordna.mypages.forms import CommentForm, DeclineForm, PrepareForm, WithdrawForm
 from samordna.mypages.session import IndividualRequest, individual_required
+from samordna.sip.views.home_care_section import plan_decisions
 from samordna.sip.views.plan_section import layout
 from samordna.validation import Form
 
@@ -67,6 +68,8 @@ def plan(request: IndividualRequest, number: int | None = None) -> HttpResponse:
     context["versions"] = services.documented_plans(case)
     if shown is not None:
         context["blocks"] = layout(shown)
+        # ORG-6, SIP-24: the self-care plans and the home health care decision, in plain words.
+        context.update(plan_decisions(case, shown, list(shown.actions.all())))
         context["mine"] = services.my_actions(shown)
         context["in_force"] = context["versions"][0].pk == shown.pk
         context["may_comment"] = context["in_force"] and services.may_comment(shown)

@@ -174,6 +174,14 @@ TEXTS: dict[str, tuple[Any, Any, Any]] = {
         _("Whether the individual's extract shows who read, not only which unit, when and what."),
         None,
     ),
+    "home_care_by_outpatient_psychiatry": (
+        _("Outpatient psychiatry decides on home health care too"),
+        _(
+            "Whether a physician at outpatient psychiatry, besides one at a primary care "
+            "centre, may enrol in and discharge from home health care."
+        ),
+        None,
+    ),
 }
 
 _FILE = re.compile(r"\b(\d{3}_[0-9a-f]{16}\.txt)\b")

@@ -4,6 +4,7 @@ from samordna.sip.views import assessment as assessment_views
 from samordna.sip.views import case as case_views
 from samordna.sip.views import cases_list
 from samordna.sip.views import consent as consent_views
+from samordna.sip.views import home_care as home_care_views
 from samordna.sip.views import invitation_answers as answer_views
 from samordna.sip.views import invitations as invitation_views
 from samordna.sip.views import meetings as meeting_views
@@ -28,6 +29,14 @@ urlpatterns = [
     path("<int:pk>/svp/objection/", svp_views.objection, name="svp-objection"),
     path("<int:pk>/svp/exchanges/", svp_views.exchange, name="svp-exchange"),
     path("<int:pk>/assessment/", assessment_views.assessment, name="assessment"),
+    # ORG-6, SIP-24: home health care decisions and self-care assessments.
+    path("<int:pk>/home-care/", home_care_views.decide, name="home-care"),
+    path("<int:pk>/home-care/contact/", home_care_views.name_contact, name="home-care-contact"),
+    path(
+        "<int:pk>/plans/<int:number>/self-care/",
+        home_care_views.assess_self_care,
+        name="self-care",
+    ),
     path("<int:pk>/invite/", invitation_views.invite, name="invite"),
     path(
         "<int:pk>/meetings/<int:meeting_pk>/change/",

@@ -6,7 +6,8 @@ meeting) → follow-up (repeatable) → evaluation and closure (seed 004).
 
 The models live in modules by act group (``core``: the case, its coordinator, consent,
 assessment and meetings; ``plan``: the plan and what hangs on it); add a module for a new
-group and import it here so that Django registers its models.
+group and import it here so that Django registers its models (``home_care``: the role-bound
+decisions on home health care and self-care, ORG-6, SIP-24).
 """
 
 from samordna.sip.areas import LifeArea
@@ -20,6 +21,12 @@ from samordna.sip.models.core import (
     MeetingForm,
     Participant,
     SipCase,
+)
+from samordna.sip.models.home_care import (
+    HomeCareChoice,
+    HomeCareDecision,
+    SelfCareAssessment,
+    SelfCarePerformer,
 )
 from samordna.sip.models.plan import (
     Action,
@@ -43,12 +50,16 @@ __all__ = [
     "Evaluation",
     "FollowUpComment",
     "Goal",
+    "HomeCareChoice",
+    "HomeCareDecision",
     "LifeArea",
     "Meeting",
     "MeetingForm",
     "NecessaryExchange",
     "Participant",
     "PlanVersion",
+    "SelfCareAssessment",
+    "SelfCarePerformer",
     "SipCase",
     "SvpDetail",
 ]

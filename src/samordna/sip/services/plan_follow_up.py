@@ -25,6 +25,7 @@ from samordna.sip.models import (
 )
 from samordna.sip.services import case as case_acts
 from samordna.sip.services import consent as consent_acts
+from samordna.sip.services import home_care as home_care_acts
 from samordna.sip.services import svp as svp_acts
 from samordna.sip.services.plan import (
     _edit_conflict,
@@ -135,6 +136,12 @@ def blockers(case: Case, plan: PlanVersion) -> list[ServiceError]:
                 "child_perspective",
             )
         )
+    # SIP-24, seed 001 lines 275-278: an individual enrolled in home health care has a municipal
+    # care contact with coordination responsibility and a named physician.
+    found.extend(
+        ServiceError("home_care_contacts", message)
+        for message in home_care_acts.missing_contacts(home_care_acts.enrolled(case))
+    )
     if not plan.actions.all():
         # Point 5: "Vilka insatser respektive part skall svara för".
         found.append(
@@ -225,6 +232,8 @@ def mark_documented(actor: Actor, pk: int, number: int, version: int) -> PlanVer
     cases.meet(case, Obligation.Kind.PLAN_AFTER_DISCHARGE, at=now)
     # A follow-up meeting after discharge gives a new version of the existing plan (SIP-17).
     cases.meet(case, Obligation.Kind.FOLLOW_UP_AFTER_DISCHARGE, at=now)
+    # SIP-24: established or followed up for an individual in home health care.
+    cases.meet(case, Obligation.Kind.HOME_CARE_SIP, at=now)
     _schedule_follow_up(case, plan, now)
     cases.record(actor, case, "plan_documented", {"number": plan.number})
     return plan
@@ -395,6 +404,7 @@ def evaluate(
         )
     Evaluation.objects.bulk_create(evaluations)
     cases.meet(case, Obligation.Kind.FOLLOW_UP)
+    cases.meet(case, Obligation.Kind.HOME_CARE_SIP)
     cases.record(
         actor,
         case,

@@ -20,6 +20,7 @@ from samordna.sip.forms.consent import AmendConsentForm, ConsentForm
 from samordna.sip.models import SipCase
 from samordna.sip.services import case as case_acts
 from samordna.sip.services import consent as consent_acts
+from samordna.sip.views.home_care_section import home_care_context
 from samordna.sip.views.meetings_section import county_units, meetings_context
 from samordna.sip.views.plan_section import plan_context
 from samordna.sip.views.svp_section import svp_context
@@ -64,6 +65,7 @@ def case_context(request: UnitRequest, case: Case) -> dict[str, Any]:
     context.update(meetings_context(request, case))
     context.update(plan_context(request, case))
     context.update(svp_context(request, case))
+    context.update(home_care_context(request, case))  # ORG-6, SIP-24
     context.update(_summary(context["deadlines"], context["meeting_rows"], now))
     return context
 

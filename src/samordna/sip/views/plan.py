@@ -36,6 +36,7 @@ from samordna.sip.services import plan as plan_acts
 from samordna.sip.services import plan_follow_up as plan_follow_up_acts
 from samordna.sip.services.plan_compare import compare, snapshot
 from samordna.sip.views.case_page import render_case
+from samordna.sip.views.home_care_section import self_care_forms
 from samordna.sip.views.plan_section import READ, _plan_page, _start_form, layout, next_meeting
 
 
@@ -72,6 +73,7 @@ def _version_context(request: UnitRequest, case: Case, number: int) -> dict[str,
             "start_version_form": _start_form(case, versions),
         }
     )
+    context.update(self_care_forms(request, case, context["self_care_rows"]))  # ORG-6
     return context
 
 

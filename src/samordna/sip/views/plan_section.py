@@ -17,6 +17,7 @@ from samordna.sip.services import case as case_acts
 from samordna.sip.services import consent as consent_acts
 from samordna.sip.services import plan as plan_acts
 from samordna.sip.services import plan_follow_up as plan_follow_up_acts
+from samordna.sip.views.home_care_section import plan_decisions
 
 READ = "sip.plan.read"
 
@@ -58,7 +59,7 @@ def layout(plan: PlanVersion, comments: list[FollowUpComment] | None = None) -> 
 def _plan_page(case: Case, plan: PlanVersion) -> dict[str, Any]:
     """What every page showing a whole plan needs (see ``sip/_plan_body.html``)."""
     actions = list(plan.actions.all())
-    return {
+    context: dict[str, Any] = {
         "case": case,
         "person": case.person,
         "plan": plan,
@@ -68,6 +69,9 @@ def _plan_page(case: Case, plan: PlanVersion) -> dict[str, Any]:
         "self_care": [a for a in actions if a.care_type == Action.CareType.SELF_CARE],
         "by_others": [a for a in actions if plan_follow_up_acts.by_others(a)],
     }
+    # ORG-6, SIP-24: the home health care decision and the self-care assessments.
+    context.update(plan_decisions(case, plan, actions))
+    return context
 
 
 def _start_form(case: Case, versions: list[PlanVersion]) -> StartVersionForm | None:
