@@ -620,3 +620,33 @@ def test_forms_follow_the_formats_by_the_fields_name(
         assert error.code == code
         with translation.override("sv"):
             assert str(error.message).startswith("Ange ")
+
+
+def test_a_model_choice_field_reads_its_rows_once(world: Any) -> None:
+    """Issue 11: a rendered select of model choices costs one query, not Django's two (a COUNT
+    for its length, then the rows through a server-side cursor on PostgreSQL) and more for each
+    further use; a queryset set afterwards is read anew, never served from the old rows."""
+
+    class UnitsForm(validation.Form):
+        units = forms.ModelMultipleChoiceField(queryset=Unit.objects.order_by("name"))
+
+    units = [u.pk for u in Unit.objects.order_by("name")]
+    form = UnitsForm()
+    field = form.fields["units"]
+    assert isinstance(field, forms.ModelMultipleChoiceField)
+    with CaptureQueriesContext(connection) as queries:
+        html = str(form["units"])
+        count = len(field.choices)
+        assert bool(field.choices)
+        assert [value for value, _ in field.choices] == units
+    assert len(queries.captured_queries) == 1
+    assert count == len(units) >= 2
+    assert f'value="{world.owner_unit.pk}"' in html
+    field.queryset = Unit.objects.filter(pk=world.participant_unit.pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert [value for value, _ in field.choices] == [world.participant_unit.pk]
+    assert len(queries.captured_queries) == 1
+    # The rows are the form's own: a second form reads them again.
+    with CaptureQueriesContext(connection) as queries:
+        assert len(UnitsForm().fields["units"].choices) == count
+    assert len(queries.captured_queries) == 1

@@ -58,7 +58,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
@@ -66,6 +66,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import models
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -455,6 +456,38 @@ class BoundaryMixin:
             harden(field, self.windows.get(name), name)
         super().full_clean()  # type: ignore[misc]
 
+
+class ChoicesReadOnce(ModelChoiceIterator):
+    """A select or checkbox list of model choices reads its rows once per form. Django's own
+    iterator asks the database twice for each one rendered (a ``COUNT`` for its length, then the
+    rows, on PostgreSQL through a server-side cursor: ``DECLARE``, ``FETCH``, ``CLOSE``), and
+    again for each further use; on the SIP case page that was 6 of its 40 queries (issue 11).
+    The rows are kept on the form's own copy of the field, for the queryset it has now (a form
+    that sets ``field.queryset`` in ``__init__`` gets its rows, never a stale list): a form
+    lives for one request. Validation does not use them (``clean`` asks the database)."""
+
+    def _rows(self) -> list[models.Model]:
+        kept = getattr(self.field, "_rows_read", None)
+        if kept is None or kept[0] is not self.queryset:
+            kept = (self.queryset, list(self.queryset))
+            self.field._rows_read = kept  # type: ignore[attr-defined]
+        return kept[1]
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self._rows():
+            yield self.choice(obj)
+
+    def __len__(self) -> int:
+        return len(self._rows()) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(self._rows())
+
+
+# Every model choice field of the apps (and the admin's) reads its choices once.
+forms.ModelChoiceField.iterator = ChoicesReadOnce
 
 _M = TypeVar("_M", bound=models.Model)
 

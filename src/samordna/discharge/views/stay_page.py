@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -52,6 +53,8 @@ def stay_context(request: UnitRequest, case: Case) -> dict[str, Any]:
     actor = request.actor
     now = timezone.now()
     stay: Stay = case.stay
+    # The page lists the periods and the liability assessment counts them: one read (issue 11).
+    prefetch_related_objects([stay], "unavailable_periods")
     notices = case.notices.select_related("sender", "sender_unit", "stay_notice").prefetch_related(
         "deliveries__unit", "deliveries__acknowledged_by"
     )

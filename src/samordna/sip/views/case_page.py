@@ -19,7 +19,6 @@ from samordna.sip.forms.case import CloseForm, CoordinatorForm, CoordinatorWishF
 from samordna.sip.forms.consent import AmendConsentForm, ConsentForm
 from samordna.sip.models import SipCase
 from samordna.sip.services import case as case_acts
-from samordna.sip.services import consent as consent_acts
 from samordna.sip.views.home_care_section import home_care_context
 from samordna.sip.views.meetings_section import county_units, meetings_context
 from samordna.sip.views.plan_section import plan_context
@@ -31,15 +30,20 @@ def case_context(request: UnitRequest, case: Case) -> dict[str, Any]:
     actor = request.actor
     now = timezone.now()
     obligations = list(case.obligations.select_related("unit").order_by("due_at"))
-    consent = consent_acts.consent_in_force(case)
+    # Each list read once, and what the page names from it taken from it: the consent in force
+    # (``consent_acts.consent_in_force``'s rule) and the current coordinator (the one row not
+    # renounced, a database constraint), not read again (issue 11).
+    consents = list(case.consents.prefetch_related("units").select_related("recorded_by"))
+    consent = next((c for c in consents if c.in_force), None)
+    coordinators = list(case.coordinators.select_related("user", "unit", "assigned_by"))
     context: dict[str, Any] = {
         "case": case,
         "sip": case.sip,
         "person": case.person,
         "is_coordinator_unit": case.owner_unit_id == actor.unit.pk,
-        "coordinator": case_acts.current_coordinator(case),
-        "coordinators": case.coordinators.select_related("user", "unit", "assigned_by"),
-        "consents": case.consents.prefetch_related("units").select_related("recorded_by"),
+        "coordinator": next((c for c in coordinators if c.renounced_at is None), None),
+        "coordinators": coordinators,
+        "consents": consents,
         "consent": consent,
         "deadlines": [(o, o.status(now)) for o in obligations],
         "participants": case.participations.filter(until__isnull=True).select_related("unit"),
