@@ -104,7 +104,7 @@ def test_a_name_taken_twice_is_found() -> None:
 # Real answers against the document -------------------------------------------------------------
 
 USERS = ["anna", "lena", "karin"]  # the ward, social services, primary care of the demo county
-# The JSON operations the demo county's data lets answer 200 (it has no plans or deviations).
+# The JSON operations the demo county's data lets answer 200 (it has no deviations).
 ANSWERED = {
     f"{PREFIX}{path}"
     for path in [

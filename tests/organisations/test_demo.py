@@ -114,3 +114,34 @@ def test_demo_representatives_reach_the_pages_they_represent(demo_county: None) 
     found = [(s.person.first_name, s.relation) for s in subjects_for("195804122710", day)]
     assert found == [("Elsa", "trustee")]
     assert subjects_for("201109192391", day) == []  # Noah himself, below the age
+
+
+def test_other_systems_read_a_documented_plan_in_the_demo(demo_county: None) -> None:
+    """Issue 12's "done when": GetCarePlans and the FHIR facade show something in the demo. The
+    SIP's units have HSA-ids, the plan is documented and wanted digitally (approvedForPatient),
+    the named unit was invited and asked to acknowledge a message."""
+    import json
+
+    from samordna.api.models import ApiToken
+
+    karin = User.objects.get(username="karin")
+    lena = User.objects.get(username="lena")
+    assert karin.hsa_id == "SE2321000230-KARIN"
+
+    def fhir(user: User, unit: str, path: str) -> dict[str, object]:
+        _row, secret = ApiToken.issue("NPÖ", user, Unit.objects.get(code=unit))
+        response = Client().get(f"/fhir/r4/{path}", HTTP_AUTHORIZATION=f"Bearer {secret}")
+        assert response.status_code == 200, response.content[:300]
+        found: dict[str, object] = json.loads(response.content)
+        return found
+
+    plans = fhir(karin, "hc-hertson", f"CarePlan?patient.identifier={demo.DEMO_SIP_PERSON}")
+    assert plans["total"] == 1
+    [entry] = plans["entry"]  # type: ignore[misc]
+    plan = entry["resource"]
+    assert plan["author"]["identifier"]["value"] == "SE2321000230-HCHERTSON"
+    assert plan["extension"][0]["valueBoolean"] is True  # Gunilla wants it digitally
+    # the invitation, the message and the waiting stay's admission notice to acknowledge
+    expected = {"Appointment": 1, "Communication": 1, "CarePlan": 1, "Task?status=requested": 3}
+    for kind, total in expected.items():
+        assert fhir(lena, "lulea-bistand", kind)["total"] == total, kind

@@ -98,6 +98,7 @@ def load() -> dict[str, int]:
             email=f"{s['username']}@demo.samordna.example",
             is_staff=s.get("is_staff", False),
             is_superuser=s.get("is_staff", False),
+            hsa_id=s.get("hsa_id", ""),
         )
         user.set_password(DEMO_PASSWORD)
         user.save()
@@ -145,7 +146,14 @@ def load() -> dict[str, int]:
         )
         persons += 1
     stays = load_stays()
-    return {"units": len(units), "staff": len(org["staff"]), "persons": persons, "stays": stays}
+    sips = load_sips()
+    return {
+        "units": len(units),
+        "staff": len(org["staff"]),
+        "persons": persons,
+        "stays": stays,
+        "sips": sips,
+    }
 
 
 def _actor(username: str, unit_code: str) -> Any:
@@ -235,3 +243,98 @@ def load_stays() -> int:
     notices_acts.send_admission_notice(anna, waiting.pk, notices_acts.default_recipients(person))
     stay("193109259287", 0, "Förvirring, utredning pågår.", 6)
     return 3
+
+
+DEMO_SIP_PERSON = "195002192382"  # Gunilla Nordström, who wants her plan digitally (1177)
+
+
+def load_sips() -> int:
+    """One outpatient SIP with a documented plan, so that what other systems read (GetCarePlans,
+    the FHIR facade, webhooks) shows something in the demo: karin at Hertsöns hälsocentral
+    coordinates, the individual's consent names Luleå biståndshandläggning (lena), the meeting
+    was invited and a message asks lena's unit to acknowledge it (SIP-1 to SIP-8, MSG-1)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from samordna.cases.models import Delivery
+    from samordna.messaging.services import sending
+    from samordna.sip.services import case as case_acts
+    from samordna.sip.services import consent as consent_acts
+    from samordna.sip.services import invitations as invitations_acts
+    from samordna.sip.services import plan as plan_acts
+    from samordna.sip.services import plan_follow_up as plan_follow_up_acts
+
+    karin = _actor("karin", "hc-hertson")
+    bistand = Unit.objects.get(code="lulea-bistand")
+    now = timezone.now()
+    person = Person.objects.get(identity_number=DEMO_SIP_PERSON)
+    case = case_acts.open_case(
+        karin, DEMO_SIP_PERSON, "outpatient", now - dt.timedelta(days=20), "Hemtjänst och KOL"
+    )
+    consent_acts.record_consent(
+        karin,
+        case.pk,
+        {
+            "decision": "given",
+            "giver": "individual",
+            "giver_name": person.full_name,
+            "form": "written",
+            "given_at": now - dt.timedelta(days=19),
+            "units": [bistand],
+        },
+    )
+    starts = (timezone.localtime() + dt.timedelta(days=30)).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
+    invitations_acts.send_invitation(
+        karin,
+        case.pk,
+        invitations_acts.Details(
+            purpose="follow_up",
+            form="in_person",
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=1),
+            place="Hertsöns hälsocentral, rum 4",
+            agenda="Uppföljning av planen: hemtjänst och syrgas.",
+        ),
+        invitations_acts.Invitees(units=[bistand], individual=True),
+        True,
+    )
+    started = plan_acts.start_version(karin, case.pk)
+    saved = plan_acts.save_draft(
+        karin,
+        case.pk,
+        started.number,
+        started.version,
+        plan_acts.Draft(
+            main_goal="Att kunna bo kvar hemma och orka gå ut varje dag.",
+            needs="Behöver hjälp med dusch och inköp; andfådd vid ansträngning.",
+            own_resources="Sköter sina inhalationer själv; sonen bor i Luleå.",
+            initiated_by="Distriktssköterskan Karin",
+            if_worse="Ring hälsocentralen; efter 17 ring 1177.",
+            time_plan="Hemtjänst från nästa vecka, uppföljning om en månad.",
+            follow_up_on=timezone.localdate() + dt.timedelta(days=30),
+            follow_up_caller="Karin, Hertsöns hälsocentral",
+            plan_format=person.preferred_plan_format,
+            goals=[plan_acts.GoalIn("Duscha två gånger i veckan"), plan_acts.GoalIn("Promenad")],
+            actions=[
+                plan_acts.ActionIn(
+                    "Hemtjänst hjälper till med dusch", "unit", "social_care", bistand.pk, goal=0
+                ),
+                plan_acts.ActionIn(
+                    "Inhalationer morgon och kväll", "individual", "self_care", goal=1
+                ),
+            ],
+            care_contacts=[plan_acts.ContactIn("Karin", "Hertsöns hälsocentral", "0920-45 67 00")],
+        ),
+    )
+    plan_follow_up_acts.mark_documented(karin, case.pk, saved.number, saved.version)
+    sending.send(
+        karin,
+        [(bistand, Delivery.Mode.ACK)],
+        case_pk=case.pk,
+        subject="Hemtjänstens start",
+        body="Kan hemtjänsten börja på måndag? Planen är dokumenterad.",
+    )
+    return 1

@@ -39,7 +39,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Generated {options['history']} cases of history.")
         self.stdout.write(
             f"Demo county loaded: {counts['units']} units, {counts['staff']} staff, "
-            f"{counts['persons']} individuals, {counts['stays']} stays. "
+            f"{counts['persons']} individuals, {counts['stays']} stays, "
+            f"{counts['sips']} SIP with a documented plan. "
             f"Password for every login: {demo.DEMO_PASSWORD}"
         )
         for s in demo.staff():
