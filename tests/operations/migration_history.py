@@ -96,38 +96,53 @@ def populate(state_apps: Any) -> tuple[dict[str, int], dict[str, str]]:
     every = [m for m in state_apps.get_models(include_auto_created=True) if m._meta.managed]
     for model in _ordered(every):
         label = model._meta.label_lower
-        rows = []
-        try:
-            with transaction.atomic():
-                for i in range(ROWS):
-                    values: dict[str, Any] = {}
-                    for field in model._meta.concrete_fields:
-                        if field.primary_key and not field.is_relation:
-                            continue
-                        if getattr(field, "generated", False):
-                            continue
-                        if field.is_relation and field.related_model is model:
-                            # A thread's first message refers to itself: to the first row, or
-                            # to its own key when that is a reference set already (a message's).
-                            first_pk = rows[0].pk if rows else values.get(model._meta.pk.attname)
-                            if first_pk is None and not field.null:
-                                raise LookupError(f"no {model._meta.label} row")
-                            values[field.attname] = first_pk
-                        elif field.is_relation:
-                            targets = made.get(field.related_model._meta.label_lower, [])
-                            if not targets:
-                                if field.null:
-                                    continue
-                                raise LookupError(f"no {field.related_model._meta.label} row")
-                            values[field.attname] = targets[i % len(targets)].pk
-                        else:
-                            values[field.attname] = _value(field, i)
-                    rows.append(model._base_manager.create(**values))
-        except (IntegrityError, LookupError, TypeError) as error:
-            skipped[label] = str(error).splitlines()[0][:200]
-            continue
-        made[label] = rows
+        # First every column filled; a row that a later constraint refuses in that shape (a
+        # consent that supersedes another, an evaluation of both a goal and an action) is
+        # tried again with its optional references left empty.
+        for minimal in (False, True):
+            rows: list[Any] = []
+            try:
+                with transaction.atomic():
+                    for i in range(ROWS):
+                        rows.append(_create(model, i, rows, made, minimal))
+            except IntegrityError as error:
+                skipped[label] = str(error).splitlines()[0][:200]
+                continue
+            except (LookupError, TypeError) as error:
+                skipped[label] = str(error).splitlines()[0][:200]
+                break
+            skipped.pop(label, None)
+            made[label] = rows
+            break
     return {label: len(rows) for label, rows in made.items()}, skipped
+
+
+def _create(model: Any, i: int, rows: list[Any], made: dict[str, list[Any]], minimal: bool) -> Any:
+    values: dict[str, Any] = {}
+    for field in model._meta.concrete_fields:
+        if field.primary_key and not field.is_relation:
+            continue
+        if getattr(field, "generated", False):
+            continue
+        if field.is_relation and minimal and field.null:
+            continue
+        if field.is_relation and field.related_model is model:
+            # A thread's first message refers to itself: to the first row, or
+            # to its own key when that is a reference set already (a message's).
+            first_pk = rows[0].pk if rows else values.get(model._meta.pk.attname)
+            if first_pk is None and not field.null:
+                raise LookupError(f"no {model._meta.label} row")
+            values[field.attname] = first_pk
+        elif field.is_relation:
+            targets = made.get(field.related_model._meta.label_lower, [])
+            if not targets:
+                if field.null:
+                    continue
+                raise LookupError(f"no {field.related_model._meta.label} row")
+            values[field.attname] = targets[i % len(targets)].pk
+        else:
+            values[field.attname] = _value(field, i)
+    return model._base_manager.create(**values)
 
 
 def cells(tables: list[str]) -> dict[str, dict[str, dict[str, str]]]:
