@@ -27,6 +27,7 @@ from samordna.sip.services import plan as plan_acts
 from samordna.sip.services import self_care as acts
 from tests.api.test_persons import bearer
 from tests.conftest import World, make_user
+from tests.documents.pdfs import text_of
 from tests.sip.conftest import consent_to
 from tests.sip.plans import documented, written
 
@@ -263,3 +264,17 @@ def test_over_the_api(world: World, sip: Case, client: Client) -> None:
         **bearer(world, "alice"),
     )
     assert nul.status_code == 422
+
+
+def test_the_plan_pdf_for_the_individual_carries_the_self_care_plan(
+    world: World, sip: Case, login: object
+) -> None:
+    """Line 1356: the individual needs a copy of the self-care plan (egenvårdsintyg)."""
+    documented(world, sip)
+    acts.assess(world.actor(world.alice), sip.pk, self_care_action(sip).pk, _at(), care_plan())
+    client: Client = login(world.alice, world.owner_unit)  # type: ignore[operator]
+    answer = client.get(reverse("documents:plan", args=[sip.pk]))
+    assert answer.status_code == 200
+    text = text_of(answer.content)
+    assert "Bedömd av Alice, Hertsöns hälsocentral" in text
+    assert "Om något går fel Vid känning: drick juice" in text

@@ -20,6 +20,7 @@ from samordna.documents.pdf import Sheet, clock, day, weekday_and_day
 from samordna.organisations.models import Unit
 from samordna.people.models import Person
 from samordna.sip.models import Action, Coordinator, Meeting, Participant, PlanVersion
+from samordna.sip.services import self_care as self_care_acts
 from samordna.sip.views.plan_section import layout
 
 # The right-hand window (H2) of Swedish C4 and C5 window envelopes: the address field starts
@@ -126,6 +127,24 @@ def plan(
                     "Vården har bedömt att det kan göras säkert och har visat hur.",
                     size=12,
                 )
+                # ORG-6: the written self-care plan (seed 001_118551e475ece215.txt lines
+                # 1466-1482), which the individual also needs for an application (line 1356).
+                assessed = self_care_acts.current(case).get(action.uid)
+                if assessed is not None:
+                    sheet.facts(
+                        [
+                            (
+                                "Bedömd av",
+                                f"{assessed.assessed_by.get_full_name()}, "
+                                f"{assessed.unit.name}, {day(assessed.assessed_at)}",
+                            ),
+                            ("Så får du lära dig", assessed.instructions),
+                            ("Om något går fel", assessed.on_harm),
+                            ("Om din situation förändras", assessed.on_change),
+                            ("Uppföljning", assessed.follow_up),
+                            ("Ses över igen senast", day(assessed.reassess_on)),
+                        ]
+                    )
             sheet.gap()
     if not blocks:
         sheet.para("Inget är planerat ännu.")
