@@ -145,3 +145,26 @@ def test_other_systems_read_a_documented_plan_in_the_demo(demo_county: None) -> 
     expected = {"Appointment": 1, "Communication": 1, "CarePlan": 1, "Task?status=requested": 3}
     for kind, total in expected.items():
         assert fhir(lena, "lulea-bistand", kind)["total"] == total, kind
+
+
+def test_get_care_plans_answers_with_the_demo_plan(demo_county: None) -> None:
+    """The NPÖ/1177-style call against the demo county: the plan with its HSA-ids, validated
+    against the contract's official schema (as tests/interop/test_riv.py)."""
+    import xmlschema
+
+    from samordna.api.models import ApiToken
+    from tests.interop.test_riv import NS, RESPONDER_XSD, answer, call, envelope
+
+    _row, secret = ApiToken.issue(
+        "NPO", User.objects.get(username="karin"), Unit.objects.get(code="hc-hertson")
+    )
+    found = answer(
+        call(Client(), envelope(demo.DEMO_SIP_PERSON), {"HTTP_AUTHORIZATION": f"Bearer {secret}"}),
+        xmlschema.XMLSchema10(str(RESPONDER_XSD)),
+    )
+    [plan] = found.findall("r:carePlan", NS)
+    header = plan.find("c:carePlanHeader", NS)
+    assert header is not None
+    professional = "c:accountableHealthcareProfessional/c:healthcareProfessionalHSAId"
+    assert header.findtext(professional, namespaces=NS) == "SE2321000230-KARIN"
+    assert header.findtext("c:approvedForPatient", namespaces=NS) == "true"
