@@ -25,7 +25,21 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 PACKAGE = SRC / "samordna"
 
 # act (module:function) -> why it has no API operation
-EXEMPT: dict[str, str] = {}
+_OWN_SESSION = (
+    "the individual's own act (PAT-1): done only in the individual's e-identified session on "
+    "/mina-sidor/; API tokens belong to units' systems, and no system may act as the individual"
+)
+EXEMPT: dict[str, str] = {
+    "samordna.mypages.services:comment": _OWN_SESSION,
+    "samordna.mypages.services:decline": _OWN_SESSION,
+    "samordna.mypages.services:undo_decline": _OWN_SESSION,
+    "samordna.mypages.services:prepare": _OWN_SESSION,
+    "samordna.mypages.services:request_withdrawal": _OWN_SESSION,
+    "samordna.people.services:_add_representative": (
+        "the transaction of add_representative, which checks the register before it and which "
+        "POST /api/v1/persons/{person_id}/representatives calls"
+    ),
+}
 
 # screen URL name -> (method, API path) of the operation giving the same read or act
 READS: dict[str, tuple[str, str]] = {
