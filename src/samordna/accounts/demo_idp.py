@@ -62,6 +62,10 @@ INDIVIDUALS = [
     ("elsa", "193109259287", "Elsa Nyström"),
     ("gosta", "194007189196", "Gösta Bergman"),
     ("jessica", "198503149885", "Jessica Lidström"),
+    # Representatives recorded on demo individuals: Elsa Nyström's god man, and the guardian of
+    # Noah Keskitalo (born 2011, a child): they see the pages of the one they represent.
+    ("perolof", "195804122710", "Per-Olof Sandström"),
+    ("annakarin", "198005171239", "Anna-Karin Sundqvist"),
 ]
 
 
@@ -162,7 +166,10 @@ def start(bind: str, preexec: Callable[[], None] | None) -> subprocess.Popen[byt
             issuer=issuer, value=hsa_id(user.username), defaults={"user": user}
         )
     print(f"Demo IdP at {issuer}: 'Logga in med Demo-IdP', same logins and password; try 'okand'.")
-    print("  /mina-sidor/: individuals signe, elsa, gosta (jessica: protected identity).")
+    print(
+        "  /mina-sidor/: individuals signe, elsa, gosta (jessica: protected identity);"
+        " representatives perolof (god man), annakarin (guardian)."
+    )
     return process
 
 

@@ -25,6 +25,7 @@ from samordna.accounts.oidc_config import OidcProvider
 from samordna.audit.models import AccessLog
 from samordna.core.identity import IdentityNumber, IdentityNumberError
 from samordna.mypages import services, session
+from samordna.people import subjects
 from samordna.people.register import population_register
 
 NEXT_KEY = "samordna_individual_next"
@@ -109,8 +110,13 @@ def callback(request: HttpRequest, name: str) -> HttpResponse:
     subject = session.current_subject(request)
     if subject is not None and subject.person is not None:
         services.log(subject, f"login.individual: {provider.label}", AccessLog.Action.LOGIN)
-    if not (isinstance(next_url, str) and next_url.startswith("/mina-sidor/")):
-        next_url = reverse("mypages:home")
+    home = reverse("mypages:home")
+    if not (isinstance(next_url, str) and next_url.startswith(home)):
+        next_url = home
+    if next_url == home and len(subjects.subjects_for(number.value)) > 1:
+        # One who may see several people's pages (a guardian of two children, a god man who
+        # also has their own plan) chooses first, rather than landing on the first of them.
+        next_url = reverse("mypages:choose")
     return HttpResponseRedirect(next_url)
 
 
