@@ -51,6 +51,20 @@ def test_every_rule_has_a_label_a_meaning_and_a_known_routine() -> None:
         assert "«" in source_text(name) and ".txt" not in source_text(name), name
 
 
+def test_every_rule_is_on_the_admin_form(admin_client_: Client, world: World) -> None:
+    """A rule missing from the admin's fieldsets was not shown but still part of the form: an
+    integer rule made every save fail with an error no one could see, and a yes/no rule was
+    silently reset to no on every save (deviations to MAS, the paper route)."""
+    from samordna.organisations.admin import CountyAdmin
+
+    listed = [name for _title, options in CountyAdmin.fieldsets for name in options["fields"]]
+    assert sorted(set(RULES) - set(listed)) == []
+    html = admin_client_.get(
+        reverse("admin:organisations_county_change", args=[world.county.pk])
+    ).content.decode()
+    assert all(f'name="{name}"' in html for name in RULES)
+
+
 def form_data(county: County, **change: object) -> dict[str, object]:
     values = county.rule_set.to_json()
     values["reading_times"] = ", ".join(values["reading_times"])

@@ -55,6 +55,8 @@ class CountyAdmin(admin.ModelAdmin[County]):
                     "follow_up_max_days",
                     "follow_up_comment_days_before",
                     "children_consent_stored",
+                    "plan_needs_required",
+                    "home_care_by_outpatient_psychiatry",
                 ]
             },
         ),
@@ -69,8 +71,17 @@ class CountyAdmin(admin.ModelAdmin[County]):
                     "payment_cutoff",
                     "payment_days_by_cutoff",
                     "payment_days_after_cutoff",
+                    "plan_holiday_discharges_before",
                 ]
             },
+        ),
+        (
+            _("Deviations"),
+            {"fields": ["deviations_to_mas", "deviations_to_municipality_on_paper"]},
+        ),
+        (
+            _("The individual's own pages"),
+            {"fields": ["own_access_min_age", "access_log_names_staff"]},
         ),
     ]
 
