@@ -4,12 +4,12 @@ sends it, checks the bearer token, and can be told to answer an error status."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.webhooks.receiver import QuietHandler, serving
 
 
 @dataclass
@@ -23,7 +23,7 @@ class Gateway:
 
 @contextmanager
 def running(gateway: Gateway) -> Iterator[Gateway]:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("content-length", 0)))
             if self.headers.get("authorization") != f"Bearer {gateway.token}":
@@ -37,14 +37,6 @@ def running(gateway: Gateway) -> Iterator[Gateway]:
             self.send_header("content-length", "0")
             self.end_headers()
 
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    gateway.url = f"http://127.0.0.1:{server.server_address[1]}/sms"
-    try:
+    with serving(Handler, "/sms") as url:
+        gateway.url = url
         yield gateway
-    finally:
-        server.shutdown()

@@ -178,7 +178,7 @@ class Play:
     def close(self) -> None:
         case_acts.close_case(self.alice, self.sip.pk, "goals_met")
 
-    def register_stay(self) -> None:
+    def register_stay(self, only_social_services: bool = False) -> None:
         now = timezone.now()
         self.stay = stays_acts.register_stay(
             self.ward,
@@ -190,7 +190,7 @@ class Play:
                 "treating_physician": "Erik Berg",
                 "needs_assessed_at": now - dt.timedelta(hours=4),
                 "consent_to_transfer": True,
-                "only_social_services": False,
+                "only_social_services": only_social_services,
             },
         )
 

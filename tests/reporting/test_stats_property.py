@@ -15,7 +15,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from samordna.deviations import services as deviation_acts
-from samordna.discharge.services import stays as stays_acts
 from samordna.errors import ServiceError
 from samordna.organisations.models import Unit
 from samordna.reporting import rollup, stats
@@ -26,20 +25,7 @@ from tests.overview.test_read_model import home_care as home_care
 
 class StatsPlay(Play):
     def register_social_stay(self) -> None:
-        now = timezone.now()
-        self.stay = stays_acts.register_stay(
-            self.ward,
-            self.stay_person.identity_number,
-            {
-                "admitted_at": now - dt.timedelta(hours=5),
-                "cause": "Fall",
-                "expected_discharge_on": timezone.localdate() + dt.timedelta(days=3),
-                "treating_physician": "Erik Berg",
-                "needs_assessed_at": now - dt.timedelta(hours=4),
-                "consent_to_transfer": True,
-                "only_social_services": True,
-            },
-        )
+        self.register_stay(only_social_services=True)
 
     def days_later(self) -> None:
         self.traveller.shift(dt.timedelta(days=3, hours=2))
