@@ -26,7 +26,10 @@ def test_demo_has_every_unit_kind_and_role(demo_county: None) -> None:
         "care_administrator",
         "unit_admin",
         "county_admin",
+        "chief_psychiatrist",  # lars: the README's SVP (SIP-16) needs one who may call it
     } <= roles
+    chief = Membership.objects.get(role="chief_psychiatrist")
+    assert (chief.user.username, chief.unit.kind) == ("lars", Unit.Kind.OUTPATIENT_PSYCHIATRY)
     assert User.objects.count() >= 15
     assert Unit.objects.filter(connected=False).exists()
 
