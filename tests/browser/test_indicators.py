@@ -37,7 +37,11 @@ def test_the_county_view_with_charts_tables_and_filters(
     check(page, "indicators-01-county-summary")
     page.get_by_role("link", name=re.compile("(Plans documented|Planer dokumenterade)")).click()
     expect(page.get_by_role("heading", name=re.compile("(Definition)"))).to_be_visible()
-    expect(page.get_by_text("001_118551e475ece215.txt rad 516-517", exact=False)).to_be_visible()
+    expect(
+        page.get_by_text(
+            "«Länsgemensam riktlinje för samverkan, Norrbottens län» rad 516-517", exact=False
+        )
+    ).to_be_visible()
     # Alice's unit: 17 of 23 on time; bob's unit's 3 and 1 shown as <5 and no share.
     per_unit = page.locator("table[aria-labelledby=per-unit]")
     expect(per_unit.get_by_role("row", name=re.compile(world.owner_unit.name))).to_contain_text(

@@ -150,3 +150,21 @@ def test_small_cells_and_what_would_give_them_back_are_left_out(
     shown = Shown(Cell(*cell), suppress)
     assert shown.share_text == share
     assert tuple(shown.text(n) for n in ("on_time", "late", "missed", "pending", "due")) == texts
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("reporting:indicator", args=["plan_documented"]),
+        reverse("reporting:waiting"),
+        reverse("reporting:counts"),
+    ],
+)
+def test_definitions_name_the_routine_not_its_file(
+    login: Callable[..., Client], statistician: User, url: str
+) -> None:
+    """Staff know «Länsgemensam riktlinje för samverkan, Norrbottens län», not the seed file
+    001_118551e475ece215.txt that the definitions cite (as the county's rule form shows them)."""
+    text = login(statistician).get(url).content.decode()
+    assert "Länsgemensam riktlinje för samverkan, Norrbottens län" in text
+    assert ".txt" not in text

@@ -22,6 +22,22 @@ GAVLEBORG = "002_ca8314ba67d4fca6.txt"
 HALLAND = "003_9c6849ff85993bc8.txt"
 VASTERNORRLAND = "004_2b6a4bde1435f963.txt"
 
+# The routines by their file in ../shared/seeds/, as a county's staff know them.
+ROUTINES = {
+    VASTERBOTTEN: "SIP länsrutin, Region Västerbotten och länets kommuner",
+    NORRBOTTEN: "Länsgemensam riktlinje för samverkan, Norrbottens län",
+    GAVLEBORG: "Samordnad individuell plan samt hantering i Lifecare SIP, Region Gävleborg",
+    HALLAND: "Samverkansrutin för vård- och omsorgsplanering i öppenvård, Halland",
+    VASTERNORRLAND: "Förtydligande av samordningsansvar för SIP, Västernorrland",
+}
+_ROUTINE_FILE = re.compile(r"\b(\d{3}_[0-9a-f]{16}\.txt)\b")
+
+
+def routine_names(text: str) -> str:
+    """A source as users read it: each routine's file named by the routine's title."""
+    return _ROUTINE_FILE.sub(lambda m: f"«{ROUTINES.get(m[1], m[1])}»", text)
+
+
 # Ten years: far beyond any routine, small enough that date arithmetic cannot overflow.
 _MAX_COUNT = 3660
 _MINIMUM = {"meeting_min_days": 0, "follow_up_comment_days_before": 0, "long_holiday_min_days": 3}

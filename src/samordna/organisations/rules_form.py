@@ -10,7 +10,6 @@ deadlines already computed are stored on the notices and obligations, so they ke
 
 from __future__ import annotations
 
-import re
 from dataclasses import fields
 from datetime import time
 from typing import Any
@@ -23,15 +22,6 @@ from samordna.core import rules
 from samordna.core.rules import SOURCES, RuleSet
 from samordna.organisations.models import County
 from samordna.validation import ModelForm
-
-# The routines by their file in ../shared/seeds/, as a county administrator knows them.
-ROUTINES = {
-    rules.VASTERBOTTEN: "SIP länsrutin, Region Västerbotten och länets kommuner",
-    rules.NORRBOTTEN: "Länsgemensam riktlinje för samverkan, Norrbottens län",
-    rules.GAVLEBORG: "Samordnad individuell plan samt hantering i Lifecare SIP, Region Gävleborg",
-    rules.HALLAND: "Samverkansrutin för vård- och omsorgsplanering i öppenvård, Halland",
-    rules.VASTERNORRLAND: "Förtydligande av samordningsansvar för SIP, Västernorrland",
-}
 
 DAYS = _("days")
 WORKING_DAYS = _("working days")
@@ -184,12 +174,10 @@ TEXTS: dict[str, tuple[Any, Any, Any]] = {
     ),
 }
 
-_FILE = re.compile(r"\b(\d{3}_[0-9a-f]{16}\.txt)\b")
-
 
 def source_text(name: str) -> str:
     """The rule's source with each routine named instead of its file."""
-    return _FILE.sub(lambda m: f"«{ROUTINES.get(m[1], m[1])}»", SOURCES[name])
+    return rules.routine_names(SOURCES[name])
 
 
 def _help(name: str) -> str:
