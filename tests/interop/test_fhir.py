@@ -342,9 +342,44 @@ def test_goals_and_the_care_team_of_the_plan(client: Client, world: World, plans
     body(get(client, "/" + goal_ids[0], plans))
     team = body(get(client, care_plan["careTeam"][0]["reference"].join(["/", ""]), plans))
     members = [p["member"]["display"] for p in team["participant"]]
-    assert members == ["Hertsöns hälsocentral", "Luleå biståndshandläggning"]
+    # The units, then the plan's designated care contact (tests/sip/plans.py draft).
+    assert members == [
+        "Hertsöns hälsocentral",
+        "Luleå biståndshandläggning",
+        "Karin Holm, Hertsöns hälsocentral",
+    ]
+    assert team["participant"][2]["role"] == [{"text": "Fast vårdkontakt"}]
     assert body(get(client, "/CareTeam", plans, status="active"))["total"] == 1
     assert body(get(client, "/CareTeam", plans, status="inactive"))["total"] == 1  # world.case
+
+
+def test_the_care_team_marks_the_physician_and_who_holds_the_coordination(
+    client: Client, world: World, plans: Plans
+) -> None:
+    """SIP-18 (seed 001 lines 253-260): the plan names which care contact holds the
+    coordination and one at physician level; the care team read by other systems says the same,
+    from the plan in force (the latest documented version), and a page costs the same queries."""
+    from samordna.sip.services.plan import ContactIn
+
+    path = f"/CareTeam/{plans.case.pk}"
+    with CaptureQueriesContext(connection) as before:
+        body(get(client, path, plans))
+    document_version(
+        world,
+        plans.case,
+        care_contacts=[
+            ContactIn("Johan Ek", "Hertsöns hälsocentral", "0920-123 46", physician=True),
+            ContactIn("Karin Holm", "Hertsöns hälsocentral", "0920-123 45", coordinates=True),
+        ],
+    )
+    with CaptureQueriesContext(connection) as after:
+        team = body(get(client, path, plans))
+    roles = {p["member"]["display"]: p["role"][0]["text"] for p in team["participant"][2:]}
+    assert roles == {
+        "Johan Ek, Hertsöns hälsocentral": "Fast vårdkontakt, läkare",
+        "Karin Holm, Hertsöns hälsocentral": "Fast vårdkontakt, har samordningsuppdraget",
+    }
+    assert len(after) == len(before)
 
 
 def test_the_stay_as_an_episode_of_care(client: Client, world: World, plans: Plans) -> None:

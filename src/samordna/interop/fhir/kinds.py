@@ -27,8 +27,8 @@ from samordna.interop.fhir.base import (
 from samordna.interop.fhir.search import HSA, Invalid, Page, as_id, dates, identity, one, tokens
 from samordna.organisations.models import Unit
 from samordna.people.models import Person
+from samordna.sip.models import CareContact, Coordinator, PlanVersion
 from samordna.sip.models import Consent as SipConsent
-from samordna.sip.models import Coordinator, PlanVersion
 from samordna.sip.models import Goal as SubGoal
 from samordna.sip.services.plan import with_contents
 
@@ -158,7 +158,25 @@ def _teams(cases: list[Case]) -> list[Resource]:
     for case in cases:
         units = members[case.pk]
         units.sort(key=lambda u: u != case.owner_unit)
-    return [fhir.care_team(case, members[case.pk]) for case in cases]
+    contacts = _care_contacts(cases)
+    return [fhir.care_team(case, members[case.pk], contacts[case.pk]) for case in cases]
+
+
+def _care_contacts(cases: list[Case]) -> dict[int, list[CareContact]]:
+    """The designated care contacts of each SIP's plan in force (SIP-18), two queries."""
+    latest: dict[int, int] = {}
+    documented = (
+        PlanVersion.objects.filter(case__in=[c.pk for c in cases], documented_at__isnull=False)
+        .order_by("case", "-number")
+        .values_list("case", "pk")
+    )
+    for case_pk, plan_pk in documented:
+        latest.setdefault(case_pk, plan_pk)
+    found: dict[int, list[CareContact]] = {case.pk: [] for case in cases}
+    by_plan = {plan_pk: case_pk for case_pk, plan_pk in latest.items()}
+    for contact in CareContact.objects.filter(plan__in=list(by_plan)).order_by("plan", "pk"):
+        found[by_plan[contact.plan_id]].append(contact)
+    return found
 
 
 def _read_team(actor: Actor, pk: int) -> tuple[Resource, Person | None] | None:

@@ -14,6 +14,7 @@ Ids are the rows' primary keys: ``CarePlan/<plan version>``, ``Patient/<individu
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -42,7 +43,7 @@ from samordna.interop import plans as plan_info
 from samordna.interop.fhir.search import HSA, PERSONNUMMER, SAMORDNINGSNUMMER
 from samordna.organisations.models import Unit
 from samordna.people.models import Person
-from samordna.sip.models import Action, PlanVersion
+from samordna.sip.models import Action, CareContact, PlanVersion
 from samordna.sip.models import Consent as SipConsent
 from samordna.sip.models import Goal as SubGoal
 
@@ -201,9 +202,11 @@ def goal(sub_goal: SubGoal, main: bool = False) -> Goal:
 # CareTeam -------------------------------------------------------------------------------------
 
 
-def care_team(case: Case, units: list[Unit]) -> CareTeam:
+def care_team(case: Case, units: list[Unit], contacts: Sequence[CareContact] = ()) -> CareTeam:
     """The units taking part in a SIP (those the consent covers) as its care team; the
-    coordinator's unit first, as the managing organisation."""
+    coordinator's unit first, as the managing organisation. Then the designated care contacts
+    of the plan in force, marked as the plan marks them (SIP-18: physician level, holding the
+    coordination)."""
     return CareTeam(
         id=str(case.pk),
         status="active" if case.closed_at is None else "inactive",
@@ -223,9 +226,25 @@ def care_team(case: Case, units: list[Unit]) -> CareTeam:
             )
             for unit in units
         ]
+        + [
+            CareTeamParticipant(
+                member=Reference(display=f"{contact.name}, {contact.workplace}"),
+                role=[CodeableConcept(text=_care_contact_role(contact))],
+            )
+            for contact in contacts
+        ]
         or None,
         managingOrganization=[unit_reference(case.owner_unit)],
     )
+
+
+def _care_contact_role(contact: CareContact) -> str:
+    marks = ["Fast vårdkontakt"]
+    if contact.physician:
+        marks.append("läkare")
+    if contact.coordinates:
+        marks.append("har samordningsuppdraget")
+    return ", ".join(marks)
 
 
 # EpisodeOfCare --------------------------------------------------------------------------------
