@@ -33,6 +33,7 @@ from samordna.core.calendar import STOCKHOLM
 from samordna.deviations.models import Deviation
 from samordna.discharge import liability
 from samordna.discharge.services.notices import _facts
+from samordna.reporting import stats_sql
 from samordna.reporting.models import StatCount, StatFact
 
 __all__ = ["STATS", "StatCount", "StatFact", "rebuild", "update"]
@@ -145,7 +146,34 @@ def rows(cases: Q) -> Iterator[Row]:
     """Every fact of the cases ``cases`` selects (a ``Q`` on ``Case``'s own fields): one query
     for the cases with their SIP or stay, one for the deviations, and one for the periods of
     unavailability of the stays that have ended (none while no stay has)."""
-    found = list(
+    found = _cases(cases)
+    ended = [
+        c.stay for c in found
+        if c.kind == Case.Kind.DISCHARGE and _has(c, "stay") and _liable_candidate(c)
+    ]  # fmt: skip
+    prefetch_related_objects(ended, "unavailable_periods")
+    for case in found:
+        where = _where(case)
+        if case.kind == Case.Kind.SIP and _has(case, "sip"):
+            yield Row("sip_opened", case.pk, case.sip.type, *where, _month(case.opened_at), 1)
+            if case.closed_at is not None:
+                month = _month(case.closed_at)
+                yield Row("sip_closed", case.pk, case.close_reason, *where, month, 1)
+        elif case.kind == Case.Kind.DISCHARGE and _has(case, "stay"):
+            yield from _stay(case, where)
+    deviations = Deviation.objects.filter(
+        case__in=Case.objects.filter(cases), sent_at__isnull=False
+    ).values_list(
+        "pk", "case_id", "reporting_unit__principal__county_id", "reporting_unit_id",
+        "case__person__municipality_id", "source", "sent_at",
+    )  # fmt: skip
+    for pk, case_id, county, unit, municipality, source, sent in deviations:
+        assert sent is not None and case_id is not None  # the filter says so
+        yield Row("deviations", pk, source, case_id, county, unit, municipality, _month(sent), 1)
+
+
+def _cases(cases: Q) -> list[Case]:
+    return list(
         Case.objects.filter(cases, kind__in=(Case.Kind.SIP, Case.Kind.DISCHARGE))
         .select_related("person", "sip", "stay", "owner_unit__principal__county")
         .annotate(
@@ -165,30 +193,6 @@ def rows(cases: Q) -> Iterator[Row]:
         )
         .order_by("pk")
     )
-    ended = [
-        c.stay for c in found
-        if c.kind == Case.Kind.DISCHARGE and _has(c, "stay") and _liable_candidate(c)
-    ]  # fmt: skip
-    prefetch_related_objects(ended, "unavailable_periods")
-    for case in found:
-        where = (case.pk, case.owner_unit.principal.county_id, case.owner_unit_id,
-                 case.person.municipality_id)  # fmt: skip
-        if case.kind == Case.Kind.SIP and _has(case, "sip"):
-            yield Row("sip_opened", case.pk, case.sip.type, *where, _month(case.opened_at), 1)
-            if case.closed_at is not None:
-                month = _month(case.closed_at)
-                yield Row("sip_closed", case.pk, case.close_reason, *where, month, 1)
-        elif case.kind == Case.Kind.DISCHARGE and _has(case, "stay"):
-            yield from _stay(case, where)
-    deviations = Deviation.objects.filter(
-        case__in=Case.objects.filter(cases), sent_at__isnull=False
-    ).values_list(
-        "pk", "case_id", "reporting_unit__principal__county_id", "reporting_unit_id",
-        "case__person__municipality_id", "source", "sent_at",
-    )  # fmt: skip
-    for pk, case_id, county, unit, municipality, source, sent in deviations:
-        assert sent is not None and case_id is not None  # the filter says so
-        yield Row("deviations", pk, source, case_id, county, unit, municipality, _month(sent), 1)
 
 
 def _has(case: Case, name: str) -> bool:
@@ -216,8 +220,19 @@ def _stay(case: Case, where: tuple[int, int, int, int]) -> Iterator[Row]:
     if stay.discharged_at is not None:
         days = max(0, (_local_date(stay.discharged_at) - _local_date(ready)).days)
         yield Row("waiting_days", case.pk, str(days), *where, _month(stay.discharged_at), days)
-    if not _liable_candidate(case):
-        return  # still in hospital: the days still grow
+    if _liable_candidate(case):  # else still in hospital: the days still grow
+        yield from _liable(case, where)
+
+
+def _where(case: Case) -> tuple[int, int, int, int]:
+    return (case.pk, case.owner_unit.principal.county_id, case.owner_unit_id,
+            case.person.municipality_id)  # fmt: skip
+
+
+def _liable(case: Case, where: tuple[int, int, int, int]) -> Iterator[Row]:
+    """The liable days of a stay that has ended after a ready notice, by the liability rules."""
+    annotated: Any = case
+    ready = annotated.first_ready_at
     facts = _facts(case, ready, annotated.notified_municipality)
     assert facts.discharged_on is not None
     result = liability.assess(
@@ -292,8 +307,44 @@ def _count(delta: Counter[tuple[tuple[str, dt.date, int, int, int, str], str]]) 
 
 
 def rebuild(chunk: int = CHUNK) -> int:
-    """Compute every fact and counter again from the source tables, in chunks of cases (the
-    liability rules are Python); returns the number of facts."""
+    """Compute every fact and counter again from the source tables; returns the number of facts.
+
+    On PostgreSQL set-based (``_rebuild_in_sql``): one INSERT ... SELECT per kind of fact SQL
+    can compute (``stats_sql``), the liability rules (Python) run only for the stays that
+    ended after a ready notice, in chunks, and the counters summed from the facts in one
+    INSERT ... SELECT ... GROUP BY. Elsewhere ``rows`` in chunks of cases."""
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            return _rebuild_in_sql(chunk)
+    return _rebuild_in_chunks(chunk)
+
+
+def _rebuild_in_sql(chunk: int) -> int:
+    facts, counts = StatFact._meta.db_table, StatCount._meta.db_table
+    total = 0
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"TRUNCATE {facts}, {counts}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for select in stats_sql.SOURCES:
+            cursor.execute(f"INSERT INTO {facts} ({stats_sql.COLUMNS}) {select}")
+            total += cursor.rowcount
+        cursor.execute(stats_sql.LIABLE_CANDIDATES)
+        candidates = [pk for (pk,) in cursor.fetchall()]
+    for start in range(0, len(candidates), chunk):
+        found = _cases(Q(pk__in=candidates[start : start + chunk]))
+        prefetch_related_objects([case.stay for case in found], "unavailable_periods")
+        liable = [row for case in found for row in _liable(case, _where(case))]
+        StatFact.objects.bulk_create((_fact(r) for r in liable), batch_size=2000)
+        total += len(liable)
+    with connection.cursor() as cursor:
+        cursor.execute(stats_sql.counters(facts, counts))
+        cursor.execute(f"ANALYZE {facts}")
+        cursor.execute(f"ANALYZE {counts}")
+    return total
+
+
+def _rebuild_in_chunks(chunk: int) -> int:
     total = 0
     counts: Counter[tuple[str, dt.date, int, int, int, str]] = Counter()
     sums: Counter[tuple[str, dt.date, int, int, int, str]] = Counter()
