@@ -32,7 +32,9 @@ from samordna.cases.models import Case, Delivery, Notice
 from samordna.core.calendar import STOCKHOLM
 from samordna.deviations.models import Deviation
 from samordna.discharge import liability
+from samordna.discharge.models import UnavailablePeriod
 from samordna.discharge.services.notices import _facts
+from samordna.organisations.models import County
 from samordna.reporting import stats_sql
 from samordna.reporting.models import StatCount, StatFact
 
@@ -172,24 +174,30 @@ def rows(cases: Q) -> Iterator[Row]:
         yield Row("deviations", pk, source, case_id, county, unit, municipality, _month(sent), 1)
 
 
+# What the liability export reads per stay (``discharge.services.liability_export``).
+_READ: dict[str, Any] = {
+    "first_ready_at": Subquery(
+        Notice.objects.filter(case=OuterRef("pk"), kind=Notice.Kind.READY)
+        .order_by("sent_at", "pk")
+        .values("sent_at")[:1]
+    ),
+    "notified_municipality": Exists(
+        Delivery.objects.filter(
+            notice__case=OuterRef("pk"),
+            notice__kind=Notice.Kind.ADMISSION,
+            unit__principal_id=OuterRef("person__municipality_id"),
+        )
+    ),
+}
+
+
 def _cases(cases: Q) -> list[Case]:
     return list(
         Case.objects.filter(cases, kind__in=(Case.Kind.SIP, Case.Kind.DISCHARGE))
         .select_related("person", "sip", "stay", "owner_unit__principal__county")
         .annotate(
-            # What the liability export reads per stay (``discharge.services.liability_export``).
-            first_ready_at=Subquery(
-                Notice.objects.filter(case=OuterRef("pk"), kind=Notice.Kind.READY)
-                .order_by("sent_at", "pk")
-                .values("sent_at")[:1]
-            ),
-            notified_municipality=Exists(
-                Delivery.objects.filter(
-                    notice__case=OuterRef("pk"),
-                    notice__kind=Notice.Kind.ADMISSION,
-                    unit__principal_id=OuterRef("person__municipality_id"),
-                )
-            ),
+            first_ready_at=_READ["first_ready_at"],
+            notified_municipality=_READ["notified_municipality"],
         )
         .order_by("pk")
     )
@@ -235,15 +243,20 @@ def _liable(case: Case, where: tuple[int, int, int, int]) -> Iterator[Row]:
     ready = annotated.first_ready_at
     facts = _facts(case, ready, annotated.notified_municipality)
     assert facts.discharged_on is not None
-    result = liability.assess(
-        facts, case.owner_unit.principal.county.rule_set, {}, facts.discharged_on
-    )
+    yield from _assessed(facts, case.owner_unit.principal.county.rule_set, where)
+
+
+def _assessed(
+    facts: liability.Facts, rules: Any, where: tuple[int, int, int, int]
+) -> Iterator[Row]:
+    assert facts.discharged_on is not None
+    result = liability.assess(facts, rules, {}, facts.discharged_on)
     if not result.days:
         return
     month = facts.discharged_on.replace(day=1)
-    yield Row("liable_stays", case.pk, "", *where, month, result.days)
+    yield Row("liable_stays", where[0], "", *where, month, result.days)
     for year, days in result.days_by_year().items():
-        yield Row("liable_days", case.pk, str(year), *where, month, days)
+        yield Row("liable_days", where[0], str(year), *where, month, days)
 
 
 _FIELDS = (
@@ -331,10 +344,9 @@ def _rebuild_in_sql(chunk: int) -> int:
             total += cursor.rowcount
         cursor.execute(stats_sql.LIABLE_CANDIDATES)
         candidates = [pk for (pk,) in cursor.fetchall()]
+    rule_sets = {county.pk: county.rule_set for county in County.objects.all()}
     for start in range(0, len(candidates), chunk):
-        found = _cases(Q(pk__in=candidates[start : start + chunk]))
-        prefetch_related_objects([case.stay for case in found], "unavailable_periods")
-        liable = [row for case in found for row in _liable(case, _where(case))]
+        liable = list(_liable_of(candidates[start : start + chunk], rule_sets))
         StatFact.objects.bulk_create((_fact(r) for r in liable), batch_size=2000)
         total += len(liable)
     with connection.cursor() as cursor:
@@ -342,6 +354,47 @@ def _rebuild_in_sql(chunk: int) -> int:
         cursor.execute(f"ANALYZE {facts}")
         cursor.execute(f"ANALYZE {counts}")
     return total
+
+
+def _liable_of(ids: list[int], rule_sets: dict[int, Any]) -> Iterator[Row]:
+    """``_liable`` for these stays, read as values rather than models (the rebuild's cost is
+    loading the candidates): the same ``liability.Facts`` as ``notices._facts`` builds."""
+    periods: dict[int, list[liability.Period]] = {}
+    for stay, starts, ends in (
+        UnavailablePeriod.objects.filter(stay_id__in=ids)
+        .order_by("starts_on", "pk")
+        .values_list("stay_id", "starts_on", "ends_on")
+    ):
+        periods.setdefault(stay, []).append(liability.Period(starts, ends))
+    found = (
+        Case.objects.filter(pk__in=ids, kind=Case.Kind.DISCHARGE, stay__isnull=False)
+        .annotate(
+            first_ready_at=_READ["first_ready_at"],
+            notified_municipality=_READ["notified_municipality"],
+        )
+        .order_by("pk")
+        .values_list(
+            "pk", "owner_unit__principal__county_id", "owner_unit_id", "person__municipality_id",
+            "closed_at", "close_reason", "person__deceased_on", "stay__consent_to_transfer",
+            "stay__sip_invited_at", "stay__only_social_services", "stay__sip_declined_at",
+            "stay__discharged_at", "first_ready_at", "notified_municipality",
+        )
+    )  # fmt: skip
+    for row in found:
+        pk, county, unit, municipality, closed, reason, died = row[:7]
+        consent, invited, social, declined, discharged, ready, notified = row[7:]
+        ended = discharged or closed
+        if ready is None or ended is None:
+            continue
+        ended_on = timezone.localdate(ended)
+        if reason == Case.CloseReason.DECEASED and died:
+            ended_on = died  # registered later than it happened
+        facts = liability.Facts(
+            consent=consent, admission_notice_to_municipality=notified, ready_sent_at=ready,
+            sip_invited_at=invited, only_social_services=social, sip_declined_at=declined,
+            discharged_on=ended_on, unavailable=tuple(periods.get(pk, ())),
+        )  # fmt: skip
+        yield from _assessed(facts, rule_sets[county], (pk, county, unit, municipality))
 
 
 def _rebuild_in_chunks(chunk: int) -> int:
