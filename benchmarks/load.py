@@ -25,6 +25,8 @@ Usage:  .venv/bin/pip install -e '.[bench]'
      writes through the API (acknowledge a delivery, send a message, send an admission notice
      to three units, add a sub-goal to a plan draft);
    - the writes alone, the four kinds in equal shares;
+   - the admission notice to three units alone (issue 11's write target), from a pool of
+     ``--admissions`` stays (mind that one phase may use most of it: raise it for long phases);
    - ``pgbench -S`` (select only) and ``pgbench -N`` (simple update) on a scratch database
      ``samordna_load_pgbench`` of the same PostgreSQL, with the ratio of each write to -N.
    For each kind of request: count, requests per second, p50/p95/p99 in ms and errors (an answer
@@ -90,7 +92,12 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, help="threads per worker (serve's default)")
     parser.add_argument("--port", type=int, default=8711)
     parser.add_argument("--repeat", type=int, default=7, help="single requests per role and page")
-    parser.add_argument("--admissions", type=int, default=300, help="stays made for notices")
+    parser.add_argument("--admissions", type=int, default=600, help="stays made for notices")
+    parser.add_argument(
+        "--notices-only",
+        action="store_true",
+        help="only the admission notices' phase and pgbench -N (to compare two changes quickly)",
+    )
     return parser.parse_args()
 
 
@@ -313,7 +320,12 @@ class Pools:
                 Unit.Kind.MUNICIPAL_HEALTH_CARE,
                 Unit.Kind.PRIMARY_CARE,
             }
-            units = [u for u in notices.default_recipients(case.person) if u.kind in kinds]
+            # One unit of each kind (a municipality may have several of one kind).
+            first: dict[str, Unit] = {}
+            for unit in notices.default_recipients(case.person):
+                if unit.kind in kinds:
+                    first.setdefault(unit.kind, unit)
+            units = list(first.values())
             if len(units) == 3:
                 codes = [u.code for u in units]
                 path = f"/api/v1/stays/{case.pk}/admission-notice"
@@ -601,7 +613,7 @@ def pgbench() -> dict[str, float]:
             capture_output=True,
         )
     found = {}
-    for mode in ["-S", "-N"]:
+    for mode in ["-N"] if args.notices_only else ["-S", "-N"]:
         out = subprocess.run(
             [
                 "pgbench",
@@ -647,13 +659,16 @@ def main() -> None:
     )
     server = start_server()
     try:
-        asyncio.run(singles(people))
-        health = asyncio.run(run(people, pools, {"health": 1}, args.duration))
-        health.print("/health", args.duration)
-        mixed = asyncio.run(run(people, pools, MIX, args.duration))
-        mixed.print("mixed workload: 80 % reads, 15 % search, 5 % writes", args.duration)
-        writes = asyncio.run(run(people, pools, WRITES, args.duration))
-        writes.print("writes only", args.duration)
+        if not args.notices_only:
+            asyncio.run(singles(people))
+            health = asyncio.run(run(people, pools, {"health": 1}, args.duration))
+            health.print("/health", args.duration)
+            mixed = asyncio.run(run(people, pools, MIX, args.duration))
+            mixed.print("mixed workload: 80 % reads, 15 % search, 5 % writes", args.duration)
+            writes = asyncio.run(run(people, pools, WRITES, args.duration))
+            writes.print("writes only", args.duration)
+        notices = asyncio.run(run(people, pools, {"w: admission": 1}, args.duration))
+        notices.print("admission notices to three units alone", args.duration)
     finally:
         stop_server(server)
         ApiToken.objects.filter(name__startswith="load benchmark").update(revoked_at=timezone.now())
@@ -662,17 +677,24 @@ def main() -> None:
     tps = pgbench()
     print(
         f"\npgbench on the same PostgreSQL ({min(args.clients, 8)} clients, "
-        f"{args.duration:.0f} s): -S {tps['-S']:,.0f} TPS, -N {tps['-N']:,.0f} TPS"
+        f"{args.duration:.0f} s): -S {tps.get('-S', 0):,.0f} TPS, -N {tps['-N']:,.0f} TPS"
     )
-    for kind in WRITES:
+    for kind in [] if args.notices_only else WRITES:
         rate = writes.rate(kind, args.duration)
         print(
-            f"{kind:<16} {rate:>7.1f}/s alone = {100 * rate / tps['-N']:.2f} % of pgbench -N; "
+            f"{kind:<16} {rate:>7.1f}/s among the writes = {100 * rate / tps['-N']:.2f} % of "
+            f"pgbench -N; "
             f"in the mix {mixed.rate(kind, args.duration):.1f}/s"
         )
-    h = health.rate("health", args.duration)
-    m = sum(len(t) for t in mixed.times.values()) / args.duration
-    print(f"mixed {m:.1f} req/s = {100 * m / h:.1f} % of /health ({h:,.0f} req/s)")
+    rate = notices.rate("w: admission", args.duration)
+    print(
+        f"admission notice to three units alone (its own phase): {rate:.1f}/s = "
+        f"{100 * rate / tps['-N']:.2f} % of pgbench -N"
+    )
+    if not args.notices_only:
+        h = health.rate("health", args.duration)
+        m = sum(len(t) for t in mixed.times.values()) / args.duration
+        print(f"mixed {m:.1f} req/s = {100 * m / h:.1f} % of /health ({h:,.0f} req/s)")
     print(
         f"# {args.cases:,} cases, {args.workers} workers; run took "
         f"{time.monotonic() - started:.0f} s; load average after: "

@@ -11,12 +11,20 @@ Read models register themselves in their app's ``ready()`` (``register``), so th
 acts touch cases need not import the apps that read them. So do the listeners of the timeline
 (``listen``): the webhooks' outbox receives every event an act appended, also just before the act
 commits, once the read models (and so what each unit sees) are up to date.
+
+Counters shared by many cases (the overview's counts per unit and day, the indicators' and
+measures' counts per unit and month) are moved last (``count_later``): a counter row an act
+upserts stays locked until the act commits, so every other act on the same unit and day waits
+for it. Deferred to the act's last statements, each counter row is held for the time of those
+statements and the commit, not for the rest of the act's Python (issue 11: 16 concurrent
+admission notices to the same three units queued on these rows).
 """
 
 from __future__ import annotations
 
 import functools
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any, ParamSpec, TypeVar
 
@@ -28,6 +36,30 @@ R = TypeVar("R")
 _state = threading.local()
 _read_models: list[Callable[[set[int]], None]] = []
 _listeners: list[Callable[[list[Any]], None]] = []
+
+
+Flush = Callable[[Counter[Any]], None]
+
+
+def count_later(flush: Flush, delta: Counter[Any]) -> None:
+    """Move shared counters by ``delta`` (``flush(delta)`` writes it) just before the outermost
+    act commits, after every read model and listener; outside an act at once. Deltas of one
+    act to the same ``flush`` are added up, so each counter row is written once per act. The
+    flushes run in the order first asked for, which the read models' fixed order of
+    registration keeps the same in every act (with each flush writing its keys sorted, two
+    acts never wait on each other in a circle)."""
+    pending: dict[Flush, Counter[Any]] | None = getattr(_state, "pending", None)
+    if pending is None:
+        flush(delta)
+        return
+    pending.setdefault(flush, Counter()).update(delta)
+
+
+def _flush() -> None:
+    pending: dict[Flush, Counter[Any]] = _state.pending
+    _state.pending = None
+    for flush, delta in pending.items():
+        flush(delta)
 
 
 def register(update: Callable[[set[int]], None]) -> None:
@@ -97,6 +129,7 @@ def act(func: Callable[P, R]) -> Callable[P, R]:
         if outermost:
             _state.touched = set()
             _state.events = []
+            _state.pending = {}
         _state.depth = _depth() + 1
         try:
             with transaction.atomic():
@@ -108,11 +141,13 @@ def act(func: Callable[P, R]) -> Callable[P, R]:
                     _state.depth = 0
                     update(touched)
                     _tell(events)
+                    _flush()
             return result
         finally:
             _state.depth = 0 if outermost else _state.depth - 1
             if outermost:
                 _state.touched = set()
                 _state.events = []
+                _state.pending = None
 
     return wrapper

@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
+from samordna.cases.acts import count_later
 from samordna.cases.models import Case, Delivery, Notice, Obligation, Participation
 from samordna.core.calendar import STOCKHOLM
 from samordna.core.deadlines import end_of_day
@@ -241,7 +242,7 @@ def update(case_ids: set[int]) -> None:
         WorkItem.objects.filter(pk__in=gone).delete()
     if new:
         WorkItem.objects.bulk_create(_item(row) for row in new)
-    _count(delta)
+    count_later(_count, delta)  # last, just before the commit (cases.acts)
 
 
 def _count(delta: Counter[tuple[int, str, dt.date]]) -> None:

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
+from samordna.cases.acts import count_later
 from samordna.cases.models import Delivery, Obligation
 from samordna.core.calendar import STOCKHOLM
 from samordna.reporting import stats
@@ -182,7 +183,7 @@ def update(case_ids: set[int]) -> None:
         IndicatorFact.objects.filter(pk__in=gone).delete()
     if new:
         IndicatorFact.objects.bulk_create(_fact(row) for row in new)
-    _count(delta)
+    count_later(_count, delta)  # last, just before the commit (cases.acts)
 
 
 def _count(delta: Counter[tuple[str, dt.date, int, int, int, str]]) -> None:

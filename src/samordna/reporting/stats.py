@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from samordna.cases.acts import count_later
 from samordna.cases.models import Case, Delivery, Notice
 from samordna.core.calendar import STOCKHOLM
 from samordna.deviations.models import Deviation
@@ -290,7 +291,7 @@ def update(case_ids: set[int]) -> None:
         StatFact.objects.filter(pk__in=gone).delete()
     if new:
         StatFact.objects.bulk_create(_fact(row) for row in new)
-    _count(delta)
+    count_later(_count, delta)  # last, just before the commit (cases.acts)
 
 
 def _count(delta: Counter[tuple[tuple[str, dt.date, int, int, int, str], str]]) -> None:
