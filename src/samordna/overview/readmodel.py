@@ -33,10 +33,11 @@ from samordna.cases.acts import count_later
 from samordna.cases.models import Case, Delivery, Notice, Obligation, Participation
 from samordna.core.calendar import STOCKHOLM
 from samordna.core.deadlines import end_of_day
+from samordna.core.planner import analyze
 from samordna.discharge.models import Stay
 from samordna.overview.models import NO_DAY, WorkCount, WorkItem
 from samordna.sip import phase as sip_phase
-from samordna.sip.models import Meeting, Participant, SipCase
+from samordna.sip.models import Consent, Meeting, Participant, SipCase
 
 # The overview's kinds (``overview.services.KINDS``) as stored.
 INVITATION, NOTICE, MESSAGE = "invitation", "notice", "message"
@@ -385,6 +386,8 @@ _SOURCES = [
 def _rebuild_in_sql() -> int:
     items, counts = WorkItem._meta.db_table, WorkCount._meta.db_table
     total = 0
+    analyze(Case, Participation, Delivery, Notice, Obligation, Meeting, Participant, Stay, SipCase,
+            Consent, Consent.units.through)  # fmt: skip
     with connection.cursor() as cursor:
         # Foreign keys are checked at commit: fire what is pending, or TRUNCATE is refused.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")

@@ -19,8 +19,10 @@ from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from samordna.cases.acts import count_later
-from samordna.cases.models import Delivery, Obligation
+from samordna.cases.models import Case, Delivery, Notice, Obligation
 from samordna.core.calendar import STOCKHOLM
+from samordna.core.planner import analyze
+from samordna.people.models import Person
 from samordna.reporting import stats
 from samordna.reporting.indicators import (
     FROM_DELIVERIES,
@@ -29,6 +31,7 @@ from samordna.reporting.indicators import (
     from_obligation,
 )
 from samordna.reporting.models import IndicatorCount, IndicatorFact, Outcome
+from samordna.sip.models import SipCase
 
 CHUNK = 5000
 _EPSILON = dt.timedelta(microseconds=1)
@@ -283,6 +286,7 @@ def _sources() -> list[str]:
 def _rebuild_in_sql() -> int:
     facts, counts = IndicatorFact._meta.db_table, IndicatorCount._meta.db_table
     total = 0
+    analyze(Delivery, Notice, Obligation, Case, SipCase, Person)  # after a bulk load or a restore
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f"TRUNCATE {facts}, {counts}")
