@@ -28,6 +28,7 @@ from samordna.accounts.middleware import SESSION_KEY
 from samordna.accounts.sessions import REFRESHED_KEY
 from samordna.cases.acts import touch
 from samordna.cases.models import Case, Participation
+from samordna.operations.context_processors import forget as forget_banners
 from samordna.organisations.models import County, Membership, Principal, Unit, User
 from samordna.people.models import Person
 from samordna.sip.models import Consent, SipCase
@@ -262,6 +263,15 @@ def static_files_without_collectstatic() -> Iterator[None]:
     }
     with override_settings(STORAGES=storages):
         yield
+
+
+@pytest.fixture(autouse=True)
+def banners_read_afresh() -> Iterator[None]:
+    """Each process keeps the banners it read for a few seconds (operations.context_processors);
+    a test's rolled-back banners must not show in the next test."""
+    forget_banners()
+    yield
+    forget_banners()
 
 
 @pytest.fixture(autouse=True)

@@ -11,10 +11,12 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from samordna.documents import blank
+from samordna.operations import context_processors
 from samordna.operations.models import Banner
 from samordna.organisations.models import User
 from tests.conftest import STOCKHOLM, World, force_full_login
@@ -198,3 +200,36 @@ def test_staff_still_logged_in_get_the_downtime_page_when_the_database_does_not_
         form = client.get(reverse("documents:blank", args=["consent-adult"]))
     assert (page.status_code, form.status_code) == (200, 200)
     assert client.get(reverse("overview:overview")).status_code == 200  # still logged in
+
+
+def test_a_process_reads_the_banners_once_in_a_while_and_shows_them_on_the_second(
+    world: World, login: Callable[..., Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every page shows the banners, so a process reads them at most once every READ_EVERY
+    seconds; which of them are current is still decided on each request, and a banner saved in
+    this process shows at once."""
+    client = login(world.alice)
+    url = reverse("people:search")
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        soon = banner("maintenance", starts_at=start + dt.timedelta(minutes=5), ends_at=None)
+        with CaptureQueriesContext(connection) as first:
+            assert "(maintenance)" not in client.get(url).content.decode()
+        clock.shift(dt.timedelta(minutes=5))  # starts now: shown, without reading again
+        with CaptureQueriesContext(connection) as second:
+            assert "Samordna uppdateras (maintenance)." in client.get(url).content.decode()
+        banner_reads = [
+            [q for q in c.captured_queries if "operations_banner" in q["sql"]]
+            for c in (first, second)
+        ]
+        assert [len(reads) for reads in banner_reads] == [1, 0]
+        soon.ends_at = timezone.now() + dt.timedelta(minutes=1)
+        soon.save()  # saved here: read again at once
+        clock.shift(dt.timedelta(minutes=1))
+        assert "(maintenance)" not in client.get(url).content.decode()
+        # Changed by another process (no signal here): shown from the next read on.
+        Banner.objects.filter(pk=soon.pk).update(ends_at=None)
+        assert "(maintenance)" not in client.get(url).content.decode()
+        later = context_processors._clock() + context_processors.READ_EVERY
+        monkeypatch.setattr(context_processors, "_clock", lambda: later)
+        assert "Samordna uppdateras (maintenance)." in client.get(url).content.decode()

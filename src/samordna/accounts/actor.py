@@ -51,6 +51,21 @@ class Actor:
         )
         return cls(user=user, unit=unit, roles=roles, via=via, ip=ip)
 
+    @classmethod
+    def member(cls, user: User, unit_id: int, ip: str | None = None) -> Actor | None:
+        """The user working for the active unit ``unit_id`` (the session's choice), or None when
+        they are no longer one of its members or it is no longer active: the unit (with its
+        principal and county) and the roles held there in one query, as every page asks."""
+        held = list(
+            Membership.objects.filter(user=user, unit_id=unit_id, unit__active=True)
+            .select_related("unit__principal__county")
+            .order_by()
+        )
+        if not held:
+            return None
+        roles = frozenset(m.role for m in held)
+        return cls(user=user, unit=held[0].unit, roles=roles, ip=ip)
+
 
 class UnitRequest(HttpRequest):
     """The request type of views behind ``unit_required``: the actor is always set."""

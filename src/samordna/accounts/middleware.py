@@ -9,7 +9,6 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from samordna.accounts.actor import Actor
-from samordna.organisations.models import Unit
 
 SESSION_KEY = "active_unit_id"
 
@@ -36,17 +35,8 @@ class ActiveUnitMiddleware:
         request.actor = None  # type: ignore[attr-defined]
         unit_id = request.session.get(SESSION_KEY)
         if unit_id is not None and request.user.is_authenticated:
-            unit = (
-                Unit.objects.select_related("principal__county")
-                .filter(pk=unit_id, active=True, memberships__user=request.user)
-                .first()
-            )
-            if unit is None:  # membership ended since login
+            actor = Actor.member(request.user, unit_id, ip=client_ip(request))
+            if actor is None:  # membership ended since login
                 del request.session[SESSION_KEY]
-            else:
-                request.actor = Actor.for_unit(  # type: ignore[attr-defined]
-                    request.user,
-                    unit,
-                    ip=client_ip(request),
-                )
+            request.actor = actor  # type: ignore[attr-defined]
         return self.get_response(request)
