@@ -28,6 +28,7 @@ from samordna.accounts.middleware import SESSION_KEY
 from samordna.accounts.sessions import REFRESHED_KEY
 from samordna.cases.acts import touch
 from samordna.cases.models import Case, Participation
+from samordna.operations import context_processors as banner_cache
 from samordna.operations.context_processors import forget as forget_banners
 from samordna.organisations.models import County, Membership, Principal, Unit, User
 from samordna.people.models import Person
@@ -266,9 +267,12 @@ def static_files_without_collectstatic() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def banners_read_afresh() -> Iterator[None]:
+def banners_read_afresh(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Each process keeps the banners it read for a few seconds (operations.context_processors);
-    a test's rolled-back banners must not show in the next test."""
+    a test's rolled-back banners must not show in the next test, and every request of a test
+    reads them, so that two requests' query counts compare (the test of the cache sets its own
+    interval)."""
+    monkeypatch.setattr(banner_cache, "READ_EVERY", 0.0)
     forget_banners()
     yield
     forget_banners()

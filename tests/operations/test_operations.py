@@ -208,6 +208,7 @@ def test_a_process_reads_the_banners_once_in_a_while_and_shows_them_on_the_secon
     """Every page shows the banners, so a process reads them at most once every READ_EVERY
     seconds; which of them are current is still decided on each request, and a banner saved in
     this process shows at once."""
+    monkeypatch.setattr(context_processors, "READ_EVERY", 10.0)  # the tests' fixture reads always
     client = login(world.alice)
     url = reverse("people:search")
     start = timezone.now()

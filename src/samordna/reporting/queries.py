@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samordna.accounts.actor import Actor
+from samordna.core.calendar import STOCKHOLM
 from samordna.errors import Forbidden, NotFound, ServiceError
 from samordna.organisations.models import Membership, Principal, Unit
 from samordna.reporting.indicators import BY_ID, INDICATORS, Indicator
@@ -199,12 +200,18 @@ def _cells(scope: Scope, indicators: list[str], by: str | None) -> dict[tuple[st
     now = timezone.now()
     if scope.last >= timezone.localdate().replace(day=1):
         # Deadlines not yet passed: only the current month's (and any later month's) facts.
+        # A due time still ahead has its month (``rollup.month_of``) in the current month or
+        # later, so the month bound changes no answer and makes the scan that index range.
         pending = (
             IndicatorFact.objects.filter(
-                scope.counts(), indicator__in=indicators, outcome=Outcome.OPEN, due_at__gt=now
+                scope.counts(),
+                indicator__in=indicators,
+                outcome=Outcome.OPEN,
+                month__gte=timezone.localtime(now, STOCKHOLM).date().replace(day=1),
+                due_at__gt=now,
             )
             .values(*(["indicator"] + ([by] if by else [])))
-            .annotate(total=Count("pk"))
+            .annotate(total=Count("*"))
             .order_by()
         )
         for row in pending:
