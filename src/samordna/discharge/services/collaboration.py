@@ -5,7 +5,6 @@ unavailable periods.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
@@ -62,15 +61,10 @@ def _require_shared(actor: Actor, case: Case) -> None:
         )
 
 
-def planning_basis(
-    case: Case, answers: Iterable[PlanningAnswer] | None = None
-) -> dict[int, dict[str, PlanningAnswer]]:
-    """The current planning basis: the newest answer per unit and question; ``answers``, the
-    stay's answers oldest first when the caller has read them already (the stay page)."""
+def planning_basis(case: Case) -> dict[int, dict[str, PlanningAnswer]]:
+    """The current planning basis: the newest answer per unit and question."""
     current: dict[int, dict[str, PlanningAnswer]] = {}
-    if answers is None:
-        answers = case.stay.planning_answers.select_related("answered_by")
-    for row in answers:
+    for row in case.stay.planning_answers.select_related("answered_by"):
         current.setdefault(row.unit_id, {})[row.question] = row
     return current
 

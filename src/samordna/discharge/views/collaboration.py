@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_POST
 
 from samordna.accounts.actor import UnitRequest
 from samordna.accounts.decorators import unit_required
@@ -18,13 +18,11 @@ from samordna.discharge.forms.collaboration import (
 )
 from samordna.discharge.services import collaboration as svu_collaboration_acts
 from samordna.discharge.services import stays as stays_acts
-from samordna.discharge.views.folded_forms import folded
 from samordna.discharge.views.stay_page import act
 
 
 @unit_required()
-@require_http_methods(["GET", "POST"])
-@folded("unavailable")
+@require_POST
 def unavailable(request: UnitRequest, pk: int) -> HttpResponse:
     form = UnavailableForm(request.POST, prefix="unavailable")
     return act(
@@ -44,8 +42,7 @@ def unavailable(request: UnitRequest, pk: int) -> HttpResponse:
 
 
 @unit_required()
-@require_http_methods(["GET", "POST"])
-@folded("planning-basis")
+@require_POST
 def planning_basis(request: UnitRequest, pk: int) -> HttpResponse:
     actor = request.actor
     case = stays_acts.get(actor, pk)
@@ -64,8 +61,7 @@ def planning_basis(request: UnitRequest, pk: int) -> HttpResponse:
 
 
 @unit_required()
-@require_http_methods(["GET", "POST"])
-@folded("care-contact")
+@require_POST
 def care_contact(request: UnitRequest, pk: int) -> HttpResponse:
     form = CareContactForm(request.POST, prefix="cc")
     return act(
@@ -81,8 +77,7 @@ def care_contact(request: UnitRequest, pk: int) -> HttpResponse:
 
 
 @unit_required()
-@require_http_methods(["GET", "POST"])
-@folded("reply")
+@require_POST
 def reply(request: UnitRequest, pk: int) -> HttpResponse:
     form = ReplyForm(request.POST, prefix="reply")
     return act(
@@ -98,8 +93,7 @@ def reply(request: UnitRequest, pk: int) -> HttpResponse:
 
 
 @unit_required()
-@require_http_methods(["GET", "POST"])
-@folded("sip-declined")
+@require_POST
 def sip_declined(request: UnitRequest, pk: int) -> HttpResponse:
     form = SipDeclinedForm(request.POST, prefix="declined")
     return act(

@@ -20,7 +20,6 @@ from samordna.sip.models import SipCase
 from samordna.sip.services import case as case_acts
 from samordna.sip.services import stay_link
 from samordna.sip.views.case_page import act, render_case
-from samordna.sip.views.folded_forms import folded
 
 
 @unit_required()
@@ -88,8 +87,7 @@ def case(request: UnitRequest, pk: int) -> HttpResponse:
 
 
 @unit_required()
-@require_http_methods(["GET", "POST"])
-@folded("coordinator")
+@require_POST
 def change_coordinator(request: UnitRequest, pk: int) -> HttpResponse:
     case_ = case_acts.get(request.actor, pk)
     form = CoordinatorForm(request.POST, case=case_)
@@ -102,8 +100,7 @@ def change_coordinator(request: UnitRequest, pk: int) -> HttpResponse:
 
 
 @unit_required()
-@require_http_methods(["GET", "POST"])
-@folded("close")
+@require_POST
 def close(request: UnitRequest, pk: int) -> HttpResponse:
     form = CloseForm(request.POST)
     return act(
@@ -137,8 +134,7 @@ def link_stay(request: UnitRequest, pk: int) -> HttpResponse:
 
 
 @unit_required()
-@require_http_methods(["GET", "POST"])
-@folded("coordinator-wish")
+@require_POST
 def coordinator_wish(request: UnitRequest, pk: int) -> HttpResponse:
     """SIP-21: any unit that sees the case records the individual's wish (seed 004 l. 208-210)."""
     case_acts.get(request.actor, pk)
