@@ -18,8 +18,8 @@ def test_a_forgotten_unit_is_added_to_the_consent(page: Page, world: World) -> N
     cases.take_part(world.case, world.unrelated_unit)  # invited, but not named in the consent
     log_in(page, "alice", PASSWORD)
     page.goto(f"/sip/{world.case.pk}/")
-    summary = page.get_by_text("Ändra samtycket", exact=False)
-    summary.click()
+    # The form is folded: opening its <details> loads it (htmx).
+    page.locator("details[data-form] summary", has_text="Ändra samtycket").click()
     form = page.locator(f"form[action='/sip/{world.case.pk}/consent/amend/']")
     expect(form.get_by_label("Namn på den som lämnade det")).to_have_value("Sture Lundberg")
     form.get_by_label(str(world.unrelated_unit), exact=True).check()
