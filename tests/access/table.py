@@ -87,6 +87,10 @@ PERSON_API = api(NOT_FOUND, coordinator=SEES, covered=SEES, ward=SEES)
 # A write to the SIP with an empty form: who may reach the case gets the form back (400).
 SIP_FORM = web(NOT_FOUND, coordinator=REFUSED_SEEN, covered=REFUSED_SEEN)
 STAY_FORM = web(NOT_FOUND, coordinator=REFUSED_SEEN, covered=REFUSED_SEEN, ward=REFUSED_SEEN)
+# A folded form's own page (GET of its act's URL, ``cases.lazy_forms``): the form for whom the
+# case page offers it, the case page again for the others who see the case.
+SIP_FOLDED_COORDINATOR = web(NOT_FOUND, coordinator=SEES, covered=REDIRECT)
+WARD_FOLDED = web(NOT_FOUND, coordinator=REDIRECT, covered=REDIRECT, ward=SEES)
 # Lists of the unit's own things: a page for everyone logged in, the individual only on the
 # lists of the units that see him.
 OWN_LIST = web(OK, coordinator=SEES, covered=SEES)
@@ -159,26 +163,26 @@ WEB: dict[str, dict[str, Row | str]] = {
     "sip:case": {GET: SIP, POST: SAME},
     "sip:consent": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
     # Amending the consent is the coordinator's; an empty form comes back to whoever sees the case.
-    "sip:amend-consent": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
+    "sip:amend-consent": {GET: SIP_FOLDED_COORDINATOR, POST: SIP_FORM},
     "sip:withdraw-consent": {
         GET: web(NOT_ALLOWED),
         POST: web(NOT_FOUND, coordinator=DONE, covered=DONE),
     },
-    "sip:coordinator": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
-    "sip:coordinator-wish": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
-    "sip:close": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
+    "sip:coordinator": {GET: SIP, POST: SIP_FORM},
+    "sip:coordinator-wish": {GET: SIP, POST: SIP_FORM},
+    "sip:close": {GET: SIP_FOLDED_COORDINATOR, POST: SIP_FORM},
     "sip:link-stay": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
     # SIP-16: the SVP's acts; an empty form is refused with the page (the world's SIP is no SVP).
     "sip:svp-details": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
     "sip:svp-objection": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
     "sip:svp-exchange": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
-    "sip:assessment": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
+    "sip:assessment": {GET: SIP, POST: SIP_FORM},
     # ORG-6, SIP-24: an empty form comes back to whoever sees the case; the role is checked by
     # the act (tests/sip/test_home_care.py, test_self_care.py).
     "sip:home-care": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
     "sip:home-care-contact": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
     "sip:self-care": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
-    "sip:invite": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
+    "sip:invite": {GET: SIP_FOLDED_COORDINATOR, POST: SIP_FORM},
     "sip:change-invitation": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
     "sip:cancel-invitation": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
     "sip:record-meeting": {GET: web(NOT_ALLOWED), POST: SIP_FORM},
@@ -228,17 +232,26 @@ WEB: dict[str, dict[str, Row | str]] = {
         POST: web(DENIED, county_admin=INVALID),  # the form again: its choice is in the query
     },
     "discharge:stay": {GET: STAY, POST: SAME},
-    "discharge:edit": {GET: web(NOT_ALLOWED), POST: STAY_FORM},
+    "discharge:edit": {GET: WARD_FOLDED, POST: STAY_FORM},
     "discharge:admission": {GET: web(NOT_ALLOWED), POST: STAY_FORM},
-    "discharge:expected": {GET: web(NOT_ALLOWED), POST: STAY_FORM},
+    "discharge:expected": {GET: WARD_FOLDED, POST: STAY_FORM},
     "discharge:ready": {GET: web(NOT_ALLOWED), POST: STAY_FORM},
     "discharge:discharge": {GET: web(NOT_ALLOWED), POST: STAY_FORM},
-    "discharge:unavailable": {GET: web(NOT_ALLOWED), POST: STAY_FORM},
-    "discharge:planning-basis": {GET: web(NOT_ALLOWED), POST: STAY_FORM},
-    "discharge:care-contact": {GET: web(NOT_ALLOWED), POST: STAY_FORM},
-    "discharge:reply": {GET: web(NOT_ALLOWED), POST: STAY_FORM},
-    "discharge:sip-declined": {GET: web(NOT_ALLOWED), POST: STAY_FORM},
-    "discharge:death": {GET: web(NOT_ALLOWED), POST: STAY_FORM},
+    "discharge:unavailable": {GET: WARD_FOLDED, POST: STAY_FORM},
+    "discharge:planning-basis": {GET: STAY, POST: STAY_FORM},
+    "discharge:care-contact": {
+        GET: web(NOT_FOUND, coordinator=SEES, covered=REDIRECT, ward=REDIRECT),
+        POST: STAY_FORM,
+    },
+    "discharge:reply": {
+        GET: web(NOT_FOUND, coordinator=SEES, covered=SEES, ward=REDIRECT),
+        POST: STAY_FORM,
+    },
+    "discharge:sip-declined": {
+        GET: web(NOT_FOUND, coordinator=SEES, covered=REDIRECT, ward=SEES),
+        POST: STAY_FORM,
+    },
+    "discharge:death": {GET: WARD_FOLDED, POST: STAY_FORM},
     "discharge:information": {GET: STAY, POST: SAME},
     # The admission notice's delivery to the covered unit: only it acknowledges; the others who
     # see the stay are told so on the stay page (a message, nothing changed).

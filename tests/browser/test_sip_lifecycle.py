@@ -29,7 +29,11 @@ def log_out(page: Page) -> None:
 
 def reveal(page: Page, action_suffix: str, match: str = "$=") -> None:
     """Open the collapsed section (``<details>``) a form sits in, as a user clicks its summary."""
-    summary = page.locator(f"details:has(form[action{match}'{action_suffix}']) > summary")
+    # A folded form is loaded when its <details> opens: then only its own URL names it.
+    summary = page.locator(
+        f"details:has(form[action{match}'{action_suffix}']) > summary, "
+        f"details[data-form{match}'{action_suffix}'] > summary"
+    )
     if summary.count() and not summary.first.evaluate("s => s.parentElement.open"):
         summary.first.click()
 

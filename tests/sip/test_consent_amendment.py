@@ -209,7 +209,9 @@ def local(moment: dt.datetime) -> str:
 def test_amended_on_the_case_page(world: World, consented: Case, login: Any) -> None:
     client: Client = login(world.alice)
     page = client.get(f"/sip/{consented.pk}/")
-    assert f'action="/sip/{consented.pk}/consent/amend/"'.encode() in page.content
+    assert f'data-form="/sip/{consented.pk}/consent/amend/"'.encode() in page.content  # folded
+    form_page = client.get(f"/sip/{consented.pk}/consent/amend/")
+    assert f'action="/sip/{consented.pk}/consent/amend/"'.encode() in form_page.content
     given = consent_acts.consent_in_force(consented)
     assert given is not None
     form = {

@@ -83,8 +83,16 @@ def next_saturday() -> dt.date:
 def test_a_saturday_invitation_is_sent_with_a_warning(login: Any, world: World, sip: Case) -> None:
     give_consent(world, sip)
     client = login(world.alice)
-    page = client.get(reverse("sip:case", args=[sip.pk])).content.decode()
+    # The invitation form is folded on the case page and loaded from its own URL when opened.
+    case_page = client.get(reverse("sip:case", args=[sip.pk])).content.decode()
+    assert f'data-form="{reverse("sip:invite", args=[sip.pk])}"' in case_page
+    assert 'name="purpose"' not in case_page
+    page = client.get(reverse("sip:invite", args=[sip.pk])).content.decode()
     assert "Det goda mötet" in page and "Sammanfatta vad ni kommit överens om" in page
+    assert 'name="purpose"' in page and "Sture Lundberg" in page
+    fragment = client.get(reverse("sip:invite", args=[sip.pk]), headers={"HX-Request": "true"})
+    assert 'name="purpose"' in fragment.content.decode()
+    assert "<html" not in fragment.content.decode()  # the body only, for htmx
     assert "hålls vardagar, måndag till fredag" in page
     saturday = next_saturday()
     form = {

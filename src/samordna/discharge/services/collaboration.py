@@ -5,6 +5,7 @@ unavailable periods.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
@@ -61,10 +62,15 @@ def _require_shared(actor: Actor, case: Case) -> None:
         )
 
 
-def planning_basis(case: Case) -> dict[int, dict[str, PlanningAnswer]]:
-    """The current planning basis: the newest answer per unit and question."""
+def planning_basis(
+    case: Case, answers: Iterable[PlanningAnswer] | None = None
+) -> dict[int, dict[str, PlanningAnswer]]:
+    """The current planning basis: the newest answer per unit and question; ``answers``, the
+    stay's answers oldest first when the caller has read them already (the stay page)."""
     current: dict[int, dict[str, PlanningAnswer]] = {}
-    for row in case.stay.planning_answers.select_related("answered_by"):
+    if answers is None:
+        answers = case.stay.planning_answers.select_related("answered_by")
+    for row in answers:
         current.setdefault(row.unit_id, {})[row.question] = row
     return current
 

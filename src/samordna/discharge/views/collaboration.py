@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from samordna.accounts.actor import UnitRequest
 from samordna.accounts.decorators import unit_required
@@ -18,11 +18,13 @@ from samordna.discharge.forms.collaboration import (
 )
 from samordna.discharge.services import collaboration as svu_collaboration_acts
 from samordna.discharge.services import stays as stays_acts
+from samordna.discharge.views.folded_forms import folded
 from samordna.discharge.views.stay_page import act
 
 
 @unit_required()
-@require_POST
+@require_http_methods(["GET", "POST"])
+@folded("unavailable")
 def unavailable(request: UnitRequest, pk: int) -> HttpResponse:
     form = UnavailableForm(request.POST, prefix="unavailable")
     return act(
@@ -42,7 +44,8 @@ def unavailable(request: UnitRequest, pk: int) -> HttpResponse:
 
 
 @unit_required()
-@require_POST
+@require_http_methods(["GET", "POST"])
+@folded("planning-basis")
 def planning_basis(request: UnitRequest, pk: int) -> HttpResponse:
     actor = request.actor
     case = stays_acts.get(actor, pk)
@@ -61,7 +64,8 @@ def planning_basis(request: UnitRequest, pk: int) -> HttpResponse:
 
 
 @unit_required()
-@require_POST
+@require_http_methods(["GET", "POST"])
+@folded("care-contact")
 def care_contact(request: UnitRequest, pk: int) -> HttpResponse:
     form = CareContactForm(request.POST, prefix="cc")
     return act(
@@ -77,7 +81,8 @@ def care_contact(request: UnitRequest, pk: int) -> HttpResponse:
 
 
 @unit_required()
-@require_POST
+@require_http_methods(["GET", "POST"])
+@folded("reply")
 def reply(request: UnitRequest, pk: int) -> HttpResponse:
     form = ReplyForm(request.POST, prefix="reply")
     return act(
@@ -93,7 +98,8 @@ def reply(request: UnitRequest, pk: int) -> HttpResponse:
 
 
 @unit_required()
-@require_POST
+@require_http_methods(["GET", "POST"])
+@folded("sip-declined")
 def sip_declined(request: UnitRequest, pk: int) -> HttpResponse:
     form = SipDeclinedForm(request.POST, prefix="declined")
     return act(

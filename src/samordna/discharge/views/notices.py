@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from samordna.accounts.actor import UnitRequest
 from samordna.accounts.decorators import unit_required
@@ -26,6 +26,7 @@ from samordna.discharge.forms.stays import AfterRegistrationForm
 from samordna.discharge.services import liability_export
 from samordna.discharge.services import notices as notices_acts
 from samordna.discharge.services import stays as stays_acts
+from samordna.discharge.views.folded_forms import folded
 from samordna.discharge.views.stay_page import act
 from samordna.errors import ServiceError
 
@@ -47,7 +48,8 @@ def admission(request: UnitRequest, pk: int) -> HttpResponse:
 
 
 @unit_required()
-@require_POST
+@require_http_methods(["GET", "POST"])
+@folded("expected")
 def expected(request: UnitRequest, pk: int) -> HttpResponse:
     form = ExpectedDischargeForm(request.POST)
     return act(

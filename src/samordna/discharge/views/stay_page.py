@@ -89,7 +89,9 @@ def stay_context(request: UnitRequest, case: Case) -> dict[str, Any]:
     }
     if not full:
         return context
-    basis = svu_collaboration_acts.planning_basis(case)
+    # The answers are read once, for the current basis and for its history (issue 11).
+    history = list(stay.planning_answers.select_related("unit", "answered_by"))
+    basis = svu_collaboration_acts.planning_basis(case, history)
     deadlines = _deadlines(case, now)
     recipient = not ward and svu_collaboration_acts.is_recipient(actor, case)
     replies = svu_collaboration_acts.recipient_plans(case)
@@ -102,9 +104,7 @@ def stay_context(request: UnitRequest, case: Case) -> dict[str, Any]:
                 (q, basis.get(case.owner_unit_id, {}).get(q.key)) for q in planning.WARD_QUESTIONS
             ],
             "recipient_answers": _recipient_answers(case, basis),
-            "planning_history": stay.planning_answers.select_related(
-                "unit", "answered_by"
-            ).order_by("-answered_at", "-pk"),
+            "planning_history": history[::-1],  # newest first
             "recipient_plans": replies,
             "discharge_warnings": warnings,
             "deadlines": deadlines,
@@ -122,7 +122,11 @@ def stay_context(request: UnitRequest, case: Case) -> dict[str, Any]:
         }
     )
     if case.is_active:
-        context.update(_active_forms(actor, case, stay, ward, recipient, basis))
+        offered = _active_forms(actor, case, stay, ward, recipient, basis)
+        # The folded ones are rendered when opened (``folded_forms``); None marks them offered,
+        # so that one sent back with errors takes its place (``render_stay``).
+        context.update({n: None if n in FOLDED else make() for n, make in offered.items()})
+        context["folded"] = {FOLDED[n] for n in offered if n in FOLDED}
     if ward and case.is_active:
         physicians = stays_acts.ward_physicians(case.owner_unit)
         admission_sent = any(r.notice.kind == Notice.Kind.ADMISSION for r in rows)
@@ -134,12 +138,6 @@ def stay_context(request: UnitRequest, case: Case) -> dict[str, Any]:
                 else RecipientsForm(
                     initial={"recipients": notices_acts.default_recipients(case.person)},
                     choices=notices_acts.recipient_choices(actor),
-                ),
-                "expected_form": ExpectedDischargeForm(
-                    initial={
-                        "expected_discharge_on": stay.expected_discharge_on,
-                        "version": stay.version,
-                    }
                 ),
                 "ready_form": ReadyForm(
                     initial={
@@ -153,8 +151,6 @@ def stay_context(request: UnitRequest, case: Case) -> dict[str, Any]:
                 "discharge_form": DischargeForm(
                     initial={"version": stay.version, "self_discharge": bool(warnings)}
                 ),
-                "edit_form": EditForm.of(stay),
-                "unavailable_form": UnavailableForm(prefix="unavailable"),
             }
         )
     return context
@@ -172,16 +168,32 @@ def _recipient_answers(
     ]
 
 
+# The folded forms' context names and the names of their acts' URLs.
+FOLDED = {
+    "planning_form": "planning-basis",
+    "care_contact_form": "care-contact",
+    "reply_form": "reply",
+    "sip_declined_form": "sip-declined",
+    "death_form": "death",
+    "expected_form": "expected",
+    "edit_form": "edit",
+    "unavailable_form": "unavailable",
+}
+
+
 def _active_forms(
     actor: Any, case: Case, stay: Stay, ward: bool, recipient: bool, basis: dict[int, Any]
-) -> dict[str, Any]:
-    """The forms of the acts this unit may do on an active stay it sees in full."""
+) -> dict[str, Callable[[], Any]]:
+    """The forms of the acts this unit may do on an active stay it sees in full, each made
+    when called (the folded ones only when opened)."""
     own = basis.get(actor.unit.pk, {})
     primary_care = recipient and actor.unit.kind == Unit.Kind.PRIMARY_CARE
-    forms: dict[str, Any] = {}
+    forms: dict[str, Callable[[], Any]] = {}
     if ward or recipient:
         questions = planning.WARD_QUESTIONS if ward else planning.RECIPIENT_QUESTIONS
-        forms["planning_form"] = PlanningBasisForm(questions=questions, current=own, prefix="pb")
+        forms["planning_form"] = lambda: PlanningBasisForm(
+            questions=questions, current=own, prefix="pb"
+        )
     if recipient:
         mine = Delivery.objects.filter(
             notice__case=case,
@@ -189,14 +201,14 @@ def _active_forms(
             unit=actor.unit,
             acknowledged_at__isnull=True,
         ).order_by("-notice__sent_at", "-pk")
-        forms["ack_with_answers"] = mine.values_list("pk", flat=True).first()
-        forms["ack_form"] = PlanningBasisForm(
+        forms["ack_with_answers"] = lambda: mine.values_list("pk", flat=True).first()
+        forms["ack_form"] = lambda: PlanningBasisForm(
             questions=planning.RECIPIENT_QUESTIONS, current=own, prefix="ack"
         )
     if recipient and stay.ready_at:
-        forms["reply_form"] = ReplyForm(prefix="reply")
+        forms["reply_form"] = lambda: ReplyForm(prefix="reply")
     if primary_care:
-        forms["care_contact_form"] = CareContactForm(
+        forms["care_contact_form"] = lambda: CareContactForm(
             initial={
                 "care_contact_name": stay.care_contact_name,
                 "care_contact_workplace": stay.care_contact_workplace or actor.unit.name,
@@ -206,12 +218,30 @@ def _active_forms(
             prefix="cc",
         )
     if (ward or primary_care) and not stay.sip_declined_at and not stay.only_social_services:
-        forms["sip_declined_form"] = SipDeclinedForm(
+        forms["sip_declined_form"] = lambda: SipDeclinedForm(
             initial={"version": stay.version}, prefix="declined"
         )
     if ward:
-        forms["death_form"] = DeathForm(prefix="death")
+        forms["death_form"] = lambda: DeathForm(prefix="death")
+        forms["expected_form"] = lambda: ExpectedDischargeForm(
+            initial={"expected_discharge_on": stay.expected_discharge_on, "version": stay.version}
+        )
+        forms["edit_form"] = lambda: EditForm.of(stay)
+        forms["unavailable_form"] = lambda: UnavailableForm(prefix="unavailable")
     return forms
+
+
+def folded_form(actor: Any, case: Case, name: str) -> dict[str, Any] | None:
+    """One folded form of the stay page, where the unit is offered it (``folded_forms``)."""
+    if not case.is_active or not stays_acts.sees_everything(actor, case):
+        return None
+    ward = stays_acts.is_ward(actor, case)
+    recipient = not ward and svu_collaboration_acts.is_recipient(actor, case)
+    basis = svu_collaboration_acts.planning_basis(case) if name == "planning_form" else {}
+    make = _active_forms(actor, case, case.stay, ward, recipient, basis).get(name)
+    if make is None:
+        return None
+    return {name: make(), "stay": case.stay, "is_ward": ward}
 
 
 def _deadlines(case: Case, now: Any) -> list[tuple[Any, Any, str]]:

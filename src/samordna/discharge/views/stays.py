@@ -8,13 +8,14 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from samordna.accounts.actor import UnitRequest
 from samordna.accounts.decorators import unit_required
 from samordna.discharge.forms.stays import DeathForm, EditForm, RegisterForm
 from samordna.discharge.information import discharge_information
 from samordna.discharge.services import stays as stays_acts
+from samordna.discharge.views.folded_forms import folded
 from samordna.discharge.views.stay_page import act, render_stay
 from samordna.errors import ServiceError
 from samordna.organisations.models import Unit
@@ -63,7 +64,8 @@ def stay(request: UnitRequest, pk: int) -> HttpResponse:
 
 
 @unit_required()
-@require_POST
+@require_http_methods(["GET", "POST"])
+@folded("edit")
 def edit(request: UnitRequest, pk: int) -> HttpResponse:
     form = EditForm(request.POST, prefix="edit")
     return act(
@@ -79,7 +81,8 @@ def edit(request: UnitRequest, pk: int) -> HttpResponse:
 
 
 @unit_required()
-@require_POST
+@require_http_methods(["GET", "POST"])
+@folded("death")
 def death(request: UnitRequest, pk: int) -> HttpResponse:
     form = DeathForm(request.POST, prefix="death")
     return act(

@@ -7,17 +7,19 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from samordna.accounts.actor import UnitRequest
 from samordna.accounts.decorators import unit_required
 from samordna.sip.forms.assessment import AssessmentForm
 from samordna.sip.services import assessment as assessment_acts
 from samordna.sip.views.case_page import _case_page, _run
+from samordna.sip.views.folded_forms import folded
 
 
 @unit_required()
-@require_POST
+@require_http_methods(["GET", "POST"])
+@folded("assessment")
 def assessment(request: UnitRequest, pk: int) -> HttpResponse:
     form = AssessmentForm(request.POST)
     status = _run(

@@ -20,6 +20,7 @@ from samordna.sip.models import SipCase
 from samordna.sip.services import case as case_acts
 from samordna.sip.services import stay_link
 from samordna.sip.views.case_page import act, render_case
+from samordna.sip.views.folded_forms import folded
 
 
 @unit_required()
@@ -87,7 +88,8 @@ def case(request: UnitRequest, pk: int) -> HttpResponse:
 
 
 @unit_required()
-@require_POST
+@require_http_methods(["GET", "POST"])
+@folded("coordinator")
 def change_coordinator(request: UnitRequest, pk: int) -> HttpResponse:
     case_ = case_acts.get(request.actor, pk)
     form = CoordinatorForm(request.POST, case=case_)
@@ -100,7 +102,8 @@ def change_coordinator(request: UnitRequest, pk: int) -> HttpResponse:
 
 
 @unit_required()
-@require_POST
+@require_http_methods(["GET", "POST"])
+@folded("close")
 def close(request: UnitRequest, pk: int) -> HttpResponse:
     form = CloseForm(request.POST)
     return act(
@@ -134,7 +137,8 @@ def link_stay(request: UnitRequest, pk: int) -> HttpResponse:
 
 
 @unit_required()
-@require_POST
+@require_http_methods(["GET", "POST"])
+@folded("coordinator-wish")
 def coordinator_wish(request: UnitRequest, pk: int) -> HttpResponse:
     """SIP-21: any unit that sees the case records the individual's wish (seed 004 l. 208-210)."""
     case_acts.get(request.actor, pk)

@@ -15,8 +15,7 @@ from samordna.accounts.actor import UnitRequest
 from samordna.cases.models import Case
 from samordna.cases.views import run_act
 from samordna.errors import ServiceError
-from samordna.sip.forms.case import CloseForm, CoordinatorForm, CoordinatorWishForm
-from samordna.sip.forms.consent import AmendConsentForm, ConsentForm
+from samordna.sip.forms.consent import ConsentForm
 from samordna.sip.models import SipCase
 from samordna.sip.services import case as case_acts
 from samordna.sip.views.home_care_section import home_care_context
@@ -50,15 +49,11 @@ def case_context(request: UnitRequest, case: Case) -> dict[str, Any]:
         "timeline": list(
             case.events.select_related("actor", "unit").order_by("-occurred_at", "-pk")
         ),
-        "consent_form": ConsentForm(county_units=county_units(actor), child=case.person.is_child()),
-        "amend_consent_form": AmendConsentForm(
-            county_units=county_units(actor), child=case.person.is_child(), consent=consent
-        )
-        if consent is not None
+        # Shown open while no consent is recorded; the folded forms are rendered when opened
+        # (``folded_forms``), or here when one comes back with its errors.
+        "consent_form": ConsentForm(county_units=county_units(actor), child=case.person.is_child())
+        if case.is_active and consent is None
         else None,
-        "coordinator_form": CoordinatorForm(case=case),
-        "wish_form": CoordinatorWishForm(initial={"wish": case.sip.coordinator_wish}),
-        "close_form": CloseForm(),
         "phases": SipCase.Phase.choices,
         "followed_stay": (
             Case.objects.filter(pk=case.sip.origin_id).select_related("owner_unit").first()

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from samordna.accounts.actor import UnitRequest
 from samordna.accounts.decorators import unit_required
@@ -18,6 +18,7 @@ from samordna.sip.forms.consent import AmendConsentForm, ConsentForm
 from samordna.sip.services import case as case_acts
 from samordna.sip.services import consent as consent_acts
 from samordna.sip.views.case_page import act
+from samordna.sip.views.folded_forms import folded
 from samordna.sip.views.meetings_section import county_units
 
 
@@ -46,7 +47,8 @@ def consent(request: UnitRequest, pk: int) -> HttpResponse:
 
 
 @unit_required()
-@require_POST
+@require_http_methods(["GET", "POST"])
+@folded("amend-consent")
 def amend_consent(request: UnitRequest, pk: int) -> HttpResponse:
     return _consent_act(
         request,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from samordna.accounts.actor import UnitRequest
 from samordna.accounts.decorators import unit_required
@@ -22,6 +22,7 @@ from samordna.sip.services import case as case_acts
 from samordna.sip.services import invitations as invitations_acts
 from samordna.sip.services import meetings as meetings_acts
 from samordna.sip.views.case_page import _case_page, _on_meeting, _run, _to_meeting
+from samordna.sip.views.folded_forms import folded
 from samordna.sip.views.meetings_section import county_units
 
 
@@ -38,7 +39,8 @@ def _warn_outside_weekdays(request: UnitRequest, case: Case, meeting: Meeting) -
 
 
 @unit_required()
-@require_POST
+@require_http_methods(["GET", "POST"])
+@folded("invite")
 def invite(request: UnitRequest, pk: int) -> HttpResponse:
     case = case_acts.get(request.actor, pk)
     form = InvitationForm(request.POST, case=case, units=county_units(request.actor))

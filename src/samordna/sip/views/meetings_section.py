@@ -16,9 +16,8 @@ from samordna.deviations.models import Deviation
 from samordna.mypages import services as mypages
 from samordna.organisations.models import Unit
 from samordna.sip import checklist
-from samordna.sip.forms.assessment import AssessmentForm
 from samordna.sip.forms.invitation_answers import AnswerForm, ForwardForm
-from samordna.sip.forms.invitations import CancelForm, ChangeForm, ExternalFormSet, InvitationForm
+from samordna.sip.forms.invitations import CancelForm, ChangeForm
 from samordna.sip.forms.meetings import RecordForm
 from samordna.sip.models import LifeArea, Meeting, Participant, SipCase
 from samordna.sip.services import assessment as assessment_acts
@@ -182,12 +181,8 @@ def meetings_context(request: UnitRequest, case: Case) -> dict[str, Any]:
         "now": now,
         "assessment": _assessment(case),
         "assessment_open": assessment_acts.assessment_open(case),
-        "assessment_form": AssessmentForm(),
         "meeting_rows": rows,
-        "invitation_form": (
-            InvitationForm(case=case, units=county_units(actor)) if coordinator else None
-        ),
-        "external_formset": ExternalFormSet(prefix="external"),
+        "may_invite": coordinator,  # the form itself is folded (``folded_forms``)
         # SIP-23: the chair's checklist, offered when preparing and recording (seed 001 app. 1).
         "good_meeting": checklist.GOOD_MEETING,
         "good_meeting_introduction": checklist.INTRODUCTION,
