@@ -36,6 +36,9 @@ def reveal(page: Page, action_suffix: str, match: str = "$=") -> None:
     )
     if summary.count() and not summary.first.evaluate("s => s.parentElement.open"):
         summary.first.click()
+        # htmx loads the folded form after the click: wait for it, so that a caller's
+        # immediate look (``choose`` counts radio buttons) sees the form and not the link.
+        page.locator(f"form[action{match}'{action_suffix}']").first.wait_for()
 
 
 def choose(form: Locator, name: str, value: str) -> None:
