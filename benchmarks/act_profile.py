@@ -101,7 +101,8 @@ def prepared() -> tuple[str, list[tuple[int, list[str]]]]:
 def shape(sql: str) -> str:
     """A query's kind: its verb and first table."""
     sql = re.sub(r"\s+", " ", sql.strip())
-    match = re.match(r'(SAVEPOINT|RELEASE|ROLLBACK|BEGIN|COMMIT)|(\w+)\b.*?\b(?:FROM|INTO|UPDATE) "?(\w+)', sql, re.I)
+    control = r"(SAVEPOINT|RELEASE|ROLLBACK|BEGIN|COMMIT)"
+    match = re.match(control + r'|(\w+)\b.*?\b(?:FROM|INTO|UPDATE) "?(\w+)', sql, re.I)
     if match is None:
         return sql[:40]
     if match.group(1):
@@ -139,7 +140,8 @@ def main() -> None:
                 counted[shape(q["sql"])] += 1
     print(f"# {len(work)} admission notices to three units, one at a time through the API")
     print(f"wall per request: median {statistics.median(walls):.1f} ms")
-    print(f"CPU per request (this process, client included): median {statistics.median(cpus):.1f} ms")
+    cpu = statistics.median(cpus)
+    print(f"CPU per request (this process, client included): median {cpu:.1f} ms")
     total = sum(len(v) for v in by_shape.values())
     db = sum(sum(v) for v in by_shape.values())
     print(f"\n# one request: {total} queries, {db:.1f} ms in the database (as Django times it)")
