@@ -5,8 +5,10 @@ Imported by a script after it has set up Django (``DJANGO_SETTINGS_MODULE``, ``d
 
 from __future__ import annotations
 
+import datetime as dt
 import statistics
 import time
+from typing import Any
 
 from django.db import connection
 from django.test import Client
@@ -41,3 +43,35 @@ def measure(client: Client, url: str, repeat: int) -> tuple[float, float, int]:
         client.get(url)
     times.sort()
     return statistics.median(times), times[int(len(times) * 0.95) - 1], len(queries)
+
+
+NOTICE_KINDS = ("needs_assessment", "municipal_health_care", "primary_care")
+
+
+def stay_for_notice(actor: Any, identity_number: str) -> tuple[Any, list[str] | None]:
+    """A stay registered through the act for this individual, admitted two hours ago, and the
+    codes of one unit of each recipient kind from its default addressing (a municipality may
+    have several units of one kind), or None when the addressing lacks a kind."""
+    from django.utils import timezone
+
+    from samordna.discharge.services import notices, stays
+
+    now = timezone.now()
+    case = stays.register_stay(
+        actor,
+        identity_number,
+        {
+            "admitted_at": now - dt.timedelta(hours=2),
+            "cause": "Höftfraktur",
+            "treating_physician": "Erik Berg",
+            "needs_assessed_at": now - dt.timedelta(hours=1),
+            "consent_to_transfer": True,
+            "only_social_services": False,
+            "expected_discharge_on": (now + dt.timedelta(days=7)).date(),
+        },
+    )
+    first: dict[str, str] = {}
+    for unit in notices.default_recipients(case.person):
+        if unit.kind in NOTICE_KINDS:
+            first.setdefault(unit.kind, unit.code)
+    return case, list(first.values()) if len(first) == len(NOTICE_KINDS) else None

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import datetime as dt
 import io
 import json
 import os
@@ -38,6 +37,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from _client import stay_for_notice  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -46,11 +46,8 @@ from django.utils import timezone  # noqa: E402
 from samordna.accounts.actor import Actor  # noqa: E402
 from samordna.api.models import ApiToken  # noqa: E402
 from samordna.cases.models import Case  # noqa: E402
-from samordna.discharge.services import notices, stays  # noqa: E402
 from samordna.organisations.models import Membership, Unit  # noqa: E402
 from samordna.people.models import Person  # noqa: E402
-
-KINDS = {Unit.Kind.NEEDS_ASSESSMENT, Unit.Kind.MUNICIPAL_HEALTH_CARE, Unit.Kind.PRIMARY_CARE}
 
 
 def prepared() -> tuple[str, list[tuple[int, list[str]]]]:
@@ -71,28 +68,11 @@ def prepared() -> tuple[str, list[tuple[int, list[str]]]]:
         .order_by("-pk")
         .values_list("identity_number", flat=True)[: args.notices * 3]
     )
-    now = timezone.now()
     work: list[tuple[int, list[str]]] = []
     for number in people:
-        case = stays.register_stay(
-            actor,
-            number,
-            {
-                "admitted_at": now - dt.timedelta(hours=2),
-                "cause": "Höftfraktur",
-                "treating_physician": "Erik Berg",
-                "needs_assessed_at": now - dt.timedelta(hours=1),
-                "consent_to_transfer": True,
-                "only_social_services": False,
-                "expected_discharge_on": (now + dt.timedelta(days=7)).date(),
-            },
-        )
-        first: dict[str, Unit] = {}
-        for unit in notices.default_recipients(case.person):
-            if unit.kind in KINDS:
-                first.setdefault(unit.kind, unit)
-        if len(first) == 3:
-            work.append((case.pk, [u.code for u in first.values()]))
+        case, codes = stay_for_notice(actor, number)
+        if codes is not None:
+            work.append((case.pk, codes))
         if len(work) == args.notices:
             break
     return token, work

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import json
 import os
 import random
@@ -137,6 +136,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from _client import stay_for_notice  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY  # noqa: E402
 from django.contrib.auth import SESSION_KEY as USER_KEY  # noqa: E402
@@ -150,7 +150,6 @@ from samordna.accounts.actor import Actor  # noqa: E402
 from samordna.accounts.middleware import SESSION_KEY as UNIT_KEY  # noqa: E402
 from samordna.api.models import ApiToken  # noqa: E402
 from samordna.cases.models import Case, Delivery, Notice, Participation  # noqa: E402
-from samordna.discharge.services import notices, stays  # noqa: E402
 from samordna.messaging.models import Message  # noqa: E402
 from samordna.organisations.models import Membership, Unit, User  # noqa: E402
 from samordna.overview.dataset import generate  # noqa: E402
@@ -301,33 +300,11 @@ class Pools:
             .order_by("-pk")
             .values_list("identity_number", flat=True)[: args.admissions]
         )
-        now = timezone.now()
         for i, identity_number in enumerate(candidates):
             who = wards[i % len(wards)]
             actor = Actor.for_unit(User.objects.get(username=who.username), who.unit)
-            data = {
-                "admitted_at": now - dt.timedelta(hours=2),
-                "cause": "Höftfraktur",
-                "treating_physician": "Erik Berg",
-                "needs_assessed_at": now - dt.timedelta(hours=1),
-                "consent_to_transfer": True,
-                "only_social_services": False,
-                "expected_discharge_on": (now + dt.timedelta(days=7)).date(),
-            }
-            case = stays.register_stay(actor, identity_number, data)
-            kinds = {
-                Unit.Kind.NEEDS_ASSESSMENT,
-                Unit.Kind.MUNICIPAL_HEALTH_CARE,
-                Unit.Kind.PRIMARY_CARE,
-            }
-            # One unit of each kind (a municipality may have several of one kind).
-            first: dict[str, Unit] = {}
-            for unit in notices.default_recipients(case.person):
-                if unit.kind in kinds:
-                    first.setdefault(unit.kind, unit)
-            units = list(first.values())
-            if len(units) == 3:
-                codes = [u.code for u in units]
+            case, codes = stay_for_notice(actor, identity_number)
+            if codes is not None:
                 path = f"/api/v1/stays/{case.pk}/admission-notice"
                 self.admissions.append(Write(who, "POST", path, {"recipients": codes}))
 
