@@ -61,8 +61,10 @@ class WorkItem(models.Model):
             )
         ]
         indexes = [
+            # ``kind`` last, so that the header's count of today's rows is an index-only
+            # scan (``services._COUNTS_SQL``); the pages read it in ``due_at`` order.
             models.Index(
-                fields=["unit", "due_at"],
+                fields=["unit", "due_at", "kind"],
                 condition=Q(listed=True, windowed=False),
                 name="workitem_unit_due_idx",
             ),

@@ -181,7 +181,13 @@ def _when(when: str | None, m: Moment) -> Q:
 # summed per kind and span of days, and today's rows (and the look-back's first day) split at
 # the current moment. Plain SQL because every page's header runs it: built by the ORM the same
 # two queries cost some 10 ms of CPU per request in compiling alone (issue 11 item 3). The
-# conditions are those of ``_parts`` and the partial indexes of ``WorkItem``.
+# conditions are those of ``_parts`` and the partial indexes of ``WorkItem``. Today's rows are
+# read as three index ranges joined by UNION ALL, not one scan with an OR: each range is then
+# an index-only scan (the indexes hold ``kind`` and ``due_at``), where the OR made PostgreSQL
+# fetch every row from the table (at 1 M cases a municipal unit has some 2,000 rows due
+# today: 1,979 table pages read, 20 of the query's 23 ms). The three never overlap: a row is
+# windowed exactly when its kind is awaiting or meeting (``readmodel.WINDOWED``), and the
+# look-back's first day lies before today.
 _COUNTS_SQL = f"""
 SELECT kind, span, SUM(n), 0 FROM (
   SELECT kind, n, CASE WHEN day < %(first)s THEN 'old' WHEN day = %(first)s THEN 'first'
@@ -192,12 +198,19 @@ UNION ALL
 SELECT kind, 'edges',
   SUM(CASE WHEN due_at > %(start_today)s AND due_at <= %(now)s THEN 1 ELSE 0 END),
   SUM(CASE WHEN due_at <= %(end_first)s AND due_at > %(lookback)s THEN 1 ELSE 0 END)
-FROM {WorkItem._meta.db_table}
-WHERE unit_id = %(unit)s AND listed AND (
-  (NOT windowed AND due_at > %(start_today)s AND due_at <= %(end_today)s)
-  OR (kind IN (%(meeting)s, %(awaiting)s) AND due_at > %(start_today)s AND due_at <= %(end_today)s)
-  OR (kind = %(awaiting)s AND due_at > %(end_before_first)s AND due_at <= %(end_first)s)
-) GROUP BY kind
+FROM (
+  SELECT kind, due_at FROM {WorkItem._meta.db_table}
+  WHERE unit_id = %(unit)s AND listed AND NOT windowed
+    AND due_at > %(start_today)s AND due_at <= %(end_today)s
+  UNION ALL
+  SELECT kind, due_at FROM {WorkItem._meta.db_table}
+  WHERE unit_id = %(unit)s AND listed AND kind IN (%(meeting)s, %(awaiting)s)
+    AND due_at > %(start_today)s AND due_at <= %(end_today)s
+  UNION ALL
+  SELECT kind, due_at FROM {WorkItem._meta.db_table}
+  WHERE unit_id = %(unit)s AND listed AND kind = %(awaiting)s
+    AND due_at > %(end_before_first)s AND due_at <= %(end_first)s
+) edges GROUP BY kind
 """
 
 
