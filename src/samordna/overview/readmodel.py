@@ -31,9 +31,18 @@ from django.utils import timezone
 
 from samordna.cases.acts import count_later
 from samordna.cases.models import Case, Delivery, Notice, Obligation, Participation
+from samordna.cases.sees import COVERED_SQL
 from samordna.core.calendar import STOCKHOLM
 from samordna.core.deadlines import end_of_day
 from samordna.core.planner import analyze
+from samordna.core.sql import (
+    CaseFilter,
+    every_case,
+    execute_prepared,
+    replace_rows,
+    these_cases,
+    union_all,
+)
 from samordna.discharge.models import Stay
 from samordna.overview.models import NO_DAY, WorkCount, WorkItem
 from samordna.sip import phase as sip_phase
@@ -309,14 +318,7 @@ def _rebuild_in_chunks(chunk: int) -> int:
 # but a SIP, the coordinator's unit, or a unit the SIP's consent in force names (or a consent
 # naming none). Without it a rebuild gave rows to a unit that handed over coordination and that
 # the consent does not name, which the acts' own rows never did.
-_COVERED = (
-    "(p.role = 'owner' OR NOT EXISTS (SELECT 1 FROM cases_case pc WHERE pc.id = p.case_id "
-    "AND pc.kind = 'sip') OR EXISTS (SELECT 1 FROM sip_consent k WHERE k.case_id = p.case_id "
-    "AND k.decision = 'given' AND k.withdrawn_at IS NULL AND k.superseded_at IS NULL "
-    "AND (EXISTS (SELECT 1 FROM sip_consent_units ku WHERE ku.consent_id = k.id "
-    "AND ku.unit_id = p.unit_id) OR NOT EXISTS (SELECT 1 FROM sip_consent_units ku "
-    "WHERE ku.consent_id = k.id))))"
-)
+_COVERED = COVERED_SQL
 _TAKES_PART = (
     "EXISTS (SELECT 1 FROM cases_participation p WHERE p.case_id = {case} "
     "AND p.unit_id = {unit} AND p.until IS NULL AND " + _COVERED + ")"
@@ -326,61 +328,102 @@ _DAY = (
     "DATE '9999-12-31')"
 )
 _COLUMNS = "unit_id, case_id, kind, source, ref, due_at, day, sent_at, listed, windowed"
-_SOURCES = [
-    # Deliveries to the unit not yet acknowledged.
-    f"""SELECT d.unit_id, n.case_id,
-        CASE n.kind WHEN 'invitation' THEN 'invitation' WHEN 'message' THEN 'message'
-        ELSE 'notice' END, 'delivery', d.id, d.due_at, {_DAY.format(due="d.due_at")},
-        n.sent_at, TRUE, FALSE
-    FROM cases_delivery d JOIN cases_notice n ON n.id = d.notice_id
-    WHERE d.acknowledged_at IS NULL AND {_TAKES_PART.format(case="n.case_id", unit="d.unit_id")}""",
-    # Acknowledgements the sending unit awaits from others.
-    f"""SELECT n.sender_unit_id, n.case_id, 'awaiting', 'delivery', d.id, d.due_at,
-        {_DAY.format(due="d.due_at")}, NULL, TRUE, TRUE
-    FROM cases_delivery d JOIN cases_notice n ON n.id = d.notice_id
-    WHERE d.acknowledged_at IS NULL AND d.mode = 'ack' AND d.due_at IS NOT NULL
-        AND n.sender_unit_id <> d.unit_id
-        AND {_TAKES_PART.format(case="n.case_id", unit="n.sender_unit_id")}""",
-    # Open deadlines.
-    f"""SELECT o.unit_id, o.case_id,
-        CASE o.kind WHEN 'follow_up' THEN 'follow_up' ELSE 'deadline' END, 'obligation', o.id,
-        o.due_at, {_DAY.format(due="o.due_at")}, NULL, TRUE, FALSE
-    FROM cases_obligation o
-    WHERE o.met_at IS NULL AND o.cancelled_at IS NULL
-        AND {_TAKES_PART.format(case="o.case_id", unit="o.unit_id")}""",
-    # Meetings not held or cancelled, for the units invited and the one that holds them.
-    f"""SELECT u.unit_id, m.case_id, 'meeting', 'meeting', m.id, m.starts_at,
-        {_DAY.format(due="m.starts_at")}, NULL, TRUE, TRUE
-    FROM sip_meeting m JOIN (
-        SELECT meeting_id, unit_id FROM sip_participant WHERE unit_id IS NOT NULL
-        UNION SELECT mm.id, c.owner_unit_id
-        FROM sip_meeting mm JOIN cases_case c ON c.id = mm.case_id
-    ) u ON u.meeting_id = m.id
-    WHERE m.cancelled_at IS NULL AND NOT m.held
-        AND {_TAKES_PART.format(case="m.case_id", unit="u.unit_id")}""",
-    # Expected discharges of active stays, for every unit taking part.
-    """SELECT p.unit_id, s.case_id, 'discharge', 'stay', s.case_id,
-        ((s.expected_discharge_on + 1)::timestamp AT TIME ZONE 'Europe/Stockholm'),
-        s.expected_discharge_on, NULL, TRUE, FALSE
-    FROM discharge_stay s JOIN cases_case c ON c.id = s.case_id
-        JOIN cases_participation p ON p.case_id = s.case_id AND p.until IS NULL
-    WHERE c.closed_at IS NULL AND s.discharged_at IS NULL AND """
-    + _COVERED,
-    # Active cases, counted per unit taking part.
-    """SELECT p.unit_id, c.id,
-        CASE c.kind WHEN 'sip' THEN 'active_sip' ELSE 'active_stay' END, 'case', c.id, NULL,
-        DATE '9999-12-31', NULL, FALSE, FALSE
-    FROM cases_case c JOIN cases_participation p ON p.case_id = c.id AND p.until IS NULL
-    WHERE c.closed_at IS NULL AND c.kind IN ('sip', 'discharge') AND """
-    + _COVERED,
-    # The phase of active SIPs, per unit taking part (``PHASE_KINDS``).
-    """SELECT p.unit_id, c.id, 'sip_' || s.phase, 'case', c.id, NULL,
-        DATE '9999-12-31', NULL, FALSE, FALSE
-    FROM cases_case c JOIN sip_sipcase s ON s.case_id = c.id
-        JOIN cases_participation p ON p.case_id = c.id AND p.until IS NULL
-    WHERE c.closed_at IS NULL AND c.kind = 'sip' AND """
-    + _COVERED,
-]
+
+
+def _sources(cases: CaseFilter) -> list[str]:
+    """``rows`` in SQL for the cases ``cases`` chooses (every case in a rebuild)."""
+    return [
+        # Deliveries to the unit not yet acknowledged.
+        f"""SELECT d.unit_id, n.case_id,
+            CASE n.kind WHEN 'invitation' THEN 'invitation' WHEN 'message' THEN 'message'
+            ELSE 'notice' END, 'delivery', d.id, d.due_at, {_DAY.format(due="d.due_at")},
+            n.sent_at, TRUE, FALSE
+        FROM cases_delivery d JOIN cases_notice n ON n.id = d.notice_id
+        WHERE d.acknowledged_at IS NULL AND {cases("n.case_id")}
+            AND {_TAKES_PART.format(case="n.case_id", unit="d.unit_id")}""",
+        # Acknowledgements the sending unit awaits from others.
+        f"""SELECT n.sender_unit_id, n.case_id, 'awaiting', 'delivery', d.id, d.due_at,
+            {_DAY.format(due="d.due_at")}, NULL, TRUE, TRUE
+        FROM cases_delivery d JOIN cases_notice n ON n.id = d.notice_id
+        WHERE d.acknowledged_at IS NULL AND d.mode = 'ack' AND d.due_at IS NOT NULL
+            AND n.sender_unit_id <> d.unit_id AND {cases("n.case_id")}
+            AND {_TAKES_PART.format(case="n.case_id", unit="n.sender_unit_id")}""",
+        # Open deadlines.
+        f"""SELECT o.unit_id, o.case_id,
+            CASE o.kind WHEN 'follow_up' THEN 'follow_up' ELSE 'deadline' END, 'obligation',
+            o.id, o.due_at, {_DAY.format(due="o.due_at")}, NULL, TRUE, FALSE
+        FROM cases_obligation o
+        WHERE o.met_at IS NULL AND o.cancelled_at IS NULL AND {cases("o.case_id")}
+            AND {_TAKES_PART.format(case="o.case_id", unit="o.unit_id")}""",
+        # Meetings not held or cancelled, for the units invited and the one that holds them.
+        f"""SELECT u.unit_id, m.case_id, 'meeting', 'meeting', m.id, m.starts_at,
+            {_DAY.format(due="m.starts_at")}, NULL, TRUE, TRUE
+        FROM sip_meeting m JOIN (
+            SELECT pa.meeting_id, pa.unit_id FROM sip_participant pa
+            JOIN sip_meeting pm ON pm.id = pa.meeting_id
+            WHERE pa.unit_id IS NOT NULL AND {cases("pm.case_id")}
+            UNION SELECT mm.id, c.owner_unit_id
+            FROM sip_meeting mm JOIN cases_case c ON c.id = mm.case_id
+            WHERE {cases("mm.case_id")}
+        ) u ON u.meeting_id = m.id
+        WHERE m.cancelled_at IS NULL AND NOT m.held AND {cases("m.case_id")}
+            AND {_TAKES_PART.format(case="m.case_id", unit="u.unit_id")}""",
+        # Expected discharges of active stays, for every unit taking part.
+        f"""SELECT p.unit_id, s.case_id, 'discharge', 'stay', s.case_id,
+            ((s.expected_discharge_on + 1)::timestamp AT TIME ZONE 'Europe/Stockholm'),
+            s.expected_discharge_on, NULL, TRUE, FALSE
+        FROM discharge_stay s JOIN cases_case c ON c.id = s.case_id
+            JOIN cases_participation p ON p.case_id = s.case_id AND p.until IS NULL
+        WHERE c.closed_at IS NULL AND s.discharged_at IS NULL AND {cases("s.case_id")}
+            AND {_COVERED}""",
+        # Active cases, counted per unit taking part.
+        f"""SELECT p.unit_id, c.id,
+            CASE c.kind WHEN 'sip' THEN 'active_sip' ELSE 'active_stay' END, 'case', c.id, NULL,
+            DATE '9999-12-31', NULL, FALSE, FALSE
+        FROM cases_case c JOIN cases_participation p ON p.case_id = c.id AND p.until IS NULL
+        WHERE c.closed_at IS NULL AND c.kind IN ('sip', 'discharge') AND {cases("c.id")}
+            AND {_COVERED}""",
+        # The phase of active SIPs, per unit taking part (``PHASE_KINDS``).
+        f"""SELECT p.unit_id, c.id, 'sip_' || s.phase, 'case', c.id, NULL,
+            DATE '9999-12-31', NULL, FALSE, FALSE
+        FROM cases_case c JOIN sip_sipcase s ON s.case_id = c.id
+            JOIN cases_participation p ON p.case_id = c.id AND p.until IS NULL
+        WHERE c.closed_at IS NULL AND c.kind = 'sip' AND {cases("c.id")} AND {_COVERED}""",
+    ]
+
+
+# An act's update (PostgreSQL): the cases locked in key order, then, in a new statement (so it
+# reads what a transaction it waited for committed), the rows they should have beside the rows
+# stored, both in one prepared statement (``core.sql``).
+_LOCK = "SELECT id FROM cases_case WHERE id = ANY($1) ORDER BY id FOR UPDATE"
+_ROW = "unit_id, case_id, kind, source, ref, due_at, sent_at, listed"
+_ROWS_OF_CASES = (
+    f"SELECT NULL::bigint, {_ROW} FROM ({union_all(_sources(these_cases))}) "
+    f"AS w ({_COLUMNS}) UNION ALL SELECT id, {_ROW} FROM overview_workitem "
+    "WHERE case_id = ANY($1)"
+)
+
+
+def _compared_in_sql(
+    ids: list[int],
+) -> tuple[dict[tuple[int, str, str, int], Row], dict[tuple[int, str, str, int], tuple[int, Row]]]:
+    wanted: dict[tuple[int, str, str, int], Row] = {}
+    stored: dict[tuple[int, str, str, int], tuple[int, Row]] = {}
+    with connection.cursor() as cursor:
+        execute_prepared(cursor, "overview_lock", _LOCK, ids)
+        for pk, *values in execute_prepared(cursor, "overview_rows", _ROWS_OF_CASES, ids):
+            row = Row(*values)
+            if pk is None:
+                wanted[row.key] = row
+            else:
+                stored[row.key] = (pk, row)
+    return wanted, stored
+
+
+def _written_in_sql(gone: list[int], new: list[Row]) -> None:
+    values = [(*r[:6], day_of(r.due_at), r.sent_at, r.listed, r.kind in WINDOWED) for r in new]
+    with connection.cursor() as cursor:
+        replace_rows(cursor, WorkItem._meta.db_table, gone, _COLUMNS, values)
 
 
 def _rebuild_in_sql() -> int:
@@ -393,7 +436,7 @@ def _rebuild_in_sql() -> int:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f"TRUNCATE {items}, {counts}")
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        for select in _SOURCES:
+        for select in _sources(every_case):
             cursor.execute(f"INSERT INTO {items} ({_COLUMNS}) {select}")
             total += cursor.rowcount
         cursor.execute(

@@ -22,6 +22,14 @@ from samordna.cases.acts import count_later
 from samordna.cases.models import Case, Delivery, Notice, Obligation
 from samordna.core.calendar import STOCKHOLM
 from samordna.core.planner import analyze
+from samordna.core.sql import (
+    CaseFilter,
+    every_case,
+    execute_prepared,
+    replace_rows,
+    these_cases,
+    union_all,
+)
 from samordna.people.models import Person
 from samordna.reporting import stats
 from samordna.reporting.indicators import (
@@ -170,8 +178,11 @@ def update(case_ids: set[int]) -> None:
 
     Runs after the overview's read model, which has locked the cases in key order; the
     counters are changed last, in key order, in one statement."""
-    wanted = {row.key: row for row in rows(Q(pk__in=sorted(case_ids)))}
-    stored = _stored(case_ids)
+    if connection.vendor == "postgresql":
+        wanted, stored = _compared_in_sql(sorted(case_ids))
+    else:
+        wanted = {row.key: row for row in rows(Q(pk__in=sorted(case_ids)))}
+        stored = _stored(case_ids)
     gone = [pk for key, (pk, row) in stored.items() if wanted.get(key) != row]
     new = [row for key, row in wanted.items() if key not in stored or stored[key][1] != row]
     if not gone and not new:
@@ -182,10 +193,14 @@ def update(case_ids: set[int]) -> None:
             delta[row.counter] -= 1
     for row in new:
         delta[row.counter] += 1
-    if gone:
-        IndicatorFact.objects.filter(pk__in=gone).delete()
-    if new:
-        IndicatorFact.objects.bulk_create(_fact(row) for row in new)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            replace_rows(cursor, IndicatorFact._meta.db_table, gone, _ROW, new)
+    else:
+        if gone:
+            IndicatorFact.objects.filter(pk__in=gone).delete()
+        if new:
+            IndicatorFact.objects.bulk_create(_fact(row) for row in new)
     count_later(_count, delta)  # last, just before the commit (cases.acts)
 
 
@@ -258,7 +273,8 @@ def _obligation_indicator() -> str:
     return "CASE " + " ".join(whens) + " END"
 
 
-def _sources() -> list[str]:
+def _sources(cases: CaseFilter) -> list[str]:
+    """``rows`` in SQL for the cases ``cases`` chooses (every case in a rebuild)."""
     deliveries = " ".join(f"WHEN '{k}' THEN '{i}'" for k, i in FROM_DELIVERIES.items())
     return [
         f"""SELECT n.case_id, CASE n.kind {deliveries} END, d.id, pr.county_id, d.unit_id,
@@ -269,7 +285,7 @@ def _sources() -> list[str]:
             JOIN organisations_unit u ON u.id = d.unit_id
             JOIN organisations_principal pr ON pr.id = u.principal_id
         WHERE d.mode = 'ack' AND d.due_at IS NOT NULL AND d.forwarded_to_id IS NULL
-            AND n.kind IN ({_quoted(FROM_DELIVERIES)})""",
+            AND n.kind IN ({_quoted(FROM_DELIVERIES)}) AND {cases("n.case_id")}""",
         f"""SELECT * FROM (SELECT o.case_id, {_obligation_indicator()} AS indicator, o.id,
             pr.county_id, o.unit_id, pe.municipality_id, {_MONTH.format(due="o.due_at")},
             o.due_at, o.met_at, {_OUTCOME.format(done="o.met_at", due="o.due_at")}
@@ -278,9 +294,35 @@ def _sources() -> list[str]:
             JOIN people_person pe ON pe.id = c.person_id
             JOIN organisations_unit u ON u.id = o.unit_id
             JOIN organisations_principal pr ON pr.id = u.principal_id
-        WHERE o.cancelled_at IS NULL AND o.kind IN ({_quoted(OBLIGATION_KINDS)})) f
+        WHERE o.cancelled_at IS NULL AND o.kind IN ({_quoted(OBLIGATION_KINDS)})
+            AND {cases("o.case_id")}) f
         WHERE f.indicator IS NOT NULL""",
     ]
+
+
+# An act's update (PostgreSQL): the facts the cases should have beside the ones stored, in one
+# prepared statement (``core.sql``); the overview's update has locked the cases already.
+_ROW = ", ".join(_FIELDS)
+_FACTS_OF_CASES = (
+    f"SELECT NULL::bigint, {_ROW} FROM ({union_all(_sources(these_cases))}) "
+    f"AS w ({_FACT_COLUMNS}) UNION ALL SELECT id, {_ROW} FROM reporting_indicatorfact "
+    "WHERE case_id = ANY($1)"
+)
+
+
+def _compared_in_sql(
+    ids: list[int],
+) -> tuple[dict[tuple[str, int], Row], dict[tuple[str, int], tuple[int, Row]]]:
+    wanted: dict[tuple[str, int], Row] = {}
+    stored: dict[tuple[str, int], tuple[int, Row]] = {}
+    with connection.cursor() as cursor:
+        for pk, *values in execute_prepared(cursor, "rollup_facts", _FACTS_OF_CASES, ids):
+            row = Row(*values)
+            if pk is None:
+                wanted[row.key] = row
+            else:
+                stored[row.key] = (pk, row)
+    return wanted, stored
 
 
 def _rebuild_in_sql() -> int:
@@ -291,7 +333,7 @@ def _rebuild_in_sql() -> int:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f"TRUNCATE {facts}, {counts}")
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        for select in _sources():
+        for select in _sources(every_case):
             cursor.execute(f"INSERT INTO {facts} ({_FACT_COLUMNS}) {select}")
             total += cursor.rowcount
         cursor.execute(

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from samordna.cases.acts import count_later
 from samordna.cases.models import Case, Delivery, Notice
 from samordna.core.calendar import STOCKHOLM
+from samordna.core.sql import every_case, execute_prepared, replace_rows
 from samordna.deviations.models import Deviation
 from samordna.discharge import liability
 from samordna.discharge.models import UnavailablePeriod
@@ -272,9 +273,12 @@ def _fact(row: Row) -> StatFact:
 
 def update(case_ids: set[int]) -> None:
     """Bring the facts of these cases up to date and move the counters by the difference."""
-    wanted = {row.id: row for row in rows(Q(pk__in=sorted(case_ids)))}
-    found = StatFact.objects.filter(case_id__in=case_ids).values_list("pk", *_FIELDS)
-    stored = {Row(*r[1:]).id: (r[0], Row(*r[1:])) for r in found}
+    if connection.vendor == "postgresql":
+        wanted, stored = _compared_in_sql(sorted(case_ids))
+    else:
+        wanted = {row.id: row for row in rows(Q(pk__in=sorted(case_ids)))}
+        found = StatFact.objects.filter(case_id__in=case_ids).values_list("pk", *_FIELDS)
+        stored = {Row(*r[1:]).id: (r[0], Row(*r[1:])) for r in found}
     gone = [pk for key, (pk, row) in stored.items() if wanted.get(key) != row]
     new = [row for key, row in wanted.items() if key not in stored or stored[key][1] != row]
     if not gone and not new:
@@ -287,11 +291,39 @@ def update(case_ids: set[int]) -> None:
     for row in new:
         delta[(row.counter, "n")] += 1
         delta[(row.counter, "total")] += row.value
-    if gone:
-        StatFact.objects.filter(pk__in=gone).delete()
-    if new:
-        StatFact.objects.bulk_create(_fact(row) for row in new)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            replace_rows(cursor, StatFact._meta.db_table, gone, stats_sql.COLUMNS, new)
+    else:
+        if gone:
+            StatFact.objects.filter(pk__in=gone).delete()
+        if new:
+            StatFact.objects.bulk_create(_fact(row) for row in new)
     count_later(_count, delta)  # last, just before the commit (cases.acts)
+
+
+def _compared_in_sql(
+    ids: list[int],
+) -> tuple[dict[tuple[str, int, str], Row], dict[tuple[str, int, str], tuple[int, Row]]]:
+    """The facts the cases should have (SQL's, and the liability rules' for the candidates
+    among them) and the facts stored, from one prepared statement (``core.sql``)."""
+    wanted: dict[tuple[str, int, str], Row] = {}
+    stored: dict[tuple[str, int, str], tuple[int, Row]] = {}
+    candidates: list[int] = []
+    with connection.cursor() as cursor:
+        found = execute_prepared(cursor, "stats_facts", stats_sql.FACTS_OF_CASES, ids)
+    for pk, *values in found:
+        row = Row(*values)
+        if row.stat is None:
+            candidates.append(row.case_id)
+        elif pk is None:
+            wanted[row.id] = row
+        else:
+            stored[row.id] = (pk, row)
+    if candidates:
+        rule_sets = {county.pk: county.rule_set for county in County.objects.all()}
+        wanted.update((row.id, row) for row in _liable_of(sorted(candidates), rule_sets))
+    return wanted, stored
 
 
 def _count(delta: Counter[tuple[tuple[str, dt.date, int, int, int, str], str]]) -> None:
@@ -340,10 +372,10 @@ def _rebuild_in_sql(chunk: int) -> int:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f"TRUNCATE {facts}, {counts}")
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        for select in stats_sql.SOURCES:
+        for select in stats_sql.sources(every_case):
             cursor.execute(f"INSERT INTO {facts} ({stats_sql.COLUMNS}) {select}")
             total += cursor.rowcount
-        cursor.execute(stats_sql.LIABLE_CANDIDATES)
+        cursor.execute(stats_sql.liable_candidates(every_case) + " ORDER BY c.id")
         candidates = [pk for (pk,) in cursor.fetchall()]
     rule_sets = {county.pk: county.rule_set for county in County.objects.all()}
     for start in range(0, len(candidates), chunk):
