@@ -172,6 +172,12 @@ def test_sip_visibility_by_consent_state(
     for name, actor in actors(world, home_care).items():
         sees = Case.objects.visible_to(actor).filter(pk=case.pk).exists()
         reads = Person.objects.visible_to(actor).filter(pk=greta.pk).exists()
+        # ``visible_to`` asks the rule as SQL (``cases.sees``); the ORM's form says the same,
+        # and so does the rule inside another query (a subquery, the inbox).
+        orm = Participation.objects.current().covered().filter(case=case, unit=actor.unit)
+        assert sees == orm.exists(), (state, name)
+        inner = Case.objects.filter(pk__in=Case.objects.visible_to(actor), pk=case.pk)
+        assert sees == inner.exists(), (state, name)
         assert (sees, reads) == (name in sees_case, name in reads_record), (state, name)
         # The overview lists nothing of a case the unit cannot see (SEC-1 by construction).
         items = WorkItem.objects.filter(unit=actor.unit, case=case)
@@ -195,6 +201,17 @@ def test_an_ended_participation_sees_nothing_even_with_consent(
     )
     assert not Case.objects.visible_to(bob).filter(pk=case.pk).exists()
     assert not Person.objects.visible_to(bob).filter(pk=greta.pk).exists()
+
+
+def test_a_participation_ending_later_still_sees(world: World, greta: Person) -> None:
+    case = open_sip(world, greta, world.participant_unit)
+    record(world, case, units=[world.participant_unit])
+    bob = world.actor(world.bob)
+    case.participations.filter(unit=world.participant_unit).update(
+        until=timezone.now() + dt.timedelta(minutes=1)
+    )
+    assert Case.objects.visible_to(bob).filter(pk=case.pk).exists()
+    assert Participation.objects.current().covered().filter(case=case, unit=bob.unit).exists()
 
 
 def test_a_withdrawal_takes_effect_on_the_next_request(

@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samordna.cases.sees import Sees
 from samordna.core.paging import Segment
 from samordna.organisations.models import Unit, User
 from samordna.people.models import Person
@@ -28,8 +29,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, actor: Actor) -> CaseQuerySet:
         """The one choke point for reading cases (SEC-1): a unit sees a case while it takes part
         and, in a SIP, while the consent covers it (``ParticipationQuerySet.covered``)."""
-        seeing = Participation.objects.current().covered().filter(case=OuterRef("pk"))
-        return self.filter(Exists(seeing.filter(unit=actor.unit)))
+        return self.filter(Sees(models.F("pk"), models.Value(actor.unit.pk)))
 
     def active(self) -> CaseQuerySet:
         return self.filter(closed_at__isnull=True)

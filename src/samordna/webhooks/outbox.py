@@ -3,7 +3,7 @@ someone subscribed to and one ``OutboxDelivery`` per subscription that wants it.
 
 Who hears of an event is decided as the act commits, by the rule the screens use: the
 subscription's unit takes part in the case and (in a SIP) the consent covers it
-(``ParticipationQuerySet.current().covered()``, the choke point's definition). A unit that lost
+(``cases.sees.Sees``, the choke point's definition). A unit that lost
 the case with a withdrawn consent hears nothing more of it.
 """
 
@@ -14,9 +14,10 @@ from collections import defaultdict
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import F, Value
 
-from samordna.cases.models import Case, Delivery, Event, Participation
+from samordna.cases.models import Case, Delivery, Event
+from samordna.cases.sees import Sees
 from samordna.webhooks.models import (
     TYPE_OF_KIND,
     EventType,
@@ -62,8 +63,8 @@ def payload(type_: str, at: dt.datetime, data: dict[str, Any]) -> dict[str, Any]
 
 def listeners(case_id: int) -> list[Subscription]:
     """Active subscriptions whose unit sees the case now: one query."""
-    sees = Participation.objects.current().covered().filter(case_id=case_id, unit=OuterRef("unit"))
-    return list(Subscription.objects.filter(active=True).filter(Exists(sees)).order_by("pk"))
+    sees = Sees(Value(case_id), F("unit_id"))
+    return list(Subscription.objects.filter(active=True).filter(sees).order_by("pk"))
 
 
 def write(events: list[Event]) -> None:
