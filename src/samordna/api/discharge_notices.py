@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from samordna.api.common import ERRORS, actor_of, auth
-from samordna.api.discharge_stays import StayOut, _reread
+from samordna.api.discharge_stays import StayOut, _reread, stay_out
 from samordna.discharge import planning
 from samordna.discharge.services import collaboration as svu_collaboration_acts
 from samordna.discharge.services import notices as notices_acts
@@ -136,8 +136,9 @@ def send_admission_notice(request: HttpRequest, stay_id: int, payload: Admission
         units = list(Unit.objects.filter(code__in=payload.recipients))
         if len(units) != len(set(payload.recipients)):
             raise ServiceError("invalid_recipient", "Okänd mottagare.", "recipients")
-    notices_acts.send_admission_notice(actor, stay_id, units, payload.occurred_at)
-    return _reread(actor, stay_id)
+    notice = notices_acts.send_admission_notice(actor, stay_id, units, payload.occurred_at)
+    # The act read the case for the actor (visibility checked, the read logged): answer from it.
+    return stay_out(actor, notice.case)
 
 
 @router.post(
