@@ -45,18 +45,20 @@ from samordna.reporting.models import (  # noqa: E402
     StatFact,
 )
 
+COUNTY = ("gunilla", "region-norrbotten-kansli")
+UNIT = ("ulla", "hc-hertson")
 PAGES = [
-    ("gunilla", "region-norrbotten-kansli", "summary", "/reports/"),
-    ("gunilla", "region-norrbotten-kansli", "indicator", "/reports/ack_admission/"),
-    ("gunilla", "region-norrbotten-kansli", "24 months", "/reports/ack_admission/?from="),
-    ("gunilla", "region-norrbotten-kansli", "CSV units", "/reports/ack_admission/table.csv?table=units"),
-    ("ulla", "hc-hertson", "unit's own", "/reports/plan_documented/"),
-    ("gunilla", "region-norrbotten-kansli", "waiting", "/reports/waiting/"),
-    ("gunilla", "region-norrbotten-kansli", "waiting 24 m", "/reports/waiting/?from="),
-    ("gunilla", "region-norrbotten-kansli", "waiting CSV", "/reports/waiting/table.csv?table=municipalities"),
-    ("gunilla", "region-norrbotten-kansli", "counts", "/reports/counts/"),
-    ("ulla", "hc-hertson", "own counts", "/reports/counts/"),
-]  # fmt: skip
+    (*COUNTY, "summary", "/reports/"),
+    (*COUNTY, "indicator", "/reports/ack_admission/"),
+    (*COUNTY, "24 months", "/reports/ack_admission/?from="),
+    (*COUNTY, "CSV units", "/reports/ack_admission/table.csv?table=units"),
+    (*UNIT, "unit's own", "/reports/plan_documented/"),
+    (*COUNTY, "waiting", "/reports/waiting/"),
+    (*COUNTY, "waiting 24 m", "/reports/waiting/?from="),
+    (*COUNTY, "waiting CSV", "/reports/waiting/table.csv?table=municipalities"),
+    (*COUNTY, "counts", "/reports/counts/"),
+    (*UNIT, "own counts", "/reports/counts/"),
+]
 
 
 def _from_24_months_ago() -> str:
