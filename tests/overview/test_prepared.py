@@ -89,3 +89,19 @@ def test_a_new_connection_prepares_the_statement_again() -> None:
         assert sql.execute_prepared(cursor, "overview_lock", readmodel._LOCK, [1]) == []
         cursor.execute("SELECT name FROM pg_prepared_statements")
         assert cursor.fetchall() == [("overview_lock",)]
+
+
+def test_the_prepared_statements_run_with_the_plan_made_once(
+    world: World, home_care: object
+) -> None:
+    """Left to choose, PostgreSQL plans ``= ANY($1)`` again on every run (settings.DATABASES)."""
+    ids = _played(world)
+    for _ in range(7):
+        _prepared("overview_rows", ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = %s",
+            ["overview_rows"],
+        )
+        generic, custom = cursor.fetchone()
+    assert custom == 0 and generic >= 7

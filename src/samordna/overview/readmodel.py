@@ -230,14 +230,17 @@ def update(case_ids: set[int]) -> None:
     its rows from each other's half; the counters are changed last, in key order, in one
     statement, so concurrent acts never wait on each other in a circle."""
     ids = sorted(case_ids)
-    kinds = set(
-        Case.objects.select_for_update()
-        .filter(pk__in=ids)
-        .order_by("pk")
-        .values_list("kind", flat=True)
-    )
-    wanted = {row.key: row for row in rows({"pk__in": ids}, kinds)}
-    stored = _stored(set(ids))
+    if connection.vendor == "postgresql":
+        wanted, stored = _compared_in_sql(ids)
+    else:
+        kinds = set(
+            Case.objects.select_for_update()
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("kind", flat=True)
+        )
+        wanted = {row.key: row for row in rows({"pk__in": ids}, kinds)}
+        stored = _stored(set(ids))
     gone = [pk for key, (pk, row) in stored.items() if wanted.get(key) != row]
     new = [row for key, row in wanted.items() if key not in stored or stored[key][1] != row]
     if not gone and not new:
@@ -248,10 +251,13 @@ def update(case_ids: set[int]) -> None:
             delta[row.counter] -= 1
     for row in new:
         delta[row.counter] += 1
-    if gone:
-        WorkItem.objects.filter(pk__in=gone).delete()
-    if new:
-        WorkItem.objects.bulk_create(_item(row) for row in new)
+    if connection.vendor == "postgresql":
+        _written_in_sql(gone, new)
+    else:
+        if gone:
+            WorkItem.objects.filter(pk__in=gone).delete()
+        if new:
+            WorkItem.objects.bulk_create(_item(row) for row in new)
     count_later(_count, delta)  # last, just before the commit (cases.acts)
 
 
