@@ -41,6 +41,16 @@ def test_no_or_revoked_token_is_401_with_a_code(client: Client, world: World) ->
     assert client.get("/api/v1/units", **headers).status_code == 401
 
 
+def test_a_token_of_a_user_no_longer_a_member_of_its_unit_is_401(
+    client: Client, world: World
+) -> None:
+    headers = bearer(world, "alice")
+    assert client.get("/api/v1/units", **headers).status_code == 200
+    world.alice.memberships.all().delete()
+    response = client.get("/api/v1/units", **headers)
+    assert response.status_code == 401 and response.json()["code"] == "unauthenticated"
+
+
 def test_units_of_the_county(client: Client, world: World) -> None:
     response = client.get("/api/v1/units?kind=primary_care", **bearer(world, "bob"))
     assert response.status_code == 200

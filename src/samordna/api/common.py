@@ -19,7 +19,6 @@ from samordna.accounts.actor import Actor
 from samordna.accounts.middleware import client_ip
 from samordna.api import idempotency
 from samordna.api.models import ApiToken, hash_token
-from samordna.organisations.models import Membership
 
 
 class TokenAuth(HttpBearer):
@@ -36,14 +35,12 @@ class TokenAuth(HttpBearer):
             .filter(key_hash=hash_token(token), revoked_at__isnull=True, user__is_active=True)
             .first()
         )
-        if (
-            found is None
-            or not Membership.objects.filter(user=found.user, unit=found.unit).exists()
-        ):
+        # The roles held at the token's unit are the membership check: none, no member.
+        actor = Actor.for_unit(found.user, found.unit, via="api", ip=ip) if found else None
+        if found is None or actor is None or not actor.roles:
             if lock := throttle.fail(throttle.Kind.TOKEN, None, ip, via="api"):
                 raise throttle.Locked(lock)
             return None
-        actor = Actor.for_unit(found.user, found.unit, via="api", ip=ip)
         return replace(actor, system=found.name)
 
 
