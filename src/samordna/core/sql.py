@@ -19,7 +19,10 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
+
+R = TypeVar("R")
+K = TypeVar("K")
 
 # A condition on the column holding a case's key: every case, or the ones in $1 (a bigint[]).
 CaseFilter = Callable[[str], str]
@@ -74,3 +77,29 @@ def replace_rows(
             f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(new))}",
             [value for values in new for value in values],
         )
+
+
+def rows_of_cases(sources: Sequence[str], columns: str, shown: str, table: str) -> str:
+    """The statement of an act's update: the rows its cases ($1) should have (``sources``,
+    whose columns are ``columns``) beside the rows ``table`` holds for them, both as the columns
+    ``shown``, each after its key in ``table`` (NULL for a row wanted)."""
+    return (
+        f"SELECT NULL::bigint, {shown} FROM ({union_all(sources)}) AS w ({columns}) "
+        f"UNION ALL SELECT id, {shown} FROM {table} WHERE case_id = ANY($1)"
+    )
+
+
+def wanted_and_stored(
+    found: Iterable[Sequence[Any]], make: Callable[..., R], key: Callable[[R], K]
+) -> tuple[dict[K, R], dict[K, tuple[int, R]]]:
+    """``rows_of_cases``' answer as the rows wanted and the rows stored (with their keys), each
+    by ``key``."""
+    wanted: dict[K, R] = {}
+    stored: dict[K, tuple[int, R]] = {}
+    for pk, *values in found:
+        row = make(*values)
+        if pk is None:
+            wanted[key(row)] = row
+        else:
+            stored[key(row)] = (pk, row)
+    return wanted, stored

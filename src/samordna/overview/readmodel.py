@@ -40,8 +40,9 @@ from samordna.core.sql import (
     every_case,
     execute_prepared,
     replace_rows,
+    rows_of_cases,
     these_cases,
-    union_all,
+    wanted_and_stored,
 )
 from samordna.discharge.models import Stay
 from samordna.overview.models import NO_DAY, WorkCount, WorkItem
@@ -403,27 +404,16 @@ def _sources(cases: CaseFilter) -> list[str]:
 # stored, both in one prepared statement (``core.sql``).
 _LOCK = "SELECT id FROM cases_case WHERE id = ANY($1) ORDER BY id FOR UPDATE"
 _ROW = "unit_id, case_id, kind, source, ref, due_at, sent_at, listed"
-_ROWS_OF_CASES = (
-    f"SELECT NULL::bigint, {_ROW} FROM ({union_all(_sources(these_cases))}) "
-    f"AS w ({_COLUMNS}) UNION ALL SELECT id, {_ROW} FROM overview_workitem "
-    "WHERE case_id = ANY($1)"
-)
+_ROWS_OF_CASES = rows_of_cases(_sources(these_cases), _COLUMNS, _ROW, "overview_workitem")
 
 
 def _compared_in_sql(
     ids: list[int],
 ) -> tuple[dict[tuple[int, str, str, int], Row], dict[tuple[int, str, str, int], tuple[int, Row]]]:
-    wanted: dict[tuple[int, str, str, int], Row] = {}
-    stored: dict[tuple[int, str, str, int], tuple[int, Row]] = {}
     with connection.cursor() as cursor:
         execute_prepared(cursor, "overview_lock", _LOCK, ids)
-        for pk, *values in execute_prepared(cursor, "overview_rows", _ROWS_OF_CASES, ids):
-            row = Row(*values)
-            if pk is None:
-                wanted[row.key] = row
-            else:
-                stored[row.key] = (pk, row)
-    return wanted, stored
+        found = execute_prepared(cursor, "overview_rows", _ROWS_OF_CASES, ids)
+    return wanted_and_stored(found, Row, lambda row: row.key)
 
 
 def _written_in_sql(gone: list[int], new: list[Row]) -> None:

@@ -27,8 +27,9 @@ from samordna.core.sql import (
     every_case,
     execute_prepared,
     replace_rows,
+    rows_of_cases,
     these_cases,
-    union_all,
+    wanted_and_stored,
 )
 from samordna.people.models import Person
 from samordna.reporting import stats
@@ -303,26 +304,17 @@ def _sources(cases: CaseFilter) -> list[str]:
 # An act's update (PostgreSQL): the facts the cases should have beside the ones stored, in one
 # prepared statement (``core.sql``); the overview's update has locked the cases already.
 _ROW = ", ".join(_FIELDS)
-_FACTS_OF_CASES = (
-    f"SELECT NULL::bigint, {_ROW} FROM ({union_all(_sources(these_cases))}) "
-    f"AS w ({_FACT_COLUMNS}) UNION ALL SELECT id, {_ROW} FROM reporting_indicatorfact "
-    "WHERE case_id = ANY($1)"
+_FACTS_OF_CASES = rows_of_cases(
+    _sources(these_cases), _FACT_COLUMNS, _ROW, "reporting_indicatorfact"
 )
 
 
 def _compared_in_sql(
     ids: list[int],
 ) -> tuple[dict[tuple[str, int], Row], dict[tuple[str, int], tuple[int, Row]]]:
-    wanted: dict[tuple[str, int], Row] = {}
-    stored: dict[tuple[str, int], tuple[int, Row]] = {}
     with connection.cursor() as cursor:
-        for pk, *values in execute_prepared(cursor, "rollup_facts", _FACTS_OF_CASES, ids):
-            row = Row(*values)
-            if pk is None:
-                wanted[row.key] = row
-            else:
-                stored[row.key] = (pk, row)
-    return wanted, stored
+        found = execute_prepared(cursor, "rollup_facts", _FACTS_OF_CASES, ids)
+    return wanted_and_stored(found, Row, lambda row: row.key)
 
 
 def _rebuild_in_sql() -> int:

@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from samordna.cases.acts import count_later
 from samordna.cases.models import Case, Delivery, Notice
 from samordna.core.calendar import STOCKHOLM
-from samordna.core.sql import every_case, execute_prepared, replace_rows
+from samordna.core.sql import every_case, execute_prepared, replace_rows, wanted_and_stored
 from samordna.deviations.models import Deviation
 from samordna.discharge import liability
 from samordna.discharge.models import UnavailablePeriod
@@ -307,19 +307,12 @@ def _compared_in_sql(
 ) -> tuple[dict[tuple[str, int, str], Row], dict[tuple[str, int, str], tuple[int, Row]]]:
     """The facts the cases should have (SQL's, and the liability rules' for the candidates
     among them) and the facts stored, from one prepared statement (``core.sql``)."""
-    wanted: dict[tuple[str, int, str], Row] = {}
-    stored: dict[tuple[str, int, str], tuple[int, Row]] = {}
-    candidates: list[int] = []
     with connection.cursor() as cursor:
         found = execute_prepared(cursor, "stats_facts", stats_sql.FACTS_OF_CASES, ids)
-    for pk, *values in found:
-        row = Row(*values)
-        if row.stat is None:
-            candidates.append(row.case_id)
-        elif pk is None:
-            wanted[row.id] = row
-        else:
-            stored[row.id] = (pk, row)
+    candidates = [r[4] for r in found if r[0] is None and r[1] is None]  # no key, no stat
+    wanted, stored = wanted_and_stored(
+        (r for r in found if r[1] is not None), Row, lambda row: row.id
+    )
     if candidates:
         rule_sets = {county.pk: county.rule_set for county in County.objects.all()}
         wanted.update((row.id, row) for row in _liable_of(sorted(candidates), rule_sets))

@@ -7,7 +7,7 @@ sent (``rows``: ordered by ``sent_at``, then ``pk``: the same instant either way
 
 from __future__ import annotations
 
-from samordna.core.sql import CaseFilter, these_cases, union_all
+from samordna.core.sql import CaseFilter, rows_of_cases, these_cases
 
 ZONE = "'Europe/Stockholm'"
 
@@ -73,11 +73,11 @@ def liable_candidates(cases: CaseFilter) -> str:
 
 # An act's update: the facts SQL computes for its cases, the facts stored (with their keys), and
 # the liability candidates among the cases (a row with only the case's key, the stat NULL).
-FACTS_OF_CASES = f"""SELECT NULL::bigint, {COLUMNS}
-    FROM ({union_all(sources(these_cases))}) AS w ({COLUMNS})
-    UNION ALL SELECT id, {COLUMNS} FROM reporting_statfact WHERE case_id = ANY($1)
-    UNION ALL SELECT NULL, NULL, NULL, NULL, l.id, NULL, NULL, NULL, NULL, NULL
-    FROM ({liable_candidates(these_cases)}) l"""
+FACTS_OF_CASES = (
+    rows_of_cases(sources(these_cases), COLUMNS, COLUMNS, "reporting_statfact")
+    + " UNION ALL SELECT NULL, NULL, NULL, NULL, l.id, NULL, NULL, NULL, NULL, NULL "
+    f"FROM ({liable_candidates(these_cases)}) l"
+)
 
 
 def counters(facts: str, counts: str) -> str:
