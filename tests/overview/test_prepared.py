@@ -71,10 +71,16 @@ def test_the_kept_rows_are_the_rows_the_prepared_statement_finds(
 def test_a_statement_prepared_in_a_transaction_rolled_back_is_still_prepared(
     world: World, home_care: object
 ) -> None:
-    ids = _played(world)
+    ids = _played(world)  # its acts prepared the statements already: start again
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+        sql.forget_prepared(cursor.connection)
     with transaction.atomic():
         before = _prepared("overview_rows", ids)
         transaction.set_rollback(True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        assert cursor.fetchall() == [("overview_rows",)]
     assert _prepared("overview_rows", ids) == before
 
 
