@@ -147,7 +147,9 @@ if _replica_url := os.environ.get("SAMORDNA_REPLICA_DATABASE_URL"):
 # The acts' read-model statements are prepared once per connection (samordna/core/sql.py) and
 # must run with the plan made once: left to choose, PostgreSQL plans "= ANY($1)" again on every
 # run (4-6 ms, against 0.5-1 ms to run it). Django binds its own parameters in the client, so
-# nothing else it sends is a prepared statement this setting could touch.
+# of what the app sends only these are prepared; the database's own cached plans (the triggers'
+# PL/pgSQL, foreign-key checks) are key lookups, for which a generic plan is what PostgreSQL
+# chooses anyway.
 for _db in DATABASES.values():
     if _db["ENGINE"] == "django.db.backends.postgresql":
         _options = _db.setdefault("OPTIONS", {})

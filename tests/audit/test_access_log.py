@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -89,3 +90,28 @@ def test_county_admin_sees_the_whole_county(login, world: World) -> None:  # typ
     Membership.objects.create(user=world.charlie, unit=world.unrelated_unit, role="county_admin")
     page = login(world.charlie).get(reverse("audit:review")).content.decode()
     assert "Namnsökning" in page
+
+
+def test_a_list_read_is_logged_per_person_in_batches_as_the_orm_writes_a_row(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """log_many writes raw INSERTs (audit.services): in batches, an empty client address as
+    NULL (gunicorn on a unix socket gives REMOTE_ADDR ''), the time as the ORM stores it."""
+    from dataclasses import replace
+
+    from django.utils import timezone
+
+    from samordna.audit import services as audit
+
+    monkeypatch.setattr(audit, "_BATCH", 2)
+    persons = [world.person] * 5  # one row per person listed, whoever they are
+    actor = replace(world.actor(world.alice), ip="")
+    audit.log_many(actor, AccessLog.Action.READ, "overview.read", persons)
+    written = AccessLog.objects.filter(what="overview.read").order_by("pk")
+    assert [e.person_id for e in written] == [p.pk for p in persons]
+    assert {(e.ip, e.user_id, e.unit_id, e.via) for e in written} == {
+        (None, world.alice.pk, actor.unit.pk, "web")
+    }
+    # Found by its time as the ORM writes it (SQLite compares the stored text).
+    assert written.filter(at=written[0].at).count() == len(persons)
+    assert abs(written[0].at - timezone.now()) < dt.timedelta(minutes=1)

@@ -13,6 +13,8 @@ from ninja import Field, Router, Schema
 
 from samordna.api.common import ERRORS, actor_of, auth
 from samordna.api.discharge_stays import StayOut, _reread, stay_out
+from samordna.audit.models import AccessLog
+from samordna.audit.services import log
 from samordna.discharge import planning
 from samordna.discharge.services import collaboration as svu_collaboration_acts
 from samordna.discharge.services import notices as notices_acts
@@ -137,7 +139,9 @@ def send_admission_notice(request: HttpRequest, stay_id: int, payload: Admission
         if len(units) != len(set(payload.recipients)):
             raise ServiceError("invalid_recipient", "Okänd mottagare.", "recipients")
     notice = notices_acts.send_admission_notice(actor, stay_id, units, payload.occurred_at)
-    # The act read the case for the actor (visibility checked, the read logged): answer from it.
+    # The act read the case for the actor (visibility checked): answer from it, the answer's
+    # read logged as a reread's would be (SEC-2).
+    log(actor, AccessLog.Action.READ, "stay.read", notice.case.person)
     return stay_out(actor, notice.case)
 
 
