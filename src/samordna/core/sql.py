@@ -5,9 +5,10 @@ prepared once per database connection.
 Why prepared: an act's update of a read model is one SELECT of a few hundred lines (every kind
 of row, each with its visibility check). PostgreSQL plans it in ~6 ms and runs it in ~1 ms for
 the few cases one act touches, and an admission notice runs three of them. ``PREPARE`` plans it
-once per connection (a generic plan after five runs: ``= ANY($1)`` needs no custom one), so an
-act pays the execution only. Django's client-side parameter binding never prepares anything
-itself, and its ORM also pays ~1–3 ms per query compiling it in Python.
+once per connection, with the plan made once kept for every run (``plan_cache_mode =
+force_generic_plan``, settings: left to choose, PostgreSQL planned ``= ANY($1)`` anew each
+time), so an act pays the execution only. Django's client-side parameter binding never
+prepares anything itself, and its ORM also pays ~1–3 ms per query compiling it in Python.
 
 Caveats (README, design): a prepared statement lives as long as its connection, so after a
 migration that changes the read models' tables the workers must restart (as after any deploy),
