@@ -51,6 +51,17 @@ def test_a_token_of_a_user_no_longer_a_member_of_its_unit_is_401(
     assert response.status_code == 401 and response.json()["code"] == "unauthenticated"
 
 
+def test_a_token_of_a_deactivated_unit_is_401(client: Client, world: World) -> None:
+    # as a session whose active unit was deactivated (``Actor.member``)
+    headers = bearer(world, "alice")
+    assert client.get("/api/v1/units", **headers).status_code == 200
+    unit = world.alice.memberships.first().unit
+    unit.active = False
+    unit.save(update_fields=["active"])
+    response = client.get("/api/v1/units", **headers)
+    assert response.status_code == 401 and response.json()["code"] == "unauthenticated"
+
+
 def test_units_of_the_county(client: Client, world: World) -> None:
     response = client.get("/api/v1/units?kind=primary_care", **bearer(world, "bob"))
     assert response.status_code == 200

@@ -353,6 +353,21 @@ def test_a_revoked_token_is_refused(client: Client, plans: Plans) -> None:
     assert call(client, envelope(), plans.header("owner")).status_code == 401
 
 
+def test_a_token_or_certificate_of_a_deactivated_unit_is_refused(
+    client: Client, world: World, plans: Plans, settings: Any
+) -> None:
+    settings.SAMORDNA_CLIENT_CERT_HEADER = "X-Client-Cert-Sha256"
+    settings.SAMORDNA_CLIENT_CERTIFICATES = {"ab12": "EHR owner"}
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    cert = {"HTTP_X_CLIENT_CERT_SHA256": "AB:12"}
+    assert call(client, envelope(), plans.header("owner")).status_code == 200
+    assert call(client, envelope(), cert).status_code == 200
+    world.owner_unit.active = False
+    world.owner_unit.save(update_fields=["active"])
+    assert call(client, envelope(), plans.header("owner")).status_code == 401
+    assert call(client, envelope(), cert).status_code == 401
+
+
 def test_a_client_certificate_from_the_trusted_proxy_stands_for_its_system(
     client: Client, world: World, plans: Plans, settings: Any, official: xmlschema.XMLSchema10
 ) -> None:

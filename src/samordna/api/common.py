@@ -32,7 +32,12 @@ class TokenAuth(HttpBearer):
             raise throttle.Locked(lock)
         found = (
             ApiToken.objects.select_related("user", "unit__principal__county")
-            .filter(key_hash=hash_token(token), revoked_at__isnull=True, user__is_active=True)
+            .filter(
+                key_hash=hash_token(token),
+                revoked_at__isnull=True,
+                user__is_active=True,
+                unit__active=True,  # as a session's active unit (``Actor.member``)
+            )
             .first()
         )
         # The roles held at the token's unit are the membership check: none, no member.

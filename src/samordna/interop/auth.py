@@ -55,7 +55,7 @@ def _by_certificate(request: HttpRequest, via: str) -> Actor | None:
         raise throttle.Locked(lock)
     token = (
         ApiToken.objects.select_related("user", "unit__principal__county")
-        .filter(name=name, revoked_at__isnull=True, user__is_active=True)
+        .filter(name=name, revoked_at__isnull=True, user__is_active=True, unit__active=True)
         .order_by("-created_at")
         .first()
     )
