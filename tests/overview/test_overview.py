@@ -89,7 +89,7 @@ def test_statuses_links_and_what_each_item_says(world: World, day: Day) -> None:
     assert world.participant_unit.name in items[AWAITING].party
     assert items[MESSAGE].detail == "Hemtjänsten startar"
     assert items[DISCHARGE].due == dt.datetime(2026, 11, 26, tzinfo=NOW.tzinfo)
-    assert items[DISCHARGE].case == day.stay_case
+    assert items[DISCHARGE].case.pk == day.stay_case.pk
 
 
 def test_the_individual_leads_to_the_case_the_item_belongs_to(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from samordna.cases.models import Case, Delivery, Notice, Obligation
 from samordna.core.deadlines import end_of_day
+from samordna.core.identity import IdentityNumber
 from samordna.overview.readmodel import (
     AWAITING,
     DEADLINE,
@@ -72,6 +73,69 @@ class Moment:
 
 
 @dataclass(frozen=True)
+class PersonRow:
+    """What an item shows of its individual."""
+
+    pk: int
+    first_name: str
+    last_name: str
+    identity_number: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def identity(self) -> IdentityNumber:
+        return IdentityNumber(self.identity_number)
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """What an item shows of its case: where it leads, whose it is."""
+
+    pk: int
+    kind: str
+    owner_unit_name: str
+    person: PersonRow
+
+    @property
+    def person_id(self) -> int:
+        return self.person.pk
+
+
+@dataclass(frozen=True)
+class DeliveryRow:
+    pk: int
+    mode: str
+    due_at: dt.datetime | None
+    notice_pk: int
+    notice_kind: str
+    subject: str
+    sender_name: str
+    meeting_pk: int | None
+    meeting_starts_at: dt.datetime | None
+    unit_name: str  # the recipient
+
+
+@dataclass(frozen=True)
+class ObligationRow:
+    pk: int
+    kind: str
+    due_at: dt.datetime | None
+    note: str
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    pk: int
+    starts_at: dt.datetime | None
+    purpose: str
+    form: str
+    place: str
+
+
+@dataclass(frozen=True)
 class Item:
     """One thing to act on (see the module's docstring for what may name the individual)."""
 
@@ -81,7 +145,7 @@ class Item:
     title: str
     party: str
     detail: str
-    case: Case
+    case: CaseRow
     url: str | None
     pk: int
 
@@ -123,7 +187,7 @@ def message_url(notice_pk: int) -> str:
     return _url("messaging:message", notice_pk)
 
 
-def case_url(case: Case) -> str | None:
+def case_url(case: CaseRow) -> str | None:
     if case.kind == Case.Kind.SIP:
         return _url("sip:case", case.pk)
     if case.kind == Case.Kind.DISCHARGE:
@@ -131,41 +195,37 @@ def case_url(case: Case) -> str | None:
     return None
 
 
-def _notice_url(delivery: Delivery, case: Case, incoming: bool) -> str | None:
-    notice = delivery.notice
-    if notice.kind == Notice.Kind.MESSAGE:
-        return message_url(notice.pk)
-    if notice.kind == Notice.Kind.INVITATION:
+def _notice_url(delivery: DeliveryRow, case: CaseRow, incoming: bool) -> str | None:
+    if delivery.notice_kind == Notice.Kind.MESSAGE:
+        return message_url(delivery.notice_pk)
+    if delivery.notice_kind == Notice.Kind.INVITATION:
         if incoming:
             return reverse("sip:invitations") + f"#invitation-{delivery.pk}"
-        meeting = getattr(notice, "meeting", None)
         url = case_url(case)
-        return f"{url}#meeting-{meeting.pk}" if url and meeting else url
-    return _url("discharge:stay", case.pk) + f"#notice-{notice.pk}"
+        return f"{url}#meeting-{delivery.meeting_pk}" if url and delivery.meeting_pk else url
+    return _url("discharge:stay", case.pk) + f"#notice-{delivery.notice_pk}"
 
 
 def _local(moment: dt.datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
-def incoming(d: Delivery, case: Case, m: Moment) -> Item:
-    notice = d.notice
-    sender = {"unit": notice.sender_unit.name}
+def incoming(d: DeliveryRow, case: CaseRow, m: Moment) -> Item:
+    sender = {"unit": d.sender_name}
     if d.mode == Delivery.Mode.ACK:
         party = _("To acknowledge, from %(unit)s") % sender
     else:
         party = _("For information, from %(unit)s") % sender
-    meeting = getattr(notice, "meeting", None)
-    if meeting is not None:
-        detail = _("Meeting %(time)s") % {"time": _local(meeting.starts_at)}
+    if d.meeting_starts_at is not None:
+        detail = _("Meeting %(time)s") % {"time": _local(d.meeting_starts_at)}
     else:
-        detail = notice.subject
+        detail = d.subject
     kinds: dict[str, str] = {Notice.Kind.INVITATION: INVITATION, Notice.Kind.MESSAGE: MESSAGE}
     return Item(
-        kinds.get(notice.kind, NOTICE),
+        kinds.get(d.notice_kind, NOTICE),
         d.due_at,
         m.bucket(d.due_at),
-        str(NOTICE_KINDS.get(notice.kind, notice.kind)),
+        str(NOTICE_KINDS.get(d.notice_kind, d.notice_kind)),
         party,
         detail,
         case,
@@ -174,13 +234,13 @@ def incoming(d: Delivery, case: Case, m: Moment) -> Item:
     )
 
 
-def awaiting(d: Delivery, case: Case, m: Moment) -> Item:
+def awaiting(d: DeliveryRow, case: CaseRow, m: Moment) -> Item:
     return Item(
         AWAITING,
         d.due_at,
         m.bucket(d.due_at),
-        str(NOTICE_KINDS.get(d.notice.kind, d.notice.kind)),
-        _("Not acknowledged by %(unit)s") % {"unit": d.unit.name},
+        str(NOTICE_KINDS.get(d.notice_kind, d.notice_kind)),
+        _("Not acknowledged by %(unit)s") % {"unit": d.unit_name},
         "",
         case,
         _notice_url(d, case, incoming=False),
@@ -188,7 +248,7 @@ def awaiting(d: Delivery, case: Case, m: Moment) -> Item:
     )
 
 
-def obligation(o: Obligation, case: Case, m: Moment) -> Item:
+def obligation(o: ObligationRow, case: CaseRow, m: Moment) -> Item:
     kind = FOLLOW_UP if o.kind == Obligation.Kind.FOLLOW_UP else DEADLINE
     return Item(
         kind,
@@ -203,14 +263,14 @@ def obligation(o: Obligation, case: Case, m: Moment) -> Item:
     )
 
 
-def meeting(meeting: Meeting, case: Case, m: Moment) -> Item:
+def meeting(meeting: MeetingRow, case: CaseRow, m: Moment) -> Item:
     url = case_url(case)
     return Item(
         MEETING,
         meeting.starts_at,
         m.bucket(meeting.starts_at),
         _("SIP meeting: %(purpose)s") % {"purpose": PURPOSES.get(meeting.purpose, meeting.purpose)},
-        case.owner_unit.name,
+        case.owner_unit_name,
         ", ".join(filter(None, [str(FORMS.get(meeting.form, meeting.form)), meeting.place])),
         case,
         f"{url}#meeting-{meeting.pk}" if url else None,
@@ -218,13 +278,13 @@ def meeting(meeting: Meeting, case: Case, m: Moment) -> Item:
     )
 
 
-def stay(case: Case, due: dt.datetime | None, m: Moment) -> Item:
+def stay(case: CaseRow, due: dt.datetime | None, m: Moment) -> Item:
     return Item(
         DISCHARGE,
         due,
         m.bucket(due),
         _("Expected discharge"),
-        case.owner_unit.name,
+        case.owner_unit_name,
         "",
         case,
         case_url(case),

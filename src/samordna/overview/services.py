@@ -20,18 +20,16 @@ import datetime as dt
 import hashlib
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections, models, router
-from django.db.models import Q
+from django.db import DEFAULT_DB_ALIAS, connections, router
 
 from samordna.accounts.actor import Actor
 from samordna.audit.models import AccessLog
 from samordna.audit.services import log_many
-from samordna.cases.models import Delivery, Obligation
 from samordna.core.deadlines import end_of_day
 from samordna.deviations.jobs import LOOKBACK
 from samordna.overview import items as make
+from samordna.overview import page
 from samordna.overview.items import (
     BUCKETS,
     DUE,
@@ -60,45 +58,10 @@ from samordna.overview.readmodel import (
     NOTICE,
     day_of,
 )
-from samordna.sip.models import Meeting
 
 # One page of the most urgent items; the filters reach the rest (and the counts say how many).
 # Fifty, not a hundred: rendering a row costs more than reading it (issue 11, profile).
 LIMIT = 50
-RANK = {kind: rank for rank, kind in enumerate(KINDS)}
-SHOWN_FIELDS = (
-    "id",
-    "unit_id",
-    "kind",
-    "source",
-    "ref",
-    "due_at",
-    "case__id",
-    "case__kind",
-    "case__owner_unit__id",
-    "case__owner_unit__name",
-    "case__person__id",
-    "case__person__first_name",
-    "case__person__last_name",
-    "case__person__identity_number",
-)
-
-# What an item of a delivery shows (``items.incoming``, ``items.awaiting``): the rows of four
-# tables per delivery, all their columns read in full cost more than the query (profile).
-DELIVERY_FIELDS = (
-    "id",
-    "mode",
-    "due_at",
-    "notice__id",
-    "notice__kind",
-    "notice__subject",
-    "notice__sender_unit__id",
-    "notice__sender_unit__name",
-    "notice__meeting__id",
-    "notice__meeting__starts_at",
-    "unit__id",
-    "unit__name",
-)
 
 
 @dataclass(frozen=True)
@@ -153,35 +116,12 @@ class Overview:
         return self.counts.of(self.kind, self.when)
 
 
-def _parts(m: Moment) -> list[Q]:
-    """The unit's rows that are items now, as three index ranges: everything that is an item
-    while it is a row; acknowledgements awaited within the deviation job's look-back (older
-    ones are suggestions in the deviation register, and listing them for ever would bury the
-    rest); meetings still to come."""
-    return [
-        Q(listed=True, windowed=False),
-        Q(listed=True, kind=AWAITING, due_at__gt=m.now - LOOKBACK, due_at__lte=m.now),
-        Q(listed=True, kind=MEETING, due_at__gt=m.now),
-    ]
-
-
-def _when(when: str | None, m: Moment) -> Q:
-    if when == OVERDUE:
-        return Q(due_at__lte=m.now)
-    if when == TODAY:
-        return Q(due_at__gt=m.now, due_at__lte=m.end_of_today)
-    if when == DUE:
-        return Q(due_at__lte=m.end_of_today)
-    if when == UPCOMING:
-        return Q(due_at__gt=m.end_of_today) | Q(due_at__isnull=True)
-    return Q()
-
-
 # Every count of the overview in one statement of plain SQL, written once: the unit's counters
 # summed per kind and span of days, and today's rows (and the look-back's first day) split at
 # the current moment. Plain SQL because every page's header runs it: built by the ORM the same
 # two queries cost some 10 ms of CPU per request in compiling alone (issue 11 item 3). The
-# conditions are those of ``_parts`` and the partial indexes of ``WorkItem``. Today's rows are
+# conditions are those of the page's ranges (``page.ALWAYS`` ...) and the partial indexes of
+# ``WorkItem``. Today's rows are
 # read as three index ranges joined by UNION ALL, not one scan with an OR: each range is then
 # an index-only scan (the indexes hold ``kind`` and ``due_at``), where the OR made PostgreSQL
 # fetch every row from the table (at 1 M cases a municipal unit has some 2,000 rows due
@@ -277,62 +217,37 @@ def collect(
 ) -> list[Item]:
     """The most urgent items (at most ``limit``) of the unit, optionally of one kind and in one
     bucket; ``sent_after`` keeps only deliveries to the unit sent after that time (what is new,
-    for the digest). One index range of the read model and one query per kind of source row on
-    the page, whatever the volume. Not logged: callers that show individuals log them (``show``)."""
+    for the digest). One statement for the page (each range of the read model an index range
+    with LIMIT) and one per kind of source row on it, whatever the volume; plain rows, not model
+    instances (``overview.page``). Not logged: callers that show individuals log them
+    (``show``)."""
     m = Moment.at(now)
-    rank = models.Case(
-        *(models.When(kind=k, then=models.Value(r)) for k, r in RANK.items()),
-        default=models.Value(len(RANK)),
+    parts: tuple[str, ...] = {AWAITING: (page.AWAITED,), MEETING: (page.COMING,)}.get(
+        kind or "", (page.ALWAYS,)
     )
-    always, awaited, coming = _parts(m)
-    parts = {AWAITING: [awaited], MEETING: [coming]}.get(kind or "", [always])
     if kind is None and sent_after is None:
-        parts = [always, awaited, coming]
-    # First only the keys of each range (no joins, no model instances), then the page itself.
-    keys: list[tuple[Any, ...]] = []
-    for part in parts:
-        rows = WorkItem.objects.filter(part, _when(when, m), unit=actor.unit)
-        if kind is not None:
-            rows = rows.filter(kind=kind)
-        if sent_after is not None:
-            rows = rows.filter(kind__in=INCOMING, sent_at__gt=sent_after)
-        keys += rows.order_by(models.F("due_at").asc(nulls_last=True), rank, "ref").values_list(
-            "due_at", "kind", "ref", "pk"
-        )[:limit]
-    far = dt.datetime.max.replace(tzinfo=dt.UTC)
-    keys.sort(key=lambda k: (k[0] is None, k[0] or far, RANK.get(k[1], 0), k[2]))
-    chosen = [k[3] for k in keys[:limit]]
-    # Only the fields an item shows: a model instance costs by its fields, and a page has
-    # hundreds of them (the query-count tests catch a field read later, one query per row).
-    found_rows = (
-        WorkItem.objects.select_related("case__person", "case__owner_unit")
-        .only(*SHOWN_FIELDS)
-        .in_bulk(chosen)
-    )
-    page = [found_rows[pk] for pk in chosen if pk in found_rows]
+        parts = (page.ALWAYS, page.AWAITED, page.COMING)
+    rows = page.Rows()
+    found_rows = rows.page(actor.unit, m, parts, when, kind, sent_after, limit)
     refs: dict[str, list[int]] = {}
-    for row in page:
-        refs.setdefault(row.source, []).append(row.ref)
+    for _pk, _kind, source, ref, _due, _case in found_rows:
+        refs.setdefault(source, []).append(ref)
     S = WorkItem.Source
-    deliveries = (
-        Delivery.objects.select_related("notice__sender_unit", "notice__meeting", "unit")
-        .only(*DELIVERY_FIELDS)
-        .in_bulk(refs.get(S.DELIVERY, []))
-    )
-    obligations = Obligation.objects.in_bulk(refs.get(S.OBLIGATION, []))
-    meetings = Meeting.objects.in_bulk(refs.get(S.MEETING, []))
+    deliveries = rows.deliveries(refs.get(S.DELIVERY, []))
+    obligations = rows.obligations(refs.get(S.OBLIGATION, []))
+    meetings = rows.meetings(refs.get(S.MEETING, []))
     found: list[Item] = []
-    for row in page:
-        if row.kind == AWAITING and row.ref in deliveries:
-            found.append(make.awaiting(deliveries[row.ref], row.case, m))
-        elif row.kind in INCOMING and row.ref in deliveries:
-            found.append(make.incoming(deliveries[row.ref], row.case, m))
-        elif row.kind in (DEADLINE, FOLLOW_UP) and row.ref in obligations:
-            found.append(make.obligation(obligations[row.ref], row.case, m))
-        elif row.kind == MEETING and row.ref in meetings:
-            found.append(make.meeting(meetings[row.ref], row.case, m))
-        elif row.kind == DISCHARGE:
-            found.append(make.stay(row.case, row.due_at, m))
+    for _pk, k, _source, ref, due, case in found_rows:
+        if k == AWAITING and ref in deliveries:
+            found.append(make.awaiting(deliveries[ref], case, m))
+        elif k in INCOMING and ref in deliveries:
+            found.append(make.incoming(deliveries[ref], case, m))
+        elif k in (DEADLINE, FOLLOW_UP) and ref in obligations:
+            found.append(make.obligation(obligations[ref], case, m))
+        elif k == MEETING and ref in meetings:
+            found.append(make.meeting(meetings[ref], case, m))
+        elif k == DISCHARGE:
+            found.append(make.stay(case, due, m))
     return found
 
 
