@@ -362,6 +362,25 @@ def test_a_unit_in_the_case_but_not_in_the_thread_cannot_read_it(
     assert [m.pk for m in message_reading.of_case(bob(world), world.case)] == [sent.pk]
 
 
+def test_a_party_to_the_thread_no_longer_in_the_case_cannot_read_it(
+    world: World, sent: Message
+) -> None:
+    """Being party to a thread is not enough: the case must be one the unit may read (SEC-1),
+    and a refused read leaves no row of its own in the access log."""
+    from samordna.cases.models import Participation
+
+    message_reading.thread(bob(world), sent.pk)
+    Participation.objects.filter(case=world.case, unit=world.participant_unit).update(
+        until=timezone.now() - dt.timedelta(minutes=1)
+    )
+    logged = AccessLog.objects.filter(user=world.bob, what="message.read").count()
+    with pytest.raises(NotFound):
+        message_reading.thread(bob(world), sent.pk)
+    with pytest.raises(NotFound):
+        message_sending.reply(bob(world), sent.pk, "Svar")
+    assert AccessLog.objects.filter(user=world.bob, what="message.read").count() == logged
+
+
 def test_reading_a_thread_is_logged(world: World, sent: Message) -> None:
     message_reading.thread(bob(world), sent.pk)
     assert AccessLog.objects.filter(

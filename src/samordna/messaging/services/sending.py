@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -253,16 +253,18 @@ def _is_party(unit: Unit, thread_id: int) -> bool:
 
 def _message(actor: Actor, pk: int, what: str) -> tuple[Case, Message]:
     """A message of a thread the actor's unit is party to, its case read through the choke
-    point (which logs the read)."""
+    point (which logs the read). The case is asked once, by ``get_case``: a message whose case
+    the unit may not read is not found, as one of a thread it is not party to."""
     message = (
         Message.objects.select_related("notice__sender_unit")
-        .filter(pk=pk, notice__case__in=Case.objects.visible_to(actor))
+        .annotate(case_kind=F("notice__case__kind"))
+        .filter(pk=pk)
         .first()
     )
     if message is None or not _is_party(actor.unit, message.thread_id):
         raise _not_found()
     try:
-        case = _visible_case(actor, message.notice.case_id, what)
+        case = cases.get_case(actor, message.notice.case_id, message.case_kind, what)
     except NotFound as error:
         raise _not_found() from error
     return case, message
