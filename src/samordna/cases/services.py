@@ -19,14 +19,13 @@ from samordna.organisations.models import Unit
 from samordna.people.models import Person
 
 
-def get_case(actor: Actor, pk: int, kind: str, what: str, lock: bool = False) -> Case:
-    """A case the actor's unit takes part in, or NotFound; every read is logged (SEC-1, SEC-2)."""
+def get_case(actor: Actor, pk: int, kind: str | None, what: str, lock: bool = False) -> Case:
+    """A case the actor's unit takes part in, or NotFound; every read is logged (SEC-1, SEC-2).
+    ``kind`` None: a case of any kind (a message may be about a SIP, a stay or neither)."""
     # The county comes along: an act reads its rule set (deadlines) from the case's owner.
-    cases = (
-        Case.objects.visible_to(actor)
-        .filter(kind=kind)
-        .select_related("person", "owner_unit__principal__county")
-    )
+    cases = Case.objects.visible_to(actor).select_related("person", "owner_unit__principal__county")
+    if kind is not None:
+        cases = cases.filter(kind=kind)
     if lock:
         # A case read to be changed: the read models follow it when the act commits.
         cases = cases.select_for_update(of=("self",))
