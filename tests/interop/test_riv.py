@@ -362,10 +362,17 @@ def test_a_token_or_certificate_of_a_deactivated_unit_is_refused(
     cert = {"HTTP_X_CLIENT_CERT_SHA256": "AB:12"}
     assert call(client, envelope(), plans.header("owner")).status_code == 200
     assert call(client, envelope(), cert).status_code == 200
+    # an older token under the same name, of another (active) unit, does not take its place
+    from samordna.api.models import ApiToken
+
+    newest = ApiToken.objects.get(name="EHR owner")
+    older, _secret = ApiToken.issue("EHR owner", world.bob, world.participant_unit)
+    ApiToken.objects.filter(pk=older.pk).update(created_at=newest.created_at - dt.timedelta(days=1))
     world.owner_unit.active = False
     world.owner_unit.save(update_fields=["active"])
     assert call(client, envelope(), plans.header("owner")).status_code == 401
     assert call(client, envelope(), cert).status_code == 401
+    assert not AccessLog.objects.filter(via="riv", unit=world.participant_unit).exists()
 
 
 def test_a_client_certificate_from_the_trusted_proxy_stands_for_its_system(

@@ -27,12 +27,21 @@ from tests.conftest import World
 
 NOW = dt.datetime(2026, 3, 10, 9, 30, tzinfo=STOCKHOLM)  # a fixed moment: no test reads the clock
 RANK = {kind: rank for rank, kind in enumerate(KINDS)}
+DAY = 24 * 3600 * 10**6  # microseconds
+END_OF_TODAY_US = (Moment.at(NOW).end_of_today - NOW) / dt.timedelta(microseconds=1)
 
 row = st.fixed_dictionaries(
     {
         "kind": st.sampled_from(list(KINDS)),
-        # minutes from NOW, within and beyond today, the look-back and the meetings' window
-        "due": st.one_of(st.none(), st.integers(-30 * 24 * 60, 30 * 24 * 60)),
+        # microseconds from NOW, within and beyond today, the look-back and the meetings'
+        # window, and exactly at the edges: NOW, the end of today, the look-back's start
+        "due": st.one_of(
+            st.none(),
+            st.integers(-30 * DAY, 30 * DAY),
+            st.sampled_from(
+                [0, int(END_OF_TODAY_US), -int(LOOKBACK / dt.timedelta(microseconds=1))]
+            ),
+        ),
         "sent": st.one_of(st.none(), st.integers(-3 * 24 * 60, 0)),
         "listed": st.booleans(),
         "case": st.integers(0, 1),
@@ -54,7 +63,7 @@ def cases(world: World) -> list[Case]:
 def _store(world: World, cases: list[Case], rows: list[dict[str, Any]]) -> list[WorkItem]:
     stored = []
     for ref, r in enumerate(rows):
-        due = None if r["due"] is None else NOW + dt.timedelta(minutes=r["due"])
+        due = None if r["due"] is None else NOW + dt.timedelta(microseconds=r["due"])
         stored.append(
             WorkItem(
                 unit=world.owner_unit,

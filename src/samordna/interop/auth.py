@@ -55,10 +55,14 @@ def _by_certificate(request: HttpRequest, via: str) -> Actor | None:
         raise throttle.Locked(lock)
     token = (
         ApiToken.objects.select_related("user", "unit__principal__county")
-        .filter(name=name, revoked_at__isnull=True, user__is_active=True, unit__active=True)
+        .filter(name=name, revoked_at__isnull=True, user__is_active=True)
         .order_by("-created_at")
         .first()
     )
+    # The system's newest token speaks for the certificate: its unit closed, it is refused (not
+    # replaced by an older token of another unit under the same name).
+    if token is not None and not token.unit.active:
+        raise Unauthenticated
     if token is None or not Membership.objects.filter(user=token.user, unit=token.unit).exists():
         raise Unauthenticated
     return Actor.for_unit(token.user, token.unit, via=via, ip=ip)

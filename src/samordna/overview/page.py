@@ -124,7 +124,7 @@ def aware(value: Any) -> dt.datetime | None:
         return value
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
-    return value.replace(tzinfo=dt.UTC)
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
 class Rows:
