@@ -207,3 +207,20 @@ def parse_identity_number(raw: str, today: date) -> IdentityNumber:
     if number.birth_date > today:
         raise _invalid(MESSAGE_FUTURE)
     return number
+
+
+class Named:
+    """What shows an individual by name and identity number: the ``Person`` model and the rows
+    a list reads without it (``overview.items.PersonRow``)."""
+
+    first_name: str
+    last_name: str
+    identity_number: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def identity(self) -> IdentityNumber:
+        return IdentityNumber(self.identity_number)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from samordna.cases.models import Case, Delivery, Notice, Obligation
 from samordna.core.deadlines import end_of_day
-from samordna.core.identity import IdentityNumber
+from samordna.core.identity import Named
 from samordna.overview.readmodel import (
     AWAITING,
     DEADLINE,
@@ -73,21 +73,13 @@ class Moment:
 
 
 @dataclass(frozen=True)
-class PersonRow:
+class PersonRow(Named):
     """What an item shows of its individual."""
 
     pk: int
     first_name: str
     last_name: str
     identity_number: str
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
-
-    @property
-    def identity(self) -> IdentityNumber:
-        return IdentityNumber(self.identity_number)
 
 
 @dataclass(frozen=True)

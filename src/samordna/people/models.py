@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samordna.core.identity import IdentityNumber
+from samordna.core.identity import Named
 from samordna.organisations.models import Principal, Unit
 from samordna.people.search import (
     SearchKeyField,
@@ -52,7 +52,7 @@ class PersonQuerySet(models.QuerySet["Person"]):
         return self.filter(Q(registered_by_unit=actor.unit) | Exists(informed))
 
 
-class Person(models.Model):
+class Person(Named, models.Model):
     identity_number = models.CharField(
         _("identity number"), max_length=12, unique=True, help_text=_("12 digits")
     )
@@ -128,14 +128,6 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.identity.formatted})"
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
-
-    @property
-    def identity(self) -> IdentityNumber:
-        return IdentityNumber(self.identity_number)
 
     def age(self, on: dt.date | None = None) -> int:
         return self.identity.age(on or timezone.localdate())
