@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from samordna.api.common import ERRORS, actor_of, auth
+from samordna.api.common import ERRORS, actor_of, auth, require_object
 from samordna.api.discharge_stays import StayOut, _reread, stay_out
 from samordna.audit.models import AccessLog
 from samordna.audit.services import log
@@ -131,6 +131,7 @@ def _answers(payload: AnswersIn) -> svu_collaboration_acts.Answers:
 )
 def send_admission_notice(request: HttpRequest, stay_id: int, payload: AdmissionIn) -> Any:
     """SVU-2: to the given units, or to the default addressing when none are given."""
+    require_object(request)
     actor = actor_of(request)
     if payload.recipients is None:
         units = notices_acts.default_recipients(stays_acts.get(actor, stay_id).person)
@@ -259,6 +260,7 @@ def planning_questions(request: HttpRequest) -> Any:
 )
 def answer_planning_basis(request: HttpRequest, stay_id: int, payload: AnswersIn) -> Any:
     """SVU-3: only changed answers are stored; every earlier answer is kept."""
+    require_object(request)
     actor = actor_of(request)
     svu_collaboration_acts.answer_planning_basis(actor, stay_id, _answers(payload))
     return _reread(actor, stay_id)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from samordna.api.common import ERRORS, actor_of, auth
+from samordna.api.common import ERRORS, actor_of, auth, require_object
 from samordna.errors import ServiceError
 from samordna.organisations.models import Unit
 from samordna.people.models import PlanFormat
@@ -251,6 +251,7 @@ def list_versions(request: HttpRequest, case_id: int) -> Any:
 @router.post("/{case_id}/plans", response={201: PlanOut, **ERRORS})
 def start_version(request: HttpRequest, case_id: int, payload: StartIn) -> Any:
     """Start the next version as a copy of the latest (SIP-10)."""
+    require_object(request)
     plan = plan_acts.start_version(actor_of(request), case_id, payload.meeting)
     return Status(201, _read(request, case_id, plan.number))
 

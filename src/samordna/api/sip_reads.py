@@ -6,7 +6,6 @@ uses, and so through the same visibility check and access log."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from django.http import HttpRequest
@@ -14,7 +13,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
-from samordna.api.common import ERRORS, actor_of, auth
+from samordna.api.common import ERRORS, actor_of, auth, require_object
 from samordna.api.sip_cases import SipOut
 from samordna.api.sip_plans import PlanOut
 from samordna.cases import services as cases
@@ -31,18 +30,6 @@ router = Router(auth=auth, tags=["sip"])
 
 class AfterDischargeIn(Schema):
     reason: LongText = ""
-
-
-def require_object(request: HttpRequest) -> None:
-    """Every field of the body has a default, and django-ninja then takes any JSON body, a number
-    or a list too, for an empty object (the fuzzer's ST201): refuse what is not an object, 400,
-    before the act."""
-    try:
-        body = json.loads(request.body or b"{}")
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        raise ServiceError("invalid_body", "Innehållet ska vara ett JSON-objekt.")
 
 
 @stays_router.post("/{int:stay_id}/sip", response={201: SipOut, **ERRORS})
