@@ -453,6 +453,26 @@ def test_replies_go_to_the_other_party_and_form_a_thread(world: World, sent: Mes
     assert message_reading.reply_to(bob(world), found.messages) == again
 
 
+def test_the_case_lists_each_thread_once_with_its_replies_newest_first(
+    world: World, sent: Message
+) -> None:
+    """The stay and SIP pages' list (``of_case``): the first message of each thread the unit is
+    party to, its sender unit, its time as an aware timestamp, and the number of replies."""
+    answer = message_sending.reply(bob(world), sent.pk, "Svar")
+    message_sending.reply(alice(world), answer.pk, "Tack!", Delivery.Mode.FYI)
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=1)):
+        later = send(world, subject="Ny fråga")
+    for actor in (alice(world), bob(world)):
+        rows = message_reading.of_case(actor, world.case)
+        assert [(r.pk, r.subject, r.replies_count) for r in rows] == [
+            (later.pk, "Ny fråga", 0),
+            (sent.pk, sent.notice.subject, 2),
+        ]
+        assert {r.sender_unit_name for r in rows} == {world.owner_unit.name}
+        assert rows[1].sent_at == sent.notice.sent_at
+        assert rows[1].sent_at.tzinfo is not None
+
+
 def test_the_sender_writing_again_reaches_the_recipients(world: World, sent: Message) -> None:
     follow_up = message_sending.reply(alice(world), sent.pk, "Påminnelse")
     assert [d.unit for d in follow_up.notice.deliveries.all()] == [world.participant_unit]
@@ -516,6 +536,9 @@ def test_forwarding_passes_a_wrongly_addressed_message_on(
     # The new unit takes part and can read and acknowledge.
     message_reading.thread(world.actor(dora), contact.pk)
     message_sending.acknowledge(world.actor(dora), new.pk)
+    assert [r.pk for r in message_reading.of_case(world.actor(dora), contact.notice.case)] == [
+        contact.pk
+    ]
     # Bob's unit is done with it.
     with pytest.raises(ServiceError) as raised:
         message_sending.forward(bob(world), delivery.pk, home_care.pk, "igen")

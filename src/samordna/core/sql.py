@@ -18,6 +18,7 @@ session pooling, or Django's persistent connections as ``samordna serve`` does.
 
 from __future__ import annotations
 
+import datetime as dt
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
@@ -104,3 +105,13 @@ def wanted_and_stored(
         else:
             stored[key(row)] = (pk, row)
     return wanted, stored
+
+
+def aware(value: Any) -> dt.datetime | None:
+    """A timestamp as the ORM gives it: PostgreSQL's are aware; SQLite's raw columns are text
+    (or naive) in UTC."""
+    if value is None or (isinstance(value, dt.datetime) and value.tzinfo is not None):
+        return value
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)

@@ -24,6 +24,7 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections, router
 
 from samordna.cases.models import Case, Delivery, Notice, Obligation
+from samordna.core.sql import aware
 from samordna.deviations.jobs import LOOKBACK
 from samordna.organisations.models import Unit
 from samordna.overview.items import (
@@ -115,16 +116,6 @@ _DELIVERIES = (
 )
 _OBLIGATIONS = f"SELECT id, kind, due_at, note FROM {_t(Obligation)} WHERE id IN "
 _MEETINGS = f"SELECT id, starts_at, purpose, form, place FROM {_t(Meeting)} WHERE id IN "
-
-
-def aware(value: Any) -> dt.datetime | None:
-    """A timestamp as the ORM gives it: PostgreSQL's are aware; SQLite's raw columns are text
-    (or naive) in UTC."""
-    if value is None or (isinstance(value, dt.datetime) and value.tzinfo is not None):
-        return value
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
 class Rows:
