@@ -152,3 +152,16 @@ def test_the_api_names_the_physician_by_username_or_by_name(
     ready = done.json()["notices"][-1]
     assert ready["ready_physician_username"] == "erik"
     assert ready["ready_physician_named_by_sender"] is False
+
+
+def test_the_ready_form_proposes_the_sender_only_when_a_physician_of_the_ward(
+    world: World, nurse: User, sent: Case, staff: dict[str, User | None], login: Any
+) -> None:
+    """The physician sending the notice is proposed; a nurse chooses (seed lines 833-835)."""
+    erik = staff["ward physician"]
+    assert erik is not None
+    option = f'<option value="{erik.pk}" selected>Erik Berg</option>'
+    url = reverse("discharge:stay", args=[sent.pk])
+    assert option in login(erik, world.ward).get(url).content.decode()
+    page = login(nurse, world.ward).get(url).content.decode()
+    assert f'<option value="{erik.pk}">Erik Berg</option>' in page and option not in page

@@ -5,7 +5,7 @@ unavailable periods.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.utils import timezone
@@ -42,10 +42,17 @@ Answers = dict[str, tuple[bool | None, str]]
 STAY_NOTICES = (Notice.Kind.ADMISSION, Notice.Kind.READY, Notice.Kind.DISCHARGE)
 
 
-def is_recipient(actor: Actor, case: Case) -> bool:
+def is_recipient(actor: Actor, case: Case, notices: Sequence[Notice] | None = None) -> bool:
     """The actor's unit received the stay's notices (a message about the stay is not enough:
     the recipients answer the planning basis, reply and, in primary care, name the care
-    contact)."""
+    contact). ``notices``: the case's notices with their deliveries, when already read."""
+    if notices is not None:
+        return any(
+            d.unit_id == actor.unit.pk
+            for n in notices
+            if n.kind in STAY_NOTICES
+            for d in n.deliveries.all()
+        )
     return Delivery.objects.filter(
         notice__case=case, notice__kind__in=STAY_NOTICES, unit=actor.unit
     ).exists()

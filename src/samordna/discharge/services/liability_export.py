@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +39,24 @@ def facts_of(case: Case) -> liability.Facts:
         notice__kind=Notice.Kind.ADMISSION,
         unit__principal_id=case.person.municipality_id,
     ).exists()
+    return _facts(case, ready.sent_at if ready else None, to_municipality)
+
+
+def facts_from(case: Case, notices: Sequence[Notice]) -> liability.Facts:
+    """``facts_of`` from the case's notices as the stay page has read them, each with its
+    deliveries and their units prefetched: no query of its own (issue 11)."""
+    ready = min(
+        (n for n in notices if n.kind == Notice.Kind.READY),
+        key=lambda n: (n.sent_at, n.pk),
+        default=None,
+    )
+    municipality = case.person.municipality_id
+    to_municipality = any(
+        d.unit.principal_id == municipality
+        for n in notices
+        if n.kind == Notice.Kind.ADMISSION
+        for d in n.deliveries.all()
+    )
     return _facts(case, ready.sent_at if ready else None, to_municipality)
 
 

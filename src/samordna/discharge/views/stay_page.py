@@ -36,7 +36,7 @@ from samordna.discharge.services import collaboration as svu_collaboration_acts
 from samordna.discharge.services import liability_export as svu_liability_export_acts
 from samordna.discharge.services import notices as notices_acts
 from samordna.discharge.services import stays as stays_acts
-from samordna.organisations.models import Unit
+from samordna.organisations.models import Membership, Unit
 
 
 @dataclass
@@ -55,8 +55,10 @@ def stay_context(request: UnitRequest, case: Case) -> dict[str, Any]:
     stay: Stay = case.stay
     # The page lists the periods and the liability assessment counts them: one read (issue 11).
     prefetch_related_objects([stay], "unavailable_periods")
-    notices = case.notices.select_related("sender", "sender_unit", "stay_notice").prefetch_related(
-        "deliveries__unit", "deliveries__acknowledged_by"
+    notices = list(
+        case.notices.select_related("sender", "sender_unit", "stay_notice").prefetch_related(
+            "deliveries__unit", "deliveries__acknowledged_by"
+        )
     )
     rows = []
     for n in notices:
@@ -93,7 +95,7 @@ def stay_context(request: UnitRequest, case: Case) -> dict[str, Any]:
     history = list(stay.planning_answers.select_related("unit", "answered_by"))
     basis = svu_collaboration_acts.planning_basis(case, history)
     deadlines = _deadlines(case, now)
-    recipient = not ward and svu_collaboration_acts.is_recipient(actor, case)
+    recipient = not ward and svu_collaboration_acts.is_recipient(actor, case, notices)
     replies = svu_collaboration_acts.recipient_plans(case)
     # SVU-11: why the interventions may not be in place if the patient left now.
     warnings = checks.before_discharge(stay, replies, now) if case.is_active else []
@@ -113,7 +115,9 @@ def stay_context(request: UnitRequest, case: Case) -> dict[str, Any]:
                 key=lambda d: d[0].due_at,
                 default=None,
             ),
-            "liability": svu_liability_export_acts.assess(case),
+            "liability": svu_liability_export_acts.assess(
+                case, facts=svu_liability_export_acts.facts_from(case, notices)
+            ),
             "unavailable_periods": stay.unavailable_periods.all(),
             "participants": case.participations.filter(until__isnull=True).select_related("unit"),
             "timeline": list(
@@ -142,8 +146,11 @@ def stay_context(request: UnitRequest, case: Case) -> dict[str, Any]:
                 "ready_form": ReadyForm(
                     initial={
                         "version": stay.version,
-                        # The sender is preselected when they are one of the ward's physicians.
-                        "ready_physician_user": physicians.filter(pk=actor.user.pk).first(),
+                        # The sender is preselected when they are one of the ward's physicians
+                        # (``ward_physicians``: the actor's roles are those held at the ward).
+                        "ready_physician_user": actor.user.pk
+                        if actor.has_role(Membership.Role.PHYSICIAN)
+                        else None,
                     },
                     physicians=physicians,
                 ),
