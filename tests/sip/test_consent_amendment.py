@@ -107,6 +107,10 @@ def test_adding_units_needs_the_individuals_agreement(
     amended = consent_acts.amend_consent(alice, sip.pk, data)
     assert {u.pk for u in amended.units.all()} == {u.pk for u in units}
     assert (amended.widened_at is not None) is widens
+    # The case page takes the scope from the consent it read; the invitation list asks for it.
+    scope = consent_acts.scope_of(amended)
+    assert scope == consent_acts.consent_scopes([sip.pk])[sip.pk]
+    assert scope == (frozenset(u.pk for u in units) or consent_acts.ANY_UNIT)
 
 
 def test_a_unit_added_with_agreement_sees_the_case_and_one_removed_stops(

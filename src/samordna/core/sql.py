@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import weakref
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 R = TypeVar("R")
 K = TypeVar("K")
@@ -107,6 +107,10 @@ def wanted_and_stored(
     return wanted, stored
 
 
+@overload
+def aware(value: None) -> None: ...
+@overload
+def aware(value: dt.datetime | str) -> dt.datetime: ...
 def aware(value: Any) -> dt.datetime | None:
     """A timestamp as the ORM gives it: PostgreSQL's are aware; SQLite's raw columns are text
     (or naive) in UTC."""

@@ -40,6 +40,11 @@ def consent_scopes(case_ids: Iterable[int]) -> dict[int, frozenset[int] | None]:
     return {case_id: frozenset(units) or ANY_UNIT for case_id, units in named.items()}
 
 
+def scope_of(consent: Consent) -> frozenset[int] | None:
+    """``consent_scopes``' answer for one consent in force already read with its units."""
+    return frozenset(u.pk for u in consent.units.all()) or ANY_UNIT
+
+
 def _validated(case: Case, data: dict[str, Any]) -> dict[str, Any]:
     """Who gave the consent, how, when, and for which units: checked the same way when it is
     recorded and when it is amended."""

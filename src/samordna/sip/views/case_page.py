@@ -61,8 +61,8 @@ def case_context(request: UnitRequest, case: Case) -> dict[str, Any]:
             else None
         ),
     }
-    context.update(meetings_context(request, case))
-    context.update(plan_context(request, case))
+    context.update(meetings_context(request, case, consent))
+    context.update(plan_context(request, case, [r.meeting for r in context["meeting_rows"]]))
     context.update(svp_context(request, case))
     context.update(home_care_context(request, case))  # ORG-6, SIP-24
     context.update(_summary(context["deadlines"], context["meeting_rows"], now))

@@ -19,7 +19,7 @@ from samordna.sip import checklist
 from samordna.sip.forms.invitation_answers import AnswerForm, ForwardForm
 from samordna.sip.forms.invitations import CancelForm, ChangeForm
 from samordna.sip.forms.meetings import RecordForm
-from samordna.sip.models import LifeArea, Meeting, Participant, SipCase
+from samordna.sip.models import Consent, LifeArea, Meeting, Participant, SipCase
 from samordna.sip.services import assessment as assessment_acts
 from samordna.sip.services import consent as consent_acts
 from samordna.sip.services import meetings as meetings_acts
@@ -163,12 +163,13 @@ def _assessment(case: Case) -> list[tuple[Any, list[Any]]]:
     return [(area.label, entries[area.value]) for area in LifeArea if area.value in entries]
 
 
-def meetings_context(request: UnitRequest, case: Case) -> dict[str, Any]:
-    """The case page's assessment and meetings section."""
+def meetings_context(request: UnitRequest, case: Case, consent: Consent | None) -> dict[str, Any]:
+    """The case page's assessment and meetings section; ``consent``: the one in force, as the
+    page read it with its units."""
     actor = request.actor
     now = timezone.now()
     units = _forward_units(actor)
-    scopes = consent_acts.consent_scopes([case.pk])
+    scopes = {case.pk: consent_acts.scope_of(consent)} if consent is not None else {}
     rows = [
         _meeting_row(m, case, actor, units, scopes, now) for m in meetings_acts.meetings_of(case)
     ]

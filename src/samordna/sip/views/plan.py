@@ -70,7 +70,7 @@ def _version_context(request: UnitRequest, case: Case, number: int) -> dict[str,
                 (a, next((e for e in evaluations if e.action_id == a.pk), None))
                 for a in plan.actions.all()
             ],
-            "start_version_form": _start_form(case, versions),
+            "start_version_form": _start_form(case, versions, list(case.meetings.all())),
         }
     )
     context.update(self_care_forms(request, case, context["self_care_rows"]))  # ORG-6

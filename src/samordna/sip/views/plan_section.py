@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,22 +75,27 @@ def _plan_page(case: Case, plan: PlanVersion) -> dict[str, Any]:
     return context
 
 
-def _start_form(case: Case, versions: list[PlanVersion]) -> StartVersionForm | None:
+def _start_form(
+    case: Case, versions: list[PlanVersion], every_meeting: Sequence[Meeting]
+) -> StartVersionForm | None:
     """Offered while the case is active and no draft is being written; the latest held meeting
-    that has no version yet is proposed."""
+    that has no version yet is proposed. ``every_meeting``: the case's meetings as the page's
+    meetings section read them."""
     if not case.is_active or (versions and versions[0].documented_at is None):
         return None
-    used = [p.meeting_id for p in versions if p.meeting_id]
-    meetings = list(
-        case.meetings.filter(cancelled_at__isnull=True).exclude(pk__in=used).order_by("starts_at")
+    used = {p.meeting_id for p in versions if p.meeting_id}
+    meetings = sorted(
+        (m for m in every_meeting if m.cancelled_at is None and m.pk not in used),
+        key=lambda m: (m.starts_at, m.pk),
     )
     held = [m for m in meetings if m.held]
     initial = {"meeting": str(held[-1].pk)} if held else {}
     return StartVersionForm(meetings=meetings, initial=initial)
 
 
-def plan_context(request: UnitRequest, case: Case) -> dict[str, Any]:
-    """The plan section of the case page: the plan in force (else the draft), all versions."""
+def plan_context(request: UnitRequest, case: Case, meetings: Sequence[Meeting]) -> dict[str, Any]:
+    """The plan section of the case page: the plan in force (else the draft), all versions;
+    ``meetings``: every meeting of the case, as the meetings section read them."""
     versions = list(case.plans.select_related("meeting").order_by("-number"))
     shown = next((p for p in versions if p.documented_at), versions[0] if versions else None)
     plan = plan_acts.with_contents(case.plans.all()).get(pk=shown.pk) if shown else None
@@ -99,7 +105,7 @@ def plan_context(request: UnitRequest, case: Case) -> dict[str, Any]:
         "plan_blocks": layout(plan) if plan else [],
         "plan_versions": versions,
         "plan_draft": versions[0] if versions and versions[0].documented_at is None else None,
-        "start_version_form": _start_form(case, versions),
+        "start_version_form": _start_form(case, versions, meetings),
     }
 
 
