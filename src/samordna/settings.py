@@ -122,6 +122,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer with the select list written in Python (rendering.py, issue 11).
+FORM_RENDERER = "samordna.rendering.Renderer"
+
 _sqlite_path = DATA_DIR / "samordna.sqlite3"
 DATABASES = {
     "default": dj_database_url.config(
