@@ -20,6 +20,7 @@ from samordna.messaging.models import Message, Template
 from samordna.messaging.services import reading as message_reading
 from samordna.messaging.services import sending as message_sending
 from samordna.organisations.models import Unit, User
+from samordna.overview.models import WorkItem
 from samordna.people.models import Person
 from tests.conftest import World, make_user
 from tests.discharge.conftest import stay_data
@@ -417,10 +418,19 @@ def test_for_information_needs_no_acknowledgement(world: World) -> None:
     message_reading.thread(alice(world), message.pk)  # the sender reading marks nothing
     delivery.refresh_from_db()
     assert delivery.acknowledged_at is None
-    message_reading.thread(bob(world), message.pk)
+    assert WorkItem.objects.filter(
+        unit=world.participant_unit, source="delivery", ref=delivery.pk
+    ).exists()
+    found = message_reading.thread(bob(world), message.pk)
     delivery.refresh_from_db()
     assert delivery.acknowledged_by == world.bob
     assert message_reading.status(delivery, timezone.now()) == "read"
+    # The thread shown says so too, and the unit's overview no longer lists it.
+    shown = own(found.messages[0], world.participant_unit)
+    assert message_reading.status(shown, timezone.now()) == "read"
+    assert not WorkItem.objects.filter(
+        unit=world.participant_unit, source="delivery", ref=delivery.pk
+    ).exists()
 
 
 def test_acknowledged_late_after_the_reading_time(world: World) -> None:

@@ -29,6 +29,7 @@ from samordna.core.calendar import STOCKHOLM
 from samordna.discharge.services import notices as notices_acts
 from samordna.discharge.services import stays as stays_acts
 from samordna.errors import ServiceError
+from samordna.messaging.services import reading as message_reading
 from samordna.messaging.services import sending as message_sending
 from samordna.organisations.models import Membership, Unit
 from samordna.overview import readmodel
@@ -250,6 +251,26 @@ class Play:
         )
         if d is not None:
             message_sending.acknowledge(self.bob, d.pk)
+
+    def message_for_information(self) -> None:
+        message_sending.send(
+            self.alice,
+            [(self.w.participant_unit, Delivery.Mode.FYI)],
+            case_pk=self.sip.pk,
+            subject="För kännedom",
+            body="Planen är uppdaterad.",
+            consent_confirmed=True,
+        )
+
+    def read_thread(self) -> None:
+        """Opening a thread marks what came for information as read (seed 004 line 64)."""
+        d = (
+            Delivery.objects.filter(unit=self.w.participant_unit, notice__kind="message")
+            .order_by("-pk")
+            .first()
+        )
+        if d is not None:
+            message_reading.thread(self.bob, d.notice_id)
 
     def later(self) -> None:
         self.traveller.shift(dt.timedelta(hours=7))

@@ -13,7 +13,7 @@ from django.utils import timezone
 from samordna.accounts.actor import Actor
 from samordna.audit.models import AccessLog
 from samordna.audit.services import log_many
-from samordna.cases.acts import act
+from samordna.cases.acts import act, touch
 from samordna.cases.models import Case, Delivery, Notice
 from samordna.core.paging import Merged, Segment, Window, segmented
 from samordna.core.sql import aware
@@ -54,17 +54,27 @@ def thread(actor: Actor, message_pk: int) -> Thread:
     what was sent to it for information ("tar bara del av meddelande om det är för kännedom",
     seed 004_2b6a4bde1435f963.txt line 64)."""
     case, message = _message(actor, message_pk, "message.read")
-    Delivery.objects.filter(
-        notice__message__thread_id=message.thread_id,
-        unit=actor.unit,
-        mode=Delivery.Mode.FYI,
-        acknowledged_at__isnull=True,
-    ).update(acknowledged_at=timezone.now(), acknowledged_by=actor.user)
     messages = list(
         _with_deliveries(Message.objects.filter(thread_id=message.thread_id)).order_by(
             "notice__sent_at", "pk"
         )
     )
+    unread = [
+        d
+        for m in messages
+        for d in m.notice.deliveries.all()
+        if d.unit_id == actor.unit.pk and d.mode == Delivery.Mode.FYI and d.acknowledged_at is None
+    ]
+    if unread:
+        # Written only when there is something to mark (most reads have none), and the case
+        # touched: the unit's overview lists an unread delivery until then.
+        now = timezone.now()
+        Delivery.objects.filter(pk__in=[d.pk for d in unread], acknowledged_at__isnull=True).update(
+            acknowledged_at=now, acknowledged_by=actor.user
+        )
+        for d in unread:
+            d.acknowledged_at, d.acknowledged_by = now, actor.user
+        touch(case.pk)
     return Thread(case, message, messages)
 
 
