@@ -93,6 +93,11 @@ class ReplyOut(Schema):
     recorded_by: str = Field(..., alias="recorded_by.username")
 
 
+# The attribute of a stay its recipients' newest replies are kept in while ``stay_out`` builds
+# one answer, so that the warnings and the details read them once.
+REPLIES = "_newest_replies"
+
+
 class DetailsOut(Schema):
     """What only the ward and, with consent, the recipients see (CON-4)."""
 
@@ -138,7 +143,9 @@ class DetailsOut(Schema):
 
     @staticmethod
     def resolve_replies(obj: Stay) -> list[Any]:
-        return svu_collaboration_acts.recipient_plans(obj.case)
+        # ``stay_out`` has read them for the warnings already (``REPLIES``).
+        replies: list[Any] | None = getattr(obj, REPLIES, None)
+        return svu_collaboration_acts.recipient_plans(obj.case) if replies is None else replies
 
     @staticmethod
     def resolve_ready_physician_username(obj: Stay) -> str | None:
@@ -240,9 +247,13 @@ def stay_out(actor: Actor, case: Case) -> dict[str, Any]:
         )
     warnings: list[checks.Warning] = []
     before: list[checks.Warning] = []
+    replies: list[Any] = []
+    if full:  # the details and the warnings from them (CON-4) read the replies once
+        replies = svu_collaboration_acts.recipient_plans(case)
+        setattr(stay, REPLIES, replies)
     if case.is_active:
         warnings = checks.holiday_planning(stay, case.owner_unit.principal.county.rule_set)
-        before = checks.before_discharge(stay, svu_collaboration_acts.recipient_plans(case), now)
+        before = checks.before_discharge(stay, replies, now) if full else []
     return {
         "warnings": [w.__dict__ for w in (before if full else []) + warnings],
         "self_discharge_proposed": full and bool(before),
