@@ -27,10 +27,28 @@ label = st.one_of(
     st.integers(0, 20_000),
     st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)),
 )
+
+
+class Called:
+    """A value the templates call (and one that asks not to be)."""
+
+    def __init__(self, text: str, call: bool = True) -> None:
+        self.text, self.do_not_call_in_templates = text, not call
+
+    def __call__(self) -> str:
+        return f"called {self.text}"
+
+    def __str__(self) -> str:
+        return f"str {self.text}"
+
+
+called = st.builds(Called, text, st.booleans())  # the renderer leaves these to the templates
+value = st.one_of(value, called)
+label = st.one_of(label, called)
 choice = st.tuples(value, label)
 group = st.tuples(text.filter(bool), st.lists(choice, max_size=3))
 choices = st.lists(st.one_of(choice, group), max_size=6)
-attr_value = st.one_of(st.booleans(), text, st.integers(0, 99), text.map(mark_safe))
+attr_value = st.one_of(st.booleans(), text, st.integers(0, 99), text.map(mark_safe), called)
 attrs = st.dictionaries(
     st.sampled_from(["id", "aria-describedby", "required", "class"]), attr_value
 )

@@ -22,15 +22,25 @@ SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
 
 
+class _Templates(Exception):
+    """A value the templates would call: left to them."""
+
+
+def _plain(value: Any) -> Any:
+    if callable(value) and not getattr(value, "do_not_call_in_templates", False):
+        raise _Templates
+    return value
+
+
 def _shown(value: Any) -> str:
     """``{{ value }}``: as a template shows a variable (``render_value_in_context``)."""
-    value = localize(template_localtime(value))
+    value = localize(template_localtime(_plain(value)))
     return conditional_escape(value if isinstance(value, str) else str(value))
 
 
 def _formatted(value: Any) -> str:
     """``{{ value|stringformat:'s' }}``: the text of the value, escaped unless marked safe."""
-    text = str(value)
+    text = str(_plain(value))
     return text if isinstance(value, SafeData) else conditional_escape(text)
 
 
@@ -48,7 +58,14 @@ def _attrs(attrs: dict[str, Any]) -> str:
 
 def render_select(widget: dict[str, Any]) -> SafeString | None:
     """``django/forms/widgets/select.html`` for this widget context, or None when an option
-    uses another template."""
+    uses another template or a value is one the templates would call."""
+    try:
+        return _select(widget)
+    except _Templates:
+        return None
+
+
+def _select(widget: dict[str, Any]) -> SafeString | None:
     out = [f'<select name="{_shown(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, options, _index in widget["optgroups"]:
         if group_name:

@@ -69,12 +69,23 @@ def thread(actor: Actor, message_pk: int) -> Thread:
         # Written only when there is something to mark (most reads have none), and the case
         # touched: the unit's overview lists an unread delivery until then.
         now = timezone.now()
-        Delivery.objects.filter(pk__in=[d.pk for d in unread], acknowledged_at__isnull=True).update(
+        keys = [d.pk for d in unread]
+        marked = Delivery.objects.filter(pk__in=keys, acknowledged_at__isnull=True).update(
             acknowledged_at=now, acknowledged_by=actor.user
         )
-        for d in unread:
-            d.acknowledged_at, d.acknowledged_by = now, actor.user
-        touch(case.pk)
+        if marked:
+            touch(case.pk)
+        if marked == len(unread):
+            for d in unread:
+                d.acknowledged_at, d.acknowledged_by = now, actor.user
+        else:  # another reader of the unit marked some first: show who, as stored
+            stored = {
+                d.pk: d
+                for d in Delivery.objects.filter(pk__in=keys).select_related("acknowledged_by")
+            }
+            for d in unread:
+                d.acknowledged_at = stored[d.pk].acknowledged_at
+                d.acknowledged_by = stored[d.pk].acknowledged_by
     return Thread(case, message, messages)
 
 
