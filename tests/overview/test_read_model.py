@@ -231,15 +231,18 @@ class Play:
                 self.ward, self.stay.pk, self._version(), timezone.now(), False
             )
 
-    def message(self) -> None:
+    def _write(self, mode: str, subject: str, body: str) -> None:
         message_sending.send(
             self.alice,
-            [(self.w.participant_unit, Delivery.Mode.ACK)],
+            [(self.w.participant_unit, mode)],
             case_pk=self.sip.pk,
-            subject="Fråga",
-            body="Hur går det?",
+            subject=subject,
+            body=body,
             consent_confirmed=True,
         )
+
+    def message(self) -> None:
+        self._write(Delivery.Mode.ACK, "Fråga", "Hur går det?")
 
     def acknowledge_message(self) -> None:
         d = (
@@ -253,14 +256,7 @@ class Play:
             message_sending.acknowledge(self.bob, d.pk)
 
     def message_for_information(self) -> None:
-        message_sending.send(
-            self.alice,
-            [(self.w.participant_unit, Delivery.Mode.FYI)],
-            case_pk=self.sip.pk,
-            subject="För kännedom",
-            body="Planen är uppdaterad.",
-            consent_confirmed=True,
-        )
+        self._write(Delivery.Mode.FYI, "För kännedom", "Planen är uppdaterad.")
 
     def read_thread(self) -> None:
         """Opening a thread marks what came for information as read (seed 004 line 64)."""
