@@ -149,6 +149,41 @@ def test_only_units_that_see_the_case_hear_of_it_and_only_what_they_chose(
     assert not ward_sub.deliveries.exists()  # registered before the subscription existed
 
 
+def test_a_closed_unit_hears_of_nothing_and_gets_nothing_it_had_queued(
+    world: World,
+    nurse: User,  # noqa: F811
+    stay: Case,  # noqa: F811
+) -> None:
+    """A unit closed (``Unit.active`` off) is refused its tokens and certificates; its
+    subscriptions neither queue new events nor send the ones queued before it closed."""
+    unit = world.participant_unit
+    with (
+        time_machine.travel(timezone.now(), tick=False) as traveller,
+        running(Receiver(secret="")) as receiver,
+    ):
+        bob = subscribe(unit, "http://placeholder.invalid/")
+        receiver.secret = bob.secret
+        Subscription.objects.filter(pk=bob.pk).update(url=receiver.url)
+        wanda = ward(world, nurse)
+        notices_acts.send_admission_notice(
+            wanda, stay.pk, notices_acts.default_recipients(world.person)
+        )
+        queued = list(bob.deliveries.values_list("event__type", flat=True))
+        assert queued == ["admission_notice.sent"]
+        unit.active = False
+        unit.save(update_fields=["active"])
+        new = timezone.localdate() + dt.timedelta(days=3)
+        notices_acts.change_expected_discharge(wanda, stay.pk, version(stay), new)
+        assert list(bob.deliveries.values_list("event__type", flat=True)) == queued
+        delivery.run(timezone.now())
+        assert receiver.requests == 0
+        assert set(bob.deliveries.values_list("state", flat=True)) == {"pending"}
+        unit.active = True  # opened again: what was queued before it closed goes out
+        unit.save(update_fields=["active"])
+        drain(traveller)
+        assert types(receiver) == queued
+
+
 def test_a_receiver_that_is_down_never_holds_up_an_act(
     world: World,
     nurse: User,  # noqa: F811

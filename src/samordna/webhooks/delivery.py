@@ -93,6 +93,7 @@ def claim(now: dt.datetime, limit: int | None = None) -> list[Claimed]:
                 state=OutboxDelivery.State.PENDING,
                 next_attempt_at__lte=now,
                 subscription__active=True,
+                subscription__unit__active=True,  # what was queued before a unit closed waits
             )
             .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
             .filter(~Exists(earlier))

@@ -62,9 +62,11 @@ def payload(type_: str, at: dt.datetime, data: dict[str, Any]) -> dict[str, Any]
 
 
 def listeners(case_id: int) -> list[Subscription]:
-    """Active subscriptions whose unit sees the case now: one query."""
+    """Active subscriptions of open units that see the case now: one query. A closed unit
+    hears of nothing, as its tokens and certificates are refused (``api/common.py``)."""
     sees = Sees(Value(case_id), F("unit_id"))
-    return list(Subscription.objects.filter(active=True).filter(sees).order_by("pk"))
+    subscriptions = Subscription.objects.filter(active=True, unit__active=True)
+    return list(subscriptions.filter(sees).order_by("pk"))
 
 
 def write(events: list[Event]) -> None:
