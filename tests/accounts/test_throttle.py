@@ -149,6 +149,31 @@ def test_thirty_bad_api_tokens_get_429_with_retry_after(client: Client, world: W
         assert client.get("/api/v1/units", REMOTE_ADDR="192.0.2.7", **headers).status_code == 200
 
 
+def test_tokens_that_were_issued_but_no_longer_hold_are_refused_uncounted(
+    client: Client, world: World
+) -> None:
+    """A revoked token, a closed unit's, or one whose user left the unit is no guess: 401, and
+    an integration engine still sending one does not lock out the other units' systems at the
+    same address. A token that matches none issued is counted as before."""
+    _r, revoked = ApiToken.issue("EHR", world.alice, world.owner_unit)
+    ApiToken.objects.filter(key_hash=_r.key_hash).update(revoked_at=timezone.now())
+    _c, closed = ApiToken.issue("EHR", world.bob, world.participant_unit)
+    world.participant_unit.active = False
+    world.participant_unit.save(update_fields=["active"])
+    _l, left = ApiToken.issue("EHR", world.charlie, world.unrelated_unit)
+    world.charlie.memberships.all().delete()
+    _g, good = ApiToken.issue("EHR", world.alice, world.owner_unit)
+    ip = {"REMOTE_ADDR": "192.0.2.9"}
+    limit = settings.THROTTLE_ADDRESS_FAILURES
+    for token in [revoked, closed, left] * limit:
+        answer = client.get("/api/v1/units", HTTP_AUTHORIZATION=f"Bearer {token}", **ip)
+        assert answer.status_code == 401 and answer.json()["code"] == "unauthenticated"
+    assert not Failure.objects.exists()
+    assert client.get("/api/v1/units", HTTP_AUTHORIZATION=f"Bearer {good}", **ip).status_code == 200
+    client.get("/api/v1/units", HTTP_AUTHORIZATION="Bearer guessed", **ip)
+    assert Failure.objects.count() == 1
+
+
 def test_the_worker_forgets_failures_older_than_the_window(world: World) -> None:
     now = timezone.now()
     Failure.objects.create(kind="password", username="a", at=now - dt.timedelta(minutes=16))

@@ -24,9 +24,12 @@ from samordna.errors import ServiceError
 
 
 class TokenAuth(HttpBearer):
-    """A token names its user and unit. Bad tokens are counted per address
+    """A token names its user and unit. Tokens that match none issued are counted per address
     (``accounts/throttle.py``): past the limit the address gets 429 with ``Retry-After``,
-    whatever token it sends, until the window has passed."""
+    whatever token it sends, until the window has passed. A token that was issued but no longer
+    holds (revoked, its user or unit closed, the membership ended) is refused, 401, without
+    being counted: it is no guess, and an integration engine that still sends a closed unit's
+    token must not lock out the other units' systems behind the same address."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
         ip = client_ip(request)
@@ -34,19 +37,18 @@ class TokenAuth(HttpBearer):
             raise throttle.Locked(lock)
         found = (
             ApiToken.objects.select_related("user", "unit__principal__county")
-            .filter(
-                key_hash=hash_token(token),
-                revoked_at__isnull=True,
-                user__is_active=True,
-                unit__active=True,  # as a session's active unit (``Actor.member``)
-            )
+            .filter(key_hash=hash_token(token))
             .first()
         )
-        # The roles held at the token's unit are the membership check: none, no member.
-        actor = Actor.for_unit(found.user, found.unit, via="api", ip=ip) if found else None
-        if found is None or actor is None or not actor.roles:
+        if found is None:
             if lock := throttle.fail(throttle.Kind.TOKEN, None, ip, via="api"):
                 raise throttle.Locked(lock)
+            return None
+        holds = found.revoked_at is None and found.user.is_active and found.unit.active
+        # As a session's active unit (``Actor.member``): the roles held at the token's unit are
+        # the membership check: none, no member.
+        actor = Actor.for_unit(found.user, found.unit, via="api", ip=ip) if holds else None
+        if actor is None or not actor.roles:
             return None
         return replace(actor, system=found.name)
 
