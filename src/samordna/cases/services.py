@@ -19,13 +19,26 @@ from samordna.organisations.models import Unit
 from samordna.people.models import Person
 
 
-def get_case(actor: Actor, pk: int, kind: str | None, what: str, lock: bool = False) -> Case:
+def get_case(
+    actor: Actor,
+    pk: int,
+    kind: str | None,
+    what: str,
+    lock: bool = False,
+    related: tuple[str, ...] = (),
+) -> Case:
     """A case the actor's unit takes part in, or NotFound; every read is logged (SEC-1, SEC-2).
-    ``kind`` None: a case of any kind (a message may be about a SIP, a stay or neither)."""
+    ``kind`` None: a case of any kind (a message may be about a SIP, a stay or neither).
+    ``related``: the kind's own row (``sip``, ``stay``) read in the same statement, for a read
+    only: a locked read that waited for another act sees that act's case row, but PostgreSQL
+    would give it the joined rows as they were before (``EvalPlanQual`` re-reads only the rows
+    it locks), so an act reads them after the lock, as before."""
     # The county comes along: an act reads its rule set (deadlines) from the case's owner.
     cases = Case.objects.visible_to(actor).select_related("person", "owner_unit__principal__county")
     if kind is not None:
         cases = cases.filter(kind=kind)
+    if related and not lock:
+        cases = cases.select_related(*related)
     if lock:
         # A case read to be changed: the read models follow it when the act commits.
         cases = cases.select_for_update(of=("self",))

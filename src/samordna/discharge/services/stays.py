@@ -29,7 +29,7 @@ from samordna.people.models import Person
 
 
 def get(actor: Actor, pk: int, what: str = "stay.read", lock: bool = False) -> Case:
-    return cases.get_case(actor, pk, Case.Kind.DISCHARGE, what, lock=lock)
+    return cases.get_case(actor, pk, Case.Kind.DISCHARGE, what, lock=lock, related=("stay",))
 
 
 def is_ward(actor: Actor, case: Case) -> bool:

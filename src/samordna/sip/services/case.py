@@ -28,7 +28,7 @@ from samordna.sip.services import care_contacts
 
 
 def get(actor: Actor, pk: int, what: str = "sip.read", lock: bool = False) -> Case:
-    return cases.get_case(actor, pk, Case.Kind.SIP, what, lock=lock)
+    return cases.get_case(actor, pk, Case.Kind.SIP, what, lock=lock, related=("sip",))
 
 
 def current_coordinator(case: Case) -> Coordinator | None:
