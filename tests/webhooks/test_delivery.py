@@ -178,6 +178,8 @@ def test_a_closed_unit_hears_of_nothing_and_gets_nothing_it_had_queued(
         delivery.run(timezone.now())
         assert receiver.requests == 0
         assert set(bob.deliveries.values_list("state", flat=True)) == {"pending"}
+        traveller.shift(dt.timedelta(hours=5))  # held on purpose: not the worker's lag
+        assert apps.oldest_due_webhook(timezone.now()) is None
         unit.active = True  # opened again: what was queued before it closed goes out
         unit.save(update_fields=["active"])
         drain(traveller)

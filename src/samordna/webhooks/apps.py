@@ -8,12 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 def oldest_due_webhook(now: dt.datetime) -> dt.datetime | None:
     """When the oldest delivery that is due and not yet sent fell due: the worker's lag."""
+    from samordna.webhooks.delivery import due
     from samordna.webhooks.models import OutboxDelivery
 
-    due = OutboxDelivery.objects.filter(
-        state=OutboxDelivery.State.PENDING, next_attempt_at__lte=now, subscription__active=True
-    )
-    return due.order_by("next_attempt_at").values_list("next_attempt_at", flat=True).first()
+    waiting = OutboxDelivery.objects.filter(due(now)).order_by("next_attempt_at")
+    return waiting.values_list("next_attempt_at", flat=True).first()
 
 
 class WebhooksConfig(AppConfig):

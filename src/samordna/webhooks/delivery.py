@@ -79,6 +79,18 @@ class Claimed:
     lease_until: dt.datetime
 
 
+def due(now: dt.datetime) -> Q:
+    """Pending deliveries to send now: of active subscriptions of open units (what was queued
+    before a unit closed waits for it to open again). The worker's lag is measured on these
+    (``apps.oldest_due_webhook``), so a closed unit's held deliveries raise no alarm."""
+    return Q(
+        state=OutboxDelivery.State.PENDING,
+        next_attempt_at__lte=now,
+        subscription__active=True,
+        subscription__unit__active=True,
+    )
+
+
 def claim(now: dt.datetime, limit: int | None = None) -> list[Claimed]:
     earlier = OutboxDelivery.objects.filter(
         subscription=OuterRef("subscription"),
@@ -89,12 +101,7 @@ def claim(now: dt.datetime, limit: int | None = None) -> list[Claimed]:
     with transaction.atomic():
         rows = list(
             OutboxDelivery.objects.select_for_update(of=("self",), skip_locked=True)
-            .filter(
-                state=OutboxDelivery.State.PENDING,
-                next_attempt_at__lte=now,
-                subscription__active=True,
-                subscription__unit__active=True,  # what was queued before a unit closed waits
-            )
+            .filter(due(now))
             .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
             .filter(~Exists(earlier))
             .select_related("subscription", "event")
