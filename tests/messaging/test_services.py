@@ -426,7 +426,8 @@ def test_for_information_needs_no_acknowledgement(world: World) -> None:
     assert delivery.acknowledged_by == world.bob
     assert message_reading.status(delivery, timezone.now()) == "read"
     # The thread shown says so too, and the unit's overview no longer lists it.
-    shown = own(found.messages[0], world.participant_unit)
+    shown = message_reading.own_delivery(bob(world), found.messages[0])  # as shown, not re-read
+    assert shown is not None
     assert message_reading.status(shown, timezone.now()) == "read"
     assert not WorkItem.objects.filter(
         unit=world.participant_unit, source="delivery", ref=delivery.pk
